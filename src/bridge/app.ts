@@ -1,0 +1,88 @@
+import { Hono } from 'hono'
+import { BridgeError, toBridgeError } from '../core/index.js'
+import { responsesFace } from '../dialects/responses/routes.js'
+import type { RunStore } from '../store/index.js'
+import { MemoryRunStore } from '../store/index.js'
+import { requireApiKey } from './auth.js'
+import type { BackendDeps } from './backends.js'
+import { createBackend } from './backends.js'
+import type { AgentConfig } from './config.js'
+import type { BridgeEnv, BridgeRuntime, Face, FaceFactory } from './face.js'
+import type { AgentEntry } from './registry.js'
+import { AgentRegistry } from './registry.js'
+import type { RunLogger } from './runs.js'
+import { RunManager } from './runs.js'
+
+export interface BridgeOptions {
+  /** Agents from configuration (`{id, dialect, url, …}`) or built in code (`{id, backend}`). */
+  agents: readonly (AgentConfig | AgentEntry)[]
+  store?: RunStore
+  baseUrl?: string
+  apiKeys?: readonly string[]
+  /** The dialects to serve; default: every face this build has. */
+  faces?: readonly FaceFactory[]
+  /** One line per request, and warnings. Default: silent. */
+  log?: (line: string) => void
+  /** For upstream clients (tests inject their own). */
+  fetch?: typeof fetch
+}
+
+export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace]
+
+export type BridgeApp = Hono<BridgeEnv> & {
+  readonly runtime: BridgeRuntime
+  readonly faces: readonly Face[]
+  /** Cancels active runs; call on shutdown. */
+  close(): Promise<void>
+}
+
+const isEntry = (a: AgentConfig | AgentEntry): a is AgentEntry => 'backend' in a
+
+/** The bridge as a Hono app: every face mounted in front of every configured agent. */
+export function createBridge(options: BridgeOptions): BridgeApp {
+  const store = options.store ?? new MemoryRunStore()
+  const log = options.log ?? (() => {})
+  const deps: BackendDeps = { store, fetch: options.fetch }
+  const entries = options.agents.map((a) =>
+    isEntry(a) ? a : { id: a.id, backend: createBackend(a, deps), disconnect: a.disconnect },
+  )
+  const agents = new AgentRegistry(entries)
+  const runLog: RunLogger = (message, error) => log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
+  const runtime: BridgeRuntime = { agents, runs: new RunManager(store, agents, runLog), store, baseUrl: options.baseUrl }
+  const faces = (options.faces ?? DEFAULT_FACES).map((make) => make(runtime))
+  const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
+
+  const app = new Hono<BridgeEnv>()
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const ms = (performance.now() - started).toFixed(1)
+    log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
+  })
+  if (options.apiKeys?.length) {
+    const auth = requireApiKey(options.apiKeys)
+    for (const face of faces) app.use(`${face.basePath}/*`, auth)
+  }
+  for (const face of faces) app.route(face.basePath, face.routes)
+
+  app.get('/', (c) =>
+    c.json({
+      name: 'dialect-bridge',
+      agents: agents.ids(),
+      faces: Object.fromEntries(faces.map((f) => [f.name, f.endpoints])),
+    }),
+  )
+  app.get('/healthz', (c) => c.json({ ok: true }))
+
+  app.notFound((c) => {
+    const error = new BridgeError('not_found', `No route for ${c.req.method} ${c.req.path}.`)
+    return faceFor(c.req.path)?.errorResponse(error) ?? c.json({ error: { code: error.code, message: error.message } }, 404)
+  })
+  app.onError((err, c) => {
+    const error = toBridgeError(err)
+    if (error.code === 'internal') log(`error: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`)
+    return faceFor(c.req.path)?.errorResponse(error) ?? c.json({ error: { code: error.code, message: error.message } }, error.status as 500)
+  })
+
+  return Object.assign(app, { runtime, faces, close: () => runtime.runs.close() })
+}

@@ -1,0 +1,29 @@
+import type { AgentBackend } from '../core/index.js'
+import { createDemoAgent } from '../demo/index.js'
+import { createResponsesClient } from '../dialects/responses/client.js'
+import type { RunStore } from '../store/index.js'
+import type { AgentConfig } from './config.js'
+
+export interface BackendDeps {
+  store: RunStore
+  fetch?: typeof fetch
+}
+
+/** How each configured dialect becomes an AgentBackend. */
+const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: BackendDeps) => AgentBackend> = {
+  demo: (config) => createDemoAgent({ id: config.id, name: config.name, delayMs: config.delayMs }),
+  responses: (config, deps) =>
+    createResponsesClient({
+      id: config.id,
+      url: config.url ?? '',
+      headers: config.headers,
+      model: config.model,
+      name: config.name,
+      description: config.description,
+      background: config.background,
+      store: deps.store,
+      fetch: deps.fetch,
+    }),
+}
+
+export const createBackend = (config: AgentConfig, deps: BackendDeps): AgentBackend => backends[config.dialect](config, deps)

@@ -1,0 +1,20 @@
+import { BridgeError } from '../core/index.js'
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/** The request body as JSON, or a clear `invalid_request` (400, or 413 when too large). */
+export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? 0)
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  const text = await request.text()
+  if (text.length > maxBytes) throw tooLarge(maxBytes)
+  if (!text.trim()) throw new BridgeError('invalid_request', 'The request body is empty; send a JSON object.', { wireCode: 'invalid_json' })
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new BridgeError('invalid_request', `The request body is not valid JSON: ${(e as Error).message}`, { wireCode: 'invalid_json' })
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new BridgeError('invalid_request', `The request body is larger than ${maxBytes} bytes.`, { status: 413, wireCode: 'request_too_large' })

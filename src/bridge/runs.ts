@@ -1,0 +1,212 @@
+import type { AgentEvent, RunEvent, RunInput, RunRequest } from '../core/index.js'
+import { BridgeError, endsTurn, initialRunState, isTerminalStatus, newId, toBridgeError } from '../core/index.js'
+import { sleep } from '../stream/index.js'
+import type { RunRecord, RunStore } from '../store/index.js'
+import type { AgentRegistry } from './registry.js'
+
+export interface StartOptions {
+  /** Continue this conversation; a new one is started when absent. */
+  contextId?: string
+  /** Keep the run going with no reader, whatever the agent's disconnect policy. */
+  background?: boolean
+}
+
+export interface ReadRunOptions {
+  signal?: AbortSignal
+  /** Tail the log live (default), or stop at its current end. */
+  follow?: boolean
+}
+
+interface Producer {
+  controller: AbortController
+  task: Promise<void>
+  readers: number
+  canceling: boolean
+}
+
+const CANCEL_GRACE_MS = 2_000
+
+export type RunLogger = (message: string, error?: unknown) => void
+
+/**
+ * Drives runs: one producer per active turn consumes the backend's events into the store's log; every client
+ * stream is a reader of that log. Disconnect is not cancel: only the agent's `cancel` policy turns a lost last
+ * reader into a cancel, and never for background runs.
+ */
+export class RunManager {
+  readonly #producers = new Map<string, Producer>()
+
+  constructor(
+    readonly store: RunStore,
+    readonly agents: AgentRegistry,
+    private readonly log: RunLogger = () => {},
+  ) {}
+
+  /** Starts a new run (its first turn). Resolves once `run.created` is logged; the turn streams on. */
+  async start(agentId: string, input: RunInput, options: StartOptions = {}): Promise<RunRecord> {
+    this.agents.require(agentId)
+    const now = Date.now()
+    const record: RunRecord = {
+      runId: newId('run'),
+      agentId,
+      contextId: options.contextId ?? newId('ctx'),
+      createdAt: now,
+      updatedAt: now,
+      background: options.background ?? false,
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+      state: initialRunState(),
+    }
+    await this.store.createRun(record)
+    await this.store.append(record.runId, {
+      type: 'run.created',
+      contextId: record.contextId,
+      agentId,
+      createdAt: now,
+      ...(record.background ? { background: true } : {}),
+    })
+    const history = await this.store.getHistory(record.contextId)
+    this.#produce(record, { ...input, runId: record.runId, agentId, contextId: record.contextId, history })
+    return record
+  }
+
+  /**
+   * Answers the interrupt a paused run waits on and streams its next turn. Resolves with the seq after which
+   * the new turn's events start.
+   */
+  async resume(runId: string, input: RunInput): Promise<{ record: RunRecord; afterSeq: number }> {
+    const record = await this.get(runId)
+    const pending = record.state.pending
+    if (record.state.status !== 'input_required' || !pending || this.#producers.has(runId)) {
+      throw new BridgeError('conflict', `Run ${runId} is not waiting for input (it is ${record.state.status}).`)
+    }
+    const history = await this.store.getHistory(record.contextId)
+    const request: RunRequest = {
+      ...input,
+      resume: input.resume ?? { interruptId: pending.interruptId },
+      runId,
+      agentId: record.agentId,
+      contextId: record.contextId,
+      history,
+      pending,
+    }
+    const afterSeq = record.state.lastSeq
+    this.#produce(record, request)
+    return { record, afterSeq }
+  }
+
+  async get(runId: string): Promise<RunRecord> {
+    const record = await this.store.getRun(runId)
+    if (!record) throw new BridgeError('not_found', `No run ${runId}.`)
+    return record
+  }
+
+  /** Cancels a run in any dialect's name: stops the producer, tells the backend, logs `run.canceled`. */
+  async cancel(runId: string, reason = 'canceled by the client'): Promise<RunRecord> {
+    const record = await this.get(runId)
+    if (isTerminalStatus(record.state.status)) {
+      throw new BridgeError('not_cancelable', `Run ${runId} has already ${record.state.status === 'canceled' ? 'been canceled' : record.state.status}.`)
+    }
+    const producer = this.#producers.get(runId)
+    if (producer) {
+      producer.canceling = true
+      producer.controller.abort(new BridgeError('conflict', reason))
+    }
+    const backend = this.agents.get(record.agentId)?.backend
+    await backend?.cancel?.(runId).catch((e) => this.log(`cancel of run ${runId} did not reach the agent`, e))
+    // A backend that ignores the abort must not hold the cancel up; its later events are refused anyway.
+    if (producer) await Promise.race([producer.task, sleep(CANCEL_GRACE_MS)])
+    await this.#append(runId, { type: 'run.canceled', reason })
+    return this.get(runId)
+  }
+
+  /**
+   * A reader of the run's log from `afterSeq`: replays, then tails. When the last reader of a foreground run
+   * goes away (its signal aborts) and the agent's policy is `cancel`, the run is canceled.
+   */
+  async *events(runId: string, afterSeq: number, options: ReadRunOptions = {}): AsyncGenerator<RunEvent> {
+    const producer = this.#producers.get(runId)
+    if (producer) producer.readers += 1
+    try {
+      yield* this.store.read(runId, afterSeq, { follow: options.follow ?? true, signal: options.signal })
+    } finally {
+      if (producer) {
+        producer.readers -= 1
+        if (producer.readers === 0 && options.signal?.aborted) void this.#onLastReaderGone(runId)
+      }
+    }
+  }
+
+  /** Stops every active run's producer (process shutdown), logging each as canceled. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#producers.keys()].map((id) => this.cancel(id, 'the bridge is shutting down').catch(() => {})))
+  }
+
+  async #onLastReaderGone(runId: string) {
+    const record = await this.store.getRun(runId)
+    if (!record || record.background || !this.#producers.has(runId)) return
+    if (this.agents.get(record.agentId)?.disconnect !== 'cancel') return
+    await this.cancel(runId, 'the client disconnected').catch(() => {})
+  }
+
+  #produce(record: RunRecord, request: RunRequest) {
+    const controller = new AbortController()
+    const producer: Producer = { controller, task: Promise.resolve(), readers: 0, canceling: false }
+    this.#producers.set(record.runId, producer)
+    producer.task = this.#drive(record, request, producer).finally(() => this.#producers.delete(record.runId))
+  }
+
+  async #drive(record: RunRecord, request: RunRequest, producer: Producer) {
+    const { runId } = record
+    const backend = this.agents.require(record.agentId).backend
+    let ended = false
+    try {
+      for await (const event of backend.run(request, producer.controller.signal)) {
+        if (producer.controller.signal.aborted) break
+        // The bridge owns run.created; a backend's own is ignored.
+        if (event.type === 'run.created') continue
+        await this.#append(runId, event)
+        if (endsTurn(event)) {
+          ended = true
+          break
+        }
+      }
+      if (!ended && !producer.controller.signal.aborted) await this.#endTurn(runId)
+    } catch (error) {
+      if (!producer.canceling) {
+        const e = toBridgeError(error)
+        if (e.code === 'internal') this.log(`agent ${record.agentId} failed in run ${runId}`, error)
+        const code = e.code === 'internal' ? 'agent_error' : e.code
+        const message = e.code === 'internal' ? 'The agent failed.' : e.message
+        await this.#append(runId, { type: 'run.failed', error: { code, message } })
+      }
+    } finally {
+      await this.#remember(runId, request).catch((e) => this.log(`history of run ${runId} not saved`, e))
+    }
+  }
+
+  /** A backend that just stops still ends its turn: paused if it raised an interrupt, completed otherwise. */
+  async #endTurn(runId: string) {
+    const state = (await this.get(runId)).state
+    if (isTerminalStatus(state.status) || state.status === 'input_required') return
+    await this.#append(runId, state.pending ? { type: 'run.status', status: 'input_required' } : { type: 'run.completed' })
+  }
+
+  /** Keeps the turn's user input and the agent's answers as conversation history for later turns. */
+  async #remember(runId: string, request: RunRequest) {
+    const record = await this.store.getRun(runId)
+    if (!record) return
+    const input = request.input.filter((m) => m.role === 'user')
+    const messages = [...input, ...record.state.turnMessages]
+    if (messages.length) await this.store.appendHistory(record.contextId, messages)
+  }
+
+  async #append(runId: string, event: AgentEvent): Promise<RunEvent | undefined> {
+    try {
+      return await this.store.append(runId, event)
+    } catch (error) {
+      // A run that already ended (canceled meanwhile) takes no more events.
+      if (error instanceof BridgeError && error.code === 'conflict') return undefined
+      throw error
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import type { AgentEvent, EventOf } from './events.js'
+import { RunError } from './events.js'
+import { Message } from './message.js'
+import { PendingInterrupt } from './request.js'
+import { ToolCall } from './tool.js'
+
+export const RunStatus = z.enum([
+  'queued',
+  'working',
+  'input_required',
+  'auth_required',
+  'completed',
+  'failed',
+  'canceled',
+])
+export type RunStatus = z.infer<typeof RunStatus>
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'canceled']
+export const isTerminalStatus = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s)
+
+export const Usage = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  reasoningTokens: z.number(),
+  cachedTokens: z.number(),
+})
+export type Usage = z.infer<typeof Usage>
+
+/** What the bridge knows about a run at any point: a fold of its events, plain JSON so any store can keep it. */
+export const RunState = z.object({
+  status: RunStatus,
+  lastSeq: z.number(),
+  calls: z.record(z.string(), ToolCall),
+  pending: PendingInterrupt.optional(),
+  /** Root-agent messages completed in the current turn, for the conversation history. */
+  turnMessages: z.array(Message),
+  usage: Usage,
+  error: RunError.optional(),
+  incomplete: z.object({ reason: z.string() }).optional(),
+})
+export type RunState = z.infer<typeof RunState>
+
+export const initialRunState = (): RunState => ({
+  status: 'queued',
+  lastSeq: 0,
+  calls: {},
+  turnMessages: [],
+  usage: { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
+})
+
+type Reducer<T extends AgentEvent['type']> = (s: RunState, e: EventOf<T, AgentEvent>) => void
+
+const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
+  'run.status': (s, e) => {
+    if (e.status === 'working' && s.status !== 'auth_required') s.turnMessages = []
+    s.status = e.status
+    if (e.status === 'working') s.pending = undefined
+  },
+  'tool.call.started': (s, e) => {
+    s.calls[e.callId] = { callId: e.callId, name: e.name, arguments: '', tool: e.tool }
+  },
+  'tool.call.delta': (s, e) => {
+    const call = s.calls[e.callId]
+    if (call) call.arguments += e.delta
+  },
+  'tool.call.completed': (s, e) => {
+    s.calls[e.callId] = { callId: e.callId, name: e.name, arguments: e.arguments, tool: e.tool ?? s.calls[e.callId]?.tool }
+  },
+  'message.completed': (s, e) => {
+    if (!e.executionId && !e.message.executionId && e.message.phase !== 'commentary') s.turnMessages.push(e.message)
+  },
+  interrupt: (s, e) => {
+    s.pending = {
+      interruptId: e.interruptId,
+      reason: e.reason,
+      callIds: e.callIds,
+      calls: e.callIds.flatMap((id) => (s.calls[id] ? [s.calls[id]] : [])),
+      interruptType: e.interruptType,
+      payload: e.payload,
+    }
+  },
+  usage: (s, e) => {
+    s.usage.inputTokens += e.inputTokens
+    s.usage.outputTokens += e.outputTokens
+    s.usage.reasoningTokens += e.reasoningTokens ?? 0
+    s.usage.cachedTokens += e.cachedTokens ?? 0
+  },
+  'run.completed': (s, e) => {
+    s.status = 'completed'
+    s.pending = undefined
+    s.incomplete = e.incomplete
+  },
+  'run.failed': (s, e) => {
+    s.status = 'failed'
+    s.pending = undefined
+    s.error = e.error
+  },
+  'run.canceled': (s) => {
+    s.status = 'canceled'
+    s.pending = undefined
+  },
+}
+
+/** Folds one logged event into the run state (in place; no I/O, deterministic). */
+export function applyEvent(state: RunState, event: AgentEvent, seq: number): RunState {
+  const reduce = reducers[event.type] as Reducer<typeof event.type> | undefined
+  reduce?.(state, event as never)
+  state.lastSeq = seq
+  return state
+}

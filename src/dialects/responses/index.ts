@@ -1,0 +1,7 @@
+export * from './client.js'
+export * from './decode.js'
+export * from './encode.js'
+export * from './ids.js'
+export { responsesErrorResponse, responsesFace, responsesFaceWith } from './routes.js'
+export type { ResponsesFaceOptions } from './routes.js'
+export * as wire from './wire.js'

@@ -1,0 +1,359 @@
+// zod schemas of the Responses wire, one per schema in specs/responses.yaml and named the same.
+// test/types/wire-types.ts checks each against the generated types, so the two cannot drift apart.
+import { z } from 'zod'
+
+const int = () => z.number().int()
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable()
+
+export const Error = z.object({
+  message: z.string(),
+  type: z.string(),
+  param: z.string().nullable(),
+  code: z.string().nullable(),
+})
+export const ErrorResponse = z.object({ error: Error })
+
+export const Metadata = z
+  .record(z.string().max(64), z.string().max(512))
+  .refine((m) => Object.keys(m).length <= 16, { message: 'metadata holds at most 16 pairs' })
+
+export const MessagePhase = z.enum(['commentary', 'final_answer'])
+export const ItemStatus = z.enum(['in_progress', 'completed', 'incomplete'])
+export const ResponseStatus = z.enum(['completed', 'failed', 'in_progress', 'cancelled', 'queued', 'incomplete'])
+
+export const InputTextContent = z.object({ type: z.literal('input_text'), text: z.string() })
+export const InputImageContent = z.object({
+  type: z.literal('input_image'),
+  image_url: z.string().nullable().optional(),
+  file_id: z.string().nullable().optional(),
+  detail: z.enum(['low', 'high', 'auto', 'original']).optional(),
+})
+export const InputFileContent = z.object({
+  type: z.literal('input_file'),
+  file_id: z.string().nullable().optional(),
+  file_url: z.string().optional(),
+  file_data: z.string().optional(),
+  filename: z.string().optional(),
+})
+export const LogProb = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })).optional(),
+})
+export const Annotation = z.looseObject({
+  type: z.enum(['file_citation', 'url_citation', 'container_file_citation', 'file_path']),
+})
+export const OutputTextContent = z.object({
+  type: z.literal('output_text'),
+  text: z.string(),
+  annotations: z.array(Annotation),
+  logprobs: z.array(LogProb).optional(),
+})
+export const RefusalContent = z.object({ type: z.literal('refusal'), refusal: z.string() })
+export const ReasoningTextContent = z.object({ type: z.literal('reasoning_text'), text: z.string() })
+export const SummaryTextContent = z.object({ type: z.literal('summary_text'), text: z.string() })
+
+export const InputContent = z.discriminatedUnion('type', [
+  InputTextContent,
+  InputImageContent,
+  InputFileContent,
+  OutputTextContent,
+  RefusalContent,
+])
+export const OutputMessageContent = z.discriminatedUnion('type', [OutputTextContent, RefusalContent])
+export const OutputContent = z.discriminatedUnion('type', [OutputTextContent, RefusalContent, ReasoningTextContent])
+
+export const EasyInputMessage = z.object({
+  type: z.literal('message').optional(),
+  role: z.enum(['user', 'assistant', 'system', 'developer']),
+  content: z.union([z.string(), z.array(InputContent)]),
+  phase: MessagePhase.nullable().optional(),
+})
+export const OutputMessage = z.object({
+  id: z.string(),
+  type: z.literal('message'),
+  role: z.literal('assistant'),
+  content: z.array(OutputMessageContent),
+  phase: MessagePhase.nullable().optional(),
+  status: ItemStatus,
+})
+export const FunctionToolCall = z.object({
+  id: z.string().optional(),
+  type: z.literal('function_call'),
+  call_id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  status: ItemStatus.optional(),
+})
+export const FunctionCallOutputItemParam = z.object({
+  type: z.literal('function_call_output'),
+  id: z.string().nullable().optional(),
+  call_id: z.string().min(1).max(64),
+  output: z.union([z.string(), z.array(InputContent)]),
+  status: ItemStatus.nullable().optional(),
+})
+export const MCPApprovalResponse = z.object({
+  type: z.literal('mcp_approval_response'),
+  id: z.string().nullable().optional(),
+  approval_request_id: z.string(),
+  approve: z.boolean(),
+  reason: z.string().nullable().optional(),
+})
+export const ReasoningItem = z.object({
+  type: z.literal('reasoning'),
+  id: z.string(),
+  encrypted_content: z.string().nullable().optional(),
+  summary: z.array(SummaryTextContent),
+  content: z.array(ReasoningTextContent).optional(),
+  status: ItemStatus.optional(),
+})
+export const ItemReferenceParam = z.object({
+  type: z.literal('item_reference').nullable().optional(),
+  id: z.string(),
+})
+export const InputItem = z.union([
+  EasyInputMessage,
+  OutputMessage,
+  FunctionToolCall,
+  FunctionCallOutputItemParam,
+  MCPApprovalResponse,
+  ReasoningItem,
+  ItemReferenceParam,
+])
+
+export const FunctionTool = z.object({
+  type: z.literal('function'),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  parameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  strict: z.boolean().nullable().optional(),
+})
+export const Tool = FunctionTool
+export const ToolChoiceOptions = z.enum(['none', 'auto', 'required'])
+export const ToolChoiceFunction = z.object({ type: z.literal('function'), name: z.string() })
+export const ToolChoiceAllowed = z.object({
+  type: z.literal('allowed_tools'),
+  mode: z.enum(['auto', 'required']),
+  tools: z.array(z.record(z.string(), z.unknown())),
+})
+export const ToolChoice = z.union([ToolChoiceOptions, ToolChoiceFunction, ToolChoiceAllowed])
+
+export const ResponseStreamOptions = z.object({ include_obfuscation: z.boolean().optional() })
+
+export const CreateResponse = z.object({
+  model: z.string().optional(),
+  input: z.union([z.string(), z.array(InputItem)]).optional(),
+  instructions: z.string().nullable().optional(),
+  previous_response_id: z.string().nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: ResponseStreamOptions.nullable().optional(),
+  background: z.boolean().nullable().optional(),
+  store: z.boolean().nullable().optional(),
+  tools: z.array(Tool).optional(),
+  tool_choice: ToolChoice.optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+  metadata: Metadata.nullable().optional(),
+  max_output_tokens: int().nullable().optional(),
+  temperature: z.number().nullable().optional(),
+  top_p: z.number().nullable().optional(),
+  user: z.string().optional(),
+})
+
+export const MCPToolCallStatus = z.enum(['in_progress', 'completed', 'incomplete', 'calling', 'failed'])
+export const MCPToolExecutionError = z.object({ type: z.literal('mcp_tool_execution_error'), content: z.unknown() })
+export const MCPToolCall = z.object({
+  type: z.literal('mcp_call'),
+  id: z.string(),
+  server_label: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  output: z.string().nullable().optional(),
+  error: MCPToolExecutionError.nullable().optional(),
+  status: MCPToolCallStatus.optional(),
+  approval_request_id: z.string().nullable().optional(),
+})
+export const MCPApprovalRequest = z.object({
+  type: z.literal('mcp_approval_request'),
+  id: z.string(),
+  server_label: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+})
+export const OutputItem = z.discriminatedUnion('type', [
+  OutputMessage,
+  FunctionToolCall,
+  ReasoningItem,
+  MCPToolCall,
+  MCPApprovalRequest,
+])
+
+export const ResponseErrorCode = z.enum([
+  'server_error',
+  'rate_limit_exceeded',
+  'invalid_prompt',
+  'data_residency_mismatch',
+  'bio_policy',
+  'vector_store_timeout',
+  'invalid_image',
+  'invalid_image_format',
+  'invalid_base64_image',
+  'invalid_image_url',
+  'image_too_large',
+  'image_too_small',
+  'image_parse_error',
+  'image_content_policy_violation',
+  'invalid_image_mode',
+  'image_file_too_large',
+  'unsupported_image_media_type',
+  'empty_image_file',
+  'failed_to_download_image',
+  'image_file_not_found',
+])
+export const ResponseError = z.object({ code: ResponseErrorCode, message: z.string() })
+export const IncompleteDetails = z.object({ reason: z.enum(['max_output_tokens', 'content_filter']).optional() })
+export const ResponseUsage = z.object({
+  input_tokens: int(),
+  input_tokens_details: z.object({ cached_tokens: int(), cache_write_tokens: int() }),
+  output_tokens: int(),
+  output_tokens_details: z.object({ reasoning_tokens: int() }),
+  total_tokens: int(),
+})
+
+export const Response = z.object({
+  id: z.string(),
+  object: z.literal('response'),
+  created_at: z.number(),
+  completed_at: z.number().nullable().optional(),
+  status: ResponseStatus,
+  background: z.boolean().nullable().optional(),
+  error: nullable(ResponseError),
+  incomplete_details: nullable(IncompleteDetails),
+  instructions: z.string().nullable(),
+  model: z.string(),
+  output: z.array(OutputItem),
+  parallel_tool_calls: z.boolean(),
+  previous_response_id: z.string().nullable().optional(),
+  tool_choice: ToolChoice,
+  tools: z.array(Tool),
+  metadata: Metadata.nullable(),
+  store: z.boolean().optional(),
+  usage: nullable(ResponseUsage),
+})
+export const DeleteResponseResult = z.object({ id: z.string(), object: z.literal('response'), deleted: z.boolean() })
+
+const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), sequence_number: int(), ...shape })
+
+const withResponse = { response: Response }
+const itemEvent = { output_index: int(), item: OutputItem }
+const partEvent = { item_id: z.string(), output_index: int(), content_index: int(), part: OutputContent }
+const itemRef = { item_id: z.string(), output_index: int() }
+const contentRef = { ...itemRef, content_index: int() }
+const summaryRef = { ...itemRef, summary_index: int() }
+
+export const ResponseCreatedEvent = event('response.created', withResponse)
+export const ResponseQueuedEvent = event('response.queued', withResponse)
+export const ResponseInProgressEvent = event('response.in_progress', withResponse)
+export const ResponseCompletedEvent = event('response.completed', withResponse)
+export const ResponseFailedEvent = event('response.failed', withResponse)
+export const ResponseIncompleteEvent = event('response.incomplete', withResponse)
+export const ResponseOutputItemAddedEvent = event('response.output_item.added', itemEvent)
+export const ResponseOutputItemDoneEvent = event('response.output_item.done', itemEvent)
+export const ResponseContentPartAddedEvent = event('response.content_part.added', partEvent)
+export const ResponseContentPartDoneEvent = event('response.content_part.done', partEvent)
+export const ResponseTextDeltaEvent = event('response.output_text.delta', {
+  ...contentRef,
+  delta: z.string(),
+  logprobs: z.array(LogProb).optional(),
+  obfuscation: z.string().optional(),
+})
+export const ResponseTextDoneEvent = event('response.output_text.done', {
+  ...contentRef,
+  text: z.string(),
+  logprobs: z.array(LogProb).optional(),
+})
+export const ResponseRefusalDeltaEvent = event('response.refusal.delta', { ...contentRef, delta: z.string() })
+export const ResponseRefusalDoneEvent = event('response.refusal.done', { ...contentRef, refusal: z.string() })
+export const ResponseFunctionCallArgumentsDeltaEvent = event('response.function_call_arguments.delta', {
+  ...itemRef,
+  delta: z.string(),
+})
+export const ResponseFunctionCallArgumentsDoneEvent = event('response.function_call_arguments.done', {
+  ...itemRef,
+  name: z.string(),
+  arguments: z.string(),
+})
+export const ResponseReasoningTextDeltaEvent = event('response.reasoning_text.delta', { ...contentRef, delta: z.string() })
+export const ResponseReasoningTextDoneEvent = event('response.reasoning_text.done', { ...contentRef, text: z.string() })
+export const ResponseReasoningSummaryTextDeltaEvent = event('response.reasoning_summary_text.delta', {
+  ...summaryRef,
+  delta: z.string(),
+})
+export const ResponseReasoningSummaryTextDoneEvent = event('response.reasoning_summary_text.done', {
+  ...summaryRef,
+  text: z.string(),
+})
+export const ResponseMCPCallArgumentsDeltaEvent = event('response.mcp_call_arguments.delta', { ...itemRef, delta: z.string() })
+export const ResponseMCPCallArgumentsDoneEvent = event('response.mcp_call_arguments.done', {
+  ...itemRef,
+  arguments: z.string(),
+})
+export const ResponseMCPCallInProgressEvent = event('response.mcp_call.in_progress', itemRef)
+export const ResponseMCPCallCompletedEvent = event('response.mcp_call.completed', itemRef)
+export const ResponseMCPCallFailedEvent = event('response.mcp_call.failed', itemRef)
+export const ResponseErrorEvent = event('error', {
+  code: z.string().nullable(),
+  message: z.string(),
+  param: z.string().nullable(),
+})
+
+export const ResponseStreamEvent = z.discriminatedUnion('type', [
+  ResponseCreatedEvent,
+  ResponseQueuedEvent,
+  ResponseInProgressEvent,
+  ResponseCompletedEvent,
+  ResponseFailedEvent,
+  ResponseIncompleteEvent,
+  ResponseOutputItemAddedEvent,
+  ResponseOutputItemDoneEvent,
+  ResponseContentPartAddedEvent,
+  ResponseContentPartDoneEvent,
+  ResponseTextDeltaEvent,
+  ResponseTextDoneEvent,
+  ResponseRefusalDeltaEvent,
+  ResponseRefusalDoneEvent,
+  ResponseFunctionCallArgumentsDeltaEvent,
+  ResponseFunctionCallArgumentsDoneEvent,
+  ResponseReasoningTextDeltaEvent,
+  ResponseReasoningTextDoneEvent,
+  ResponseReasoningSummaryTextDeltaEvent,
+  ResponseReasoningSummaryTextDoneEvent,
+  ResponseMCPCallArgumentsDeltaEvent,
+  ResponseMCPCallArgumentsDoneEvent,
+  ResponseMCPCallInProgressEvent,
+  ResponseMCPCallCompletedEvent,
+  ResponseMCPCallFailedEvent,
+  ResponseErrorEvent,
+])
+
+export const Model = z.object({ id: z.string(), object: z.literal('model'), created: int(), owned_by: z.string() })
+export const ListModelsResponse = z.object({ object: z.literal('list'), data: z.array(Model) })
+
+export type CreateResponse = z.infer<typeof CreateResponse>
+export type InputItem = z.infer<typeof InputItem>
+export type InputContent = z.infer<typeof InputContent>
+export type Response = z.infer<typeof Response>
+export type OutputItem = z.infer<typeof OutputItem>
+export type OutputMessage = z.infer<typeof OutputMessage>
+export type FunctionToolCall = z.infer<typeof FunctionToolCall>
+export type MCPToolCall = z.infer<typeof MCPToolCall>
+export type MCPApprovalRequest = z.infer<typeof MCPApprovalRequest>
+export type ReasoningItem = z.infer<typeof ReasoningItem>
+export type ResponseUsage = z.infer<typeof ResponseUsage>
+export type ResponseStreamEvent = z.infer<typeof ResponseStreamEvent>
+export type ResponseStreamEventType = ResponseStreamEvent['type']
+export type FunctionTool = z.infer<typeof FunctionTool>
+export type ToolChoice = z.infer<typeof ToolChoice>
+export type ErrorResponse = z.infer<typeof ErrorResponse>
+export type ResponseErrorCode = z.infer<typeof ResponseErrorCode>
+export type Model = z.infer<typeof Model>

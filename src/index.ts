@@ -1,0 +1,6 @@
+export * from './bridge/index.js'
+export * from './core/index.js'
+export { createDemoAgent } from './demo/index.js'
+export type { DemoAgentOptions } from './demo/index.js'
+export * from './store/index.js'
+export * from './stream/index.js'

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Node entry: the bridge as a local HTTP server, and the `dialect-bridge` CLI.
+import { realpathSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { serve } from '@hono/node-server'
+import type { BridgeApp, BridgeOptions } from './bridge/index.js'
+import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText } from './bridge/index.js'
+import type { BridgeConfig } from './bridge/index.js'
+
+export interface ServeOptions extends Partial<Omit<BridgeOptions, 'agents'>> {
+  config?: BridgeConfig
+  agents?: BridgeOptions['agents']
+  port?: number
+  host?: string
+}
+
+export interface RunningBridge {
+  url: string
+  bridge: BridgeApp
+  close(): Promise<void>
+}
+
+/** Starts the bridge on a local port (0 picks a free one). */
+export async function serveBridge(options: ServeOptions = {}): Promise<RunningBridge> {
+  const config = options.config ?? DEMO_CONFIG
+  const bridge = createBridge({ ...options, agents: options.agents ?? config.agents, baseUrl: options.baseUrl ?? config.baseUrl, apiKeys: options.apiKeys ?? config.apiKeys })
+  const host = options.host ?? '127.0.0.1'
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: bridge.fetch, port: options.port ?? 8787, hostname: host }, () => resolve(s))
+    s.once('error', reject)
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    bridge,
+    close: () =>
+      (closing ??= (async () => {
+        await bridge.close()
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          // Open streams would hold close() forever; they were told to end above.
+          ;(server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.()
+        })
+      })()),
+  }
+}
+
+/** `${NAME}` in the config text is replaced by the environment variable, so secrets stay out of the file. */
+export function substituteEnv(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name]
+    if (value === undefined) throw new ConfigError(`The configuration refers to \${${name}}, which is not set in the environment.`)
+    return JSON.stringify(value).slice(1, -1)
+  })
+}
+
+/** The configuration from `--config FILE`, else `BRIDGE_CONFIG` (a path or inline JSON), else the demo agent. */
+export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BridgeConfig> {
+  const fromEnv = env.BRIDGE_CONFIG?.trim()
+  if (!file && fromEnv?.startsWith('{')) return parseConfigText(substituteEnv(fromEnv, env), 'BRIDGE_CONFIG')
+  const path = file ?? fromEnv
+  if (!path) return DEMO_CONFIG
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError(`Cannot read the configuration file ${path}: ${(e as Error).message}`)
+  }
+  return parseConfigText(substituteEnv(text, env), path)
+}
+
+const USAGE = `Usage: dialect-bridge serve [--port 8787] [--host 127.0.0.1] [--config FILE]
+
+Serves every configured agent on every dialect face. With no configuration
+(no --config, no BRIDGE_CONFIG) it serves the built-in demo agent.
+
+Environment: BRIDGE_CONFIG (path or inline JSON), PORT, HOST.`
+
+export function banner(running: RunningBridge, config: BridgeConfig): string {
+  const agents = config.agents.map((a) => `  ${a.id} (${a.dialect}${a.url ? ` → ${a.url}` : ''})`).join('\n')
+  const faces = running.bridge.faces
+    .map((f) => `${f.name} face:\n${f.endpoints.map((e) => `  ${e.replace(/^(\w+\s+)(\/)/, `$1${running.url}$2`)}`).join('\n')}`)
+    .join('\n')
+  return `dialect-bridge listening on ${running.url}\nagents:\n${agents}\n${faces}\n`
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const command = positionals[0] ?? 'serve'
+  if (values.help || command !== 'serve') {
+    console.log(USAGE)
+    return values.help ? 0 : 2
+  }
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 22) console.warn(`warning: dialect-bridge targets Node 22 or newer; this is Node ${process.versions.node}.`)
+
+  const config = await loadConfig(values.config)
+  const port = Number(values.port ?? process.env.PORT ?? 8787)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number, not "${values.port}"`)
+  const running = await serveBridge({
+    config,
+    port,
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    log: (line) => console.log(line),
+  })
+  process.stdout.write(banner(running, config))
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`${signal}: shutting down`)
+      const force = setTimeout(() => process.exit(1), 5_000)
+      force.unref()
+      void running.close().then(resolve)
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+  return 0
+}
+
+const isMain = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+})()
+
+if (isMain) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error instanceof ConfigError ? error.message : error)
+      process.exit(1)
+    },
+  )
+}

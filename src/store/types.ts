@@ -1,0 +1,56 @@
+import type { AgentEvent, Message, RunEvent, RunState } from '../core/index.js'
+
+export interface RunRecord {
+  runId: string
+  agentId: string
+  contextId: string
+  /** Unix epoch milliseconds. */
+  createdAt: number
+  updatedAt: number
+  /** Started as a background run: it keeps going with no reader, whatever the disconnect policy. */
+  background: boolean
+  metadata?: Record<string, unknown>
+  state: RunState
+}
+
+export interface RunQuery {
+  agentId?: string
+  contextId?: string
+  limit?: number
+  offset?: number
+}
+
+export interface ReadOptions {
+  /** Keep waiting for new events until the log is sealed (a terminal event) or the signal aborts. */
+  follow?: boolean
+  signal?: AbortSignal
+}
+
+/**
+ * Where runs live: records, each run's event log (bounded), conversation history per context, and
+ * small JSON documents faces keep (id chains, response records). Memory in Node, a Durable Object at the edge.
+ */
+export interface RunStore {
+  createRun(record: RunRecord): Promise<void>
+  getRun(runId: string): Promise<RunRecord | undefined>
+  listRuns(query: RunQuery): Promise<RunRecord[]>
+  deleteRun(runId: string): Promise<void>
+
+  /**
+   * Stamps the event with run id, seq and time, logs it, folds it into the run's state and wakes readers.
+   * A terminal event seals the log; appending to a sealed log throws a `conflict` BridgeError.
+   */
+  append(runId: string, event: AgentEvent): Promise<RunEvent>
+  /**
+   * The events after `afterSeq` (0 = from the start). Throws `too_far_behind` when the bounded log no
+   * longer holds them, `not_found` for an unknown run.
+   */
+  read(runId: string, afterSeq: number, options?: ReadOptions): AsyncIterable<RunEvent>
+
+  getHistory(contextId: string): Promise<Message[]>
+  appendHistory(contextId: string, messages: Message[]): Promise<void>
+
+  getDoc<T>(namespace: string, key: string): Promise<T | undefined>
+  putDoc<T>(namespace: string, key: string, value: T): Promise<void>
+  deleteDoc(namespace: string, key: string): Promise<void>
+}

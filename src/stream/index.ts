@@ -1,0 +1,3 @@
+export * from './async.js'
+export * from './sse-read.js'
+export * from './sse-write.js'

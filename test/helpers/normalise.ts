@@ -1,0 +1,34 @@
+/**
+ * Replaces random ids with stable placeholders in order of first appearance (every 32-hex token becomes
+ * `idN`, keeping prefixes: `resp_id1`, `fc_id2`) and wall-clock timestamps with 0, so transcripts compare.
+ */
+export class IdNormaliser {
+  readonly #forward = new Map<string, string>()
+  readonly #back = new Map<string, string>()
+
+  normalise<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value, (key, v) => {
+      if ((key === 'created_at' || key === 'completed_at' || key === 'created') && typeof v === 'number') return 0
+      if (typeof v === 'string') return v.replace(/[0-9a-f]{32}/g, (hex) => this.#placeholder(hex))
+      return v
+    })) as T
+  }
+
+  /** Turns placeholders in a fixture request back into the real ids seen so far. */
+  restore<T>(value: T): T {
+    return JSON.parse(JSON.stringify(value, (_key, v) => {
+      if (typeof v === 'string') return v.replace(/(?<![A-Za-z0-9])id\d+(?![0-9])/g, (p) => this.#back.get(p) ?? p)
+      return v
+    })) as T
+  }
+
+  #placeholder(hex: string): string {
+    let p = this.#forward.get(hex)
+    if (!p) {
+      p = `id${this.#forward.size + 1}`
+      this.#forward.set(hex, p)
+      this.#back.set(p, hex)
+    }
+    return p
+  }
+}

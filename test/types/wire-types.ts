@@ -1,0 +1,19 @@
+// Compile-time check (run by `npm test` through tsc): every schema in specs/<dialect>.yaml has a zod schema of
+// the same name in src/dialects/<dialect>/wire.ts, and the two types are mutually assignable.
+import type { z } from 'zod'
+import type { components as ResponsesSpec } from '../../src/generated/responses.js'
+import type * as responses from '../../src/dialects/responses/wire.js'
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+
+type Mismatched<Wire, Spec> = {
+  [K in keyof Spec & keyof Wire]: Wire[K] extends z.ZodType ? (Same<z.infer<Wire[K]>, Spec[K]> extends true ? never : K) : K
+}[keyof Spec & keyof Wire]
+
+type Missing<Wire, Spec> = Exclude<keyof Spec, keyof Wire>
+
+type Verdict<Wire, Spec> = [Mismatched<Wire, Spec> | Missing<Wire, Spec>] extends [never]
+  ? 'ok'
+  : { mismatched: Mismatched<Wire, Spec>; missing: Missing<Wire, Spec> }
+
+export const responsesWire: Verdict<typeof responses, ResponsesSpec['schemas']> = 'ok'
