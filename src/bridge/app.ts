@@ -56,6 +56,8 @@ export function createBridge(options: BridgeOptions): BridgeApp {
   app.use(async (c, next) => {
     const started = performance.now()
     await next()
+    // The rest of a refused oversized body is never read, so the connection cannot be reused.
+    if (c.res.status === 413) c.res.headers.set('connection', 'close')
     const ms = (performance.now() - started).toFixed(1)
     log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
   })

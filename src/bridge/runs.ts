@@ -120,10 +120,10 @@ export class RunManager {
   }
 
   /**
-   * A reader of the run's log from `afterSeq`: replays, then tails. When the last reader of a foreground run
+   * A reader of the run's log from `afterSeq`, in batches: replays, then tails. When the last reader of a foreground run
    * goes away (its signal aborts) and the agent's policy is `cancel`, the run is canceled.
    */
-  async *events(runId: string, afterSeq: number, options: ReadRunOptions = {}): AsyncGenerator<RunEvent> {
+  async *events(runId: string, afterSeq: number, options: ReadRunOptions = {}): AsyncGenerator<RunEvent[]> {
     const producer = this.#producers.get(runId)
     if (producer) producer.readers += 1
     try {

@@ -18,7 +18,17 @@ interface RunEntry {
   /** Seq of log[0]. */
   firstSeq: number
   sealed: boolean
+  /** Readers waiting for new events. */
   waiters: Set<() => void>
+  /** Each attached reader's next seq: the producer must not evict what they still need. */
+  cursors: Set<{ next: number }>
+  /** A producer waiting for readers to move on. */
+  drained: Set<() => void>
+  /** Appends run one after another, in call order, even when one waits for readers. */
+  queue: Promise<unknown>
+  queued: number
+  /** When the store last saw the run change; the TTL counts from here. */
+  touchedAt: number
 }
 
 interface Expiring<T> {
@@ -26,9 +36,14 @@ interface Expiring<T> {
   expiresAt: number
 }
 
-const wake = (entry: RunEntry) => {
-  for (const w of entry.waiters) w()
-  entry.waiters.clear()
+const wake = (waiters: Set<() => void>) => {
+  for (const w of waiters) w()
+  waiters.clear()
+}
+
+const blocksEviction = (entry: RunEntry) => {
+  for (const cursor of entry.cursors) if (cursor.next <= entry.firstSeq) return true
+  return false
 }
 
 /** The default RunStore: everything in this process's memory, bounded and expiring. */
@@ -52,18 +67,30 @@ export class MemoryRunStore implements RunStore {
   async createRun(record: RunRecord): Promise<void> {
     this.#sweep()
     if (this.#runs.has(record.runId)) throw new BridgeError('conflict', `Run ${record.runId} already exists.`)
-    this.#runs.set(record.runId, { record: structuredClone(record), log: [], firstSeq: 1, sealed: false, waiters: new Set() })
+    this.#runs.set(record.runId, {
+      record: structuredClone(record),
+      log: [],
+      firstSeq: 1,
+      sealed: false,
+      waiters: new Set(),
+      cursors: new Set(),
+      drained: new Set(),
+      queue: Promise.resolve(),
+      queued: 0,
+      touchedAt: this.#now(),
+    })
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#sweep()
     const entry = this.#runs.get(runId)
-    return entry && structuredClone(entry.record)
+    return entry && !this.#expired(entry) ? structuredClone(entry.record) : undefined
   }
 
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
     this.#sweep()
     const matches = [...this.#runs.values()]
+      .filter((e) => !this.#expired(e))
       .map((e) => e.record)
       .filter((r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId))
       .sort((a, b) => b.createdAt - a.createdAt)
@@ -75,12 +102,31 @@ export class MemoryRunStore implements RunStore {
     const entry = this.#runs.get(runId)
     if (!entry) return
     entry.sealed = true
-    wake(entry)
+    entry.cursors.clear()
+    wake(entry.waiters)
+    wake(entry.drained)
     this.#runs.delete(runId)
   }
 
   async append(runId: string, event: AgentEvent): Promise<RunEvent> {
     const entry = this.#entry(runId)
+    // A terminal event (a cancel, say) must not wait behind a producer that a stalled reader holds back:
+    // it goes in at once, and the held-back append then finds the log sealed.
+    if (isTerminal(event)) return this.#write(entry, runId, event)
+    // The usual case: nothing queued and room in the log, so no need to go through the queue.
+    if (entry.queued === 0 && (entry.log.length < this.#maxEvents || !blocksEviction(entry))) return this.#write(entry, runId, event)
+    entry.queued += 1
+    const turn = entry.queue.then(async () => {
+      while (!entry.sealed && entry.log.length >= this.#maxEvents && blocksEviction(entry)) {
+        await new Promise<void>((resolve) => entry.drained.add(resolve))
+      }
+      return this.#write(entry, runId, event)
+    })
+    entry.queue = turn.catch(() => {}).finally(() => (entry.queued -= 1))
+    return turn
+  }
+
+  #write(entry: RunEntry, runId: string, event: AgentEvent): RunEvent {
     if (entry.sealed) throw new BridgeError('conflict', `Run ${runId} has ended; no more events can be added.`)
     const seq = entry.record.state.lastSeq + 1
     const time = this.#now()
@@ -92,48 +138,61 @@ export class MemoryRunStore implements RunStore {
     }
     applyEvent(entry.record.state, event, seq)
     entry.record.updatedAt = time
-    if (isTerminal(event)) entry.sealed = true
-    wake(entry)
+    entry.touchedAt = time
+    if (isTerminal(event)) {
+      entry.sealed = true
+      wake(entry.drained)
+    }
+    wake(entry.waiters)
     return stamped
   }
 
-  async *read(runId: string, afterSeq: number, options: ReadOptions = {}): AsyncGenerator<RunEvent> {
+  async *read(runId: string, afterSeq: number, options: ReadOptions = {}): AsyncGenerator<RunEvent[]> {
     const entry = this.#entry(runId)
-    let next = Math.max(afterSeq, 0) + 1
-    for (;;) {
-      if (options.signal?.aborted) return
-      if (next < entry.firstSeq) {
-        throw new BridgeError(
-          'too_far_behind',
-          `Run ${runId} keeps only its last ${this.#maxEvents} events; event ${next} is gone.`,
-        )
-      }
-      while (next <= entry.record.state.lastSeq) {
-        const event = entry.log[next - entry.firstSeq]
-        next += 1
-        if (event) yield event
+    const cursor = { next: Math.max(afterSeq, 0) + 1 }
+    entry.cursors.add(cursor)
+    try {
+      for (;;) {
         if (options.signal?.aborted) return
+        if (cursor.next < entry.firstSeq) {
+          throw new BridgeError(
+            'too_far_behind',
+            `Run ${runId} keeps only its last ${this.#maxEvents} events; event ${cursor.next} is gone.`,
+          )
+        }
+        const lastSeq = entry.record.state.lastSeq
+        if (cursor.next <= lastSeq) {
+          const batch = entry.log.slice(cursor.next - entry.firstSeq, lastSeq - entry.firstSeq + 1)
+          yield batch
+          // Only now has the reader taken the batch; a producer held back for it may go on.
+          cursor.next = lastSeq + 1
+          wake(entry.drained)
+          continue
+        }
+        if (!options.follow || entry.sealed) return
+        await this.#changed(entry, options.signal)
       }
-      if (!options.follow || entry.sealed) return
-      await this.#changed(entry, options.signal)
+    } finally {
+      entry.cursors.delete(cursor)
+      wake(entry.drained)
     }
   }
 
   async getHistory(contextId: string): Promise<Message[]> {
     this.#sweep()
-    return structuredClone(this.#history.get(contextId)?.value ?? [])
+    return structuredClone(this.#live(this.#history, contextId) ?? [])
   }
 
   async appendHistory(contextId: string, messages: Message[]): Promise<void> {
-    const current = this.#history.get(contextId)?.value ?? []
+    const current = this.#live(this.#history, contextId) ?? []
     const value = [...current, ...structuredClone(messages)].slice(-this.#maxHistory)
     this.#history.set(contextId, { value, expiresAt: this.#now() + this.#ttl })
   }
 
   async getDoc<T>(namespace: string, key: string): Promise<T | undefined> {
     this.#sweep()
-    const doc = this.#docs.get(`${namespace}\u0000${key}`)
-    return doc && (structuredClone(doc.value) as T)
+    const doc = this.#live(this.#docs, `${namespace}\u0000${key}`)
+    return doc === undefined ? undefined : (structuredClone(doc) as T)
   }
 
   async putDoc<T>(namespace: string, key: string, value: T): Promise<void> {
@@ -146,8 +205,22 @@ export class MemoryRunStore implements RunStore {
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId)
-    if (!entry) throw new BridgeError('not_found', `No run ${runId}.`)
+    if (!entry || this.#expired(entry)) throw new BridgeError('not_found', `No run ${runId}.`)
     return entry
+  }
+
+  /** A run nobody reads or writes any more, untouched for a TTL. */
+  #expired(entry: RunEntry): boolean {
+    return entry.touchedAt + this.#ttl < this.#now() && entry.waiters.size === 0 && entry.cursors.size === 0
+  }
+
+  /** The value unless it has expired (expired entries go at once, not at the next sweep). */
+  #live<T>(map: Map<string, Expiring<T>>, key: string): T | undefined {
+    const item = map.get(key)
+    if (!item) return undefined
+    if (item.expiresAt >= this.#now()) return item.value
+    map.delete(key)
+    return undefined
   }
 
   #changed(entry: RunEntry, signal?: AbortSignal): Promise<void> {
@@ -167,9 +240,7 @@ export class MemoryRunStore implements RunStore {
     const now = this.#now()
     if (now < this.#nextSweep) return
     this.#nextSweep = now + Math.min(this.#ttl, 60_000)
-    for (const [id, entry] of this.#runs) {
-      if (entry.record.updatedAt + this.#ttl < now && entry.waiters.size === 0) this.#runs.delete(id)
-    }
+    for (const [id, entry] of this.#runs) if (this.#expired(entry)) this.#runs.delete(id)
     for (const map of [this.#history, this.#docs] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt < now) map.delete(key)
     }

@@ -42,10 +42,13 @@ export interface RunStore {
    */
   append(runId: string, event: AgentEvent): Promise<RunEvent>
   /**
-   * The events after `afterSeq` (0 = from the start). Throws `too_far_behind` when the bounded log no
-   * longer holds them, `not_found` for an unknown run.
+   * The events after `afterSeq` (0 = from the start), in batches of whatever is available: a reader that is
+   * behind gets the backlog at once, a reader that is caught up gets each event as it is appended.
+   * Throws `too_far_behind` when the bounded log no longer holds them, `not_found` for an unknown run.
+   * While the log is full, `append` waits for attached readers that still need its oldest event (backpressure),
+   * so a live reader never loses events; only a reader that starts too far back does.
    */
-  read(runId: string, afterSeq: number, options?: ReadOptions): AsyncIterable<RunEvent>
+  read(runId: string, afterSeq: number, options?: ReadOptions): AsyncIterable<RunEvent[]>
 
   getHistory(contextId: string): Promise<Message[]>
   appendHistory(contextId: string, messages: Message[]): Promise<void>

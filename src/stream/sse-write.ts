@@ -39,29 +39,44 @@ export interface SSEStreamOptions {
 const KEEP_ALIVE = encoder.encode(': keep-alive\n\n')
 const IDLE = Symbol('idle')
 
+/** What an SSE source yields: one message, or a batch that goes out as one chunk (one write, not N). */
+export type SSEChunk = SSEMessage | readonly SSEMessage[]
+
 /**
  * An SSE byte stream over a source of messages. Pull-based, so a slow client only slows its own reader,
  * and the source gets an AbortSignal that fires when the client goes away, even while the source waits
  * for its next event (an async generator's `return()` alone would wait for that event to arrive).
  */
 export function sseStream(
-  open: (signal: AbortSignal) => AsyncIterable<SSEMessage>,
+  open: (signal: AbortSignal) => AsyncIterable<SSEChunk>,
   options: SSEStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const keepAliveMs = options.keepAliveMs ?? 15_000
   const abort = new AbortController()
-  const onOuterAbort = () => abort.abort(options.signal?.reason)
-  if (options.signal?.aborted) abort.abort(options.signal.reason)
-  else options.signal?.addEventListener('abort', onOuterAbort, { once: true })
-
-  const iterator = open(abort.signal)[Symbol.asyncIterator]()
-  let next: Promise<IteratorResult<SSEMessage>> | undefined
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined
+  let next: Promise<IteratorResult<SSEChunk>> | undefined
   let finished = false
 
   const finish = () => {
     finished = true
     options.signal?.removeEventListener('abort', onOuterAbort)
   }
+  // The outer signal ends the stream at once, even if the source never looks at its own signal.
+  const onOuterAbort = () => {
+    abort.abort(options.signal?.reason)
+    if (finished) return
+    finish()
+    try {
+      controller?.close()
+    } catch {
+      // already closed or errored
+    }
+    void iterator.return?.()?.catch(() => {})
+  }
+
+  const iterator = open(abort.signal)[Symbol.asyncIterator]()
+  if (options.signal?.aborted) onOuterAbort()
+  else options.signal?.addEventListener('abort', onOuterAbort, { once: true })
 
   const idle = (ms: number) => {
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -73,35 +88,45 @@ export function sseStream(
 
   return new ReadableStream<Uint8Array>(
     {
+      start(c) {
+        controller = c
+        if (finished) c.close()
+      },
       async pull(controller) {
-        if (finished) return
-        try {
-          next ??= iterator.next()
-          let result: IteratorResult<SSEMessage> | typeof IDLE
-          if (keepAliveMs > 0) {
-            const timer = idle(keepAliveMs)
-            result = await Promise.race([next, timer.promise]).finally(timer.clear)
-          } else {
-            result = await next
-          }
-          if (finished) return // canceled while waiting
-          if (result === IDLE) {
-            controller.enqueue(KEEP_ALIVE)
+        // Loops until it has something to send: an empty batch or a source that skips must not stall the stream.
+        while (!finished) {
+          try {
+            next ??= iterator.next()
+            let result: IteratorResult<SSEChunk> | typeof IDLE
+            if (keepAliveMs > 0) {
+              const timer = idle(keepAliveMs)
+              result = await Promise.race([next, timer.promise]).finally(timer.clear)
+            } else {
+              result = await next
+            }
+            if (finished) return // canceled while waiting
+            if (result === IDLE) {
+              controller.enqueue(KEEP_ALIVE)
+              return
+            }
+            next = undefined
+            if (result.done || abort.signal.aborted) {
+              finish()
+              controller.close()
+              return
+            }
+            const batch: readonly SSEMessage[] = Array.isArray(result.value) ? result.value : [result.value as SSEMessage]
+            if (batch.length === 0) continue
+            controller.enqueue(encoder.encode(batch.map(formatSSE).join('')))
             return
-          }
-          next = undefined
-          if (result.done || abort.signal.aborted) {
+          } catch (error) {
+            if (finished) return
             finish()
+            const last = abort.signal.aborted ? undefined : options.onError?.(error)
+            if (last) controller.enqueue(encoder.encode(formatSSE(last)))
             controller.close()
             return
           }
-          controller.enqueue(encoder.encode(formatSSE(result.value)))
-        } catch (error) {
-          if (finished) return
-          finish()
-          const last = abort.signal.aborted ? undefined : options.onError?.(error)
-          if (last) controller.enqueue(encoder.encode(formatSSE(last)))
-          controller.close()
         }
       },
       async cancel(reason) {
@@ -116,7 +141,7 @@ export function sseStream(
 
 /** A `text/event-stream` Response over a source of messages (see `sseStream`). */
 export function sseResponse(
-  open: (signal: AbortSignal) => AsyncIterable<SSEMessage>,
+  open: (signal: AbortSignal) => AsyncIterable<SSEChunk>,
   options: SSEStreamOptions & { status?: number; headers?: Record<string, string> } = {},
 ): Response {
   return new Response(sseStream(open, options), {

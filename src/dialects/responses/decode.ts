@@ -1,7 +1,7 @@
 // Responses → canonical. The stream decoder turns an upstream's Responses events into AgentEvents; the request
 // decoder turns a client's CreateResponse into one turn's input, with errors that name the offending param.
 import type { z } from 'zod'
-import type { AgentEvent, ApprovalDecision, Message, Part, ToolResult, ToolSpec } from '../../core/index.js'
+import type { AgentEvent, ApprovalDecision, Message, Part, ToolInfo, ToolResult, ToolSpec } from '../../core/index.js'
 import { BridgeError, newId } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
@@ -12,6 +12,8 @@ interface ItemState {
   kind: OutputItem['type']
   /** The canonical message id or call id the item stands for. */
   ref: string
+  name?: string
+  tool?: ToolInfo
   argumentsDone?: boolean
 }
 
@@ -91,7 +93,12 @@ const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
   'response.function_call_arguments.delta': (s, e) => [{ type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta }],
   'response.function_call_arguments.done': none,
   'response.mcp_call_arguments.delta': (s, e) => [{ type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta }],
-  'response.mcp_call_arguments.done': () => [],
+  'response.mcp_call_arguments.done': (s, e) => {
+    const item = s.items[e.item_id]
+    if (!item || item.argumentsDone) return []
+    item.argumentsDone = true
+    return [{ type: 'tool.call.completed', callId: item.ref, name: item.name ?? '', arguments: e.arguments, ...(item.tool ? { tool: item.tool } : {}) }]
+  },
   'response.mcp_call.in_progress': none,
   'response.mcp_call.completed': none,
   'response.mcp_call.failed': none,
@@ -142,8 +149,9 @@ const itemAdded: { [T in OutputItem['type']]: ItemHandler<T> } = {
   },
   mcp_call: (s, item) => {
     const callId = fromItemId('mcp_call', item.id)
-    s.items[item.id] = { kind: 'mcp_call', ref: callId }
-    return [{ type: 'tool.call.started', callId, name: item.name, tool: mcpTool(item.server_label, !!item.approval_request_id) }]
+    const tool = mcpTool(item.server_label, !!item.approval_request_id)
+    s.items[item.id] = { kind: 'mcp_call', ref: callId, name: item.name, tool }
+    return [{ type: 'tool.call.started', callId, name: item.name, tool }]
   },
   mcp_approval_request: () => [],
 }
@@ -178,10 +186,10 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
     const tool = mcpTool(item.server_label, !!item.approval_request_id)
     const failed = item.status === 'failed' || !!item.error
     const output = failed ? errorText(item.error?.content) : (item.output ?? '')
-    return [
-      { type: 'tool.call.completed', callId, name: item.name, arguments: item.arguments, tool },
-      { type: 'tool.result', callId, output, ...(failed ? { isError: true } : {}) },
-    ]
+    const completed: AgentEvent[] = s.items[item.id]?.argumentsDone
+      ? []
+      : [{ type: 'tool.call.completed', callId, name: item.name, arguments: item.arguments, tool }]
+    return [...completed, { type: 'tool.result', callId, output, ...(failed ? { isError: true } : {}) }]
   },
   mcp_approval_request: (s, item) => {
     const callId = fromItemId('mcp_approval_request', item.id)
@@ -363,7 +371,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, at: string): z.in
   if (result.success) return result.data
   const issue = deepestIssue(result.error.issues)
   const param = joinPath(at, issue?.path ?? [])
-  const message = issue?.code === 'invalid_type' && issue.input === undefined
+  const message = issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined
     ? `Missing required parameter: '${param}'.`
     : `Invalid value for '${param || 'body'}': ${issue?.message ?? 'invalid'}.`
   throw new BridgeError('invalid_request', message, { param: param || undefined, wireCode: issue?.code === 'invalid_type' ? 'invalid_type' : 'invalid_value' })
@@ -387,6 +395,9 @@ function deepestIssue(issues: readonly Issue[], prefix: PropertyKey[] = []): (Is
   }
   return best
 }
+
+const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value)
 
 const joinPath = (at: string, path: PropertyKey[]): string =>
   path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), at)

@@ -80,30 +80,35 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     createResponseEncoder({ responseId: doc.id, model: doc.model, createdAt: doc.createdAt, echo: doc.echo, priorCalls: doc.priorCalls, serverLabel: doc.agentId })
 
   /** The response's events, from its run's log: replayed from the start, then live until the response ends. */
-  async function* responseEvents(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncGenerator<ResponseStreamEvent> {
+  async function* responseEvents(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncGenerator<ResponseStreamEvent[]> {
     const encoder = encoderFor(doc)
     const fresh = (events: ResponseStreamEvent[]) => events.filter((e) => e.sequence_number > startingAfter)
-    yield* fresh(openResponse(encoder))
-    for await (const event of runs.events(doc.runId, doc.afterSeq, { signal })) {
-      yield* fresh(encodeRunEvent(encoder, event))
+    yield fresh(openResponse(encoder))
+    for await (const batch of runs.events(doc.runId, doc.afterSeq, { signal })) {
+      const out: ResponseStreamEvent[] = []
+      for (const event of batch) {
+        out.push(...encodeRunEvent(encoder, event))
+        if (encoder.done) break
+      }
+      yield fresh(out)
       if (encoder.done) return
     }
   }
 
-  async function* sse(doc: ResponseDoc, signal: AbortSignal, startingAfter?: number): AsyncGenerator<SSEMessage> {
+  async function* sse(doc: ResponseDoc, signal: AbortSignal, startingAfter?: number): AsyncGenerator<SSEMessage[]> {
     let last = startingAfter ?? -1
     try {
-      for await (const event of responseEvents(doc, signal, startingAfter)) {
-        last = event.sequence_number
-        yield { event: event.type, data: JSON.stringify(event) }
+      for await (const batch of responseEvents(doc, signal, startingAfter)) {
+        last = batch.at(-1)?.sequence_number ?? last
+        yield batch.map((event) => ({ event: event.type, data: JSON.stringify(event) }))
       }
     } catch (err) {
       if (signal.aborted) return
       const e = toBridgeError(err)
       const error = { type: 'error', code: e.wireCode ?? e.code, message: e.message, param: e.param ?? null, sequence_number: last + 1 }
-      yield { event: 'error', data: JSON.stringify(error) }
+      yield [{ event: 'error', data: JSON.stringify(error) }]
     }
-    if (sendDone && !signal.aborted) yield { data: '[DONE]' }
+    if (sendDone && !signal.aborted) yield [{ data: '[DONE]' }]
   }
 
   const stream = (c: Context<BridgeEnv>, doc: ResponseDoc, startingAfter?: number) =>
@@ -113,10 +118,12 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   async function snapshot(doc: ResponseDoc, wait?: AbortSignal): Promise<ResponseObject> {
     const encoder: ResponseEncoderState = encoderFor(doc)
     openResponse(encoder)
-    const events = wait ? runs.events(doc.runId, doc.afterSeq, { signal: wait }) : store.read(doc.runId, doc.afterSeq)
-    for await (const event of events) {
-      encodeRunEvent(encoder, event)
-      if (encoder.done) break
+    const batches = wait ? runs.events(doc.runId, doc.afterSeq, { signal: wait }) : store.read(doc.runId, doc.afterSeq)
+    for await (const batch of batches) {
+      for (const event of batch) {
+        encodeRunEvent(encoder, event)
+        if (encoder.done) return encoder.response
+      }
     }
     return encoder.response
   }
@@ -206,7 +213,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     if (c.req.query('stream') !== 'true') return c.json(await snapshot(doc))
     const raw = c.req.query('starting_after')
     const startingAfter = raw === undefined ? undefined : Number(raw)
-    if (startingAfter !== undefined && !Number.isInteger(startingAfter)) {
+    if (startingAfter !== undefined && (raw?.trim() === '' || !Number.isInteger(startingAfter))) {
       throw new BridgeError('invalid_request', `Invalid 'starting_after': expected an integer, got '${raw}'.`, { param: 'starting_after' })
     }
     return stream(c, doc, startingAfter)
