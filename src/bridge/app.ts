@@ -4,6 +4,7 @@ import { responsesFace } from '../dialects/responses/routes.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
 import { requireApiKey } from './auth.js'
+import { limitBody } from './http.js'
 import type { BackendDeps } from './backends.js'
 import { createBackend } from './backends.js'
 import type { AgentConfig } from './config.js'
@@ -61,6 +62,8 @@ export function createBridge(options: BridgeOptions): BridgeApp {
     const ms = (performance.now() - started).toFixed(1)
     log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
   })
+  const limit = limitBody()
+  for (const face of faces) app.use(`${face.basePath}/*`, limit)
   if (options.apiKeys?.length) {
     const auth = requireApiKey(options.apiKeys)
     for (const face of faces) app.use(`${face.basePath}/*`, auth)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { fieldPath } from '../core/errors.js'
 
 export const DIALECTS = ['demo', 'responses'] as const
 
@@ -55,9 +56,6 @@ export const DEMO_CONFIG: BridgeConfig = { agents: [{ id: 'demo', dialect: 'demo
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
-
-const fieldPath = (path: PropertyKey[]): string =>
-  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '')
 
 /** Validates a configuration; the error names every bad field (`agents[0].url: Invalid URL`). */
 export function parseConfig(value: unknown, source = 'configuration'): BridgeConfig {

@@ -80,6 +80,8 @@ export class RunManager {
       throw new BridgeError('conflict', `Run ${runId} is not waiting for input (it is ${record.state.status}).`)
     }
     const history = await this.store.getHistory(record.contextId)
+    // Checked again after the awaits: two answers racing for one pause must not both resume it.
+    if (this.#producers.has(runId)) throw new BridgeError('conflict', `Run ${runId} is already resuming.`)
     const request: RunRequest = {
       ...input,
       resume: input.resume ?? { interruptId: pending.interruptId },

@@ -65,3 +65,7 @@ export const isBridgeError = (e: unknown): e is BridgeError => e instanceof Brid
 /** Any thrown value as a BridgeError; unknown failures become `internal` without leaking details. */
 export const toBridgeError = (e: unknown): BridgeError =>
   isBridgeError(e) ? e : new BridgeError('internal', 'Internal error in the bridge.', { cause: e })
+
+/** A field path as clients write it: `input[0].content`, `agents[1].url`. */
+export const fieldPath = (path: readonly PropertyKey[], prefix = ''): string =>
+  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix)

@@ -2,7 +2,7 @@
 // decoder turns a client's CreateResponse into one turn's input, with errors that name the offending param.
 import type { z } from 'zod'
 import type { AgentEvent, ApprovalDecision, Message, Part, ToolInfo, ToolResult, ToolSpec } from '../../core/index.js'
-import { BridgeError, newId } from '../../core/index.js'
+import { BridgeError, fieldPath, newId } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
 import type { InputContent, OutputItem, ResponseStreamEvent, ResponseStreamEventType, ResponseUsage, ToolChoice } from './wire.js'
@@ -370,7 +370,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, at: string): z.in
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issue = deepestIssue(result.error.issues)
-  const param = joinPath(at, issue?.path ?? [])
+  const param = fieldPath(issue?.path ?? [], at)
   const message = issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined
     ? `Missing required parameter: '${param}'.`
     : `Invalid value for '${param || 'body'}': ${issue?.message ?? 'invalid'}.`
@@ -399,8 +399,6 @@ function deepestIssue(issues: readonly Issue[], prefix: PropertyKey[] = []): (Is
 const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value)
 
-const joinPath = (at: string, path: PropertyKey[]): string =>
-  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), at)
 
 const DATA_URL = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s
 

@@ -72,7 +72,8 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
 
   const loadDoc = async (id: string): Promise<ResponseDoc> => {
     const doc = await store.getDoc<ResponseDoc>(DOCS, id)
-    if (!doc) throw new BridgeError('not_found', `Response with id '${id}' not found.`)
+    // A response whose run has expired is gone too.
+    if (!doc || !(await store.getRun(doc.runId))) throw new BridgeError('not_found', `Response with id '${id}' not found.`)
     return doc
   }
 
