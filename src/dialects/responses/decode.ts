@@ -205,7 +205,8 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
 const errorText = (content: unknown): string => (typeof content === 'string' ? content : JSON.stringify(content ?? 'tool failed'))
 
 function usageEvents(usage: ResponseUsage | null | undefined): AgentEvent[] {
-  if (!usage || usage.total_tokens + usage.input_tokens + usage.output_tokens === 0) return []
+  const counts = usage && [usage.input_tokens, usage.output_tokens, usage.output_tokens_details.reasoning_tokens, usage.input_tokens_details.cached_tokens]
+  if (!usage || !counts?.some((n) => n > 0)) return []
   return [
     {
       type: 'usage',
