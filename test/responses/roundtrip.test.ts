@@ -132,7 +132,7 @@ describe('round trip canonical → Responses → canonical', () => {
       fc.property(turn, (events) => {
         expect(carried(roundTrip(events))).toEqual(carried(events))
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     )
   })
 
