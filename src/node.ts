@@ -26,7 +26,14 @@ export interface RunningBridge {
 /** Starts the bridge on a local port (0 picks a free one). */
 export async function serveBridge(options: ServeOptions = {}): Promise<RunningBridge> {
   const config = options.config ?? DEMO_CONFIG
-  const bridge = createBridge({ ...options, agents: options.agents ?? config.agents, baseUrl: options.baseUrl ?? config.baseUrl, apiKeys: options.apiKeys ?? config.apiKeys })
+  const bridge = createBridge({
+    ...options,
+    agents: options.agents ?? config.agents,
+    baseUrl: options.baseUrl ?? config.baseUrl,
+    apiKeys: options.apiKeys ?? config.apiKeys,
+    trustProxy: options.trustProxy ?? config.trustProxy,
+    webhooks: options.webhooks ?? config.webhooks,
+  })
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: bridge.fetch, port: options.port ?? 8787, hostname: host }, () => resolve(s))

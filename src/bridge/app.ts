@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { BridgeError, toBridgeError } from '../core/index.js'
+import { a2aFace } from '../dialects/a2a/routes.js'
 import { responsesFace } from '../dialects/responses/routes.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
@@ -20,6 +21,8 @@ export interface BridgeOptions {
   store?: RunStore
   baseUrl?: string
   apiKeys?: readonly string[]
+  trustProxy?: boolean
+  webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
   /** The dialects to serve; default: every face this build has. */
   faces?: readonly FaceFactory[]
   /** One line per request, and warnings. Default: silent. */
@@ -28,7 +31,7 @@ export interface BridgeOptions {
   fetch?: typeof fetch
 }
 
-export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace]
+export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace, a2aFace]
 
 export type BridgeApp = Hono<BridgeEnv> & {
   readonly runtime: BridgeRuntime
@@ -49,7 +52,17 @@ export function createBridge(options: BridgeOptions): BridgeApp {
   )
   const agents = new AgentRegistry(entries)
   const runLog: RunLogger = (message, error) => log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
-  const runtime: BridgeRuntime = { agents, runs: new RunManager(store, agents, runLog), store, baseUrl: options.baseUrl }
+  const runtime: BridgeRuntime = {
+    agents,
+    runs: new RunManager(store, agents, runLog),
+    store,
+    baseUrl: options.baseUrl,
+    trustProxy: options.trustProxy,
+    apiKeyRequired: (options.apiKeys?.length ?? 0) > 0,
+    webhooks: options.webhooks ?? {},
+    fetch: options.fetch,
+    log,
+  }
   const faces = (options.faces ?? DEFAULT_FACES).map((make) => make(runtime))
   const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
 
@@ -66,9 +79,14 @@ export function createBridge(options: BridgeOptions): BridgeApp {
   for (const face of faces) app.use(`${face.basePath}/*`, limit)
   if (options.apiKeys?.length) {
     const auth = requireApiKey(options.apiKeys)
-    for (const face of faces) app.use(`${face.basePath}/*`, auth)
+    // Discovery documents stay public: a client reads them to learn how to authenticate.
+    const guarded: typeof auth = (c, next) => (c.req.path.includes('/.well-known/') ? next() : auth(c, next))
+    for (const face of faces) app.use(`${face.basePath}/*`, guarded)
   }
-  for (const face of faces) app.route(face.basePath, face.routes)
+  for (const face of faces) {
+    app.route(face.basePath, face.routes)
+    if (face.rootRoutes) app.route('/', face.rootRoutes)
+  }
 
   app.get('/', (c) =>
     c.json({
@@ -81,12 +99,12 @@ export function createBridge(options: BridgeOptions): BridgeApp {
 
   app.notFound((c) => {
     const error = new BridgeError('not_found', `No route for ${c.req.method} ${c.req.path}.`)
-    return faceFor(c.req.path)?.errorResponse(error) ?? c.json({ error: { code: error.code, message: error.message } }, 404)
+    return faceFor(c.req.path)?.errorResponse(error, c.req.raw) ?? c.json({ error: { code: error.code, message: error.message } }, 404)
   })
   app.onError((err, c) => {
     const error = toBridgeError(err)
     if (error.code === 'internal') log(`error: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`)
-    return faceFor(c.req.path)?.errorResponse(error) ?? c.json({ error: { code: error.code, message: error.message } }, error.status as 500)
+    return faceFor(c.req.path)?.errorResponse(error, c.req.raw) ?? c.json({ error: { code: error.code, message: error.message } }, error.status as 500)
   })
 
   return Object.assign(app, { runtime, faces, close: () => runtime.runs.close() })

@@ -1,5 +1,6 @@
 import type { AgentBackend } from '../core/index.js'
 import { createDemoAgent } from '../demo/index.js'
+import { createA2AClient } from '../dialects/a2a/client.js'
 import { createResponsesClient } from '../dialects/responses/client.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentConfig } from './config.js'
@@ -21,6 +22,16 @@ const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: Backe
       name: config.name,
       description: config.description,
       background: config.background,
+      store: deps.store,
+      fetch: deps.fetch,
+    }),
+  a2a: (config, deps) =>
+    createA2AClient({
+      id: config.id,
+      url: config.url ?? '',
+      headers: config.headers,
+      name: config.name,
+      description: config.description,
       store: deps.store,
       fetch: deps.fetch,
     }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { fieldPath } from '../core/errors.js'
 
-export const DIALECTS = ['demo', 'responses'] as const
+export const DIALECTS = ['demo', 'responses', 'a2a'] as const
 
 export const DisconnectPolicy = z.enum(['cancel', 'continue'])
 export type DisconnectPolicy = z.infer<typeof DisconnectPolicy>
@@ -10,7 +10,7 @@ export const AgentConfig = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" or "-"'),
     dialect: z.enum(DIALECTS),
-    /** The upstream's base URL (for Responses: the URL that ends in /v1). Never taken from a request. */
+    /** The upstream's URL (Responses: the base ending in /v1; A2A: the agent card, or the URL it sits under). Never taken from a request. */
     url: z.url({ protocol: /^https?$/ }).optional(),
     /** Sent with every upstream request (credentials live here, or in env vars the config references). */
     headers: z.record(z.string(), z.string()).optional(),
@@ -40,6 +40,13 @@ export const BridgeConfig = z
     baseUrl: z.url().optional(),
     /** When set, every face requires one of these keys (`Authorization: Bearer …` or `x-api-key`). */
     apiKeys: z.array(z.string().min(1)).optional(),
+    /** Work out the bridge's URL from X-Forwarded-Proto/-Host (set only behind a proxy you trust). */
+    trustProxy: z.boolean().optional(),
+    /** Where clients may ask the bridge to POST notifications: https to public hosts unless allowed here. */
+    webhooks: z
+      .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

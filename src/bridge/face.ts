@@ -16,6 +16,14 @@ export interface BridgeRuntime {
   store: RunStore
   /** The bridge's public URL when configured; faces otherwise use the request's own origin. */
   baseUrl?: string
+  /** Honour X-Forwarded-Proto/-Host when working out the bridge's own URL (only behind a trusted proxy). */
+  trustProxy?: boolean
+  /** Inbound API keys are required. */
+  apiKeyRequired: boolean
+  /** Where clients may ask the bridge to POST (A2A push notifications, ACP webhooks). */
+  webhooks: { allowInsecure?: boolean; allowHosts?: readonly string[] }
+  fetch?: typeof fetch
+  log: (line: string) => void
 }
 
 /** One dialect served in front of every configured agent. */
@@ -24,10 +32,24 @@ export interface Face {
   /** Where the face is mounted (`/v1` for Responses). */
   basePath: string
   routes: Hono<BridgeEnv>
+  /** Routes the dialect defines at the bridge's root (`/.well-known/agent-card.json`). */
+  rootRoutes?: Hono<BridgeEnv>
   /** An error in this dialect's own format, with the matching HTTP status. */
-  errorResponse(error: BridgeError): Response
+  errorResponse(error: BridgeError, request?: Request): Response
   /** `METHOD path — what it does` lines for the start-up banner and the index page. */
   endpoints: readonly string[]
 }
 
 export type FaceFactory = (runtime: BridgeRuntime) => Face
+
+/** The bridge's own public origin for this request: configured, forwarded (when trusted), or the request's. */
+export function publicOrigin(runtime: BridgeRuntime, request: Request): string {
+  if (runtime.baseUrl) return runtime.baseUrl.replace(/\/+$/, '')
+  const url = new URL(request.url)
+  if (runtime.trustProxy) {
+    const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()
+    const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+    if (host) return `${proto ?? url.protocol.replace(':', '')}://${host}`
+  }
+  return url.origin
+}

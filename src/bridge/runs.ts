@@ -1,4 +1,4 @@
-import type { AgentEvent, RunEvent, RunInput, RunRequest } from '../core/index.js'
+import type { AgentEvent, Message, RunEvent, RunInput, RunRequest } from '../core/index.js'
 import { BridgeError, endsTurn, initialRunState, isTerminalStatus, newId, toBridgeError } from '../core/index.js'
 import { sleep } from '../stream/index.js'
 import type { RunRecord, RunStore } from '../store/index.js'
@@ -42,8 +42,11 @@ export class RunManager {
     private readonly log: RunLogger = () => {},
   ) {}
 
-  /** Starts a new run (its first turn). Resolves once `run.created` is logged; the turn streams on. */
-  async start(agentId: string, input: RunInput, options: StartOptions = {}): Promise<RunRecord> {
+  /**
+   * Starts a new run (its first turn). Resolves once `run.created` and the input are logged, with the seq after
+   * which the agent's own events start; the turn streams on.
+   */
+  async start(agentId: string, input: RunInput, options: StartOptions = {}): Promise<{ record: RunRecord; afterSeq: number }> {
     this.agents.require(agentId)
     const now = Date.now()
     const record: RunRecord = {
@@ -65,8 +68,9 @@ export class RunManager {
       ...(record.background ? { background: true } : {}),
     })
     const history = await this.store.getHistory(record.contextId)
-    this.#produce(record, { ...input, runId: record.runId, agentId, contextId: record.contextId, history })
-    return record
+    const afterSeq = await this.#logInput(record.runId, input)
+    this.#produce(record, { ...input, runId: record.runId, agentId, contextId: record.contextId, history }, 0)
+    return { record, afterSeq }
   }
 
   /**
@@ -92,7 +96,8 @@ export class RunManager {
       pending,
     }
     const afterSeq = record.state.lastSeq
-    this.#produce(record, request)
+    await this.#logInput(runId, input)
+    this.#produce(record, request, afterSeq)
     return { record, afterSeq }
   }
 
@@ -150,14 +155,21 @@ export class RunManager {
     await this.cancel(runId, 'the client disconnected').catch(() => {})
   }
 
-  #produce(record: RunRecord, request: RunRequest) {
+  /** The turn's input goes into the log too, so every face can show the whole conversation of a run. */
+  async #logInput(runId: string, input: RunInput): Promise<number> {
+    let seq = (await this.get(runId)).state.lastSeq
+    for (const message of input.input) seq = (await this.store.append(runId, { type: 'message.completed', message })).seq
+    return seq
+  }
+
+  #produce(record: RunRecord, request: RunRequest, afterSeq: number) {
     const controller = new AbortController()
     const producer: Producer = { controller, task: Promise.resolve(), readers: 0, canceling: false }
     this.#producers.set(record.runId, producer)
-    producer.task = this.#drive(record, request, producer).finally(() => this.#producers.delete(record.runId))
+    producer.task = this.#drive(record, request, producer, afterSeq).finally(() => this.#producers.delete(record.runId))
   }
 
-  async #drive(record: RunRecord, request: RunRequest, producer: Producer) {
+  async #drive(record: RunRecord, request: RunRequest, producer: Producer, afterSeq: number) {
     const { runId } = record
     const backend = this.agents.require(record.agentId).backend
     let ended = false
@@ -182,7 +194,7 @@ export class RunManager {
         await this.#append(runId, { type: 'run.failed', error: { code, message } })
       }
     } finally {
-      await this.#remember(runId, request).catch((e) => this.log(`history of run ${runId} not saved`, e))
+      await this.#remember(runId, afterSeq).catch((e) => this.log(`history of run ${runId} not saved`, e))
     }
   }
 
@@ -193,12 +205,18 @@ export class RunManager {
     await this.#append(runId, state.pending ? { type: 'run.status', status: 'input_required' } : { type: 'run.completed' })
   }
 
-  /** Keeps the turn's user input and the agent's answers as conversation history for later turns. */
-  async #remember(runId: string, request: RunRequest) {
+  /** Keeps the turn's messages (the user's input, the agent's answers) as the conversation's history. */
+  async #remember(runId: string, afterSeq: number) {
     const record = await this.store.getRun(runId)
     if (!record) return
-    const input = request.input.filter((m) => m.role === 'user')
-    const messages = [...input, ...record.state.turnMessages]
+    const messages: Message[] = []
+    for await (const batch of this.store.read(runId, afterSeq)) {
+      for (const e of batch) {
+        if (e.type !== 'message.completed' || e.executionId || e.message.executionId || e.message.phase === 'commentary') continue
+        if (e.message.role === 'system') continue
+        messages.push(e.message)
+      }
+    }
     if (messages.length) await this.store.appendHistory(record.contextId, messages)
   }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import type { AgentEvent, EventOf } from './events.js'
 import { RunError } from './events.js'
-import { Message } from './message.js'
 import { PendingInterrupt } from './request.js'
 import { ToolCall } from './tool.js'
 
@@ -33,8 +32,6 @@ export const RunState = z.object({
   lastSeq: z.number(),
   calls: z.record(z.string(), ToolCall),
   pending: PendingInterrupt.optional(),
-  /** Root-agent messages completed in the current turn, for the conversation history. */
-  turnMessages: z.array(Message),
   usage: Usage,
   error: RunError.optional(),
   incomplete: z.object({ reason: z.string() }).optional(),
@@ -45,7 +42,6 @@ export const initialRunState = (): RunState => ({
   status: 'queued',
   lastSeq: 0,
   calls: {},
-  turnMessages: [],
   usage: { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
 })
 
@@ -53,7 +49,6 @@ type Reducer<T extends AgentEvent['type']> = (s: RunState, e: EventOf<T, AgentEv
 
 const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
   'run.status': (s, e) => {
-    if (e.status === 'working' && s.status !== 'auth_required') s.turnMessages = []
     s.status = e.status
     if (e.status === 'working') s.pending = undefined
   },
@@ -66,9 +61,6 @@ const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
   },
   'tool.call.completed': (s, e) => {
     s.calls[e.callId] = { callId: e.callId, name: e.name, arguments: e.arguments, tool: e.tool ?? s.calls[e.callId]?.tool }
-  },
-  'message.completed': (s, e) => {
-    if (!e.executionId && !e.message.executionId && e.message.phase !== 'commentary') s.turnMessages.push(e.message)
   },
   interrupt: (s, e) => {
     s.pending = {

@@ -3,6 +3,8 @@
 import type { z } from 'zod'
 import type { components as ResponsesSpec } from '../../src/generated/responses.js'
 import type * as responses from '../../src/dialects/responses/wire.js'
+import type { components as A2ASpec } from '../../src/generated/a2a.js'
+import type * as a2a from '../../src/dialects/a2a/wire.js'
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 
@@ -17,3 +19,4 @@ type Verdict<Wire, Spec> = [Mismatched<Wire, Spec> | Missing<Wire, Spec>] extend
   : { mismatched: Mismatched<Wire, Spec>; missing: Missing<Wire, Spec> }
 
 export const responsesWire: Verdict<typeof responses, ResponsesSpec['schemas']> = 'ok'
+export const a2aWire: Verdict<typeof a2a, A2ASpec['schemas']> = 'ok'

@@ -151,7 +151,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
       background: request.background,
     }
     const turn = previous ? await continueFrom(previous, agentId, request, input) : undefined
-    const started = turn ?? { ...(await runs.start(agentId, input, { background: request.background })), afterSeq: 0, priorCalls: [] }
+    const started = turn ?? { ...(await runs.start(agentId, input, { background: request.background })).record, afterSeq: 0, priorCalls: [] }
     const doc: ResponseDoc = {
       id: newId('resp'),
       runId: started.runId,
@@ -197,7 +197,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     const latest = await store.getDoc<string>(LATEST, previous.runId)
     const pending = record?.state.status === 'input_required' && latest === previous.id ? record.state.pending : undefined
     if (!record || !pending) {
-      const run = await runs.start(agentId, input, { contextId: previous.contextId, background: request.background })
+      const { record: run } = await runs.start(agentId, input, { contextId: previous.contextId, background: request.background })
       return { runId: run.runId, contextId: run.contextId, afterSeq: 0, priorCalls: [] as PriorCall[] }
     }
     if (agentId !== record.agentId) {

@@ -1,0 +1,64 @@
+// The JSON-RPC binding: one POST URL per agent; v1 and v0.3 method names; SSE for streaming methods.
+import type { BridgeError } from '../../core/index.js'
+import { toBridgeError } from '../../core/index.js'
+import type { A2AVersion } from './errors.js'
+import { a2aError, jsonRpcError } from './errors.js'
+import type { OperationContext } from './operations.js'
+import { isStreamed, V03_OPERATIONS, V1_OPERATIONS } from './operations.js'
+import { a2aStream, linkedController } from './sse.js'
+import { requestedVersion } from './version.js'
+
+type Id = string | number | null
+
+const reply = (id: Id, body: { result: unknown } | { error: unknown }, status = 200) =>
+  Response.json({ jsonrpc: '2.0', id, ...body }, { status })
+
+export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion): Response =>
+  reply(id, { error: jsonRpcError(e, version) }, e.code === 'unauthenticated' ? 401 : 200)
+
+const validId = (id: unknown): id is Id => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
+
+/** Handles one JSON-RPC request. The method name picks the shapes (v1 PascalCase, v0.3 slash-separated). */
+export async function handleJsonRpc(request: Request, base: Omit<OperationContext, 'version' | 'signal'>, keepAliveMs?: number): Promise<Response> {
+  // Aborted when the client goes away: by the request's own signal, or when it cancels the event stream.
+  const controller = linkedController(request.signal)
+  const ctx = { ...base, signal: controller.signal }
+  let id: Id = null
+  let version: A2AVersion = '1.0'
+  try {
+    const header = requestedVersion(request)
+    version = header ?? '1.0'
+    let body: unknown
+    try {
+      body = JSON.parse(await request.text())
+    } catch {
+      throw a2aError('JSONParseError', 'Invalid JSON payload.')
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw a2aError('InvalidRequestError', 'A JSON-RPC request must be a JSON object.')
+    const call = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
+    if (validId(call.id)) id = call.id
+    if (call.jsonrpc !== '2.0' || typeof call.method !== 'string' || (call.id !== undefined && !validId(call.id))) {
+      throw a2aError('InvalidRequestError', 'Not a JSON-RPC 2.0 request: it needs jsonrpc "2.0", a method name and a string or number id.')
+    }
+    const v03 = V03_OPERATIONS[call.method]
+    const v1 = V1_OPERATIONS[call.method]
+    version = v03 ? '0.3' : '1.0'
+    const operation = v03 ?? v1
+    if (!operation) throw a2aError('MethodNotFoundError', `Method not found: ${call.method}.`)
+    if (v1 && header === '0.3') throw a2aError('VersionNotSupportedError', `${call.method} is a v1.0 method; send A2A-Version: 1.0 (v0.3 uses ${'message/send'}-style names).`)
+    const result = await operation.run({ ...ctx, version }, call.params)
+    if (!isStreamed(result)) return reply(id, { result })
+    const requestId = id
+    const v = version
+    return a2aStream(
+      result.stream,
+      controller,
+      (r) => JSON.stringify({ jsonrpc: '2.0', id: requestId, result: r }),
+      (e) => JSON.stringify({ jsonrpc: '2.0', id: requestId, error: jsonRpcError(e, v) }),
+      keepAliveMs,
+    )
+  } catch (e) {
+    return jsonRpcErrorResponse(toBridgeError(e), id, version)
+  }
+}
+

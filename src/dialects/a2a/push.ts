@@ -1,0 +1,145 @@
+// A2A push notifications: configs per task, and a reader of the task's log that POSTs each StreamResponse to them.
+import type { BridgeRuntime } from '../../bridge/face.js'
+import { newId } from '../../core/index.js'
+import { sleep } from '../../stream/index.js'
+import { toV03Event } from './compat.js'
+import { taskSnapshot, encodeTaskEvent } from './encode.js'
+import type { A2AVersion } from './errors.js'
+import { a2aError } from './errors.js'
+import type { TaskService } from './tasks.js'
+import type { StreamResponse, TaskPushNotificationConfig } from './wire.js'
+import { A2A_CONTENT_TYPE } from './wire.js'
+
+export interface WebhookPolicy {
+  /** Allow plain http and loopback or private addresses (development, tests). */
+  allowInsecure?: boolean
+  /** Hosts allowed whatever their scheme or address (`localhost:9000`, `hooks.internal`). */
+  allowHosts?: readonly string[]
+}
+
+interface StoredConfig extends TaskPushNotificationConfig {
+  id: string
+  taskId: string
+  version: A2AVersion
+}
+
+const DOCS = 'a2a:push'
+const RETRIES = [0, 250, 1000]
+
+/** Only https to public hosts, unless the policy allows more: push URLs come from clients, so this guards SSRF. */
+export function checkWebhookUrl(raw: string, policy: WebhookPolicy): URL {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw a2aError('InvalidParamsError', `The push notification URL '${raw}' is not a URL.`)
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw a2aError('InvalidParamsError', 'Push notification URLs must be http(s).')
+  if (policy.allowInsecure || policy.allowHosts?.includes(url.host) || policy.allowHosts?.includes(url.hostname)) return url
+  if (url.protocol !== 'https:') throw a2aError('InvalidParamsError', 'Push notification URLs must use https.')
+  if (isPrivateHost(url.hostname)) throw a2aError('InvalidParamsError', `Push notifications to ${url.hostname} (a local or private address) are not allowed.`)
+  return url
+}
+
+const isPrivateHost = (host: string): boolean =>
+  host === 'localhost' ||
+  host.endsWith('.localhost') ||
+  /^127\.|^10\.|^192\.168\.|^169\.254\.|^0\.|^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+  /^\[?(::1|f[cd][0-9a-f]{2}:|fe80:)/i.test(host)
+
+export class PushService {
+  readonly #running = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly runtime: BridgeRuntime,
+    private readonly tasks: TaskService,
+    private readonly policy: WebhookPolicy,
+    private readonly doFetch: typeof fetch = (input, init) => fetch(input, init),
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  async create(agentId: string, taskId: string, config: TaskPushNotificationConfig, version: A2AVersion): Promise<StoredConfig> {
+    const record = await this.tasks.record(agentId, taskId)
+    checkWebhookUrl(config.url, this.policy)
+    const stored: StoredConfig = { ...config, id: config.id || newId('push'), taskId, version }
+    const configs = (await this.#configs(taskId)).filter((c) => c.id !== stored.id)
+    await this.runtime.store.putDoc(DOCS, taskId, [...configs, stored])
+    this.#start(record.runId, agentId)
+    return stored
+  }
+
+  async get(agentId: string, taskId: string, id: string): Promise<StoredConfig> {
+    await this.tasks.record(agentId, taskId)
+    const config = (await this.#configs(taskId)).find((c) => c.id === id)
+    if (!config) throw a2aError('TaskNotFoundError', `Task ${taskId} has no push notification config ${id}.`, taskId)
+    return config
+  }
+
+  async list(agentId: string, taskId: string): Promise<StoredConfig[]> {
+    await this.tasks.record(agentId, taskId)
+    return this.#configs(taskId)
+  }
+
+  async delete(agentId: string, taskId: string, id: string): Promise<void> {
+    await this.get(agentId, taskId, id)
+    await this.runtime.store.putDoc(DOCS, taskId, (await this.#configs(taskId)).filter((c) => c.id !== id))
+  }
+
+  async #configs(taskId: string): Promise<StoredConfig[]> {
+    return (await this.runtime.store.getDoc<StoredConfig[]>(DOCS, taskId)) ?? []
+  }
+
+  /** One delivery loop per task: the current snapshot, then every event until the task ends or has no configs. */
+  #start(taskId: string, agentId: string) {
+    if (this.#running.has(taskId)) return
+    const loop = this.#deliver(taskId, agentId)
+      .catch((e) => this.log(`push delivery for task ${taskId} stopped: ${(e as Error).message}`))
+      .finally(() => this.#running.delete(taskId))
+    this.#running.set(taskId, loop)
+  }
+
+  async #deliver(taskId: string, agentId: string) {
+    const record = await this.tasks.record(agentId, taskId)
+    const afterSeq = record.state.lastSeq
+    const encoder = await this.tasks.encoder(record, afterSeq)
+    await this.#send(taskId, { task: taskSnapshot(encoder) })
+    if (encoder.done) return
+    for await (const batch of this.runtime.runs.events(taskId, afterSeq)) {
+      for (const event of batch) {
+        for (const update of encodeTaskEvent(encoder, event)) {
+          if (!(await this.#send(taskId, update))) return
+        }
+      }
+      if (encoder.done) return
+    }
+  }
+
+  /** POSTs one event to every config of the task; false when none is left. */
+  async #send(taskId: string, event: StreamResponse): Promise<boolean> {
+    const configs = await this.#configs(taskId)
+    await Promise.all(configs.map((c) => this.#post(c, event)))
+    return configs.length > 0
+  }
+
+  async #post(config: StoredConfig, event: StreamResponse) {
+    const v03 = config.version === '0.3'
+    const headers: Record<string, string> = { 'content-type': v03 ? 'application/json' : A2A_CONTENT_TYPE }
+    if (config.authentication?.scheme && config.authentication.credentials) {
+      headers.authorization = `${config.authentication.scheme} ${config.authentication.credentials}`
+    } else if (config.token) {
+      headers['x-a2a-notification-token'] = config.token
+    }
+    const body = JSON.stringify(v03 ? toV03Event(event) : event)
+    for (const wait of RETRIES) {
+      if (wait) await sleep(wait)
+      try {
+        const res = await this.doFetch(config.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) })
+        await res.body?.cancel()
+        if (res.ok) return
+        this.log(`push to ${config.url} answered ${res.status}`)
+      } catch (e) {
+        this.log(`push to ${config.url} failed: ${(e as Error).message}`)
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// The A2A face: every configured agent at `/a2a/{agent}`, with its card, JSON-RPC (v1 and v0.3) and HTTP+JSON (v1).
+import { Hono } from 'hono'
+import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
+import { publicOrigin } from '../../bridge/face.js'
+import type { AgentInfo, BridgeError } from '../../core/index.js'
+import { toBridgeError } from '../../core/index.js'
+import { agentCard } from './card.js'
+import { a2aError, restErrorResponse } from './errors.js'
+import { handleJsonRpc, jsonRpcErrorResponse } from './jsonrpc.js'
+import type { OperationContext } from './operations.js'
+import { PushService } from './push.js'
+import { handleRest } from './rest.js'
+import { TaskService } from './tasks.js'
+
+export interface A2AFaceOptions {
+  keepAliveMs?: number
+}
+
+export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): Face {
+  const tasks = new TaskService(runtime)
+  const push = new PushService(runtime, tasks, runtime.webhooks, runtime.fetch, runtime.log)
+  const infos = new Map<string, Promise<AgentInfo>>()
+
+  /** The agent's AgentInfo, asked once (an upstream client may have to fetch its card). */
+  const infoOf = (agentId: string): Promise<AgentInfo> => {
+    let info = infos.get(agentId)
+    if (!info) {
+      info = Promise.resolve(runtime.agents.require(agentId).backend.info())
+      info.catch(() => infos.delete(agentId))
+      infos.set(agentId, info)
+    }
+    return info
+  }
+
+  const cardFor = async (agentId: string, request: Request) =>
+    agentCard(await infoOf(agentId), { url: `${publicOrigin(runtime, request)}/a2a/${encodeURIComponent(agentId)}`, apiKeyRequired: runtime.apiKeyRequired })
+
+  const agentOf = (id: string): string => {
+    if (!runtime.agents.get(id)) throw a2aError('TaskNotFoundError', `No agent '${id}' here; agents: ${runtime.agents.ids().join(', ')}.`)
+    return id
+  }
+
+  const context = (agentId: string, request: Request): Omit<OperationContext, 'version' | 'signal'> => ({
+    agentId,
+    card: () => cardFor(agentId, request),
+    extendedCard: runtime.apiKeyRequired,
+    tasks,
+    push,
+  })
+
+  const app = new Hono<BridgeEnv>()
+  app.onError((err) => restErrorResponse(toBridgeError(err)))
+
+  app.get('/:agent/.well-known/agent-card.json', async (c) => {
+    const agentId = agentOf(c.req.param('agent'))
+    c.set('agent', agentId)
+    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
+  })
+
+  app.post('/:agent', async (c) => {
+    const agentId = c.req.param('agent')
+    if (!runtime.agents.get(agentId)) return jsonRpcErrorResponse(a2aError('MethodNotFoundError', `No agent '${agentId}' here.`), null, '1.0')
+    c.set('agent', agentId)
+    return handleJsonRpc(c.req.raw, context(agentId, c.req.raw), options.keepAliveMs)
+  })
+
+  app.all('/:agent/*', async (c) => {
+    const agentId = agentOf(c.req.param('agent'))
+    c.set('agent', agentId)
+    const rest = c.req.path.slice(`/a2a/${c.req.param('agent')}`.length)
+    const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw), options.keepAliveMs)
+    return response ?? restErrorResponse(a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest}.`))
+  })
+
+  const root = new Hono<BridgeEnv>()
+  root.get('/.well-known/agent-card.json', async (c) => {
+    const agentId = runtime.agents.default.id
+    c.set('agent', agentId)
+    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
+  })
+
+  return {
+    name: 'a2a',
+    basePath: '/a2a',
+    routes: app,
+    rootRoutes: root,
+    errorResponse: (error: BridgeError, request?: Request) => {
+      // A POST to the agent's URL itself is JSON-RPC; anything else under /a2a is HTTP+JSON.
+      const isJsonRpc = request?.method === 'POST' && /^\/a2a\/[^/]+\/?$/.test(new URL(request.url).pathname)
+      return isJsonRpc ? jsonRpcErrorResponse(error, null, '1.0') : restErrorResponse(error)
+    },
+    endpoints: [
+      'GET    /a2a/{agent}/.well-known/agent-card.json   the agent card (and /.well-known/agent-card.json for the default agent)',
+      'POST   /a2a/{agent}                               JSON-RPC: v1.0 methods (SendMessage, …) and v0.3 (message/send, …)',
+      'POST   /a2a/{agent}/message:send                  HTTP+JSON v1.0 (also message:stream)',
+      'GET    /a2a/{agent}/tasks/{id}                    get a task (also GET /tasks, POST /tasks/{id}:cancel, GET|POST /tasks/{id}:subscribe)',
+      'POST   /a2a/{agent}/tasks/{id}/pushNotificationConfigs   push notification configs (GET, DELETE …/{configId})',
+      'GET    /a2a/{agent}/extendedAgentCard             the extended card (when API keys are configured)',
+    ],
+  }
+}

@@ -1,0 +1,39 @@
+import type { BridgeError } from '../../core/index.js'
+import { toBridgeError } from '../../core/index.js'
+import type { SSEMessage } from '../../stream/index.js'
+import { sseResponse } from '../../stream/index.js'
+
+/** An AbortController that follows `signal` and can also be aborted on its own (when a stream is canceled). */
+export function linkedController(signal: AbortSignal): AbortController {
+  const controller = new AbortController()
+  if (signal.aborted) controller.abort(signal.reason)
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  return controller
+}
+
+/**
+ * An A2A event stream: one `data:` frame per event, and a failure after the start as a last `event: error` frame
+ * (A2A streams have no event names otherwise). Canceling the stream aborts `controller`, which the source reads.
+ */
+export function a2aStream(
+  source: AsyncIterable<unknown[]>,
+  controller: AbortController,
+  frame: (event: unknown) => string,
+  errorFrame: (error: BridgeError) => string,
+  keepAliveMs?: number,
+): Response {
+  async function* frames(): AsyncGenerator<SSEMessage[]> {
+    try {
+      for await (const batch of source) yield batch.map((e) => ({ data: frame(e) }))
+    } catch (e) {
+      if (!controller.signal.aborted) yield [{ event: 'error', data: errorFrame(toBridgeError(e)) }]
+    }
+  }
+  return sseResponse(
+    (signal) => {
+      signal.addEventListener('abort', () => controller.abort(), { once: true })
+      return frames()
+    },
+    { signal: controller.signal, keepAliveMs },
+  )
+}
