@@ -74,8 +74,8 @@ export class RunManager {
   }
 
   /**
-   * Answers the interrupt a paused run waits on and streams its next turn. Resolves with the seq after which
-   * the new turn's events start.
+   * Answers the interrupt a paused run waits on and streams its next turn. Resolves once the answer is logged,
+   * with the seq after which the agent's events for the new turn start.
    */
   async resume(runId: string, input: RunInput): Promise<{ record: RunRecord; afterSeq: number }> {
     const record = await this.get(runId)
@@ -95,9 +95,9 @@ export class RunManager {
       history,
       pending,
     }
-    const afterSeq = record.state.lastSeq
-    await this.#logInput(runId, input)
-    this.#produce(record, request, afterSeq)
+    const turnStart = record.state.lastSeq
+    const afterSeq = await this.#logInput(runId, input)
+    this.#produce(record, request, turnStart)
     return { record, afterSeq }
   }
 

@@ -1,7 +1,10 @@
 /**
  * Replaces random ids with stable placeholders in order of first appearance (every 32-hex token becomes
- * `idN`, keeping prefixes: `resp_id1`, `fc_id2`) and wall-clock timestamps with 0, so transcripts compare.
+ * `idN`, keeping prefixes: `resp_id1`, `fc_id2`) and wall-clock times with fixed values (unix seconds → 0,
+ * ISO timestamps → "T"), so transcripts compare.
  */
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/
+
 export class IdNormaliser {
   readonly #forward = new Map<string, string>()
   readonly #back = new Map<string, string>()
@@ -9,6 +12,7 @@ export class IdNormaliser {
   normalise<T>(value: T): T {
     return JSON.parse(JSON.stringify(value, (key, v) => {
       if ((key === 'created_at' || key === 'completed_at' || key === 'created') && typeof v === 'number') return 0
+      if (typeof v === 'string' && ISO_TIME.test(v)) return 'T'
       if (typeof v === 'string') return v.replace(/[0-9a-f]{32}/g, (hex) => this.#placeholder(hex))
       return v
     })) as T

@@ -119,7 +119,8 @@ function status(s: TaskEncoderState, state: TaskState, time: number, extra: { me
   }
 }
 
-const agentMessage = (s: TaskEncoderState, parts: Part[], ext?: ExtMetadata, id = newId()): Message => ({
+/** An agent message. Ids derive from what the message is about, so replaying a run's log gives the same task. */
+const agentMessage = (s: TaskEncoderState, id: string, parts: Part[], ext?: ExtMetadata): Message => ({
   messageId: id,
   contextId: s.contextId,
   taskId: s.taskId,
@@ -203,7 +204,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const others = m.parts.filter((p) => p.type !== 'text').map(toA2APart)
     if (!t.artifact) {
       const parts: Part[] = [...(text ? [{ text }] : []), ...others]
-      if (parts.length) out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, parts, { kind: 'commentary', messageId: m.id, ...exec }, m.id) }))
+      if (parts.length) out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, m.id, parts, { kind: 'commentary', messageId: m.id, ...exec }) }))
     } else {
       const rest = text.startsWith(t.text) ? text.slice(t.text.length) : ''
       // The closing chunk carries what is left: unsent text, the non-text parts, or else an empty text part.
@@ -226,14 +227,14 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (tool?.clientSide !== false || tool.approvalRequired) return
     call.announced = true
     const data = { call_id: call.callId, name: call.name, arguments: call.arguments, ...(tool.server ? { server: tool.server } : {}) }
-    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, [dataPart(MEDIA.toolCall, data)], execExt(e.executionId)) }))
+    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, `${call.callId}-call`, [dataPart(MEDIA.toolCall, data)], execExt(e.executionId)) }))
   },
   'tool.result': (s, e, out) => {
     const call = s.calls[e.callId]
     if (call?.tool?.clientSide !== false) return
     const output = typeof e.output === 'string' ? e.output : e.output.map(toA2APart)
     const data = { call_id: e.callId, output, ...(e.isError ? { is_error: true } : {}) }
-    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, [dataPart(MEDIA.toolResult, data)], execExt(e.executionId)) }))
+    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, `${e.callId}-result`, [dataPart(MEDIA.toolResult, data)], execExt(e.executionId)) }))
   },
   interrupt: (s, e) => {
     s.interrupt = e
@@ -298,13 +299,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     closeOpenArtifacts(s, out)
     s.done = true
     const state = e.error.code === 'rejected' ? 'TASK_STATE_REJECTED' : 'TASK_STATE_FAILED'
-    const message = agentMessage(s, [{ text: e.error.message }])
+    const message = agentMessage(s, `${s.taskId}-failed`, [{ text: e.error.message }])
     out(status(s, state, e.time, { message, metadata: withExt({ usage: turnUsage(s), error: { code: e.error.code } }) }))
   },
   'run.canceled': (s, e, out) => {
     closeOpenArtifacts(s, out)
     s.done = true
-    out(status(s, 'TASK_STATE_CANCELED', e.time, e.reason ? { message: agentMessage(s, [{ text: e.reason }]) } : {}))
+    out(status(s, 'TASK_STATE_CANCELED', e.time, e.reason ? { message: agentMessage(s, `${s.taskId}-canceled`, [{ text: e.reason }]) } : {}))
   },
 }
 
@@ -316,7 +317,7 @@ function turnUsage(s: TaskEncoderState): NonNullable<ExtMetadata['usage']> {
 }
 
 function reasoningStatus(s: TaskEncoderState, messageId: string, t: TextState, time: number): StreamResponse {
-  const message = agentMessage(s, [{ text: t.reasoning }], { kind: 'reasoning', messageId, ...(t.executionId ? { executionId: t.executionId } : {}) })
+  const message = agentMessage(s, `${messageId}-reasoning`, [{ text: t.reasoning }], { kind: 'reasoning', messageId, ...(t.executionId ? { executionId: t.executionId } : {}) })
   t.reasoning = ''
   t.reasoningSent = true
   return status(s, 'TASK_STATE_WORKING', time, { message })
@@ -363,7 +364,7 @@ function interruptMessage(s: TaskEncoderState, e: EventOf<'interrupt'>): Message
     },
   }
   // A status message needs at least one part; an interrupt with nothing to say still says why it waits.
-  return agentMessage(s, parts.length ? parts : [{ text: `Waiting for ${e.reason === 'auth' ? 'authorization' : 'input'}.` }], ext, e.message?.id)
+  return agentMessage(s, e.message?.id ?? e.interruptId, parts.length ? parts : [{ text: `Waiting for ${e.reason === 'auth' ? 'authorization' : 'input'}.` }], ext)
 }
 
 export interface SendMessageOptions {
