@@ -133,10 +133,10 @@ const statusHandlers: Record<TaskState, StatusHandler> = {
     const message = (status.message && textOf(status.message.parts)) || 'The agent rejected the task.'
     return [...closeArtifacts(s), ...usage(ext), { type: 'run.failed', error: { code: 'rejected', message } }]
   },
-  TASK_STATE_CANCELED: (s, status) => {
+  TASK_STATE_CANCELED: (s, status, ext) => {
     s.done = true
     const reason = status.message && textOf(status.message.parts)
-    return [...closeArtifacts(s), { type: 'run.canceled', ...(reason ? { reason } : {}) }]
+    return [...closeArtifacts(s), ...usage(ext), { type: 'run.canceled', ...(reason ? { reason } : {}) }]
   },
 }
 

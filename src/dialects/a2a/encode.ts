@@ -305,7 +305,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.canceled': (s, e, out) => {
     closeOpenArtifacts(s, out)
     s.done = true
-    out(status(s, 'TASK_STATE_CANCELED', e.time, e.reason ? { message: agentMessage(s, `${s.taskId}-canceled`, [{ text: e.reason }]) } : {}))
+    const message = e.reason ? { message: agentMessage(s, `${s.taskId}-canceled`, [{ text: e.reason }]) } : {}
+    out(status(s, 'TASK_STATE_CANCELED', e.time, { ...message, metadata: withExt({ usage: turnUsage(s) }) }))
   },
 }
 
