@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createBridge } from '../src/bridge/index.js'
 import { renderLossTable } from '../src/core/index.js'
 import { scenarios } from '../src/demo/index.js'
+import { a2aLoss } from '../src/dialects/a2a/index.js'
 import { responsesLoss } from '../src/dialects/responses/index.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
@@ -10,8 +11,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 // The README is the product's manual: these keep it true as the code moves.
 describe('README', () => {
-  it('shows the Responses loss table exactly as the mapper declares it', () => {
-    expect(readme).toContain(renderLossTable(responsesLoss))
+  it.each([
+    ['Responses', responsesLoss],
+    ['A2A', a2aLoss],
+  ] as const)('shows the %s loss table exactly as the mapper declares it', (_name, table) => {
+    expect(readme).toContain(renderLossTable(table))
   })
 
   it('lists every endpoint of every face', () => {
