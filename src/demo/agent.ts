@@ -73,9 +73,8 @@ export function createDemoAgent(options: DemoAgentOptions = {}): AgentBackend {
       const usage = (): AgentEvent => ({ type: 'usage', inputTokens: words(prompt).length, outputTokens: pace.words })
       yield { type: 'run.status', status: 'working' }
       for await (const event of script(turn)) {
-        if (event.type === 'run.failed') return yield event
-        // A pause ends the turn, so the turn's usage goes out before it.
-        if (event.type === 'run.status' && event.status === 'input_required') {
+        // A pause or a failure ends the turn, so the turn's usage goes out before it.
+        if (event.type === 'run.failed' || (event.type === 'run.status' && event.status === 'input_required')) {
           yield usage()
           return yield event
         }

@@ -64,7 +64,7 @@ export function jsonRpcError(e: BridgeError, version: A2AVersion): JSONRPCError 
 
 export function restErrorBody(e: BridgeError): { status: number; body: A2AErrorResponse } {
   const name = errorName(e)
-  const status = e.code === 'unauthenticated' || e.code === 'rate_limited' ? e.status : REST[name].status
+  const status = e.fixedStatus || e.code === 'unauthenticated' || e.code === 'rate_limited' ? e.status : REST[name].status
   return { status, body: { error: { code: status, status: REST[name].grpc, message: e.message, details: [errorInfo(name, e)] } } }
 }
 

@@ -19,15 +19,20 @@ export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion
 const validId = (id: unknown): id is Id => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
 
 /** Handles one JSON-RPC request. The method name picks the shapes (v1 PascalCase, v0.3 slash-separated). */
-export async function handleJsonRpc(request: Request, base: Omit<OperationContext, 'version' | 'signal'>, keepAliveMs?: number): Promise<Response> {
+export async function handleJsonRpc(
+  request: Request,
+  base: Omit<OperationContext, 'version' | 'signal'> | BridgeError,
+  keepAliveMs?: number,
+): Promise<Response> {
   // Aborted when the client goes away: by the request's own signal, or when it cancels the event stream.
   const controller = linkedController(request.signal)
-  const ctx = { ...base, signal: controller.signal }
   let id: Id = null
   let version: A2AVersion = '1.0'
   try {
-    const header = requestedVersion(request)
-    version = header ?? '1.0'
+    const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
+    if (type && type !== 'application/json' && type !== 'application/a2a+json') {
+      throw a2aError('ContentTypeNotSupportedError', `Content-Type ${type} is not supported; JSON-RPC requests are application/json.`)
+    }
     let body: unknown
     try {
       body = JSON.parse(await request.text())
@@ -37,6 +42,9 @@ export async function handleJsonRpc(request: Request, base: Omit<OperationContex
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw a2aError('InvalidRequestError', 'A JSON-RPC request must be a JSON object.')
     const call = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
     if (validId(call.id)) id = call.id
+    // Only now, with the id known, can errors be answered to the right request.
+    const header = requestedVersion(request)
+    if (base instanceof Error) throw base
     if (call.jsonrpc !== '2.0' || typeof call.method !== 'string' || (call.id !== undefined && !validId(call.id))) {
       throw a2aError('InvalidRequestError', 'Not a JSON-RPC 2.0 request: it needs jsonrpc "2.0", a method name and a string or number id.')
     }
@@ -46,7 +54,7 @@ export async function handleJsonRpc(request: Request, base: Omit<OperationContex
     const operation = v03 ?? v1
     if (!operation) throw a2aError('MethodNotFoundError', `Method not found: ${call.method}.`)
     if (v1 && header === '0.3') throw a2aError('VersionNotSupportedError', `${call.method} is a v1.0 method; send A2A-Version: 1.0 (v0.3 uses ${'message/send'}-style names).`)
-    const result = await operation.run({ ...ctx, version }, call.params)
+    const result = await operation.run({ ...base, version, signal: controller.signal }, call.params)
     if (!isStreamed(result)) return reply(id, { result })
     const requestId = id
     const v = version

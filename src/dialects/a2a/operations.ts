@@ -43,7 +43,15 @@ const streamed = (source: AsyncIterable<StreamResponse[]>, shape: (e: StreamResp
 })
 
 const v1 = (e: StreamResponse) => e
-const configOut = (c: TaskPushNotificationConfig) => ({ ...c })
+/** A stored config as the client sees it: the wire fields, without what the bridge keeps for itself. */
+const configOut = ({ tenant, id, taskId, url, token, authentication }: TaskPushNotificationConfig): TaskPushNotificationConfig => ({
+  ...(tenant ? { tenant } : {}),
+  ...(id ? { id } : {}),
+  ...(taskId ? { taskId } : {}),
+  url,
+  ...(token ? { token } : {}),
+  ...(authentication ? { authentication } : {}),
+})
 
 /** v1 operations, by JSON-RPC method name (the HTTP+JSON routes call the same ones). */
 export const V1_OPERATIONS: Record<string, Operation> = {
@@ -61,10 +69,7 @@ export const V1_OPERATIONS: Record<string, Operation> = {
     await registerInlinePush(ctx, record.runId, req.configuration?.taskPushNotificationConfig)
     return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), v1)
   }),
-  GetTask: op(wire.GetTaskRequest, async (ctx, req) => {
-    if (req.historyLength !== undefined && req.historyLength < 0) throw a2aError('InvalidParamsError', 'historyLength must not be negative.')
-    return ctx.tasks.getTask(ctx.agentId, req.id, req.historyLength)
-  }),
+  GetTask: op(wire.GetTaskRequest, (ctx, req) => ctx.tasks.getTask(ctx.agentId, req.id, req.historyLength)),
   ListTasks: op(wire.ListTasksRequest, (ctx, req) => ctx.tasks.list(ctx.agentId, req)),
   CancelTask: op(wire.CancelTaskRequest, (ctx, req) => ctx.tasks.cancel(ctx.agentId, req.id)),
   SubscribeToTask: op(wire.SubscribeToTaskRequest, async (ctx, req) => {

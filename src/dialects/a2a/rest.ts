@@ -1,6 +1,6 @@
 // The HTTP+JSON binding (v1): the routes under an agent's interface URL, each calling the same operation as its
 // JSON-RPC method. Paths carry literal colons (`/message:send`, `/tasks/{id}:cancel`), so they are matched here.
-import { toBridgeError } from '../../core/index.js'
+import { BridgeError, toBridgeError } from '../../core/index.js'
 import { a2aError, restErrorBody, restErrorResponse } from './errors.js'
 import type { OperationContext } from './operations.js'
 import { isStreamed, V1_OPERATIONS } from './operations.js'
@@ -63,17 +63,22 @@ const json = (value: unknown, status = 200) =>
 /** Handles one HTTP+JSON request for `rest` (the path below the agent's URL); undefined when no route matches. */
 export async function handleRest(request: Request, rest: string, base: Omit<OperationContext, 'version' | 'signal'>, keepAliveMs?: number): Promise<Response | undefined> {
   let match: { route: Omit<Matched, 'method'>; path: string[] } | undefined
-  let pathKnown = false
+  const allowed: string[] = []
   for (const [method, pattern, route] of ROUTES) {
     const m = pattern.exec(rest)
     if (!m) continue
-    pathKnown = true
+    allowed.push(method)
     if (method === request.method) {
       match = { route, path: m.slice(1).map(decodeURIComponent) }
       break
     }
   }
-  if (!match) return pathKnown ? json({ error: { code: 405, status: 'UNIMPLEMENTED', message: `${request.method} is not allowed on ${rest}.` } }, 405) : undefined
+  if (!match) {
+    if (!allowed.length) return undefined
+    const error = new BridgeError('unsupported', `${request.method} is not allowed on ${rest}; use ${allowed.join(' or ')}.`, { status: 405, wireCode: 'UnsupportedOperationError' })
+    const { status, body } = restErrorBody(error)
+    return new Response(JSON.stringify(body), { status, headers: { 'content-type': A2A_CONTENT_TYPE, allow: allowed.join(', ') } })
+  }
   const controller = linkedController(request.signal)
   try {
     const version = requestedVersion(request)

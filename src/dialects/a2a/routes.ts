@@ -1,5 +1,6 @@
 // The A2A face: every configured agent at `/a2a/{agent}`, with its card, JSON-RPC (v1 and v0.3) and HTTP+JSON (v1).
 import { Hono } from 'hono'
+import type { Context } from 'hono'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { publicOrigin } from '../../bridge/face.js'
 import type { AgentInfo, BridgeError } from '../../core/index.js'
@@ -57,19 +58,23 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
   })
 
-  app.post('/:agent', async (c) => {
-    const agentId = c.req.param('agent')
-    if (!runtime.agents.get(agentId)) return jsonRpcErrorResponse(a2aError('MethodNotFoundError', `No agent '${agentId}' here.`), null, '1.0')
+  const jsonRpc = async (c: Context<BridgeEnv>) => {
+    const agentId = c.req.param('agent') ?? ''
+    // An unknown agent is still answered as JSON-RPC, to the request's own id.
+    if (!runtime.agents.get(agentId)) return handleJsonRpc(c.req.raw, a2aError('MethodNotFoundError', `No agent '${agentId}' here; agents: ${runtime.agents.ids().join(', ')}.`))
     c.set('agent', agentId)
     return handleJsonRpc(c.req.raw, context(agentId, c.req.raw), options.keepAliveMs)
-  })
+  }
+  app.post('/:agent', jsonRpc)
+  app.post('/:agent/', jsonRpc)
 
   app.all('/:agent/*', async (c) => {
     const agentId = agentOf(c.req.param('agent'))
     c.set('agent', agentId)
     const rest = c.req.path.slice(`/a2a/${c.req.param('agent')}`.length)
     const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw), options.keepAliveMs)
-    return response ?? restErrorResponse(a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest}.`))
+    const hint = rest === '' || rest === '/' ? ' JSON-RPC requests are POSTed to the agent URL; the card is at /.well-known/agent-card.json.' : ''
+    return response ?? restErrorResponse(a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest || '/'} for agent '${agentId}'.${hint}`))
   })
 
   const root = new Hono<BridgeEnv>()

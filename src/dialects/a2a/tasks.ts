@@ -54,12 +54,14 @@ export class TaskService {
   }
 
   async getTask(agentId: string, taskId: string, historyLength?: number): Promise<Task> {
+    checkHistoryLength(historyLength)
     const record = await this.record(agentId, taskId)
     return taskSnapshot(await this.encoder(record), { historyLength })
   }
 
   /** Starts a task, or answers the one the message names (its `taskId`). */
   async send(agentId: string, request: SendMessageRequest): Promise<Turn> {
+    checkHistoryLength(request.configuration?.historyLength)
     const m = request.message
     if (!m.messageId) throw a2aError('InvalidParamsError', 'message.messageId is required.')
     if (m.role === 'ROLE_AGENT') throw a2aError('InvalidParamsError', 'message.role must be ROLE_USER.')
@@ -145,6 +147,7 @@ export class TaskService {
   }
 
   async list(agentId: string, q: ListTasksRequest): Promise<ListTasksResponse> {
+    checkHistoryLength(q.historyLength)
     const pageSize = q.pageSize ?? 50
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw a2aError('InvalidParamsError', 'pageSize must be between 1 and 100.')
     const offset = q.pageToken ? Number(q.pageToken) : 0
@@ -171,6 +174,11 @@ export class TaskService {
     }
     return { record, afterSeq: record.state.lastSeq }
   }
+}
+
+/** `historyLength`: unset (all), 0 (none) or N > 0 (the last N); nothing else. */
+function checkHistoryLength(n: number | undefined) {
+  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw a2aError('InvalidParamsError', `historyLength must be a non-negative integer, not ${n}.`)
 }
 
 const closesStream = (encoded: StreamResponse[], event: RunEvent): boolean =>
