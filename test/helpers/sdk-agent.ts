@@ -83,7 +83,10 @@ export interface SdkAgent {
 }
 
 /** Serves the SDK agent with the given interfaces: JSON-RPC and HTTP+JSON at 1.0 (and 0.3 copies), or fewer. */
-export async function startSdkAgent(interfaces: ('JSONRPC' | 'HTTP+JSON' | 'JSONRPC-0.3')[] = ['JSONRPC', 'HTTP+JSON']): Promise<SdkAgent> {
+export async function startSdkAgent(
+  interfaces: ('JSONRPC' | 'HTTP+JSON' | 'JSONRPC-0.3')[] = ['JSONRPC', 'HTTP+JSON'],
+  options: { streaming?: boolean } = {},
+): Promise<SdkAgent> {
   const executor = new TestExecutor()
   const app = express()
   const server: Server = await new Promise((resolve) => {
@@ -100,7 +103,7 @@ export async function startSdkAgent(interfaces: ('JSONRPC' | 'HTTP+JSON' | 'JSON
     description: 'An agent built with @a2a-js/sdk',
     version: '1.0.0',
     supportedInterfaces: legacyOnly ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '0.3' }] : duplicateInterfacesForLegacy(v1, ['JSONRPC', 'HTTP+JSON']),
-    capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    capabilities: { streaming: options.streaming ?? true, pushNotifications: false, extensions: [], extendedAgentCard: false },
     securitySchemes: {},
     securityRequirements: [],
     defaultInputModes: ['text/plain'],

@@ -1,17 +1,18 @@
 // An AgentBackend for an upstream A2A agent: reads its card, picks JSON-RPC or HTTP+JSON and v1.0 or v0.3 from
 // `supportedInterfaces`, streams when the card allows (else sends and polls), re-subscribes when a stream drops.
 import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
-import { BridgeError } from '../../core/index.js'
+import type { z } from 'zod'
+import { BridgeError, fieldPath } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
 import { readSSE, sleep } from '../../stream/index.js'
-import { fromV03Card, fromV03Event, toV03SendParams } from './compat.js'
+import { fromV03Card, fromV03Event, fromV03Task, toV03SendParams } from './compat.js'
 import type { A2ADecoderState } from './decode.js'
 import { createA2ADecoder, decodeStreamResponse } from './decode.js'
 import { encodeSendMessage } from './encode.js'
 import { EXTENSION_URI } from './ext.js'
 import type { A2AVersion } from './errors.js'
 import type { AgentCard, AgentInterface, SendMessageRequest, StreamResponse, Task } from './wire.js'
-import { AgentCard as AgentCardSchema, StreamResponse as StreamResponseSchema, V03AgentCard, V03StreamEvent } from './wire.js'
+import { AgentCard as AgentCardSchema, StreamResponse as StreamResponseSchema, Task as TaskSchema, V03AgentCard, V03StreamEvent, V03Task } from './wire.js'
 
 export interface A2AClientOptions {
   /** The agent id on the bridge. */
@@ -70,7 +71,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     const res = await http(cardUrl, { method: 'GET' }, '1.0')
     if (!res.ok) throw new BridgeError('upstream_failed', `The upstream agent card at ${cardUrl} answered ${res.status}.`)
     const raw = (await res.json()) as Record<string, unknown>
-    const card = Array.isArray(raw.supportedInterfaces) && raw.supportedInterfaces.length ? AgentCardSchema.parse(raw) : fromV03Card(V03AgentCard.parse(raw))
+    const card = Array.isArray(raw.supportedInterfaces) && raw.supportedInterfaces.length ? wire(AgentCardSchema, raw, 'agent card') : fromV03Card(wire(V03AgentCard, raw, 'agent card'))
     const pick = PREFERENCE.map(([binding, version]) =>
       card.supportedInterfaces.find((i) => i.protocolBinding.toUpperCase() === binding && i.protocolVersion.startsWith(version)),
     ).find((i): i is AgentInterface => i !== undefined)
@@ -91,7 +92,8 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     const names = version === '1.0'
       ? { send: 'SendMessage', stream: 'SendStreamingMessage', subscribe: 'SubscribeToTask', get: 'GetTask', cancel: 'CancelTask' }
       : { send: 'message/send', stream: 'message/stream', subscribe: 'tasks/resubscribe', get: 'tasks/get', cancel: 'tasks/cancel' }
-    const lift = (result: unknown): StreamResponse => (version === '1.0' ? StreamResponseSchema.parse(result) : fromV03Event(V03StreamEvent.parse(result)))
+    const lift = (result: unknown): StreamResponse =>
+      version === '1.0' ? wire(StreamResponseSchema, result, 'event') : fromV03Event(wire(V03StreamEvent, result, 'event'))
     const params = (request: SendMessageRequest) => (version === '1.0' ? request : toV03SendParams(request))
 
     async function call(method: string, body: unknown, signal?: AbortSignal) {
@@ -125,9 +127,8 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         yield* events(await call(names.subscribe, { id: taskId }, signal), signal)
       },
       getTask: async (taskId, signal) => {
-        const e = lift(await result(await call(names.get, { id: taskId }, signal)))
-        if (!('task' in e)) throw new BridgeError('upstream_failed', 'The upstream answered GetTask without a task.')
-        return e.task
+        const task = await result(await call(names.get, { id: taskId }, signal))
+        return version === '1.0' ? wire(TaskSchema, task, 'task') : fromV03Task(wire(V03Task, task, 'task'))
       },
       cancel: async (taskId) => void (await result(await call(names.cancel, { id: taskId }))),
     }
@@ -143,14 +144,14 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     async function* events(res: globalThis.Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
       for await (const message of readSSE((await ok(res)).body as ReadableStream<Uint8Array>, signal)) {
         if (message.event === 'error') throw new BridgeError('upstream_failed', `The upstream stream failed: ${message.data}`)
-        yield StreamResponseSchema.parse(JSON.parse(message.data))
+        yield wire(StreamResponseSchema, safeJson(message.data), 'event')
       }
     }
     const post = (path: string, body: unknown, signal?: AbortSignal) =>
       http(`${url}${path}`, { method: 'POST', body: body === undefined ? '' : JSON.stringify(body), ...(signal ? { signal } : {}) }, '1.0')
     return {
       version: '1.0',
-      send: async (request, signal) => StreamResponseSchema.parse(await (await ok(await post('/message:send', request, signal))).json()),
+      send: async (request, signal) => wire(StreamResponseSchema, await (await ok(await post('/message:send', request, signal))).json(), 'response'),
       stream: async function* (request, signal) {
         yield* events(await post('/message:stream', request, signal), signal)
       },
@@ -159,7 +160,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       },
       getTask: async (taskId, signal) => {
         const res = await ok(await http(`${url}/tasks/${encodeURIComponent(taskId)}`, { method: 'GET', ...(signal ? { signal } : {}) }, '1.0'))
-        return ((await res.json()) as Task)
+        return wire(TaskSchema, await res.json(), 'task')
       },
       cancel: async (taskId) => void (await ok(await post(`/tasks/${encodeURIComponent(taskId)}:cancel`, undefined))),
     }
@@ -238,6 +239,22 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       const { transport } = await connect()
       await transport.cancel(taskId)
     },
+  }
+}
+
+/** Upstream data validated with zod; what does not fit is the upstream's failure, said plainly. */
+function wire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  throw new BridgeError('upstream_failed', `The upstream A2A agent sent an invalid ${what}: ${issue ? `${fieldPath(issue.path)} ${issue.message}` : 'unreadable'}.`)
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
 }
 
