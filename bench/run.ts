@@ -7,6 +7,9 @@ import { createResponseDecoder, decodeStreamEvent } from '../src/dialects/respon
 import { createResponseEncoder, encodeRunEvent, openResponse } from '../src/dialects/responses/encode.js'
 import type { ResponseStreamEvent as WireEvent } from '../src/dialects/responses/wire.js'
 import { ResponseStreamEvent } from '../src/dialects/responses/wire.js'
+import { createA2ADecoder, decodeStreamResponse } from '../src/dialects/a2a/decode.js'
+import { createTaskEncoder, encodeTaskEvent } from '../src/dialects/a2a/encode.js'
+import { StreamResponse } from '../src/dialects/a2a/wire.js'
 import { serveBridge } from '../src/node.js'
 import { readSSE } from '../src/stream/index.js'
 
@@ -49,6 +52,23 @@ function mapperThroughput() {
   console.log(`  encode canonical → Responses SSE JSON      ${fmt(enc)} events/s`)
   console.log(`  decode Responses SSE JSON → canonical (zod) ${fmt(dec)} events/s`)
   console.log(`  encode + decode                            ${fmt(both)} events/s`)
+
+  const a2aEncode: number[] = []
+  const a2aDecode: number[] = []
+  let count = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    let t = performance.now()
+    const encoder = createTaskEncoder({ taskId: 'task', contextId: 'ctx' })
+    const lines = events.flatMap((e) => encodeTaskEvent(encoder, e)).map((w) => JSON.stringify(w))
+    a2aEncode.push(performance.now() - t)
+    count = lines.length
+    t = performance.now()
+    const decoder = createA2ADecoder()
+    for (const line of lines) decodeStreamResponse(decoder, StreamResponse.parse(JSON.parse(line)))
+    a2aDecode.push(performance.now() - t)
+  }
+  console.log(`  A2A encode (artifact chunks)               ${fmt(rate(count, median(a2aEncode)))} events/s`)
+  console.log(`  A2A decode (zod)                           ${fmt(rate(count, median(a2aDecode)))} events/s`)
 }
 
 /** A Responses upstream that writes one pre-rendered stream of DELTAS text deltas as fast as it can. */
