@@ -9,6 +9,8 @@ export interface StartOptions {
   contextId?: string
   /** Keep the run going with no reader, whatever the agent's disconnect policy. */
   background?: boolean
+  /** What happens when the run's last reader disconnects; the agent's policy when absent. */
+  disconnect?: 'cancel' | 'continue'
 }
 
 export interface ReadRunOptions {
@@ -56,6 +58,7 @@ export class RunManager {
       createdAt: now,
       updatedAt: now,
       background: options.background ?? false,
+      ...(options.disconnect ? { disconnect: options.disconnect } : {}),
       ...(input.metadata ? { metadata: input.metadata } : {}),
       state: initialRunState(),
     }
@@ -67,9 +70,10 @@ export class RunManager {
       createdAt: now,
       ...(record.background ? { background: true } : {}),
     })
-    const history = await this.store.getHistory(record.contextId)
+    const { history: sent = [], ...rest } = input
+    const history = [...(await this.store.getHistory(record.contextId)), ...sent]
     const afterSeq = await this.#logInput(record.runId, input)
-    this.#produce(record, { ...input, runId: record.runId, agentId, contextId: record.contextId, history }, 0)
+    this.#produce(record, { ...rest, runId: record.runId, agentId, contextId: record.contextId, history }, 0)
     return { record, afterSeq }
   }
 
@@ -86,13 +90,14 @@ export class RunManager {
     const history = await this.store.getHistory(record.contextId)
     // Checked again after the awaits: two answers racing for one pause must not both resume it.
     if (this.#producers.has(runId)) throw new BridgeError('conflict', `Run ${runId} is already resuming.`)
+    const { history: sent = [], ...rest } = input
     const request: RunRequest = {
-      ...input,
+      ...rest,
       resume: input.resume ?? { interruptId: pending.interruptId },
       runId,
       agentId: record.agentId,
       contextId: record.contextId,
-      history,
+      history: [...history, ...sent],
       pending,
     }
     const turnStart = record.state.lastSeq
@@ -151,7 +156,7 @@ export class RunManager {
   async #onLastReaderGone(runId: string) {
     const record = await this.store.getRun(runId)
     if (!record || record.background || !this.#producers.has(runId)) return
-    if (this.agents.get(record.agentId)?.disconnect !== 'cancel') return
+    if ((record.disconnect ?? this.agents.get(record.agentId)?.disconnect) !== 'cancel') return
     await this.cancel(runId, 'the client disconnected').catch(() => {})
   }
 

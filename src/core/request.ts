@@ -19,6 +19,11 @@ export type PendingInterrupt = z.infer<typeof PendingInterrupt>
 export const RunInput = z.object({
   /** New messages for this turn (user text, files, data). */
   input: z.array(Message),
+  /**
+   * Earlier conversation the client sends along (a stateless client re-sending its transcript); the bridge puts it
+   * after the history it keeps itself.
+   */
+  history: z.array(Message).optional(),
   /** System text for the agent; not carried over to later turns. */
   instructions: z.string().optional(),
   /** Results of client-executed tool calls. */
@@ -39,7 +44,7 @@ export const RunInput = z.object({
 export type RunInput = z.infer<typeof RunInput>
 
 /** What a backend receives: the turn's input plus the ids and context the bridge keeps. */
-export const RunRequest = RunInput.extend({
+export const RunRequest = RunInput.omit({ history: true }).extend({
   runId: z.string(),
   agentId: z.string(),
   contextId: z.string(),

@@ -189,6 +189,10 @@ export class MemoryRunStore implements RunStore {
     this.#history.set(contextId, { value, expiresAt: this.#now() + this.#ttl })
   }
 
+  async deleteHistory(contextId: string): Promise<void> {
+    this.#history.delete(contextId)
+  }
+
   async getDoc<T>(namespace: string, key: string): Promise<T | undefined> {
     this.#sweep()
     const doc = this.#live(this.#docs, `${namespace}\u0000${key}`)

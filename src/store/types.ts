@@ -9,6 +9,8 @@ export interface RunRecord {
   updatedAt: number
   /** Started as a background run: it keeps going with no reader, whatever the disconnect policy. */
   background: boolean
+  /** This run's own disconnect policy (ACP `on_disconnect`), over the agent's. */
+  disconnect?: 'cancel' | 'continue'
   metadata?: Record<string, unknown>
   state: RunState
 }
@@ -52,6 +54,7 @@ export interface RunStore {
 
   getHistory(contextId: string): Promise<Message[]>
   appendHistory(contextId: string, messages: Message[]): Promise<void>
+  deleteHistory(contextId: string): Promise<void>
 
   getDoc<T>(namespace: string, key: string): Promise<T | undefined>
   putDoc<T>(namespace: string, key: string, value: T): Promise<void>

@@ -1,5 +1,7 @@
 // A2A push notifications: configs per task, and a reader of the task's log that POSTs each StreamResponse to them.
 import type { BridgeRuntime } from '../../bridge/face.js'
+import type { WebhookPolicy } from '../../bridge/webhooks.js'
+import { checkWebhookUrl } from '../../bridge/webhooks.js'
 import { newId } from '../../core/index.js'
 import { sleep } from '../../stream/index.js'
 import { toV03Event } from './compat.js'
@@ -10,13 +12,6 @@ import type { TaskService } from './tasks.js'
 import type { StreamResponse, TaskPushNotificationConfig } from './wire.js'
 import { A2A_CONTENT_TYPE } from './wire.js'
 
-export interface WebhookPolicy {
-  /** Allow plain http and loopback or private addresses (development, tests). */
-  allowInsecure?: boolean
-  /** Hosts allowed whatever their scheme or address (`localhost:9000`, `hooks.internal`). */
-  allowHosts?: readonly string[]
-}
-
 interface StoredConfig extends TaskPushNotificationConfig {
   id: string
   taskId: string
@@ -25,27 +20,6 @@ interface StoredConfig extends TaskPushNotificationConfig {
 
 const DOCS = 'a2a:push'
 const RETRIES = [0, 250, 1000]
-
-/** Only https to public hosts, unless the policy allows more: push URLs come from clients, so this guards SSRF. */
-export function checkWebhookUrl(raw: string, policy: WebhookPolicy): URL {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    throw a2aError('InvalidParamsError', `The push notification URL '${raw}' is not a URL.`)
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw a2aError('InvalidParamsError', 'Push notification URLs must be http(s).')
-  if (policy.allowInsecure || policy.allowHosts?.includes(url.host) || policy.allowHosts?.includes(url.hostname)) return url
-  if (url.protocol !== 'https:') throw a2aError('InvalidParamsError', 'Push notification URLs must use https.')
-  if (isPrivateHost(url.hostname)) throw a2aError('InvalidParamsError', `Push notifications to ${url.hostname} (a local or private address) are not allowed.`)
-  return url
-}
-
-const isPrivateHost = (host: string): boolean =>
-  host === 'localhost' ||
-  host.endsWith('.localhost') ||
-  /^127\.|^10\.|^192\.168\.|^169\.254\.|^0\.|^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-  /^\[?(::1|f[cd][0-9a-f]{2}:|fe80:)/i.test(host)
 
 export class PushService {
   readonly #running = new Map<string, Promise<void>>()
@@ -60,7 +34,11 @@ export class PushService {
 
   async create(agentId: string, taskId: string, config: TaskPushNotificationConfig, version: A2AVersion): Promise<StoredConfig> {
     const record = await this.tasks.record(agentId, taskId)
-    checkWebhookUrl(config.url, this.policy)
+    try {
+      checkWebhookUrl(config.url, this.policy, 'push notification URL')
+    } catch (e) {
+      throw a2aError('InvalidParamsError', (e as Error).message)
+    }
     const stored: StoredConfig = { ...config, id: config.id || newId('push'), taskId, version }
     const configs = (await this.#configs(taskId)).filter((c) => c.id !== stored.id)
     await this.runtime.store.putDoc(DOCS, taskId, [...configs, stored])

@@ -1,0 +1,225 @@
+// Canonical → ACP. The run encoder turns a run's events into RunOutputStream data (`values` snapshots, `custom`
+// updates carrying the canonical event itself, `interrupt`, `error`) and keeps what `/wait` answers; the request
+// encoder turns a RunRequest into an ACP `input` (through a per-agent template) and a resume payload.
+import type { EventOf, Message as CanonicalMessage, Part, RunEvent, RunEventType, RunRequest } from '../../core/index.js'
+import { GENERIC_TYPE } from './schemas.js'
+import type { InputTemplate } from './template.js'
+import { applyInput } from './template.js'
+import type { Message, RunOutput, RunOutputStreamData, RunStatus } from './wire.js'
+
+/** What `values` holds: the run's answers so far, the latest answer's text, and artifacts. */
+export interface OutputValues {
+  messages: Message[]
+  text: string
+  artifacts?: { artifact_id: string; name?: string; parts: unknown[] }[]
+}
+
+/** errcodes the bridge uses (ACP leaves them open). */
+export const ERRCODE = { unknown: 0, timeout: 408, canceled: 499, agent: 500, upstream: 502 } as const
+
+export interface AcpEncoderState {
+  /** The run id as ACP shows it (a UUID). */
+  runId: string
+  modes: { values: boolean; custom: boolean }
+  status: RunStatus
+  values: OutputValues
+  /** values.messages index of each message being streamed. */
+  open: Record<string, number>
+  commentary: string[]
+  children: string[]
+  interrupt?: { type: string; payload: unknown }
+  error?: { errcode: number; description: string }
+  /** The turn is over (paused or finished): the stream closes. */
+  done: boolean
+}
+
+export function createAcpEncoder(runId: string, modes: { values: boolean; custom: boolean } = { values: true, custom: false }): AcpEncoderState {
+  return { runId, modes, status: 'pending', values: { messages: [], text: '' }, open: {}, commentary: [], children: [], done: false }
+}
+
+type Out = (data: RunOutputStreamData) => void
+type Handler<T extends RunEventType> = (s: AcpEncoderState, e: EventOf<T>, out: Out) => void
+
+/** Encodes one canonical event: `custom` (the event itself) when asked for, plus what the event does to `values`. */
+export function encodeAcpEvent(state: AcpEncoderState, event: RunEvent): RunOutputStreamData[] {
+  const out: RunOutputStreamData[] = []
+  const push: Out = (d) => out.push(d)
+  const handle = handlers[event.type] as Handler<typeof event.type>
+  handle(state, event as never, push)
+  if (state.modes.custom) {
+    const { seq: _seq, time: _time, runId: _run, ...canonical } = event
+    out.unshift({ type: 'custom', run_id: state.runId, status: state.status, update: { event: canonical } })
+  }
+  return out
+}
+
+const snapshot = (s: AcpEncoderState): RunOutputStreamData => ({ type: 'values', run_id: s.runId, status: s.status, values: structuredClone(s.values) as unknown as Record<string, unknown> })
+
+const values = (s: AcpEncoderState, out: Out) => {
+  if (s.modes.values) out(snapshot(s))
+}
+
+const isAnswer = (s: AcpEncoderState, phase: string | undefined, executionId: string | undefined) =>
+  phase !== 'commentary' && !(executionId && s.children.includes(executionId))
+
+function message(s: AcpEncoderState, id: string): Message {
+  let at = s.open[id]
+  if (at === undefined) {
+    at = s.values.messages.push({ role: 'assistant', content: '', id }) - 1
+    s.open[id] = at
+  }
+  return s.values.messages[at] as Message
+}
+
+const partJson = (p: Part): unknown =>
+  p.type === 'text' ? { type: 'text', text: p.text } : p.type === 'data' ? { type: 'data', data: p.data, ...(p.mediaType ? { media_type: p.mediaType } : {}) } : { type: 'file', ...(p.url ? { url: p.url } : { bytes: p.bytes }), ...(p.mediaType ? { media_type: p.mediaType } : {}), ...(p.name ? { name: p.name } : {}) }
+
+/** One row per canonical event; README's ACP mapping table mirrors it. */
+const handlers: { [T in RunEventType]: Handler<T> } = {
+  'run.created': () => {},
+  'run.status': (s, e, out) => {
+    if (e.status === 'working') {
+      s.status = 'pending'
+      s.interrupt = undefined
+      return
+    }
+    if (e.status === 'auth_required' && !s.interrupt) return
+    s.status = 'interrupted'
+    if (e.status !== 'input_required') return
+    s.done = true
+    if (s.interrupt) out({ type: 'interrupt', run_id: s.runId, status: 'interrupted', interrupt: { [s.interrupt.type]: s.interrupt.payload } })
+  },
+  'message.started': (s, e) => {
+    if (e.role !== 'assistant') return
+    if (!isAnswer(s, e.phase, e.executionId)) s.commentary.push(e.messageId)
+  },
+  'message.delta': (s, e, out) => {
+    if (e.channel !== 'output' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
+    const m = message(s, e.messageId)
+    m.content = `${m.content as string}${e.delta}`
+    s.values.text = m.content
+    values(s, out)
+  },
+  'message.completed': (s, e, out) => {
+    const m = e.message
+    if (m.role !== 'assistant' || s.commentary.includes(m.id) || !isAnswer(s, m.phase, e.executionId ?? m.executionId)) return
+    const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+    const others = m.parts.filter((p) => p.type !== 'text')
+    const target = message(s, m.id)
+    const before = JSON.stringify(target.content)
+    target.content = others.length ? [...(text ? [{ type: 'text' as const, text }] : []), ...others.map((p) => partJson(p) as { type: string })] : text
+    delete s.open[m.id]
+    if (text) s.values.text = text
+    if (JSON.stringify(target.content) !== before) values(s, out)
+  },
+  'tool.call.started': () => {},
+  'tool.call.delta': () => {},
+  'tool.call.completed': () => {},
+  'tool.result': () => {},
+  interrupt: (s, e) => {
+    s.interrupt = { type: e.interruptType ?? GENERIC_TYPE[e.reason], payload: e.payload ?? genericPayload(e) }
+  },
+  'artifact.delta': (s, e, out) => {
+    const artifacts = (s.values.artifacts ??= [])
+    let a = artifacts.find((x) => x.artifact_id === e.artifactId)
+    if (!a || !e.append) {
+      const fresh = { artifact_id: e.artifactId, ...(e.name ? { name: e.name } : {}), parts: [] as unknown[] }
+      if (a) artifacts[artifacts.indexOf(a)] = fresh
+      else artifacts.push(fresh)
+      a = fresh
+    }
+    for (const p of e.parts) {
+      const last = a.parts.at(-1) as { type?: string; text?: string } | undefined
+      if (p.type === 'text' && last?.type === 'text') last.text = `${last.text ?? ''}${p.text}`
+      else a.parts.push(partJson(p))
+    }
+    values(s, out)
+  },
+  'artifact.completed': (s, e, out) => {
+    const artifacts = (s.values.artifacts ??= [])
+    if (artifacts.some((x) => x.artifact_id === e.artifact.artifactId)) return
+    artifacts.push({ artifact_id: e.artifact.artifactId, ...(e.artifact.name ? { name: e.artifact.name } : {}), parts: e.artifact.parts.map(partJson) })
+    values(s, out)
+  },
+  'agent.started': (s, e) => {
+    s.children.push(e.executionId)
+  },
+  'agent.completed': () => {},
+  usage: () => {},
+  'run.completed': (s, _e, out) => {
+    s.status = 'success'
+    s.done = true
+    if (s.modes.values) out(snapshot(s))
+  },
+  'run.failed': (s, e, out) => {
+    s.status = e.error.code === 'timeout' ? 'timeout' : 'error'
+    s.done = true
+    const errcode = e.error.code === 'timeout' ? ERRCODE.timeout : e.error.code === 'upstream_failed' ? ERRCODE.upstream : ERRCODE.agent
+    s.error = { errcode, description: e.error.message }
+    out({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
+  },
+  'run.canceled': (s, e, out) => {
+    // ACP has no canceled status: an error with its own errcode says it.
+    s.status = 'error'
+    s.done = true
+    s.error = { errcode: ERRCODE.canceled, description: `canceled${e.reason ? `: ${e.reason}` : ''}` }
+    out({ type: 'error', run_id: s.runId, status: 'error', ...s.error })
+  },
+}
+
+const messageText = (m: CanonicalMessage | undefined) => m?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') ?? ''
+
+/** The payload of an interrupt the agent gave none for, in the generic types' shapes. */
+function genericPayload(e: EventOf<'interrupt'>): unknown {
+  const calls = e.callIds.map((call_id) => ({ call_id }))
+  switch (e.reason) {
+    case 'client_tool':
+      return { calls }
+    case 'approval':
+      return { calls, message: messageText(e.message) }
+    case 'input':
+      return { question: messageText(e.message) }
+    case 'auth':
+      return { message: messageText(e.message) }
+  }
+}
+
+/** What `/wait` answers once the run has left `pending`. */
+export function runOutput(s: AcpEncoderState): RunOutput | undefined {
+  if (s.status === 'interrupted' && s.interrupt) return { type: 'interrupt', interrupt: { [s.interrupt.type]: s.interrupt.payload } }
+  if (s.status === 'success') return { type: 'result', values: structuredClone(s.values) as unknown as Record<string, unknown>, messages: structuredClone(s.values.messages) }
+  if ((s.status === 'error' || s.status === 'timeout') && s.error) return { type: 'error', run_id: s.runId, ...s.error }
+  return undefined
+}
+
+/**
+ * A RunRequest as an ACP `input` through the agent's template (by default `{messages: [{role, content}]}`): with no
+ * upstream thread, the conversation so far goes along.
+ */
+export function encodeInput(request: RunRequest, template: InputTemplate, withHistory: boolean): unknown {
+  const messages = [...(withHistory ? request.history : []), ...request.input].map((m) => ({
+    role: m.role,
+    content: m.parts.every((p) => p.type === 'text') ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') : m.parts.map(partJson),
+  }))
+  return applyInput(template, messages)
+}
+
+/**
+ * The resume payload for the interrupt a run waits on: the client's own payload when it gave one, else the
+ * generic shapes (`{outputs}` for tool results, `{approved, reason}` for one decision, `{answer}` for text).
+ */
+export function encodeResume(request: RunRequest): unknown {
+  if (request.resume?.payload !== undefined) return request.resume.payload
+  const results = request.toolResults ?? []
+  if (results.length) {
+    const outputs = results.map((r) => ({ call_id: r.callId, output: typeof r.output === 'string' ? r.output : r.output.map(partJson) }))
+    return request.pending?.callIds.length === 1 && request.pending.interruptType && request.pending.interruptType !== GENERIC_TYPE.client_tool
+      ? { output: outputs[0]?.output }
+      : { outputs }
+  }
+  const decisions = request.decisions ?? []
+  if (decisions.length === 1) return { approved: decisions[0]?.approved, ...(decisions[0]?.reason ? { reason: decisions[0].reason } : {}) }
+  if (decisions.length) return { decisions: decisions.map((d) => ({ call_id: d.callId, approved: d.approved, ...(d.reason ? { reason: d.reason } : {}) })) }
+  const answer = request.input.map((m) => messageText(m)).join('\n')
+  return { answer }
+}

@@ -1,0 +1,80 @@
+// Where text lives in an ACP agent's `input` and `values`: agents define their own schemas, so the bridge's ACP
+// client is told per agent (configuration `acp.input` / `acp.output`), by JSON pointer.
+
+/** Where the bridge puts the conversation (`messages`) or the latest user text (`text`) in the agent's input. */
+export interface InputTemplate {
+  /** JSON pointer of the messages array (`/messages`); each message `{role, content}`. */
+  messages?: string
+  /** JSON pointer of the latest user message's text (`/message`; `""` makes the input that bare string). */
+  text?: string
+  /** Fields the input always carries (merged under the pointer). */
+  base?: Record<string, unknown>
+}
+
+/** Where the bridge finds the answer in the agent's `values`. */
+export interface OutputTemplate {
+  /** JSON pointer of a messages array; the last assistant (or `ai`) message's content is the answer. */
+  messages?: string
+  /** JSON pointer of the answer text (`""`: the values are that string). */
+  text?: string
+}
+
+export const DEFAULT_INPUT: InputTemplate = { messages: '/messages' }
+export const DEFAULT_OUTPUT: OutputTemplate = { messages: '/messages' }
+
+const tokens = (pointer: string) =>
+  pointer === '' ? [] : pointer.replace(/^\//, '').split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
+
+export function getPointer(value: unknown, pointer: string): unknown {
+  let at = value
+  for (const t of tokens(pointer)) {
+    if (typeof at !== 'object' || at === null) return undefined
+    at = (at as Record<string, unknown>)[t]
+  }
+  return at
+}
+
+function setPointer(target: Record<string, unknown>, pointer: string, value: unknown): unknown {
+  const path = tokens(pointer)
+  if (path.length === 0) return value
+  let at: Record<string, unknown> = target
+  for (const t of path.slice(0, -1)) at = (at[t] ??= {}) as Record<string, unknown>
+  at[path.at(-1) as string] = value
+  return target
+}
+
+export interface TemplateMessage {
+  role: string
+  content: unknown
+}
+
+const textOf = (content: unknown): string =>
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content.map((b) => (typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'text' ? String((b as { text?: unknown }).text ?? '') : '')).join('')
+      : ''
+
+export function applyInput(template: InputTemplate, messages: TemplateMessage[]): unknown {
+  const base = structuredClone(template.base ?? {})
+  if (template.text !== undefined) {
+    const last = [...messages].reverse().find((m) => m.role === 'user')
+    return setPointer(base, template.text, textOf(last?.content))
+  }
+  return setPointer(base, template.messages ?? '/messages', messages)
+}
+
+const ASSISTANT = new Set(['assistant', 'ai', 'agent', 'model'])
+
+/** The answer text in `values`, by the template; falls back to a `text` field or a bare string. */
+export function readOutput(template: OutputTemplate, values: unknown): string {
+  if (template.text !== undefined) return textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '')
+  const messages = getPointer(values, template.messages ?? '/messages')
+  if (Array.isArray(messages)) {
+    const last = [...messages].reverse().find((m) => typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role)))
+    if (last) return textOf((last as { content?: unknown }).content)
+  }
+  if (typeof values === 'string') return values
+  const text = getPointer(values, '/text')
+  return typeof text === 'string' ? text : ''
+}
