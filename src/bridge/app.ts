@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { BridgeError, toBridgeError } from '../core/index.js'
 import { a2aFace } from '../dialects/a2a/routes.js'
+import { acpFace } from '../dialects/acp/routes.js'
 import { responsesFace } from '../dialects/responses/routes.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
@@ -31,7 +32,7 @@ export interface BridgeOptions {
   fetch?: typeof fetch
 }
 
-export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace, a2aFace]
+export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace, a2aFace, acpFace]
 
 export type BridgeApp = Hono<BridgeEnv> & {
   readonly runtime: BridgeRuntime

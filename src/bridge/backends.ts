@@ -1,6 +1,7 @@
 import type { AgentBackend } from '../core/index.js'
 import { createDemoAgent } from '../demo/index.js'
 import { createA2AClient } from '../dialects/a2a/client.js'
+import { createAcpClient } from '../dialects/acp/client.js'
 import { createResponsesClient } from '../dialects/responses/client.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentConfig } from './config.js'
@@ -22,6 +23,17 @@ const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: Backe
       name: config.name,
       description: config.description,
       background: config.background,
+      store: deps.store,
+      fetch: deps.fetch,
+    }),
+  acp: (config, deps) =>
+    createAcpClient({
+      id: config.id,
+      url: config.url ?? '',
+      headers: config.headers,
+      name: config.name,
+      description: config.description,
+      ...config.acp,
       store: deps.store,
       fetch: deps.fetch,
     }),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { fieldPath } from '../core/errors.js'
 
-export const DIALECTS = ['demo', 'responses', 'a2a'] as const
+export const DIALECTS = ['demo', 'responses', 'a2a', 'acp'] as const
 
 export const DisconnectPolicy = z.enum(['cancel', 'continue'])
 export type DisconnectPolicy = z.infer<typeof DisconnectPolicy>
@@ -24,6 +24,17 @@ export const AgentConfig = z
     background: z.boolean().optional(),
     /** Demo agent: pause per streamed word in milliseconds. */
     delayMs: z.number().int().min(0).max(10_000).optional(),
+    /** ACP upstreams: which agent, and where text goes in its input and comes back in its values. */
+    acp: z
+      .object({
+        agentId: z.string().optional(),
+        agentName: z.string().optional(),
+        input: z.object({ messages: z.string().optional(), text: z.string().optional(), base: z.record(z.string(), z.unknown()).optional() }).strict().optional(),
+        output: z.object({ messages: z.string().optional(), text: z.string().optional() }).strict().optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((agent, ctx) => {

@@ -102,6 +102,8 @@ export class RunManager {
     }
     const turnStart = record.state.lastSeq
     const afterSeq = await this.#logInput(runId, input)
+    // The run is working again from the moment it is answered, whatever the agent takes to say so itself.
+    await this.store.append(runId, { type: 'run.status', status: 'working' })
     this.#produce(record, request, turnStart)
     return { record, afterSeq }
   }

@@ -199,6 +199,18 @@ export class MemoryRunStore implements RunStore {
     return doc === undefined ? undefined : (structuredClone(doc) as T)
   }
 
+  async listDocs<T>(namespace: string): Promise<T[]> {
+    this.#sweep()
+    const prefix = `${namespace}\u0000`
+    const out: T[] = []
+    for (const [key] of this.#docs) {
+      if (!key.startsWith(prefix)) continue
+      const value = this.#live(this.#docs, key)
+      if (value !== undefined) out.push(structuredClone(value) as T)
+    }
+    return out
+  }
+
   async putDoc<T>(namespace: string, key: string, value: T): Promise<void> {
     this.#docs.set(`${namespace}\u0000${key}`, { value: structuredClone(value), expiresAt: this.#now() + this.#ttl })
   }

@@ -57,6 +57,8 @@ export interface RunStore {
   deleteHistory(contextId: string): Promise<void>
 
   getDoc<T>(namespace: string, key: string): Promise<T | undefined>
+  /** Every document of a namespace (small namespaces: thread records, say). */
+  listDocs<T>(namespace: string): Promise<T[]>
   putDoc<T>(namespace: string, key: string, value: T): Promise<void>
   deleteDoc(namespace: string, key: string): Promise<void>
 }

@@ -81,6 +81,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (e.status === 'working') {
       s.status = 'pending'
       s.interrupt = undefined
+      s.done = false
       return
     }
     if (e.status === 'auth_required' && !s.interrupt) return

@@ -1,0 +1,8 @@
+export * from './decode.js'
+export * from './encode.js'
+export * from './ids.js'
+export * from './schemas.js'
+export * from './template.js'
+export { acpErrorResponse, acpFace } from './routes.js'
+export type { AcpFaceOptions } from './routes.js'
+export * as wire from './wire.js'

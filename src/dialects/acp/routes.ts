@@ -1,0 +1,211 @@
+// The ACP face: AGNTCY Agent Connect Protocol v0.2.3 under `/acp`, for every configured agent.
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { z } from 'zod'
+import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
+import { readJsonBody } from '../../bridge/http.js'
+import type { AgentInfo, ErrorCode } from '../../core/index.js'
+import { BridgeError, fieldPath, HTTP_STATUS, toBridgeError } from '../../core/index.js'
+import type { SSEMessage } from '../../stream/index.js'
+import { sseResponse } from '../../stream/index.js'
+import { agentObject, descriptor } from './schemas.js'
+import type { RunDoc } from './service.js'
+import { AcpService, invalid, modesOf } from './service.js'
+import { AcpWebhooks } from './webhooks.js'
+import * as wire from './wire.js'
+import type { RunCreateStateful, RunCreateStateless, RunOutputStreamData } from './wire.js'
+import { ACP_EVENT } from './wire.js'
+
+export interface AcpFaceOptions {
+  keepAliveMs?: number
+}
+
+/** ACP answers validation failures with 422 and conflicts with 409. */
+const STATUS: Partial<Record<ErrorCode, number>> = { invalid_request: 422, content_type: 422, unsupported: 422, version: 422, not_cancelable: 409, too_far_behind: 409 }
+
+/** ErrorResponse is a bare JSON string (the spec's shape). */
+export function acpErrorResponse(error: BridgeError): Response {
+  const status = error.fixedStatus ? error.status : (STATUS[error.code] ?? HTTP_STATUS[error.code])
+  return Response.json(error.message, { status })
+}
+
+async function body<T>(c: Context<BridgeEnv>, schema: z.ZodType<T>, what: string, optional = false): Promise<T> {
+  const raw = c.req.header('content-length') === '0' || (optional && !c.req.header('content-type')) ? undefined : await readJsonBody(c.req.raw).catch((e: unknown) => {
+    if (optional && e instanceof BridgeError && /empty/.test(e.message)) return undefined
+    throw e
+  })
+  const result = schema.safeParse(raw ?? (optional ? {} : raw))
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const at = issue ? fieldPath(issue.path) : ''
+  throw invalid(`Invalid ${what}${at ? ` at ${at}` : ''}: ${issue?.message ?? 'invalid'}.`)
+}
+
+const intQuery = (c: Context<BridgeEnv>, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const raw = c.req.query(name)
+  if (raw === undefined) return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw invalid(`Query parameter ${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}.`)
+  return n
+}
+
+export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): Face {
+  const acp = new AcpService(runtime)
+  const webhooks = new AcpWebhooks(runtime, acp)
+  const infos = new Map<string, Promise<AgentInfo>>()
+  const infoOf = (agentId: string) => {
+    let info = infos.get(agentId)
+    if (!info) {
+      info = Promise.resolve(runtime.agents.require(agentId).backend.info())
+      info.catch(() => infos.delete(agentId))
+      infos.set(agentId, info)
+    }
+    return info
+  }
+
+  const stream = (c: Context<BridgeEnv>, frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>) =>
+    sseResponse(
+      async function* (signal): AsyncGenerator<SSEMessage[]> {
+        for await (const batch of frames(signal)) yield batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
+      },
+      { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
+    )
+
+  const app = new Hono<BridgeEnv>()
+  app.onError((err) => acpErrorResponse(toBridgeError(err)))
+
+  app.post('/agents/search', async (c) => {
+    const q = await body(c, wire.AgentSearchRequest, 'AgentSearchRequest')
+    const infos = await Promise.all(runtime.agents.ids().map(infoOf))
+    const found = infos.filter((i) => (!q.name || q.name === i.id) && (!q.version || q.version === (i.version ?? '1.0.0')))
+    const offset = q.offset ?? 0
+    return c.json(found.slice(offset, offset + (q.limit ?? 10)).map(agentObject))
+  })
+  app.get('/agents/:agentId', async (c) => {
+    const id = acp.agentId(c.req.param('agentId'))
+    c.set('agent', id)
+    return c.json(agentObject(await infoOf(id)))
+  })
+  app.get('/agents/:agentId/descriptor', async (c) => {
+    const id = acp.agentId(c.req.param('agentId'))
+    c.set('agent', id)
+    return c.json(descriptor(await infoOf(id)))
+  })
+
+  /** The three ways to create a run, stateless or on a thread. */
+  type Mode = 'background' | 'stream' | 'wait'
+  const create = async (c: Context<BridgeEnv>, mode: Mode, threadId?: string) => {
+    const create = threadId === undefined ? await body(c, wire.RunCreateStateless, 'RunCreateStateless') : await body(c, wire.RunCreateStateful, 'RunCreateStateful')
+    const { record, afterSeq } = await acp.create(create as RunCreateStateless | RunCreateStateful, { ...(threadId !== undefined ? { threadId } : {}), background: mode === 'background', streaming: mode === 'stream' })
+    c.set('agent', record.agentId)
+    if (create.webhook) webhooks.watch(record.runId, create.webhook)
+    if (mode === 'stream') return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(create.stream_mode), false, signal))
+    if (mode === 'wait') return c.json(await acp.wait(record, afterSeq, c.req.raw.signal))
+    return c.json(await acp.run(record))
+  }
+  const runOf = async (c: Context<BridgeEnv>) => {
+    const record = await acp.record(c.req.param('runId') ?? '', c.req.param('threadId'))
+    c.set('agent', record.agentId)
+    return record
+  }
+  const joinStream = async (c: Context<BridgeEnv>) => {
+    const record = await runOf(c)
+    const doc: RunDoc = await acp.doc(record)
+    const lastEventId = c.req.header('last-event-id')
+    // Last-Event-ID resumes exactly after that event; without it a join starts from the values so far.
+    const afterSeq = lastEventId !== undefined && /^\d+(\.\d+)?$/.test(lastEventId) ? Math.floor(Number(lastEventId)) : record.state.lastSeq
+    return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), lastEventId === undefined, signal))
+  }
+  const resume = async (c: Context<BridgeEnv>) => {
+    const record = await runOf(c)
+    const payload = await body(c, wire.ResumePayloadSchema, 'resume payload')
+    const { record: resumed } = await acp.resume(record, payload)
+    return c.json(await acp.run(await acp.record(resumed.runId)))
+  }
+  const cancel = async (c: Context<BridgeEnv>) => {
+    const record = await runOf(c)
+    const action = c.req.query('action') ?? 'interrupt'
+    if (action !== 'interrupt' && action !== 'rollback') throw invalid(`Query parameter action must be interrupt or rollback, not '${action}'.`)
+    const wait = c.req.query('wait')
+    if (wait !== undefined && wait !== 'true' && wait !== 'false') throw invalid(`Query parameter wait must be true or false, not '${wait}'.`)
+    await acp.cancel(record, action)
+    return c.body(null, 204)
+  }
+  const remove = async (c: Context<BridgeEnv>) => {
+    await acp.delete(await runOf(c))
+    return c.body(null, 204)
+  }
+  const waitFor = async (c: Context<BridgeEnv>) => {
+    const record = await runOf(c)
+    return c.json(await acp.wait(record, record.state.lastSeq, c.req.raw.signal))
+  }
+
+  // Static paths before parameters: /runs/search is not a run id.
+  app.post('/runs/search', async (c) => {
+    const q = await body(c, wire.RunSearchRequest, 'RunSearchRequest')
+    return c.json(await acp.search({ ...(q.agent_id ? { agentId: acp.agentId(q.agent_id) } : {}), ...(q.status ? { status: q.status } : {}), ...(q.metadata ? { metadata: q.metadata } : {}), limit: q.limit, offset: q.offset }))
+  })
+  app.post('/runs/stream', (c) => create(c, 'stream'))
+  app.post('/runs/wait', (c) => create(c, 'wait'))
+  app.post('/runs', (c) => create(c, 'background'))
+  app.get('/runs/:runId/stream', joinStream)
+  app.get('/runs/:runId/wait', waitFor)
+  app.post('/runs/:runId/cancel', cancel)
+  app.get('/runs/:runId', async (c) => c.json(await acp.run(await runOf(c))))
+  app.post('/runs/:runId', resume)
+  app.delete('/runs/:runId', remove)
+
+  app.post('/threads/search', async (c) => {
+    const q = await body(c, wire.ThreadSearchRequest, 'ThreadSearchRequest')
+    return c.json(await acp.searchThreads({ ...(q.metadata ? { metadata: q.metadata } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset }))
+  })
+  app.post('/threads', async (c) => c.json(await acp.thread(await acp.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))))
+  const threadOf = async (c: Context<BridgeEnv>) => {
+    const doc = await acp.threadDoc(c.req.param('threadId') ?? '')
+    if (!doc) throw new BridgeError('not_found', `Thread ${c.req.param('threadId')} not found.`)
+    return doc
+  }
+  app.get('/threads/:threadId/history', async (c) => {
+    const threadId = c.req.param('threadId')
+    return c.json(await acp.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')))
+  })
+  app.post('/threads/:threadId/copy', async (c) => c.json(await acp.thread(await acp.copyThread(c.req.param('threadId')))))
+  app.get('/threads/:threadId/runs', async (c) => {
+    const doc = await threadOf(c)
+    const limit = intQuery(c, 'limit', 10, 1, 1000)
+    const offset = intQuery(c, 'offset', 0, 0)
+    return c.json(await acp.search({ contextId: `ctx_${doc.threadId.replaceAll('-', '')}`, limit, offset }))
+  })
+  app.post('/threads/:threadId/runs/stream', (c) => create(c, 'stream', c.req.param('threadId')))
+  app.post('/threads/:threadId/runs/wait', (c) => create(c, 'wait', c.req.param('threadId')))
+  app.post('/threads/:threadId/runs', (c) => create(c, 'background', c.req.param('threadId')))
+  app.get('/threads/:threadId/runs/:runId/stream', joinStream)
+  app.get('/threads/:threadId/runs/:runId/wait', waitFor)
+  app.post('/threads/:threadId/runs/:runId/cancel', cancel)
+  app.get('/threads/:threadId/runs/:runId', async (c) => c.json(await acp.run(await runOf(c))))
+  app.post('/threads/:threadId/runs/:runId', resume)
+  app.delete('/threads/:threadId/runs/:runId', remove)
+  app.get('/threads/:threadId', async (c) => c.json(await acp.thread(await threadOf(c))))
+  app.patch('/threads/:threadId', async (c) => {
+    await threadOf(c)
+    return c.json(await acp.thread(await acp.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch'))))
+  })
+  app.delete('/threads/:threadId', async (c) => {
+    await acp.deleteThread(c.req.param('threadId'))
+    return c.body(null, 204)
+  })
+
+  return {
+    name: 'acp',
+    basePath: '/acp',
+    routes: app,
+    errorResponse: acpErrorResponse,
+    endpoints: [
+      'POST   /acp/agents/search                 find agents (GET /acp/agents/{id}, …/descriptor)',
+      'POST   /acp/runs                          stateless run in the background (also /runs/stream, /runs/wait)',
+      'GET    /acp/runs/{id}                     a run (POST resumes it; DELETE; /stream, /wait, /cancel, POST /runs/search)',
+      'POST   /acp/threads                       create a thread (search, get, patch, delete, /history, /copy)',
+      'POST   /acp/threads/{id}/runs             a run on the thread (also /stream, /wait; GET lists; …/runs/{run_id}/…)',
+    ],
+  }
+}

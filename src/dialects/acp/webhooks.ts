@@ -1,0 +1,47 @@
+// ACP callbacks: the run object POSTed to the run's `webhook` on every status change.
+import type { BridgeRuntime } from '../../bridge/face.js'
+import { sleep } from '../../stream/index.js'
+import type { AcpService } from './service.js'
+
+const RETRIES = [0, 250, 1000]
+
+export class AcpWebhooks {
+  constructor(
+    private readonly runtime: BridgeRuntime,
+    private readonly acp: AcpService,
+  ) {}
+
+  /** Follows the run's log and POSTs the run each time its ACP status changes, until it ends. */
+  watch(runId: string, url: string): void {
+    void this.#follow(runId, url).catch((e) => this.runtime.log(`webhook ${url} for run ${runId} stopped: ${(e as Error).message}`))
+  }
+
+  async #follow(runId: string, url: string) {
+    let last: string | undefined
+    for await (const _batch of this.runtime.runs.events(runId, 0)) {
+      const record = await this.runtime.store.getRun(runId)
+      if (!record) return
+      const run = await this.acp.run(record)
+      if (run.status !== last) {
+        last = run.status
+        await this.#post(url, run)
+      }
+      if (run.status !== 'pending' && run.status !== 'interrupted') return
+    }
+  }
+
+  async #post(url: string, run: unknown) {
+    const doFetch = this.runtime.fetch ?? fetch
+    for (const wait of RETRIES) {
+      if (wait) await sleep(wait)
+      try {
+        const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(run), signal: AbortSignal.timeout(5_000) })
+        await res.body?.cancel()
+        if (res.ok) return
+        this.runtime.log(`webhook ${url} answered ${res.status}`)
+      } catch (e) {
+        this.runtime.log(`webhook ${url} failed: ${(e as Error).message}`)
+      }
+    }
+  }
+}
