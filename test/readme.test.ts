@@ -4,6 +4,7 @@ import { createBridge } from '../src/bridge/index.js'
 import { renderLossTable } from '../src/core/index.js'
 import { scenarios } from '../src/demo/index.js'
 import { a2aLoss } from '../src/dialects/a2a/index.js'
+import { acpLoss } from '../src/dialects/acp/index.js'
 import { responsesLoss } from '../src/dialects/responses/index.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
@@ -14,6 +15,7 @@ describe('README', () => {
   it.each([
     ['Responses', responsesLoss],
     ['A2A', a2aLoss],
+    ['ACP', acpLoss],
   ] as const)('shows the %s loss table exactly as the mapper declares it', (_name, table) => {
     expect(readme).toContain(renderLossTable(table))
   })

@@ -201,11 +201,11 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     routes: app,
     errorResponse: acpErrorResponse,
     endpoints: [
-      'POST   /acp/agents/search                 find agents (GET /acp/agents/{id}, …/descriptor)',
+      'POST   /acp/agents/search                 find agents (GET /acp/agents/{agent_id}, …/descriptor)',
       'POST   /acp/runs                          stateless run in the background (also /runs/stream, /runs/wait)',
-      'GET    /acp/runs/{id}                     a run (POST resumes it; DELETE; /stream, /wait, /cancel, POST /runs/search)',
+      'GET    /acp/runs/{run_id}                 a run (POST resumes it; DELETE; /stream, /wait, /cancel; POST /runs/search)',
       'POST   /acp/threads                       create a thread (search, get, patch, delete, /history, /copy)',
-      'POST   /acp/threads/{id}/runs             a run on the thread (also /stream, /wait; GET lists; …/runs/{run_id}/…)',
+      'POST   /acp/threads/{thread_id}/runs      a run on the thread (also /stream, /wait; GET lists; …/runs/{run_id}/…)',
     ],
   }
 }
