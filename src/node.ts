@@ -124,9 +124,8 @@ async function main(argv: string[]): Promise<number> {
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     log: (line) => console.log(line),
   })
-  process.stdout.write(banner(running, config))
-
-  await new Promise<void>((resolve) => {
+  // Handlers first, then the banner: whoever waits for the banner may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`${signal}: shutting down`)
       const force = setTimeout(() => process.exit(1), 5_000)
@@ -136,6 +135,8 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
+  process.stdout.write(banner(running, config))
+  await stopped
   return 0
 }
 
