@@ -56,7 +56,7 @@ export function createDemoAgent(options: DemoAgentOptions = {}): AgentBackend {
         type: 'input',
         reason: 'input',
         description: 'A free-form question; answer with a message.',
-        resumeSchema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] },
+        resumeSchema: { anyOf: [{ type: 'string' }, { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] }] },
       },
     ],
     capabilities: { streaming: true, threads: true, interrupts: true, clientTools: true, push: false },

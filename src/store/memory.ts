@@ -89,10 +89,12 @@ export class MemoryRunStore implements RunStore {
 
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
     this.#sweep()
+    // Newest first; runs created in the same millisecond by the order they were created.
     const matches = [...this.#runs.values()]
       .filter((e) => !this.#expired(e))
       .map((e) => e.record)
       .filter((r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId))
+      .reverse()
       .sort((a, b) => b.createdAt - a.createdAt)
     const offset = query.offset ?? 0
     return structuredClone(matches.slice(offset, query.limit === undefined ? undefined : offset + query.limit))

@@ -8,6 +8,7 @@ import type { AgentInfo, ErrorCode } from '../../core/index.js'
 import { BridgeError, fieldPath, HTTP_STATUS, toBridgeError } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
+import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import type { RunDoc } from './service.js'
 import { AcpService, invalid, modesOf } from './service.js'
@@ -111,10 +112,12 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   const joinStream = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
     const doc: RunDoc = await acp.doc(record)
-    const lastEventId = c.req.header('last-event-id')
-    // Last-Event-ID resumes exactly after that event; without it a join starts from the values so far.
-    const afterSeq = lastEventId !== undefined && /^\d+(\.\d+)?$/.test(lastEventId) ? Math.floor(Number(lastEventId)) : record.state.lastSeq
-    return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), lastEventId === undefined, signal))
+    // Last-Event-ID (`N`, or `N.k` for the k-th frame of event N) resumes exactly after it; without one (or with one
+    // this server did not give out) a join starts from the values so far.
+    const id = /^(\d+)(?:\.(\d+))?$/.exec(c.req.header('last-event-id') ?? '')
+    const afterSeq = id ? Math.min(Number(id[1]), record.state.lastSeq) : record.state.lastSeq
+    const afterFrame = id ? Number(id[2] ?? 0) : Number.POSITIVE_INFINITY
+    return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), !id, signal, afterFrame))
   }
   const resume = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
@@ -143,7 +146,10 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   // Static paths before parameters: /runs/search is not a run id.
   app.post('/runs/search', async (c) => {
     const q = await body(c, wire.RunSearchRequest, 'RunSearchRequest')
-    return c.json(await acp.search({ ...(q.agent_id ? { agentId: acp.agentId(q.agent_id) } : {}), ...(q.status ? { status: q.status } : {}), ...(q.metadata ? { metadata: q.metadata } : {}), limit: q.limit, offset: q.offset }))
+    // An agent this server does not have has no runs: an empty list, not an error.
+    const agentId = q.agent_id ? runtime.agents.ids().find((a) => a === q.agent_id || toUuid(a) === q.agent_id || agentUuid(a) === q.agent_id?.toLowerCase()) : undefined
+    if (q.agent_id && !agentId) return c.json([])
+    return c.json(await acp.search({ ...(agentId ? { agentId } : {}), ...(q.status ? { status: q.status } : {}), ...(q.metadata ? { metadata: q.metadata } : {}), limit: q.limit, offset: q.offset }))
   })
   app.post('/runs/stream', (c) => create(c, 'stream'))
   app.post('/runs/wait', (c) => create(c, 'wait'))
@@ -174,7 +180,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const doc = await threadOf(c)
     const limit = intQuery(c, 'limit', 10, 1, 1000)
     const offset = intQuery(c, 'offset', 0, 0)
-    return c.json(await acp.search({ contextId: `ctx_${doc.threadId.replaceAll('-', '')}`, limit, offset }))
+    return c.json(await acp.search({ contextId: fromUuid('ctx', doc.threadId), limit, offset }))
   })
   app.post('/threads/:threadId/runs/stream', (c) => create(c, 'stream', c.req.param('threadId')))
   app.post('/threads/:threadId/runs/wait', (c) => create(c, 'wait', c.req.param('threadId')))

@@ -6,6 +6,8 @@ import type { RunInput } from '../../core/index.js'
 import { BridgeError, endsTurn, isTerminalStatus } from '../../core/index.js'
 import type { RunRecord } from '../../store/index.js'
 import { decodeInput, decodeResume } from './decode.js'
+import { checkSchema } from './check.js'
+import { GENERIC_TYPE } from './schemas.js'
 import type { AcpEncoderState } from './encode.js'
 import { createAcpEncoder, encodeAcpEvent, runOutput } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
@@ -53,7 +55,8 @@ export class AcpService {
 
   async record(runId: string, threadId?: string): Promise<RunRecord> {
     const record = await this.runtime.store.getRun(fromUuid('run', runId))
-    if (!record || (threadId !== undefined && toUuid(record.contextId) !== threadId && record.contextId !== threadId)) throw notFound(`Run ${runId}`)
+    const thread = threadId?.toLowerCase()
+    if (!record || (thread !== undefined && toUuid(record.contextId) !== thread && record.contextId !== threadId)) throw notFound(`Run ${runId}`)
     return record
   }
 
@@ -93,6 +96,7 @@ export class AcpService {
     if (body.webhook) checkWebhookUrl(body.webhook, this.runtime.webhooks, 'webhook')
     const modes = modesOf(body.stream_mode)
     if (!modes.values && !modes.custom) throw invalid('stream_mode must name values and/or custom.')
+    const decoded = decodeInput(body.input)
     let contextId: string | undefined
     if (options.threadId !== undefined) {
       const stateful = body as RunCreateStateful
@@ -103,7 +107,6 @@ export class AcpService {
       const busy = (await this.runtime.store.listRuns({ contextId })).some((r) => r.state.status === 'queued' || r.state.status === 'working')
       if (busy) throw conflict(`Thread ${options.threadId} has a run in progress (multitask_strategy reject).`)
     }
-    const decoded = decodeInput(body.input)
     const input: RunInput = {
       ...decoded,
       ...(body.config?.configurable && typeof body.config.configurable === 'object' ? { config: body.config.configurable as Record<string, unknown> } : {}),
@@ -127,6 +130,12 @@ export class AcpService {
     if (record.state.status !== 'input_required' || !pending) {
       throw conflict(`Run ${toUuid(record.runId)} is not interrupted (it is ${(await this.encoder(record)).status}); only an interrupted run can be resumed.`)
     }
+    // The agent declared what answers this interrupt type; a payload that does not fit is refused, not guessed at.
+    const info = await this.runtime.agents.require(record.agentId).backend.info()
+    const type = pending.interruptType ?? GENERIC_TYPE[pending.reason]
+    const declared = info.interrupts?.find((i) => i.type === type)?.resumeSchema
+    const problem = declared && checkSchema(declared, payload)
+    if (problem) throw invalid(`The resume payload does not fit ${type}'s resume_payload: ${problem}.`)
     return this.runtime.runs.resume(record.runId, decodeResume(pending, payload))
   }
 
@@ -147,13 +156,26 @@ export class AcpService {
    * The run's stream from `afterSeq`: with `snapshot`, first the current state (the values so far, or how the run
    * already ended); then each event as it comes, until the run pauses or ends. SSE ids are the run's event seqs.
    */
-  async *stream(record: RunRecord, afterSeq: number, modes: { values: boolean; custom: boolean }, snapshot: boolean, signal?: AbortSignal): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
+  async *stream(
+    record: RunRecord,
+    afterSeq: number,
+    modes: { values: boolean; custom: boolean },
+    snapshot: boolean,
+    signal?: AbortSignal,
+    /** With a Last-Event-ID `N.k`: frames of event N after the k-th were not delivered yet. */
+    afterFrame = Number.POSITIVE_INFINITY,
+  ): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
     const encoder = createAcpEncoder(toUuid(record.runId), modes)
     let caughtUp = false
     for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
       const out: { id: string; data: RunOutputStreamData }[] = []
       for (const event of batch) {
         const data = encodeAcpEvent(encoder, event)
+        if (event.seq === afterSeq && afterFrame < data.length - 1) {
+          data.forEach((d, i) => i > afterFrame && out.push({ id: `${event.seq}.${i}`, data: d }))
+          caughtUp = true
+          continue
+        }
         if (event.seq <= afterSeq) continue
         if (!caughtUp) {
           caughtUp = true
@@ -219,7 +241,7 @@ export class AcpService {
   }
 
   async createThread(body: { thread_id?: string; metadata?: Record<string, unknown>; if_exists?: 'raise' | 'do_nothing' }): Promise<ThreadDoc> {
-    const threadId = body.thread_id ?? toUuid(`ctx_${crypto.randomUUID().replaceAll('-', '')}`)
+    const threadId = (body.thread_id ?? toUuid(`ctx_${crypto.randomUUID().replaceAll('-', '')}`)).toLowerCase()
     const existing = await this.threadDoc(threadId)
     if (existing) {
       if (body.if_exists === 'do_nothing') return existing
@@ -320,7 +342,9 @@ export class AcpService {
     const doc = await this.threadDoc(threadId)
     if (!doc) throw notFound(`Thread ${threadId}`)
     const runs = await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) })
-    const start = before ? runs.findIndex((r) => toUuid(r.runId) === before) + 1 : 0
+    const at = before ? runs.findIndex((r) => toUuid(r.runId) === before.toLowerCase()) : -1
+    if (before && at < 0) return []
+    const start = before ? at + 1 : 0
     const states = []
     for (const r of runs.slice(start, start + limit)) {
       const encoder = await this.encoder(r)
