@@ -36,6 +36,26 @@ describe('chain: the ACP client in front of the ACP face', () => {
     expect(upstreamRuns.some((r) => r.state.status === 'completed')).toBe(true)
   })
 
+  it('a cancel reaches the upstream ACP run', async () => {
+    const slowUpstream = await startBridge({ agents: [{ id: 'demo', backend: (await import('../../src/demo/index.js')).createDemoAgent({ delayMs: 5 }) }] })
+    const slow = await startBridge({ agents: [{ id: 'demo', dialect: 'acp', url: `${slowUpstream.url}/acp` }] })
+    try {
+      const client = new OpenAI({ baseURL: `${slow.url}/v1`, apiKey: 'x', maxRetries: 0 })
+      const created = await client.responses.create({ model: 'demo', input: 'count to 400', background: true })
+      for (let i = 0; i < 100 && (await client.responses.retrieve(created.id)).output_text.length < 5; i++) await new Promise((r) => setTimeout(r, 20))
+      expect((await client.responses.cancel(created.id)).status).toBe('cancelled')
+      let status = ''
+      for (let i = 0; i < 100 && status !== 'canceled'; i++) {
+        status = (await slowUpstream.bridge.runtime.store.listRuns({}))[0]?.state.status ?? ''
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      expect(status).toBe('canceled')
+    } finally {
+      await slow.close()
+      await slowUpstream.close()
+    }
+  })
+
   it('an @a2a-js/sdk client answers the approval through the A2A face, upstream over ACP', async () => {
     const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }))
     const client = await factory.createFromUrl(`${bridge.url}/a2a/demo/`)
