@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import type { BridgeApp, BridgeOptions } from './bridge/index.js'
-import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText } from './bridge/index.js'
+import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
+
+export { substituteEnv }
 import type { BridgeConfig } from './bridge/index.js'
 
 export interface ServeOptions extends Partial<Omit<BridgeOptions, 'agents'>> {
@@ -55,15 +57,6 @@ export async function serveBridge(options: ServeOptions = {}): Promise<RunningBr
         })
       })()),
   }
-}
-
-/** `${NAME}` in the config text is replaced by the environment variable, so secrets stay out of the file. */
-export function substituteEnv(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
-    const value = env[name]
-    if (value === undefined) throw new ConfigError(`The configuration refers to \${${name}}, which is not set in the environment.`)
-    return JSON.stringify(value).slice(1, -1)
-  })
 }
 
 /** The configuration from `--config FILE`, else `BRIDGE_CONFIG` (a path or inline JSON), else the demo agent. */

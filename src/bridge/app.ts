@@ -8,12 +8,12 @@ import { MemoryRunStore } from '../store/index.js'
 import { requireApiKey } from './auth.js'
 import { limitBody } from './http.js'
 import type { BackendDeps } from './backends.js'
-import { createBackend } from './backends.js'
+import { agentEntries } from './backends.js'
 import type { AgentConfig } from './config.js'
 import type { BridgeEnv, BridgeRuntime, Face, FaceFactory } from './face.js'
 import type { AgentEntry } from './registry.js'
 import { AgentRegistry } from './registry.js'
-import type { RunLogger } from './runs.js'
+import type { RunLogger, RunService } from './runs.js'
 import { RunManager } from './runs.js'
 
 export interface BridgeOptions {
@@ -30,6 +30,8 @@ export interface BridgeOptions {
   log?: (line: string) => void
   /** For upstream clients (tests inject their own). */
   fetch?: typeof fetch
+  /** Who drives runs; default a RunManager in this process over `store`. The worker hands runs to Durable Objects. */
+  runs?: (store: RunStore, agents: AgentRegistry, log: RunLogger) => RunService
 }
 
 export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace, a2aFace, acpFace]
@@ -41,21 +43,16 @@ export type BridgeApp = Hono<BridgeEnv> & {
   close(): Promise<void>
 }
 
-const isEntry = (a: AgentConfig | AgentEntry): a is AgentEntry => 'backend' in a
-
 /** The bridge as a Hono app: every face mounted in front of every configured agent. */
 export function createBridge(options: BridgeOptions): BridgeApp {
   const store = options.store ?? new MemoryRunStore()
   const log = options.log ?? (() => {})
   const deps: BackendDeps = { store, fetch: options.fetch }
-  const entries = options.agents.map((a) =>
-    isEntry(a) ? a : { id: a.id, backend: createBackend(a, deps), disconnect: a.disconnect },
-  )
-  const agents = new AgentRegistry(entries)
+  const agents = new AgentRegistry(agentEntries(options.agents, deps))
   const runLog: RunLogger = (message, error) => log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {
     agents,
-    runs: new RunManager(store, agents, runLog),
+    runs: (options.runs ?? ((s, a, l) => new RunManager(s, a, l)))(store, agents, runLog),
     store,
     baseUrl: options.baseUrl,
     trustProxy: options.trustProxy,

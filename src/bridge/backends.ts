@@ -5,6 +5,7 @@ import { createAcpClient } from '../dialects/acp/client.js'
 import { createResponsesClient } from '../dialects/responses/client.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentConfig } from './config.js'
+import type { AgentEntry } from './registry.js'
 
 export interface BackendDeps {
   store: RunStore
@@ -50,3 +51,7 @@ const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: Backe
 }
 
 export const createBackend = (config: AgentConfig, deps: BackendDeps): AgentBackend => backends[config.dialect](config, deps)
+
+/** Configured agents (and agents built in code) as registry entries, their backends sharing one store. */
+export const agentEntries = (agents: readonly (AgentConfig | AgentEntry)[], deps: BackendDeps): AgentEntry[] =>
+  agents.map((a) => ('backend' in a ? a : { id: a.id, backend: createBackend(a, deps), disconnect: a.disconnect }))

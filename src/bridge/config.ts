@@ -93,3 +93,15 @@ export function parseConfigText(text: string, source = 'configuration'): BridgeC
   }
   return parseConfig(value, source)
 }
+
+/**
+ * `${NAME}` in the config text is replaced by that environment variable (or Workers secret), so secrets stay out of
+ * the file. Values are inserted JSON-escaped.
+ */
+export function substituteEnv(text: string, env: Readonly<Record<string, unknown>>): string {
+  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    const value = env[name]
+    if (typeof value !== 'string') throw new ConfigError(`The configuration refers to \${${name}}, which is not set in the environment.`)
+    return JSON.stringify(value).slice(1, -1)
+  })
+}

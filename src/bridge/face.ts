@@ -2,7 +2,7 @@ import type { Hono } from 'hono'
 import type { BridgeError } from '../core/index.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
-import type { RunManager } from './runs.js'
+import type { RunService } from './runs.js'
 
 /** Hono environment shared by the bridge and its faces: the agent a request addressed, for the log line. */
 export interface BridgeEnv {
@@ -12,7 +12,7 @@ export interface BridgeEnv {
 /** What a face gets to work with. */
 export interface BridgeRuntime {
   agents: AgentRegistry
-  runs: RunManager
+  runs: RunService
   store: RunStore
   /** The bridge's public URL when configured; faces otherwise use the request's own origin. */
   baseUrl?: string

@@ -1,6 +1,6 @@
 import type { AgentEvent, Message, RunEvent, RunInput, RunRequest } from '../core/index.js'
 import { BridgeError, endsTurn, initialRunState, isTerminalStatus, newId, toBridgeError } from '../core/index.js'
-import { sleep } from '../stream/index.js'
+import { anySignal, sleep } from '../stream/index.js'
 import type { RunRecord, RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
 
@@ -11,12 +11,16 @@ export interface StartOptions {
   background?: boolean
   /** What happens when the run's last reader disconnects; the agent's policy when absent. */
   disconnect?: 'cancel' | 'continue'
+  /** The new run's id; a fresh one when absent (a Durable Object hosting the run already has its name). */
+  runId?: string
 }
 
 export interface ReadRunOptions {
   signal?: AbortSignal
   /** Tail the log live (default), or stop at its current end. */
   follow?: boolean
+  /** Ends the read without it counting as a disconnect (the reader stopped on its own). */
+  stop?: AbortSignal
 }
 
 interface Producer {
@@ -28,6 +32,25 @@ interface Producer {
 
 const CANCEL_GRACE_MS = 2_000
 
+/**
+ * What faces drive runs through: the RunManager in one process, or the Durable Objects that host each run at the
+ * edge (which run a RunManager of their own).
+ */
+export interface RunService {
+  /** Starts a run's first turn; resolves once its input is logged, with the seq the agent's own events follow. */
+  start(agentId: string, input: RunInput, options?: StartOptions): Promise<{ record: RunRecord; afterSeq: number }>
+  /** Answers the interrupt a paused run waits on and streams its next turn. */
+  resume(runId: string, input: RunInput): Promise<{ record: RunRecord; afterSeq: number }>
+  /** The run's record, or a `not_found` BridgeError. */
+  get(runId: string): Promise<RunRecord>
+  /** Cancels a run in any dialect's name. */
+  cancel(runId: string, reason?: string): Promise<RunRecord>
+  /** A reader of the run's log after `afterSeq`, in batches; its signal aborting is a disconnect. */
+  events(runId: string, afterSeq: number, options?: ReadRunOptions): AsyncGenerator<RunEvent[]>
+  /** Stops every run this service drives (process shutdown). */
+  close(): Promise<void>
+}
+
 export type RunLogger = (message: string, error?: unknown) => void
 
 /**
@@ -35,7 +58,7 @@ export type RunLogger = (message: string, error?: unknown) => void
  * stream is a reader of that log. Disconnect is not cancel: only the agent's `cancel` policy turns a lost last
  * reader into a cancel, and never for background runs.
  */
-export class RunManager {
+export class RunManager implements RunService {
   readonly #producers = new Map<string, Producer>()
 
   constructor(
@@ -52,7 +75,7 @@ export class RunManager {
     this.agents.require(agentId)
     const now = Date.now()
     const record: RunRecord = {
-      runId: newId('run'),
+      runId: options.runId ?? newId('run'),
       agentId,
       contextId: options.contextId ?? newId('ctx'),
       createdAt: now,
@@ -141,13 +164,19 @@ export class RunManager {
     const producer = this.#producers.get(runId)
     if (producer) producer.readers += 1
     try {
-      yield* this.store.read(runId, afterSeq, { follow: options.follow ?? true, signal: options.signal })
+      const signal = options.stop ? anySignal(options.signal, options.stop) : options.signal
+      yield* this.store.read(runId, afterSeq, { follow: options.follow ?? true, signal })
     } finally {
       if (producer) {
         producer.readers -= 1
         if (producer.readers === 0 && options.signal?.aborted) void this.#onLastReaderGone(runId)
       }
     }
+  }
+
+  /** A turn of this run is being produced right now. */
+  active(runId: string): boolean {
+    return this.#producers.has(runId)
   }
 
   /** Stops every active run's producer (process shutdown), logging each as canceled. */

@@ -1,5 +1,5 @@
 import type { AgentEvent, Message, RunEvent } from '../core/index.js'
-import { applyEvent, BridgeError, isTerminal } from '../core/index.js'
+import { applyEvent, BridgeError, isTerminal, isTerminalStatus } from '../core/index.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from './types.js'
 
 export interface MemoryStoreOptions {
@@ -78,6 +78,26 @@ export class MemoryRunStore implements RunStore {
       queue: Promise.resolve(),
       queued: 0,
       touchedAt: this.#now(),
+    })
+  }
+
+  /**
+   * Takes back a run persisted elsewhere (a Durable Object waking up): its record and the tail of its log. A run whose
+   * status is terminal comes back sealed.
+   */
+  restoreRun(record: RunRecord, events: readonly RunEvent[]): void {
+    const log = events.slice(-this.#maxEvents)
+    this.#runs.set(record.runId, {
+      record: structuredClone(record),
+      log: structuredClone([...log]),
+      firstSeq: log[0]?.seq ?? record.state.lastSeq + 1,
+      sealed: isTerminalStatus(record.state.status),
+      waiters: new Set(),
+      cursors: new Set(),
+      drained: new Set(),
+      queue: Promise.resolve(),
+      queued: 0,
+      touchedAt: record.updatedAt,
     })
   }
 

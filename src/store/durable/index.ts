@@ -1,0 +1,6 @@
+export * from './directory-host.js'
+export * from './protocol.js'
+export * from './run-host.js'
+export * from './storage.js'
+export * from './store.js'
+export * from './value-host.js'
