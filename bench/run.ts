@@ -12,6 +12,7 @@ import { createTaskEncoder, encodeTaskEvent } from '../src/dialects/a2a/encode.j
 import { StreamResponse } from '../src/dialects/a2a/wire.js'
 import { serveBridge } from '../src/node.js'
 import { readSSE } from '../src/stream/index.js'
+import { buildWorker } from '../scripts/worker-bundle.js'
 
 const DELTAS = Number(process.env.BENCH_DELTAS ?? 20_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
@@ -152,3 +153,6 @@ async function throughBridge() {
 console.log(`dialect-bridge bench — node ${process.version}\n`)
 mapperThroughput()
 await throughBridge()
+
+const bundle = await buildWorker()
+console.log(`\nworker bundle (wrangler deploy --dry-run): ${fmt(Math.round(bundle.bytes / 1024))} KiB, gzip ${fmt(Math.round(bundle.gzipBytes / 1024))} KiB`)

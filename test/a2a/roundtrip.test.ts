@@ -6,6 +6,9 @@ import { createA2ADecoder, decodeStreamResponse } from '../../src/dialects/a2a/d
 import { createTaskEncoder, encodeTaskEvent } from '../../src/dialects/a2a/encode.js'
 import { StreamResponse, V03StreamEvent } from '../../src/dialects/a2a/wire.js'
 
+/** JSON values as they come off the wire (JSON has no -0: it arrives as 0). */
+const wireJson = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+
 /** What A2A carries of a canonical turn (see the A2A loss table): the round trip must keep all of it. */
 function carried(events: AgentEvent[]) {
   const c = {
@@ -86,7 +89,7 @@ const ending = fc.oneof(
   fc.record({ kind: fc.constant('failed' as const), code: fc.constantFrom('agent_error', 'rejected', 'upstream_failed'), message: fc.string({ minLength: 1 }) }),
   fc.record({ kind: fc.constant('client_tool' as const), calls: fc.array(fc.record({ name: word, args: fc.json() }), { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant('approval' as const), name: word, server: word, args: fc.json(), question: fc.string({ minLength: 1 }) }),
-  fc.record({ kind: fc.constant('input' as const), question: fc.string({ minLength: 1 }), payload: fc.option(fc.jsonValue(), { nil: undefined }) }),
+  fc.record({ kind: fc.constant('input' as const), question: fc.string({ minLength: 1 }), payload: fc.option(wireJson, { nil: undefined }) }),
   fc.constant({ kind: 'canceled' as const }),
 )
 

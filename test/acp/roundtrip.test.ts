@@ -5,6 +5,9 @@ import { createAcpDecoder, decodeAcpData, finish } from '../../src/dialects/acp/
 import { createAcpEncoder, encodeAcpEvent } from '../../src/dialects/acp/encode.js'
 import { RunOutputStreamData } from '../../src/dialects/acp/wire.js'
 
+/** JSON values as they come off the wire (JSON has no -0: it arrives as 0). */
+const wireJson = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+
 const chunks = fc.array(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 })
 const word = fc.stringMatching(/^[a-z]{1,8}$/)
 
@@ -16,7 +19,7 @@ const turn = fc
       fc.constant({ kind: 'completed' as const }),
       fc.record({ kind: fc.constant('failed' as const), message: fc.string({ minLength: 1 }) }),
       fc.record({ kind: fc.constant('input' as const), question: fc.string({ minLength: 1 }) }),
-      fc.record({ kind: fc.constant('typed' as const), type: word, payload: fc.dictionary(word, fc.jsonValue()) }),
+      fc.record({ kind: fc.constant('typed' as const), type: word, payload: fc.dictionary(word, wireJson) }),
       fc.constant({ kind: 'canceled' as const }),
     ),
     usage: fc.option(fc.tuple(fc.nat(100), fc.nat(100)), { nil: undefined }),

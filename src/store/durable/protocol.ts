@@ -151,10 +151,8 @@ export function batchStream(open: (signals: ReadSignals) => AsyncIterable<RunEve
         out.close()
       }
     },
-    cancel(reason) {
-      disconnect.abort(reason)
-      end()
-    },
+    // Why the receiver left (stopped, or went away) comes over its lifeline, which may arrive after this.
+    cancel() {},
   })
   return {
     stream,
