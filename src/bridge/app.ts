@@ -73,6 +73,16 @@ export function createBridge(options: BridgeOptions): BridgeApp {
     const ms = (performance.now() - started).toFixed(1)
     log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
   })
+  app.use(async (c, next) => {
+    let ctx: { waitUntil(task: Promise<unknown>): void } | undefined
+    try {
+      ctx = c.executionCtx
+    } catch {
+      // No execution context (Node): nothing needs to hold the work.
+    }
+    c.set('defer', (task) => ctx?.waitUntil(task))
+    await next()
+  })
   const limit = limitBody()
   for (const face of faces) app.use(`${face.basePath}/*`, limit)
   if (options.apiKeys?.length) {

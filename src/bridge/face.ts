@@ -4,10 +4,20 @@ import type { RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
 import type { RunService } from './runs.js'
 
-/** Hono environment shared by the bridge and its faces: the agent a request addressed, for the log line. */
+/** Hono environment shared by the bridge and its faces. */
 export interface BridgeEnv {
-  Variables: { agent?: string }
+  Variables: {
+    /** The agent a request addressed, for the log line. */
+    agent?: string
+    /**
+     * Keeps work a request started (webhook and push deliveries) going after its response: `waitUntil` in
+     * Workers, where a request's pending work is otherwise dropped; in Node the process simply goes on.
+     */
+    defer: Defer
+  }
 }
+
+export type Defer = (task: Promise<unknown>) => void
 
 /** What a face gets to work with. */
 export interface BridgeRuntime {

@@ -1,6 +1,8 @@
 // Real clients against the worker in workerd: each face, resume from the run object's log, conversations shared
 // across requests, runs that outlive their request, and disconnects that reach the run object.
 import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Role, TaskState } from '@a2a-js/sdk'
 import type { Message, Part, SendMessageRequest, StreamResponse, Task } from '@a2a-js/sdk'
 import { ClientFactory, ClientFactoryOptions } from '@a2a-js/sdk/client'
@@ -24,6 +26,23 @@ const CONFIG = {
     { id: 'slow', dialect: 'demo', delayMs: 15 },
     { id: 'fragile', dialect: 'demo', delayMs: 15, disconnect: 'cancel' },
   ],
+  webhooks: { allowInsecure: true },
+}
+
+/** A loopback HTTP server that records the JSON bodies POSTed to it. */
+async function receiver() {
+  const bodies: { path: string; body: unknown }[] = []
+  const server = createServer((req, res) => {
+    let text = ''
+    req.on('data', (chunk) => (text += chunk))
+    req.on('end', () => {
+      bodies.push({ path: req.url ?? '', body: JSON.parse(text) })
+      res.writeHead(200).end()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return { url, bodies, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
 let worker: RunningWorker
@@ -191,6 +210,32 @@ describe('worker: @a2a-js/sdk on the A2A face', () => {
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
   })
 
+  it('push notifications keep coming after the response that set them up has been sent', async () => {
+    const hooks = await receiver()
+    try {
+      const call = async (method: string, params: unknown) => {
+        const res = await fetch(`${worker.url}/a2a/slow`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'a2a-version': '1.0' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+        })
+        return ((await res.json()) as { result: { id?: string; task?: { id: string } } }).result
+      }
+      const sent = await call('SendMessage', {
+        message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'count to 10' }] },
+        configuration: { returnImmediately: true, taskPushNotificationConfig: { url: `${hooks.url}/push`, token: 'tok' } },
+      })
+      const taskId = sent.task?.id ?? ''
+      expect(taskId).toBeTruthy()
+      const states = () => hooks.bodies.map((b) => JSON.stringify(b.body)).join('\n')
+      await eventually(async () => states(), (text) => text.includes('TASK_STATE_COMPLETED'))
+      expect(states()).toContain('TASK_STATE_COMPLETED')
+      expect(hooks.bodies.every((b) => b.path === '/push')).toBe(true)
+    } finally {
+      await hooks.close()
+    }
+  })
+
   it('an unknown task is JSON-RPC error -32001', async () => {
     const res = await fetch(`${worker.url}/a2a/demo`, {
       method: 'POST',
@@ -238,6 +283,21 @@ describe('worker: a typed ACP client on the ACP face', () => {
     const waited = await acp.GET('/acp/runs/{run_id}/wait', { params: { path: { run_id: runId } } })
     expect(spec.errors('RunWaitResponseStateless', waited.data)).toBe('')
     expect(waited.data?.run?.status).toBe('success')
+  })
+
+  it('a background run POSTs its webhook on every status change, after the response was sent', async () => {
+    const hooks = await receiver()
+    try {
+      const acp = client()
+      const slowId = ((await acp.POST('/acp/agents/search', { body: {} })).data ?? []).find((a) => a.metadata.ref.name === 'slow')?.agent_id ?? ''
+      const run = await acp.POST('/acp/runs', { body: { agent_id: slowId, input: input('count to 10'), webhook: `${hooks.url}/acp` } })
+      expect(run.response.status).toBe(200)
+      await eventually(async () => hooks.bodies.map((b) => (b.body as { status: string }).status), (s) => s.includes('success'))
+      expect(hooks.bodies.map((b) => (b.body as { status: string }).status).at(-1)).toBe('success')
+      for (const { body } of hooks.bodies) expect(spec.errors('RunStateless', body)).toBe('')
+    } finally {
+      await hooks.close()
+    }
   })
 
   it('an unknown run is a 404 ErrorResponse', async () => {

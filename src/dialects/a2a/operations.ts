@@ -4,6 +4,7 @@ import { fieldPath } from '../../core/index.js'
 import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
+import type { Defer } from '../../bridge/face.js'
 import type { PushService } from './push.js'
 import type { TaskService } from './tasks.js'
 import * as wire from './wire.js'
@@ -18,6 +19,8 @@ export interface OperationContext {
   extendedCard: boolean
   tasks: TaskService
   push: PushService
+  /** Keeps push deliveries going after the response (see BridgeEnv). */
+  defer: Defer
 }
 
 /** A streaming result: batches of wire events. */
@@ -78,7 +81,7 @@ export const V1_OPERATIONS: Record<string, Operation> = {
   }),
   CreateTaskPushNotificationConfig: op(wire.TaskPushNotificationConfig, async (ctx, req) => {
     if (!req.taskId) throw a2aError('InvalidParamsError', 'taskId is required.')
-    return configOut(await ctx.push.create(ctx.agentId, req.taskId, req, '1.0'))
+    return configOut(await ctx.push.create(ctx.agentId, req.taskId, req, '1.0', ctx.defer))
   }),
   GetTaskPushNotificationConfig: op(wire.GetTaskPushNotificationConfigRequest, async (ctx, req) => configOut(await ctx.push.get(ctx.agentId, req.taskId, req.id))),
   ListTaskPushNotificationConfigs: op(wire.ListTaskPushNotificationConfigsRequest, async (ctx, req) => ({
@@ -98,7 +101,7 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     const req = fromV03SendParams(params)
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, req)
     const config = params.configuration?.pushNotificationConfig
-    if (config) await ctx.push.create(ctx.agentId, record.runId, fromV03PushConfig(config, record.runId), '0.3')
+    if (config) await ctx.push.create(ctx.agentId, record.runId, fromV03PushConfig(config, record.runId), '0.3', ctx.defer)
     const historyLength = req.configuration?.historyLength
     const task = req.configuration?.returnImmediately
       ? await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength)
@@ -116,7 +119,7 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), toV03Event)
   }),
   'tasks/pushNotificationConfig/set': op(wire.V03TaskPushNotificationConfig, async (ctx, req) => {
-    const stored = await ctx.push.create(ctx.agentId, req.taskId, fromV03PushConfig(req.pushNotificationConfig, req.taskId), '0.3')
+    const stored = await ctx.push.create(ctx.agentId, req.taskId, fromV03PushConfig(req.pushNotificationConfig, req.taskId), '0.3', ctx.defer)
     return { taskId: req.taskId, pushNotificationConfig: toV03PushConfig(stored) }
   }),
   'tasks/pushNotificationConfig/get': op(wire.V03GetTaskPushNotificationConfigParams, async (ctx, req) => {
@@ -136,7 +139,7 @@ export const V03_OPERATIONS: Record<string, Operation> = {
 }
 
 async function registerInlinePush(ctx: OperationContext, taskId: string, config: TaskPushNotificationConfig | undefined) {
-  if (config) await ctx.push.create(ctx.agentId, taskId, { ...config, taskId }, '1.0')
+  if (config) await ctx.push.create(ctx.agentId, taskId, { ...config, taskId }, '1.0', ctx.defer)
 }
 
 async function extendedCard(ctx: OperationContext): Promise<AgentCard> {

@@ -1,5 +1,5 @@
 // A2A push notifications: configs per task, and a reader of the task's log that POSTs each StreamResponse to them.
-import type { BridgeRuntime } from '../../bridge/face.js'
+import type { BridgeRuntime, Defer } from '../../bridge/face.js'
 import type { WebhookPolicy } from '../../bridge/webhooks.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
 import { newId } from '../../core/index.js'
@@ -32,7 +32,7 @@ export class PushService {
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  async create(agentId: string, taskId: string, config: TaskPushNotificationConfig, version: A2AVersion): Promise<StoredConfig> {
+  async create(agentId: string, taskId: string, config: TaskPushNotificationConfig, version: A2AVersion, defer: Defer = () => {}): Promise<StoredConfig> {
     const record = await this.tasks.record(agentId, taskId)
     try {
       checkWebhookUrl(config.url, this.policy, 'push notification URL')
@@ -42,7 +42,7 @@ export class PushService {
     const stored: StoredConfig = { ...config, id: config.id || newId('push'), taskId, version }
     const configs = (await this.#configs(taskId)).filter((c) => c.id !== stored.id)
     await this.runtime.store.putDoc(DOCS, taskId, [...configs, stored])
-    this.#start(record.runId, agentId)
+    this.#start(record.runId, agentId, defer)
     return stored
   }
 
@@ -68,12 +68,13 @@ export class PushService {
   }
 
   /** One delivery loop per task: the current snapshot, then every event until the task ends or has no configs. */
-  #start(taskId: string, agentId: string) {
+  #start(taskId: string, agentId: string, defer: Defer) {
     if (this.#running.has(taskId)) return
     const loop = this.#deliver(taskId, agentId)
       .catch((e) => this.log(`push delivery for task ${taskId} stopped: ${(e as Error).message}`))
       .finally(() => this.#running.delete(taskId))
     this.#running.set(taskId, loop)
+    defer(loop)
   }
 
   async #deliver(taskId: string, agentId: string) {

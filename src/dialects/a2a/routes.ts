@@ -1,7 +1,7 @@
 // The A2A face: every configured agent at `/a2a/{agent}`, with its card, JSON-RPC (v1 and v0.3) and HTTP+JSON (v1).
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
+import type { BridgeEnv, BridgeRuntime, Defer, Face } from '../../bridge/face.js'
 import { publicOrigin } from '../../bridge/face.js'
 import type { AgentInfo, BridgeError } from '../../core/index.js'
 import { toBridgeError } from '../../core/index.js'
@@ -41,8 +41,9 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     return id
   }
 
-  const context = (agentId: string, request: Request): Omit<OperationContext, 'version' | 'signal'> => ({
+  const context = (agentId: string, request: Request, defer: Defer): Omit<OperationContext, 'version' | 'signal'> => ({
     agentId,
+    defer,
     card: () => cardFor(agentId, request),
     extendedCard: runtime.apiKeyRequired,
     tasks,
@@ -63,7 +64,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     // An unknown agent is still answered as JSON-RPC, to the request's own id.
     if (!runtime.agents.get(agentId)) return handleJsonRpc(c.req.raw, a2aError('MethodNotFoundError', `No agent '${agentId}' here; agents: ${runtime.agents.ids().join(', ')}.`))
     c.set('agent', agentId)
-    return handleJsonRpc(c.req.raw, context(agentId, c.req.raw), options.keepAliveMs)
+    return handleJsonRpc(c.req.raw, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
   }
   app.post('/:agent', jsonRpc)
   app.post('/:agent/', jsonRpc)
@@ -72,7 +73,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     const agentId = agentOf(c.req.param('agent'))
     c.set('agent', agentId)
     const rest = c.req.path.slice(`/a2a/${c.req.param('agent')}`.length)
-    const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw), options.keepAliveMs)
+    const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
     const hint = rest === '' || rest === '/' ? ' JSON-RPC requests are POSTed to the agent URL; the card is at /.well-known/agent-card.json.' : ''
     return response ?? restErrorResponse(a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest || '/'} for agent '${agentId}'.${hint}`))
   })

@@ -99,7 +99,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const create = threadId === undefined ? await body(c, wire.RunCreateStateless, 'RunCreateStateless') : await body(c, wire.RunCreateStateful, 'RunCreateStateful')
     const { record, afterSeq } = await acp.create(create as RunCreateStateless | RunCreateStateful, { ...(threadId !== undefined ? { threadId } : {}), background: mode === 'background', streaming: mode === 'stream' })
     c.set('agent', record.agentId)
-    if (create.webhook) webhooks.watch(record.runId, create.webhook)
+    if (create.webhook) c.get('defer')(webhooks.watch(record.runId, create.webhook))
     if (mode === 'stream') return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(create.stream_mode), false, signal))
     if (mode === 'wait') return c.json(await acp.wait(record, afterSeq, c.req.raw.signal))
     return c.json(await acp.run(record))

@@ -12,8 +12,8 @@ export class AcpWebhooks {
   ) {}
 
   /** Follows the run's log and POSTs the run each time its ACP status changes, until it ends. */
-  watch(runId: string, url: string): void {
-    void this.#follow(runId, url).catch((e) => this.runtime.log(`webhook ${url} for run ${runId} stopped: ${(e as Error).message}`))
+  watch(runId: string, url: string): Promise<void> {
+    return this.#follow(runId, url).catch((e) => this.runtime.log(`webhook ${url} for run ${runId} stopped: ${(e as Error).message}`))
   }
 
   async #follow(runId: string, url: string) {
