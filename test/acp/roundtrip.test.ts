@@ -95,4 +95,14 @@ describe('round trip canonical → ACP → canonical', () => {
       { numRuns: 300 },
     )
   })
+
+  it('values mode: a new answer whose text extends the previous one is still a new answer', () => {
+    const say = (id: string, text: string): AgentEvent[] => [
+      { type: 'message.started', messageId: id, role: 'assistant' },
+      { type: 'message.delta', messageId: id, delta: text, channel: 'output' },
+      { type: 'message.completed', message: { id, role: 'assistant', parts: [{ type: 'text', text }] } },
+    ]
+    const events: AgentEvent[] = [{ type: 'run.status', status: 'working' }, ...say('m0', '2'), ...say('m1', '2  '), { type: 'run.completed' }]
+    expect(carried(roundTrip(events, false)).texts).toEqual(['2', '2  '])
+  })
 })

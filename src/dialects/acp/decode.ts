@@ -5,7 +5,7 @@ import type { AgentEvent, ApprovalDecision, InterruptReason, Message as Canonica
 import { AgentEvent as AgentEventSchema, BridgeError, newId } from '../../core/index.js'
 import { ERRCODE } from './encode.js'
 import type { OutputTemplate } from './template.js'
-import { readOutput } from './template.js'
+import { readAnswer } from './template.js'
 import type { Message, RunOutputStreamData } from './wire.js'
 
 export interface AcpDecoderState {
@@ -18,6 +18,8 @@ export interface AcpDecoderState {
   reasons: Record<string, InterruptReason>
   text: string
   messageId?: string
+  /** Which message of the snapshot the current answer is (see readAnswer). */
+  answerIndex?: number
   messages: number
   working: boolean
   done: boolean
@@ -60,7 +62,7 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
   },
   values: (s, d) => {
     if (s.canonical) return []
-    const out = [...working(s), ...diff(s, readOutput(s.output, d.values))]
+    const out = [...working(s), ...diff(s, readAnswer(s.output, d.values))]
     if (d.status === 'success') out.push(...finish(s))
     return out
   },
@@ -79,20 +81,24 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
   },
 }
 
-/** A snapshot that extends the last one is a delta; one that does not starts a new message (text cannot be taken back). */
-function diff(s: AcpDecoderState, text: string): AgentEvent[] {
-  if (text === s.text) return []
-  const out: AgentEvent[] = []
-  let delta = text
-  if (s.messageId && text.startsWith(s.text)) delta = text.slice(s.text.length)
-  else {
-    out.push(...closeMessage(s))
-    s.messageId = `${s.runId}-${++s.messages}`
-    out.push({ type: 'message.started', messageId: s.messageId, role: 'assistant' })
+/**
+ * A snapshot of the same message that extends the last one is a delta; anything else starts a new message (text
+ * cannot be taken back).
+ */
+function diff(s: AcpDecoderState, { text, message }: { text: string; message?: number }): AgentEvent[] {
+  const same = message === s.answerIndex
+  s.answerIndex = message
+  if (same && text === s.text) return []
+  if (s.messageId && same && text.startsWith(s.text)) {
+    const delta = text.slice(s.text.length)
+    s.text = text
+    return [{ type: 'message.delta', messageId: s.messageId, delta, channel: 'output' }]
   }
+  const out = closeMessage(s)
   s.text = text
-  out.push({ type: 'message.delta', messageId: s.messageId, delta, channel: 'output' })
-  return out
+  if (!text) return out
+  s.messageId = `${s.runId}-${++s.messages}`
+  return [...out, { type: 'message.started', messageId: s.messageId, role: 'assistant' }, { type: 'message.delta', messageId: s.messageId, delta: text, channel: 'output' }]
 }
 
 function closeMessage(s: AcpDecoderState): AgentEvent[] {

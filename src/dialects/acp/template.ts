@@ -68,13 +68,22 @@ const ASSISTANT = new Set(['assistant', 'ai', 'agent', 'model'])
 
 /** The answer text in `values`, by the template; falls back to a `text` field or a bare string. */
 export function readOutput(template: OutputTemplate, values: unknown): string {
-  if (template.text !== undefined) return textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '')
+  return readAnswer(template, values).text
+}
+
+/**
+ * The latest answer in `values`, and which message it is (its position among the messages, when the template reads
+ * messages): a new message whose text happens to extend the last one's is still a new message.
+ */
+export function readAnswer(template: OutputTemplate, values: unknown): { text: string; message?: number } {
+  if (template.text !== undefined) return { text: textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '') }
   const messages = getPointer(values, template.messages ?? '/messages')
   if (Array.isArray(messages)) {
-    const last = [...messages].reverse().find((m) => typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role)))
-    if (last) return textOf((last as { content?: unknown }).content)
+    const isAnswer = (m: unknown) => typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role))
+    const index = messages.findLastIndex(isAnswer)
+    if (index >= 0) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
   }
-  if (typeof values === 'string') return values
+  if (typeof values === 'string') return { text: values }
   const text = getPointer(values, '/text')
-  return typeof text === 'string' ? text : ''
+  return { text: typeof text === 'string' ? text : '' }
 }
