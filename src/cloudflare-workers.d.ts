@@ -5,15 +5,8 @@ declare module 'cloudflare:workers' {
     toString(): string
     readonly name?: string
   }
-  export interface DurableObjectStorage {
-    get<T = unknown>(key: string): Promise<T | undefined>
-    list<T = unknown>(options: { prefix: string }): Promise<Map<string, T>>
-    put(entries: Record<string, unknown>, options?: { allowUnconfirmed?: boolean }): Promise<void>
-    delete(keys: string[]): Promise<number>
-    deleteAll(): Promise<void>
-    setAlarm(scheduledTime: number): Promise<void>
-    deleteAlarm(): Promise<void>
-  }
+  /** The storage calls the hosts make (src/store/durable/storage.ts is the one list of them). */
+  export type DurableObjectStorage = import('./store/durable/storage.js').ObjectStorage
   export interface DurableObjectState {
     readonly id: DurableObjectId
     readonly storage: DurableObjectStorage
