@@ -1,4 +1,4 @@
-import type { AgentBackend } from '../core/index.js'
+import type { AgentBackend, AgentInfo } from '../core/index.js'
 import { BridgeError } from '../core/index.js'
 import type { DisconnectPolicy } from './config.js'
 
@@ -11,6 +11,7 @@ export interface AgentEntry {
 
 export class AgentRegistry {
   readonly #agents = new Map<string, AgentEntry>()
+  readonly #infos = new Map<string, Promise<AgentInfo>>()
 
   constructor(entries: readonly AgentEntry[]) {
     if (entries.length === 0) throw new Error('The bridge needs at least one agent.')
@@ -34,6 +35,18 @@ export class AgentRegistry {
       })
     }
     return agent
+  }
+
+  /** The agent's AgentInfo, asked once and shared by every face (an upstream client may have to fetch its card). */
+  info(id: string): Promise<AgentInfo> {
+    let info = this.#infos.get(id)
+    if (!info) {
+      info = Promise.resolve().then(() => this.require(id).backend.info())
+      // A failed lookup is asked again next time.
+      info.catch(() => this.#infos.delete(id))
+      this.#infos.set(id, info)
+    }
+    return info
   }
 
   /** The first configured agent, used when a request names none. */

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { BridgeEnv, BridgeRuntime, Defer, Face } from '../../bridge/face.js'
 import { publicOrigin } from '../../bridge/face.js'
-import type { AgentInfo, BridgeError } from '../../core/index.js'
+import type { BridgeError } from '../../core/index.js'
 import { toBridgeError } from '../../core/index.js'
 import { agentCard } from './card.js'
 import { a2aError, restErrorResponse } from './errors.js'
@@ -20,18 +20,7 @@ export interface A2AFaceOptions {
 export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): Face {
   const tasks = new TaskService(runtime)
   const push = new PushService(runtime, tasks, runtime.webhooks, runtime.fetch, runtime.log)
-  const infos = new Map<string, Promise<AgentInfo>>()
-
-  /** The agent's AgentInfo, asked once (an upstream client may have to fetch its card). */
-  const infoOf = (agentId: string): Promise<AgentInfo> => {
-    let info = infos.get(agentId)
-    if (!info) {
-      info = Promise.resolve(runtime.agents.require(agentId).backend.info())
-      info.catch(() => infos.delete(agentId))
-      infos.set(agentId, info)
-    }
-    return info
-  }
+  const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
   const cardFor = async (agentId: string, request: Request) =>
     agentCard(await infoOf(agentId), { url: `${publicOrigin(runtime, request)}/a2a/${encodeURIComponent(agentId)}`, apiKeyRequired: runtime.apiKeyRequired })

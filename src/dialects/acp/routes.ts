@@ -4,7 +4,7 @@ import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { readJsonBody } from '../../bridge/http.js'
-import type { AgentInfo, ErrorCode } from '../../core/index.js'
+import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, fieldPath, HTTP_STATUS, toBridgeError } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
@@ -53,16 +53,7 @@ const intQuery = (c: Context<BridgeEnv>, name: string, fallback: number, min: nu
 export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): Face {
   const acp = new AcpService(runtime)
   const webhooks = new AcpWebhooks(runtime, acp)
-  const infos = new Map<string, Promise<AgentInfo>>()
-  const infoOf = (agentId: string) => {
-    let info = infos.get(agentId)
-    if (!info) {
-      info = Promise.resolve(runtime.agents.require(agentId).backend.info())
-      info.catch(() => infos.delete(agentId))
-      infos.set(agentId, info)
-    }
-    return info
-  }
+  const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
   const stream = (c: Context<BridgeEnv>, frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>) =>
     sseResponse(
