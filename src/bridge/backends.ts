@@ -12,42 +12,26 @@ export interface BackendDeps {
   fetch?: typeof fetch
 }
 
+/** What every upstream client is given from its configuration entry. */
+const upstream = (config: AgentConfig, deps: BackendDeps) => ({
+  id: config.id,
+  url: config.url ?? '',
+  headers: config.headers,
+  name: config.name,
+  description: config.description,
+  store: deps.store,
+  fetch: deps.fetch,
+})
+
 /** How each configured dialect becomes an AgentBackend. */
 const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: BackendDeps) => AgentBackend> = {
   demo: (config) => createDemoAgent({ id: config.id, name: config.name, delayMs: config.delayMs }),
   responses: (config, deps) =>
-    createResponsesClient({
-      id: config.id,
-      url: config.url ?? '',
-      headers: config.headers,
-      model: config.model,
-      name: config.name,
-      description: config.description,
-      background: config.background,
-      store: deps.store,
-      fetch: deps.fetch,
-    }),
+    createResponsesClient({ ...upstream(config, deps), model: config.model, background: config.background }),
   acp: (config, deps) =>
-    createAcpClient({
-      id: config.id,
-      url: config.url ?? '',
-      headers: config.headers,
-      name: config.name,
-      description: config.description,
-      ...config.acp,
-      store: deps.store,
-      fetch: deps.fetch,
-    }),
+    createAcpClient({ ...upstream(config, deps), ...config.acp }),
   a2a: (config, deps) =>
-    createA2AClient({
-      id: config.id,
-      url: config.url ?? '',
-      headers: config.headers,
-      name: config.name,
-      description: config.description,
-      store: deps.store,
-      fetch: deps.fetch,
-    }),
+    createA2AClient(upstream(config, deps)),
 }
 
 export const createBackend = (config: AgentConfig, deps: BackendDeps): AgentBackend => backends[config.dialect](config, deps)
