@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { expect } from 'vitest'
+import { specValidator } from './contract.js'
 import { IdNormaliser } from './normalise.js'
 import { readAll } from './sse.js'
 
@@ -54,3 +55,12 @@ export async function playA2A(agentUrl: string, fixture: A2AFixture, binding: Bi
 }
 
 export const expected = (fixture: A2AFixture, binding: Binding) => fixture.turns.map((t) => (binding === 'jsonrpc-v03' ? t.stream03 : t.stream))
+
+/** The fixture over one binding equals its transcripts; every event validates against the spec (v0.3 shapes for v0.3). */
+export async function expectA2AGolden(agentUrl: string, fixture: A2AFixture, binding: Binding): Promise<void> {
+  const spec = specValidator('a2a')
+  const { normalised, raw } = await playA2A(agentUrl, fixture, binding)
+  expect(normalised).toEqual(expected(fixture, binding))
+  const schema = binding === 'jsonrpc-v03' ? 'V03StreamEvent' : 'StreamResponse'
+  for (const event of raw.flat()) expect(spec.errors(schema, event)).toBe('')
+}

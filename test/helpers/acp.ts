@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { expect } from 'vitest'
+import { specValidator } from './contract.js'
 import { IdNormaliser } from './normalise.js'
 import { postJson, readAll } from './sse.js'
 
@@ -77,5 +78,19 @@ export function expectedWait(fixture: AcpFixture, i: number, thread: boolean) {
       creation: fixture.turns[0]?.request,
     },
     output: turn?.wait.output,
+  }
+}
+
+/** The fixture, streamed or waited for, stateless or on a thread, equals its transcripts and validates against the spec. */
+export async function expectAcpGolden(base: string, fixture: AcpFixture, variant: Variant, thread: boolean): Promise<void> {
+  const spec = specValidator('acp')
+  const { raw, normalised } = await playAcp(base, fixture, variant, thread)
+  if (variant === 'stream') {
+    expect(normalised).toEqual(fixture.turns.map((t) => t.stream))
+    for (const events of raw as { data: unknown }[][]) for (const e of events) expect(spec.errors('RunOutputStreamData', e.data)).toBe('')
+  } else {
+    expect(normalised).toEqual(fixture.turns.map((_, i) => expectedWait(fixture, i, thread)))
+    const schema = thread ? 'RunWaitResponseStateful' : 'RunWaitResponseStateless'
+    for (const body of raw) expect(spec.errors(schema, body)).toBe('')
   }
 }

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { expect } from 'vitest'
+import { specValidator } from './contract.js'
 import { IdNormaliser } from './normalise.js'
 import { payloads, postJson, readAll } from './sse.js'
 
@@ -32,3 +33,11 @@ export async function play(baseUrl: string, fixture: Fixture): Promise<unknown[]
   return transcripts
 }
 
+
+/** The fixture's turns, played against `baseUrl`, equal its transcripts; every event validates against the spec. */
+export async function expectResponsesGolden(baseUrl: string, fixture: Fixture): Promise<void> {
+  const spec = specValidator('responses')
+  const transcripts = await play(baseUrl, fixture)
+  transcripts.forEach((got, i) => expect(got).toEqual(fixture.turns[i]?.stream))
+  for (const event of transcripts.flat()) if (event !== '[DONE]') expect(spec.errors('ResponseStreamEvent', event)).toBe('')
+}
