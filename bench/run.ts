@@ -25,7 +25,8 @@ function canonicalDeltas(n: number): RunEvent[] {
   const stamp = (i: number) => ({ runId: 'run', seq: i, time: 0 })
   const events: RunEvent[] = [{ type: 'run.status', status: 'working', ...stamp(1) }]
   events.push({ type: 'message.started', messageId: 'm', role: 'assistant', ...stamp(2) })
-  for (let i = 0; i < n; i++) events.push({ type: 'message.delta', messageId: 'm', delta: ' word', channel: 'output', ...stamp(i + 3) })
+  for (let i = 0; i < n; i++)
+    events.push({ type: 'message.delta', messageId: 'm', delta: ' word', channel: 'output', ...stamp(i + 3) })
   return events
 }
 
@@ -77,7 +78,13 @@ function fastUpstream() {
   const encoder = createResponseEncoder({ responseId: 'resp_bench', model: 'bench', createdAt: 0 })
   const wire = [...openResponse(encoder)]
   const events = canonicalDeltas(DELTAS)
-  events.push({ type: 'message.completed', message: { id: 'm', role: 'assistant', parts: [{ type: 'text', text: ' word'.repeat(DELTAS) }] }, runId: 'run', seq: DELTAS + 3, time: 0 })
+  events.push({
+    type: 'message.completed',
+    message: { id: 'm', role: 'assistant', parts: [{ type: 'text', text: ' word'.repeat(DELTAS) }] },
+    runId: 'run',
+    seq: DELTAS + 3,
+    time: 0,
+  })
   events.push({ type: 'run.completed', runId: 'run', seq: DELTAS + 4, time: 0 })
   for (const e of events) wire.push(...encodeRunEvent(encoder, e))
   const body = Buffer.from(wire.map((w) => `event: ${w.type}\ndata: ${JSON.stringify(w)}\n\n`).join(''))
@@ -98,7 +105,11 @@ function passThrough(upstream: string) {
   return createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
-    const up = await fetch(`${upstream}${req.url}`, { method: req.method, headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+    const up = await fetch(`${upstream}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat(chunks),
+    })
     res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/event-stream' })
     if (up.body) for await (const chunk of up.body) res.write(chunk)
     res.end()
@@ -106,7 +117,9 @@ function passThrough(upstream: string) {
 }
 
 const listen = (server: ReturnType<typeof createServer>) =>
-  new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+  new Promise<string>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  )
 
 async function streamOnce(url: string): Promise<{ events: number; ms: number }> {
   const t = performance.now()
@@ -125,12 +138,19 @@ async function throughBridge() {
   const upstreamUrl = await listen(upstream.server)
   const proxy = passThrough(upstreamUrl)
   const proxyUrl = await listen(proxy)
-  const bridge = await serveBridge({ port: 0, config: { agents: [{ id: 'bench', dialect: 'responses', url: `${upstreamUrl}/v1` }] } })
+  const bridge = await serveBridge({
+    port: 0,
+    config: { agents: [{ id: 'bench', dialect: 'responses', url: `${upstreamUrl}/v1` }] },
+  })
 
   const results: Record<string, number[]> = { direct: [], passThrough: [], bridge: [] }
   const counts: Record<string, number> = {}
   for (let round = 0; round < ROUNDS + 1; round++) {
-    for (const [name, url] of [['direct', upstreamUrl], ['passThrough', proxyUrl], ['bridge', bridge.url]] as const) {
+    for (const [name, url] of [
+      ['direct', upstreamUrl],
+      ['passThrough', proxyUrl],
+      ['bridge', bridge.url],
+    ] as const) {
       const r = await streamOnce(url)
       counts[name] = r.events
       if (round > 0) results[name]?.push(rate(r.events, r.ms)) // round 0 warms up
@@ -155,4 +175,6 @@ mapperThroughput()
 await throughBridge()
 
 const bundle = await buildWorker()
-console.log(`\nworker bundle (wrangler deploy --dry-run): ${fmt(Math.round(bundle.bytes / 1024))} KiB, gzip ${fmt(Math.round(bundle.gzipBytes / 1024))} KiB`)
+console.log(
+  `\nworker bundle (wrangler deploy --dry-run): ${fmt(Math.round(bundle.bytes / 1024))} KiB, gzip ${fmt(Math.round(bundle.gzipBytes / 1024))} KiB`,
+)

@@ -31,7 +31,12 @@ export async function buildWorker(outdir?: string): Promise<WorkerBundle> {
     )
     const code = await readFile(join(dir, 'worker.js'))
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }
-    return { bytes: code.length, gzipBytes: gzipSync(code).length, inputs: Object.keys(meta.inputs), log: stdout + stderr }
+    return {
+      bytes: code.length,
+      gzipBytes: gzipSync(code).length,
+      inputs: Object.keys(meta.inputs),
+      log: stdout + stderr,
+    }
   } finally {
     if (!outdir) await rm(dir, { recursive: true, force: true })
   }
@@ -41,5 +46,7 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const bundle = await buildWorker(join(root, 'dist-worker'))
-  console.log(`worker bundle (wrangler deploy --dry-run → dist-worker/worker.js): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`)
+  console.log(
+    `worker bundle (wrangler deploy --dry-run → dist-worker/worker.js): ${kib(bundle.bytes)}, gzip ${kib(bundle.gzipBytes)}`,
+  )
 }

@@ -60,7 +60,10 @@ export async function serveBridge(options: ServeOptions = {}): Promise<RunningBr
 }
 
 /** The configuration from `--config FILE`, else `BRIDGE_CONFIG` (a path or inline JSON), else the demo agent. */
-export async function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<BridgeConfig> {
+export async function loadConfig(
+  file: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BridgeConfig> {
   const fromEnv = env.BRIDGE_CONFIG?.trim()
   if (!file && fromEnv?.startsWith('{')) return parseConfigText(substituteEnv(fromEnv, env), 'BRIDGE_CONFIG')
   const path = file ?? fromEnv
@@ -84,7 +87,10 @@ Environment: BRIDGE_CONFIG (path or inline JSON), PORT, HOST.`
 export function banner(running: RunningBridge, config: BridgeConfig): string {
   const agents = config.agents.map((a) => `  ${a.id} (${a.dialect}${a.url ? ` → ${a.url}` : ''})`).join('\n')
   const faces = running.bridge.faces
-    .map((f) => `${f.name} face:\n${f.endpoints.map((e) => `  ${e.replace(/^(\w+\s+)(\/)/, `$1${running.url}$2`)}`).join('\n')}`)
+    .map(
+      (f) =>
+        `${f.name} face:\n${f.endpoints.map((e) => `  ${e.replace(/^(\w+\s+)(\/)/, `$1${running.url}$2`)}`).join('\n')}`,
+    )
     .join('\n')
   return `dialect-bridge listening on ${running.url}\nagents:\n${agents}\n${faces}\n`
 }
@@ -106,11 +112,13 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2
   }
   const major = Number(process.versions.node.split('.')[0])
-  if (major < 22) console.warn(`warning: dialect-bridge targets Node 22 or newer; this is Node ${process.versions.node}.`)
+  if (major < 22)
+    console.warn(`warning: dialect-bridge targets Node 22 or newer; this is Node ${process.versions.node}.`)
 
   const config = await loadConfig(values.config)
   const port = Number(values.port ?? process.env.PORT ?? 8787)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number, not "${values.port}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`--port must be a port number, not "${values.port}"`)
   const running = await serveBridge({
     config,
     port,
@@ -135,7 +143,9 @@ async function main(argv: string[]): Promise<number> {
 
 const isMain = (() => {
   try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    return (
+      process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    )
   } catch {
     return false
   }

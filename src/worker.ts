@@ -4,10 +4,32 @@ import type { ExecutionContext } from 'hono'
 import { DurableObject } from 'cloudflare:workers'
 import type { AgentEvent, RunInput } from './core/index.js'
 import type { BridgeApp, BridgeConfig, StartOptions } from './bridge/index.js'
-import { AgentRegistry, ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
+import {
+  AgentRegistry,
+  ConfigError,
+  createBridge,
+  DEMO_CONFIG,
+  parseConfigText,
+  substituteEnv,
+} from './bridge/index.js'
 import { agentEntries } from './bridge/backends.js'
-import type { DirectoryApi, DocKey, DurableLimits, DurableObjects, RunIndexEntry, RunObjectApi, ValueObjectApi } from './store/durable/index.js'
-import { DEFAULT_LIMITS, DirectoryHost, DurableRuns, DurableRunStore, RunHost, ValueHost } from './store/durable/index.js'
+import type {
+  DirectoryApi,
+  DocKey,
+  DurableLimits,
+  DurableObjects,
+  RunIndexEntry,
+  RunObjectApi,
+  ValueObjectApi,
+} from './store/durable/index.js'
+import {
+  DEFAULT_LIMITS,
+  DirectoryHost,
+  DurableRuns,
+  DurableRunStore,
+  RunHost,
+  ValueHost,
+} from './store/durable/index.js'
 import type { RunQuery, RunRecord } from './store/index.js'
 
 export interface Env {
@@ -42,7 +64,10 @@ function readConfig(env: Env): BridgeConfig {
   if (raw === undefined || raw === '') return DEMO_CONFIG
   const text = typeof raw === 'string' ? raw : JSON.stringify(raw)
   const config = parseConfigText(substituteEnv(text, env), 'BRIDGE_CONFIG')
-  const keys = (env.BRIDGE_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean)
+  const keys = (env.BRIDGE_API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
   return keys.length ? { ...config, apiKeys: [...(config.apiKeys ?? []), ...keys] } : config
 }
 

@@ -49,7 +49,11 @@ afterEach(async () => {
 
 /** Runs `src/node.ts` through tsx with the node that runs the tests. */
 function cli(args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts', ...args], { cwd: ROOT, env: childEnv(env), stdio: 'pipe' })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts', ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: 'pipe',
+  })
   children.push(child)
   let out = ''
   let err = ''
@@ -68,9 +72,12 @@ async function waitFor(c: Cli, test: () => boolean, what: string, timeoutMs = 15
     if (c.child.exitCode !== null || c.child.signalCode !== null) {
       // One last look: output may land just before the exit event.
       if (test()) return
-      throw new Error(`the CLI exited (${c.child.exitCode ?? c.child.signalCode}) before ${what}\nstdout:\n${c.stdout()}\nstderr:\n${c.stderr()}`)
+      throw new Error(
+        `the CLI exited (${c.child.exitCode ?? c.child.signalCode}) before ${what}\nstdout:\n${c.stdout()}\nstderr:\n${c.stderr()}`,
+      )
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstdout:\n${c.stdout()}\nstderr:\n${c.stderr()}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}\nstdout:\n${c.stdout()}\nstderr:\n${c.stderr()}`)
     await new Promise((r) => setTimeout(r, 20))
   }
 }
@@ -96,7 +103,10 @@ const modelIds = async (url: string): Promise<string[]> => {
 }
 
 /** Runs the CLI expecting it to fail at start-up; returns its exit code and stderr. */
-async function failsToStart(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
+async function failsToStart(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const c = cli(args, env)
   const timer = setTimeout(() => c.child.kill('SIGKILL'), 15_000)
   const { code } = await c.exited
@@ -116,7 +126,9 @@ describe('dialect-bridge serve (child process)', () => {
       ['DELETE', '/v1/responses/{id}'],
       ['GET', '/v1/models'],
     ] as const) {
-      expect(out).toMatch(new RegExp(`^ +${method} +${(c.url + path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|$)`, 'm'))
+      expect(out).toMatch(
+        new RegExp(`^ +${method} +${(c.url + path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|$)`, 'm'),
+      )
     }
     // …and exactly the endpoints the face itself declares.
     const bridge = createBridge({ agents: DEMO_CONFIG.agents })
@@ -148,7 +160,12 @@ describe('dialect-bridge serve (child process)', () => {
     })
     expect(res.status).toBe(200)
     await res.json()
-    const logged = () => c.stdout().slice(before).split('\n').filter((l) => l.includes('/v1/responses'))
+    const logged = () =>
+      c
+        .stdout()
+        .slice(before)
+        .split('\n')
+        .filter((l) => l.includes('/v1/responses'))
     await waitFor(c, () => logged().length > 0, 'the request log line')
     // Give a duplicate line a moment to show up, if there were one.
     await new Promise((r) => setTimeout(r, 100))
@@ -198,7 +215,12 @@ describe('dialect-bridge serve (child process)', () => {
   })
 
   it('BRIDGE_CONFIG with inline JSON serves its agents', async () => {
-    const config = JSON.stringify({ agents: [{ id: 'a', dialect: 'demo' }, { id: 'b', dialect: 'demo' }] })
+    const config = JSON.stringify({
+      agents: [
+        { id: 'a', dialect: 'demo' },
+        { id: 'b', dialect: 'demo' },
+      ],
+    })
     const c = await serve([], { BRIDGE_CONFIG: config })
     expect(await modelIds(c.url)).toEqual(['a', 'b'])
     expect(c.stdout()).toMatch(/^ {2}a \(demo\)\n {2}b \(demo\)$/m)
@@ -212,7 +234,9 @@ describe('dialect-bridge serve (child process)', () => {
 
   it('--config wins over BRIDGE_CONFIG', async () => {
     const path = tempFile(JSON.stringify({ agents: [{ id: 'flag', dialect: 'demo' }] }))
-    const c = await serve(['--config', path], { BRIDGE_CONFIG: JSON.stringify({ agents: [{ id: 'env', dialect: 'demo' }] }) })
+    const c = await serve(['--config', path], {
+      BRIDGE_CONFIG: JSON.stringify({ agents: [{ id: 'env', dialect: 'demo' }] }),
+    })
     expect(await modelIds(c.url)).toEqual(['flag'])
   })
 
@@ -290,7 +314,10 @@ describe('dialect-bridge serve (child process)', () => {
 describe('configuration functions', () => {
   describe('substituteEnv', () => {
     it('replaces ${NAME} with the variable, escaped for a JSON string', () => {
-      const text = substituteEnv('{"a":"${A}","b":"x-${B_2}-y"}', { A: 'plain', B_2: 'quote " backslash \\ newline \n' })
+      const text = substituteEnv('{"a":"${A}","b":"x-${B_2}-y"}', {
+        A: 'plain',
+        B_2: 'quote " backslash \\ newline \n',
+      })
       expect(JSON.parse(text)).toEqual({ a: 'plain', b: 'x-quote " backslash \\ newline \n-y' })
     })
 
@@ -322,12 +349,18 @@ describe('configuration functions', () => {
 
     it('accepts the demo configuration and a responses agent with a url', () => {
       expect(parseConfig(DEMO_CONFIG)).toEqual(DEMO_CONFIG)
-      const config = { agents: [{ id: 'up', dialect: 'responses', url: 'https://example.com/v1', headers: { authorization: 'Bearer k' } }] }
+      const config = {
+        agents: [
+          { id: 'up', dialect: 'responses', url: 'https://example.com/v1', headers: { authorization: 'Bearer k' } },
+        ],
+      }
       expect(parseConfig(config)).toEqual(config)
     })
 
     it('names agents[0].url when a responses agent has none', () => {
-      expect(message(() => parseConfig({ agents: [{ id: 'x', dialect: 'responses' }] }, 'my.json'))).toMatch(/^Invalid my\.json:\n {2}agents\[0\]\.url: /)
+      expect(message(() => parseConfig({ agents: [{ id: 'x', dialect: 'responses' }] }, 'my.json'))).toMatch(
+        /^Invalid my\.json:\n {2}agents\[0\]\.url: /,
+      )
     })
 
     it('names agents[0].dialect for an unknown dialect', () => {
@@ -336,7 +369,13 @@ describe('configuration functions', () => {
 
     it('names every bad field at once', () => {
       const text = message(() =>
-        parseConfig({ agents: [{ id: 'ok', dialect: 'demo' }, { id: 'bad id', dialect: 'demo', delayMs: -1 }, { id: 'u', dialect: 'responses', url: 'ftp://x' }] }),
+        parseConfig({
+          agents: [
+            { id: 'ok', dialect: 'demo' },
+            { id: 'bad id', dialect: 'demo', delayMs: -1 },
+            { id: 'u', dialect: 'responses', url: 'ftp://x' },
+          ],
+        }),
       )
       expect(text).toContain('agents[1].id')
       expect(text).toContain('agents[1].delayMs')
@@ -344,7 +383,16 @@ describe('configuration functions', () => {
     })
 
     it('refuses duplicate ids, unknown keys and an empty agent list', () => {
-      expect(message(() => parseConfig({ agents: [{ id: 'a', dialect: 'demo' }, { id: 'a', dialect: 'demo' }] }))).toMatch(/agents\[1\]\.id: "a" is used twice/)
+      expect(
+        message(() =>
+          parseConfig({
+            agents: [
+              { id: 'a', dialect: 'demo' },
+              { id: 'a', dialect: 'demo' },
+            ],
+          }),
+        ),
+      ).toMatch(/agents\[1\]\.id: "a" is used twice/)
       expect(message(() => parseConfig({ agents: [{ id: 'a', dialect: 'demo', colour: 'red' }] }))).toContain('colour')
       expect(message(() => parseConfig({ agents: [] }))).toMatch(/agents: must list at least one agent/)
       expect(message(() => parseConfig({ agents: [{ id: 'a', dialect: 'demo' }], extra: 1 }))).toContain('extra')
@@ -372,13 +420,20 @@ describe('configuration functions', () => {
       const b = tempFile('{"agents":[{"id":"b","dialect":"demo"}]}')
       expect(await loadConfig(undefined, { BRIDGE_CONFIG: a })).toEqual({ agents: [{ id: 'a', dialect: 'demo' }] })
       expect(await loadConfig(b, { BRIDGE_CONFIG: a })).toEqual({ agents: [{ id: 'b', dialect: 'demo' }] })
-      expect(await loadConfig(b, { BRIDGE_CONFIG: '{"agents":[{"id":"inline","dialect":"demo"}]}' })).toEqual({ agents: [{ id: 'b', dialect: 'demo' }] })
+      expect(await loadConfig(b, { BRIDGE_CONFIG: '{"agents":[{"id":"inline","dialect":"demo"}]}' })).toEqual({
+        agents: [{ id: 'b', dialect: 'demo' }],
+      })
     })
 
     it('substitutes ${VAR} in a file, and a missing one is a ConfigError', async () => {
-      const path = tempFile('{"agents":[{"id":"up","dialect":"responses","url":"${UP_URL}","headers":{"authorization":"Bearer ${UP_KEY}"}}]}')
+      const path = tempFile(
+        '{"agents":[{"id":"up","dialect":"responses","url":"${UP_URL}","headers":{"authorization":"Bearer ${UP_KEY}"}}]}',
+      )
       const config = await loadConfig(path, { UP_URL: 'https://example.com/v1', UP_KEY: 'sk-"x"' })
-      expect(config.agents[0]).toMatchObject({ url: 'https://example.com/v1', headers: { authorization: 'Bearer sk-"x"' } })
+      expect(config.agents[0]).toMatchObject({
+        url: 'https://example.com/v1',
+        headers: { authorization: 'Bearer sk-"x"' },
+      })
       await expect(loadConfig(path, { UP_URL: 'https://example.com/v1' })).rejects.toThrow(ConfigError)
       await expect(loadConfig(path, { UP_URL: 'https://example.com/v1' })).rejects.toThrow(/\$\{UP_KEY\}/)
     })

@@ -6,7 +6,10 @@ import { generate } from '../scripts/gen.js'
 describe('generated types', () => {
   const specs = readdirSync(new URL('../specs/', import.meta.url)).filter((f) => f.endsWith('.yaml'))
   it.each(specs)('src/generated for %s is up to date', async (spec) => {
-    const committed = readFileSync(new URL(`../src/generated/${spec.replace(/\.yaml$/, '.ts')}`, import.meta.url), 'utf8')
+    const committed = readFileSync(
+      new URL(`../src/generated/${spec.replace(/\.yaml$/, '.ts')}`, import.meta.url),
+      'utf8',
+    )
     expect(committed).toBe(await generate(spec))
   })
 })

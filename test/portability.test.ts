@@ -6,7 +6,16 @@ import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 // Everything but the Node entry must run in Workers, Deno and Bun: web standards only.
-const PORTABLE = ['src/core', 'src/stream', 'src/dialects', 'src/store', 'src/demo', 'src/bridge', 'src/index.ts', 'src/worker.ts']
+const PORTABLE = [
+  'src/core',
+  'src/stream',
+  'src/dialects',
+  'src/store',
+  'src/demo',
+  'src/bridge',
+  'src/index.ts',
+  'src/worker.ts',
+]
 
 const files = (path: string): string[] =>
   statSync(join(root, path)).isDirectory() ? readdirSync(join(root, path)).flatMap((f) => files(join(path, f))) : [path]

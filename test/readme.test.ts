@@ -8,7 +8,9 @@ import { acpLoss } from '../src/dialects/acp/index.js'
 import { responsesLoss } from '../src/dialects/responses/index.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  scripts: Record<string, string>
+}
 
 // The README is the product's manual: these keep it true as the code moves.
 describe('README', () => {

@@ -49,7 +49,8 @@ export function createBridge(options: BridgeOptions): BridgeApp {
   const log = options.log ?? (() => {})
   const deps: BackendDeps = { store, fetch: options.fetch }
   const agents = new AgentRegistry(agentEntries(options.agents, deps))
-  const runLog: RunLogger = (message, error) => log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
+  const runLog: RunLogger = (message, error) =>
+    log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {
     agents,
     runs: (options.runs ?? ((s, a, l) => new RunManager(s, a, l)))(store, agents, runLog),
@@ -107,12 +108,18 @@ export function createBridge(options: BridgeOptions): BridgeApp {
 
   app.notFound((c) => {
     const error = new BridgeError('not_found', `No route for ${c.req.method} ${c.req.path}.`)
-    return faceFor(c.req.path)?.errorResponse(error, c.req.raw) ?? c.json({ error: { code: error.code, message: error.message } }, 404)
+    return (
+      faceFor(c.req.path)?.errorResponse(error, c.req.raw) ??
+      c.json({ error: { code: error.code, message: error.message } }, 404)
+    )
   })
   app.onError((err, c) => {
     const error = toBridgeError(err)
     if (error.code === 'internal') log(`error: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`)
-    return faceFor(c.req.path)?.errorResponse(error, c.req.raw) ?? c.json({ error: { code: error.code, message: error.message } }, error.status as 500)
+    return (
+      faceFor(c.req.path)?.errorResponse(error, c.req.raw) ??
+      c.json({ error: { code: error.code, message: error.message } }, error.status as 500)
+    )
   })
 
   return Object.assign(app, { runtime, faces, close: () => runtime.runs.close() })

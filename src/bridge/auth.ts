@@ -9,9 +9,13 @@ export function requireApiKey(keys: readonly string[]): MiddlewareHandler<Bridge
     const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
     const key = bearer ?? c.req.header('x-api-key')
     if (!key || !allowed.has(key)) {
-      throw new BridgeError('unauthenticated', key ? 'The API key is not valid.' : 'An API key is required (Authorization: Bearer <key>).', {
-        wireCode: 'invalid_api_key',
-      })
+      throw new BridgeError(
+        'unauthenticated',
+        key ? 'The API key is not valid.' : 'An API key is required (Authorization: Bearer <key>).',
+        {
+          wireCode: 'invalid_api_key',
+        },
+      )
     }
     await next()
   }

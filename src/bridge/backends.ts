@@ -28,13 +28,12 @@ const backends: Record<AgentConfig['dialect'], (config: AgentConfig, deps: Backe
   demo: (config) => createDemoAgent({ id: config.id, name: config.name, delayMs: config.delayMs }),
   responses: (config, deps) =>
     createResponsesClient({ ...upstream(config, deps), model: config.model, background: config.background }),
-  acp: (config, deps) =>
-    createAcpClient({ ...upstream(config, deps), ...config.acp }),
-  a2a: (config, deps) =>
-    createA2AClient(upstream(config, deps)),
+  acp: (config, deps) => createAcpClient({ ...upstream(config, deps), ...config.acp }),
+  a2a: (config, deps) => createA2AClient(upstream(config, deps)),
 }
 
-export const createBackend = (config: AgentConfig, deps: BackendDeps): AgentBackend => backends[config.dialect](config, deps)
+export const createBackend = (config: AgentConfig, deps: BackendDeps): AgentBackend =>
+  backends[config.dialect](config, deps)
 
 /** Configured agents (and agents built in code) as registry entries, their backends sharing one store. */
 export const agentEntries = (agents: readonly (AgentConfig | AgentEntry)[], deps: BackendDeps): AgentEntry[] =>

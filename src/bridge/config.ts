@@ -29,7 +29,14 @@ export const AgentConfig = z
       .object({
         agentId: z.string().optional(),
         agentName: z.string().optional(),
-        input: z.object({ messages: z.string().optional(), text: z.string().optional(), base: z.record(z.string(), z.unknown()).optional() }).strict().optional(),
+        input: z
+          .object({
+            messages: z.string().optional(),
+            text: z.string().optional(),
+            base: z.record(z.string(), z.unknown()).optional(),
+          })
+          .strict()
+          .optional(),
         output: z.object({ messages: z.string().optional(), text: z.string().optional() }).strict().optional(),
         config: z.record(z.string(), z.unknown()).optional(),
       })
@@ -63,7 +70,8 @@ export const BridgeConfig = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>()
     config.agents.forEach((agent, i) => {
-      if (seen.has(agent.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `"${agent.id}" is used twice` })
+      if (seen.has(agent.id))
+        ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `"${agent.id}" is used twice` })
       seen.add(agent.id)
     })
   })
@@ -101,7 +109,8 @@ export function parseConfigText(text: string, source = 'configuration'): BridgeC
 export function substituteEnv(text: string, env: Readonly<Record<string, unknown>>): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
     const value = env[name]
-    if (typeof value !== 'string') throw new ConfigError(`The configuration refers to \${${name}}, which is not set in the environment.`)
+    if (typeof value !== 'string')
+      throw new ConfigError(`The configuration refers to \${${name}}, which is not set in the environment.`)
     return JSON.stringify(value).slice(1, -1)
   })
 }

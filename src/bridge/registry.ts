@@ -29,10 +29,14 @@ export class AgentRegistry {
   require(id: string, param?: string): AgentEntry {
     const agent = this.#agents.get(id)
     if (!agent) {
-      throw new BridgeError('not_found', `The agent '${id}' does not exist. Configured agents: ${this.ids().join(', ')}.`, {
-        param,
-        wireCode: 'model_not_found',
-      })
+      throw new BridgeError(
+        'not_found',
+        `The agent '${id}' does not exist. Configured agents: ${this.ids().join(', ')}.`,
+        {
+          param,
+          wireCode: 'model_not_found',
+        },
+      )
     }
     return agent
   }

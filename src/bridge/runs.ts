@@ -71,7 +71,11 @@ export class RunManager implements RunService {
    * Starts a new run (its first turn). Resolves once `run.created` and the input are logged, with the seq after
    * which the agent's own events start; the turn streams on.
    */
-  async start(agentId: string, input: RunInput, options: StartOptions = {}): Promise<{ record: RunRecord; afterSeq: number }> {
+  async start(
+    agentId: string,
+    input: RunInput,
+    options: StartOptions = {},
+  ): Promise<{ record: RunRecord; afterSeq: number }> {
     this.agents.require(agentId)
     const now = Date.now()
     const record: RunRecord = {
@@ -141,7 +145,10 @@ export class RunManager implements RunService {
   async cancel(runId: string, reason = 'canceled by the client'): Promise<RunRecord> {
     const record = await this.get(runId)
     if (isTerminalStatus(record.state.status)) {
-      throw new BridgeError('not_cancelable', `Run ${runId} has already ${record.state.status === 'canceled' ? 'been canceled' : record.state.status}.`)
+      throw new BridgeError(
+        'not_cancelable',
+        `Run ${runId} has already ${record.state.status === 'canceled' ? 'been canceled' : record.state.status}.`,
+      )
     }
     const producer = this.#producers.get(runId)
     if (producer) {
@@ -181,7 +188,9 @@ export class RunManager implements RunService {
 
   /** Stops every active run's producer (process shutdown), logging each as canceled. */
   async close(): Promise<void> {
-    await Promise.all([...this.#producers.keys()].map((id) => this.cancel(id, 'the bridge is shutting down').catch(() => {})))
+    await Promise.all(
+      [...this.#producers.keys()].map((id) => this.cancel(id, 'the bridge is shutting down').catch(() => {})),
+    )
   }
 
   async #onLastReaderGone(runId: string) {
@@ -194,7 +203,8 @@ export class RunManager implements RunService {
   /** The turn's input goes into the log too, so every face can show the whole conversation of a run. */
   async #logInput(runId: string, input: RunInput): Promise<number> {
     let seq = (await this.get(runId)).state.lastSeq
-    for (const message of input.input) seq = (await this.store.append(runId, { type: 'message.completed', message })).seq
+    for (const message of input.input)
+      seq = (await this.store.append(runId, { type: 'message.completed', message })).seq
     return seq
   }
 
@@ -238,7 +248,10 @@ export class RunManager implements RunService {
   async #endTurn(runId: string) {
     const state = (await this.get(runId)).state
     if (isTerminalStatus(state.status) || state.status === 'input_required') return
-    await this.#append(runId, state.pending ? { type: 'run.status', status: 'input_required' } : { type: 'run.completed' })
+    await this.#append(
+      runId,
+      state.pending ? { type: 'run.status', status: 'input_required' } : { type: 'run.completed' },
+    )
   }
 
   /** Keeps the turn's messages (the user's input, the agent's answers) as the conversation's history. */
@@ -248,7 +261,13 @@ export class RunManager implements RunService {
     const messages: Message[] = []
     for await (const batch of this.store.read(runId, afterSeq)) {
       for (const e of batch) {
-        if (e.type !== 'message.completed' || e.executionId || e.message.executionId || e.message.phase === 'commentary') continue
+        if (
+          e.type !== 'message.completed' ||
+          e.executionId ||
+          e.message.executionId ||
+          e.message.phase === 'commentary'
+        )
+          continue
         if (e.message.role === 'system') continue
         messages.push(e.message)
       }

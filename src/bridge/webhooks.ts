@@ -18,10 +18,16 @@ export function checkWebhookUrl(raw: string, policy: WebhookPolicy, what = 'noti
   } catch {
     throw new BridgeError('invalid_request', `The ${what} '${raw}' is not a URL.`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BridgeError('invalid_request', `The ${what} must be http(s).`)
-  if (policy.allowInsecure || policy.allowHosts?.includes(url.host) || policy.allowHosts?.includes(url.hostname)) return url
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new BridgeError('invalid_request', `The ${what} must be http(s).`)
+  if (policy.allowInsecure || policy.allowHosts?.includes(url.host) || policy.allowHosts?.includes(url.hostname))
+    return url
   if (url.protocol !== 'https:') throw new BridgeError('invalid_request', `The ${what} must use https.`)
-  if (isPrivateHost(url.hostname)) throw new BridgeError('invalid_request', `The ${what} points at ${url.hostname}, a local or private address, which is not allowed.`)
+  if (isPrivateHost(url.hostname))
+    throw new BridgeError(
+      'invalid_request',
+      `The ${what} points at ${url.hostname}, a local or private address, which is not allowed.`,
+    )
   return url
 }
 

@@ -68,4 +68,7 @@ export const toBridgeError = (e: unknown): BridgeError =>
 
 /** A field path as clients write it: `input[0].content`, `agents[1].url`. */
 export const fieldPath = (path: readonly PropertyKey[], prefix = ''): string =>
-  path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), prefix)
+  path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    prefix,
+  )

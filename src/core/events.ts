@@ -235,8 +235,7 @@ export type EventOf<T extends RunEventType, E extends AgentEvent = RunEvent> = E
 export const TERMINAL_EVENTS = ['run.completed', 'run.failed', 'run.canceled'] as const
 export type TerminalEvent = EventOf<(typeof TERMINAL_EVENTS)[number], AgentEvent>
 
-export const isTerminal = (e: AgentEvent): e is TerminalEvent =>
-  (TERMINAL_EVENTS as readonly string[]).includes(e.type)
+export const isTerminal = (e: AgentEvent): e is TerminalEvent => (TERMINAL_EVENTS as readonly string[]).includes(e.type)
 
 /** A turn ends when the run finishes or pauses for input; `auth_required` alone keeps the turn open. */
 export const endsTurn = (e: AgentEvent): boolean =>

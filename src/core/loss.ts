@@ -13,4 +13,8 @@ export type LossTable = readonly LossRow[]
 const MARK: Record<Fidelity, string> = { carried: '✅ carried', approximated: '⚠️ approximated', dropped: '❌ dropped' }
 
 export const renderLossTable = (table: LossTable): string =>
-  ['| canonical feature | fidelity | how |', '| --- | --- | --- |', ...table.map((r) => `| ${r.feature} | ${MARK[r.fidelity]} | ${r.how} |`)].join('\n')
+  [
+    '| canonical feature | fidelity | how |',
+    '| --- | --- | --- |',
+    ...table.map((r) => `| ${r.feature} | ${MARK[r.fidelity]} | ${r.how} |`),
+  ].join('\n')

@@ -37,5 +37,4 @@ export type Part = z.infer<typeof Part>
 export const textPart = (text: string): TextPart => ({ type: 'text', text })
 
 /** The text of all text parts, joined without separator (deltas concatenate the same way). */
-export const textOf = (parts: readonly Part[]): string =>
-  parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+export const textOf = (parts: readonly Part[]): string => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')

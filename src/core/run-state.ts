@@ -60,7 +60,12 @@ const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
     if (call) call.arguments += e.delta
   },
   'tool.call.completed': (s, e) => {
-    s.calls[e.callId] = { callId: e.callId, name: e.name, arguments: e.arguments, tool: e.tool ?? s.calls[e.callId]?.tool }
+    s.calls[e.callId] = {
+      callId: e.callId,
+      name: e.name,
+      arguments: e.arguments,
+      tool: e.tool ?? s.calls[e.callId]?.tool,
+    }
   },
   interrupt: (s, e) => {
     s.pending = {

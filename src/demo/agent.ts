@@ -33,7 +33,12 @@ export function createDemoAgent(options: DemoAgentOptions = {}): AgentBackend {
     skills: scenarios.map((s) => ({ id: s.name, name: s.name, description: s.description, examples: [s.example] })),
     inputSchema: {
       type: 'object',
-      properties: { messages: { type: 'array', items: { type: 'object', properties: { role: { type: 'string' }, content: { type: 'string' } } } } },
+      properties: {
+        messages: {
+          type: 'array',
+          items: { type: 'object', properties: { role: { type: 'string' }, content: { type: 'string' } } },
+        },
+      },
     },
     outputSchema: { type: 'object', properties: { messages: { type: 'array' }, text: { type: 'string' } } },
     configSchema: { type: 'object', properties: {} },
@@ -56,7 +61,12 @@ export function createDemoAgent(options: DemoAgentOptions = {}): AgentBackend {
         type: 'input',
         reason: 'input',
         description: 'A free-form question; answer with a message.',
-        resumeSchema: { anyOf: [{ type: 'string' }, { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] }] },
+        resumeSchema: {
+          anyOf: [
+            { type: 'string' },
+            { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] },
+          ],
+        },
       },
     ],
     capabilities: { streaming: true, threads: true, interrupts: true, clientTools: true, push: false },
@@ -103,7 +113,9 @@ function script(turn: Turn): AsyncGenerator<AgentEvent> {
 function statelessPending(request: RunRequest): PendingInterrupt | undefined {
   const result = request.toolResults?.[0]
   if (!result) return undefined
-  const call = [...request.history, ...request.input].flatMap((m) => m.toolCalls ?? []).find((c) => c.callId === result.callId)
+  const call = [...request.history, ...request.input]
+    .flatMap((m) => m.toolCalls ?? [])
+    .find((c) => c.callId === result.callId)
   if (!call) return undefined
   let payload: unknown
   try {
@@ -111,5 +123,12 @@ function statelessPending(request: RunRequest): PendingInterrupt | undefined {
   } catch {
     payload = undefined
   }
-  return { interruptId: '', reason: 'client_tool', callIds: [call.callId], calls: [call], interruptType: call.name, payload }
+  return {
+    interruptId: '',
+    reason: 'client_tool',
+    callIds: [call.callId],
+    calls: [call],
+    interruptType: call.name,
+    payload,
+  }
 }

@@ -27,7 +27,13 @@ export async function* say(
 ): AsyncGenerator<AgentEvent> {
   const messageId = newId()
   const exec = options.executionId ? { executionId: options.executionId } : {}
-  yield { type: 'message.started', messageId, role: 'assistant', ...(options.phase ? { phase: options.phase } : {}), ...exec }
+  yield {
+    type: 'message.started',
+    messageId,
+    role: 'assistant',
+    ...(options.phase ? { phase: options.phase } : {}),
+    ...exec,
+  }
   for (const delta of words(options.reasoning ?? '')) {
     await sleep(pace.delayMs, pace.signal)
     yield { type: 'message.delta', messageId, delta, channel: 'reasoning', ...exec }

@@ -116,7 +116,12 @@ export const scenarios: Scenario[] = [
       }
       yield {
         type: 'artifact.completed',
-        artifact: { artifactId, name: 'report.md', parts: [{ type: 'text', text: chunks.join('') }], metadata: { mediaType: 'text/markdown' } },
+        artifact: {
+          artifactId,
+          name: 'report.md',
+          parts: [{ type: 'text', text: chunks.join('') }],
+          metadata: { mediaType: 'text/markdown' },
+        },
       }
     },
   },
@@ -246,7 +251,9 @@ export const resumes: Record<string, Resume> = {
     yield* say(turn.pace, 'Deployment finished.')
   },
   async *input(turn) {
-    const answer = turn.prompt || String((turn.request.resume?.payload as { answer?: unknown } | undefined)?.answer ?? 'somewhere nice')
+    const answer =
+      turn.prompt ||
+      String((turn.request.resume?.payload as { answer?: unknown } | undefined)?.answer ?? 'somewhere nice')
     yield* say(turn.pace, `Booking a trip to ${answer}.`)
   },
 }

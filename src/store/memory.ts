@@ -113,7 +113,9 @@ export class MemoryRunStore implements RunStore {
     const matches = [...this.#runs.values()]
       .filter((e) => !this.#expired(e))
       .map((e) => e.record)
-      .filter((r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId))
+      .filter(
+        (r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId),
+      )
       .reverse()
       .sort((a, b) => b.createdAt - a.createdAt)
     const offset = query.offset ?? 0
@@ -136,7 +138,8 @@ export class MemoryRunStore implements RunStore {
     // it goes in at once, and the held-back append then finds the log sealed.
     if (isTerminal(event)) return this.#write(entry, runId, event)
     // The usual case: nothing queued and room in the log, so no need to go through the queue.
-    if (entry.queued === 0 && (entry.log.length < this.#maxEvents || !blocksEviction(entry))) return this.#write(entry, runId, event)
+    if (entry.queued === 0 && (entry.log.length < this.#maxEvents || !blocksEviction(entry)))
+      return this.#write(entry, runId, event)
     entry.queued += 1
     const turn = entry.queue.then(async () => {
       while (!entry.sealed && entry.log.length >= this.#maxEvents && blocksEviction(entry)) {

@@ -115,7 +115,9 @@ export function sseStream(
               controller.close()
               return
             }
-            const batch: readonly SSEMessage[] = Array.isArray(result.value) ? result.value : [result.value as SSEMessage]
+            const batch: readonly SSEMessage[] = Array.isArray(result.value)
+              ? result.value
+              : [result.value as SSEMessage]
             if (batch.length === 0) continue
             controller.enqueue(encoder.encode(batch.map(formatSSE).join('')))
             return

@@ -66,7 +66,12 @@ beforeAll(async () => {
 afterAll(() => bridge.close())
 
 /** One request with a 5 s deadline (a hang fails the test instead of stalling the run). */
-async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
+async function call(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   started++
   const res = await fetch(`${bridge.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(5000) })
   seen.push({ what: `${method} ${path}`, status: res.status })
@@ -81,19 +86,48 @@ interface RpcOptions {
 
 /** POSTs a JSON-RPC request (an object, or raw text) to an agent's URL. */
 function rpc(body: unknown, { version = '1.0', agent = 'demo' }: RpcOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(version === null ? {} : { 'a2a-version': version }) }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(version === null ? {} : { 'a2a-version': version }),
+  }
   return call('POST', `/a2a/${agent}`, typeof body === 'string' ? body : JSON.stringify(body), headers)
 }
 
-const request = (id: string | number, method: string, params?: unknown) => ({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) })
+const request = (id: string | number, method: string, params?: unknown) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  ...(params === undefined ? {} : { params }),
+})
 
 /** A v1 HTTP+JSON request under the demo agent's URL (A2A-Version 1.0 unless headers say otherwise). */
-function rest(method: string, path: string, body?: string, headers: Record<string, string> = {}, agent = 'demo'): Promise<Response> {
-  return call(method, `/a2a/${agent}${path}`, body, { 'a2a-version': '1.0', ...(body === undefined ? {} : { 'content-type': 'application/a2a+json' }), ...headers })
+function rest(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+  agent = 'demo',
+): Promise<Response> {
+  return call(method, `/a2a/${agent}${path}`, body, {
+    'a2a-version': '1.0',
+    ...(body === undefined ? {} : { 'content-type': 'application/a2a+json' }),
+    ...headers,
+  })
 }
 
-const message = (extra: Record<string, unknown> = {}) => ({ messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text: 'hello' }], ...extra })
-const message03 = (extra: Record<string, unknown> = {}) => ({ kind: 'message', messageId: crypto.randomUUID(), role: 'user', parts: [{ kind: 'text', text: 'hello' }], ...extra })
+const message = (extra: Record<string, unknown> = {}) => ({
+  messageId: crypto.randomUUID(),
+  role: 'ROLE_USER',
+  parts: [{ text: 'hello' }],
+  ...extra,
+})
+const message03 = (extra: Record<string, unknown> = {}) => ({
+  kind: 'message',
+  messageId: crypto.randomUUID(),
+  role: 'user',
+  parts: [{ kind: 'text', text: 'hello' }],
+  ...extra,
+})
 
 async function readJson(res: Response): Promise<{ text: string; body: unknown }> {
   const text = await res.text()
@@ -151,7 +185,11 @@ async function expectRpcError(
  * Reads an HTTP+JSON error: the status, application/a2a+json, a valid A2AErrorResponse whose `code` is the status,
  * with a canonical status name and an ErrorInfo of the A2A domain (with `reason` when given) in `details`.
  */
-async function expectRestError(res: Response, status: number, reason?: string): Promise<{ error: RestErrorBody['error']; info: ErrorInfo }> {
+async function expectRestError(
+  res: Response,
+  status: number,
+  reason?: string,
+): Promise<{ error: RestErrorBody['error']; info: ErrorInfo }> {
   const { text, body } = await readJson(res)
   expect(res.status, `body: ${text.slice(0, 300)}`).toBe(status)
   expect(res.headers.get('content-type')).toMatch(/^application\/(a2a\+)?json/)
@@ -162,7 +200,9 @@ async function expectRestError(res: Response, status: number, reason?: string): 
   expect(error.status).toMatch(/^[A-Z][A-Z_]*$/)
   if (reason && GRPC_STATUS[reason]) expect(error.status).toBe(GRPC_STATUS[reason])
   expect(error.message.length).toBeGreaterThan(0)
-  expect(Array.isArray(error.details), `details must be an array holding an ErrorInfo: ${text.slice(0, 300)}`).toBe(true)
+  expect(Array.isArray(error.details), `details must be an array holding an ErrorInfo: ${text.slice(0, 300)}`).toBe(
+    true,
+  )
   const infos = (error.details ?? []).filter((d) => d['@type'] === ERROR_INFO)
   expect(infos).toHaveLength(1)
   const info = infos[0] as ErrorInfo
@@ -205,12 +245,18 @@ describe('JSON-RPC: requests that are not JSON-RPC', () => {
   })
 
   it('jsonrpc missing → -32600, the id echoed', async () => {
-    const { error } = await expectRpcError(await rpc({ id: 11, method: 'GetTask', params: { id: 'x' } }), -32600, { id: 11 })
+    const { error } = await expectRpcError(await rpc({ id: 11, method: 'GetTask', params: { id: 'x' } }), -32600, {
+      id: 11,
+    })
     expect(error.message).toMatch(/jsonrpc/)
   })
 
   it("jsonrpc '1.0' → -32600, the id echoed", async () => {
-    const { error } = await expectRpcError(await rpc({ jsonrpc: '1.0', id: 'one-oh', method: 'GetTask', params: { id: 'x' } }), -32600, { id: 'one-oh' })
+    const { error } = await expectRpcError(
+      await rpc({ jsonrpc: '1.0', id: 'one-oh', method: 'GetTask', params: { id: 'x' } }),
+      -32600,
+      { id: 'one-oh' },
+    )
     expect(error.message).toMatch(/2\.0/)
   })
 
@@ -219,7 +265,9 @@ describe('JSON-RPC: requests that are not JSON-RPC', () => {
   })
 
   it('method missing → -32600, the id echoed', async () => {
-    const { error } = await expectRpcError(await rpc({ jsonrpc: '2.0', id: 13, params: { id: 'x' } }), -32600, { id: 13 })
+    const { error } = await expectRpcError(await rpc({ jsonrpc: '2.0', id: 13, params: { id: 'x' } }), -32600, {
+      id: 13,
+    })
     expect(error.message).toMatch(/method/)
   })
 
@@ -232,7 +280,11 @@ describe('JSON-RPC: requests that are not JSON-RPC', () => {
     ['an array', [1]],
     ['a boolean', true],
   ])('an id that is %s → -32600 with id null (it cannot be echoed)', async (_name, id) => {
-    const { error } = await expectRpcError(await rpc({ jsonrpc: '2.0', id, method: 'GetTask', params: { id: 'x' } }), -32600, { id: null })
+    const { error } = await expectRpcError(
+      await rpc({ jsonrpc: '2.0', id, method: 'GetTask', params: { id: 'x' } }),
+      -32600,
+      { id: null },
+    )
     expect(error.message).toMatch(/\bid\b/)
   })
 })
@@ -256,25 +308,90 @@ describe('JSON-RPC: invalid params (-32602, naming the field)', () => {
   const cases: Case[] = [
     { name: 'SendMessage without params', method: 'SendMessage', params: undefined, mentions: 'message' },
     { name: 'SendMessage without message', method: 'SendMessage', params: {}, mentions: 'message' },
-    { name: 'SendMessage with params that are an array', method: 'SendMessage', params: [message()], mentions: 'params' },
-    { name: 'a message without messageId', method: 'SendMessage', params: { message: { role: 'ROLE_USER', parts: [{ text: 'hi' }] } }, mentions: 'messageId' },
-    { name: 'a message with empty parts', method: 'SendMessage', params: { message: message({ parts: [] }) }, mentions: 'parts' },
-    { name: 'a part with no member', method: 'SendMessage', params: { message: message({ parts: [{}] }) }, mentions: 'parts[0]' },
-    { name: 'a part with only mediaType', method: 'SendMessage', params: { message: message({ parts: [{ text: 'ok' }, { mediaType: 'text/plain' }] }) }, mentions: 'parts[1]' },
-    { name: 'a message from ROLE_AGENT', method: 'SendMessage', params: { message: message({ role: 'ROLE_AGENT' }) }, mentions: 'role' },
-    { name: 'a message with an unknown role', method: 'SendMessage', params: { message: message({ role: 'robot' }) }, mentions: 'role' },
-    { name: 'SendStreamingMessage without message (an error, not a stream)', method: 'SendStreamingMessage', params: {}, mentions: 'message' },
+    {
+      name: 'SendMessage with params that are an array',
+      method: 'SendMessage',
+      params: [message()],
+      mentions: 'params',
+    },
+    {
+      name: 'a message without messageId',
+      method: 'SendMessage',
+      params: { message: { role: 'ROLE_USER', parts: [{ text: 'hi' }] } },
+      mentions: 'messageId',
+    },
+    {
+      name: 'a message with empty parts',
+      method: 'SendMessage',
+      params: { message: message({ parts: [] }) },
+      mentions: 'parts',
+    },
+    {
+      name: 'a part with no member',
+      method: 'SendMessage',
+      params: { message: message({ parts: [{}] }) },
+      mentions: 'parts[0]',
+    },
+    {
+      name: 'a part with only mediaType',
+      method: 'SendMessage',
+      params: { message: message({ parts: [{ text: 'ok' }, { mediaType: 'text/plain' }] }) },
+      mentions: 'parts[1]',
+    },
+    {
+      name: 'a message from ROLE_AGENT',
+      method: 'SendMessage',
+      params: { message: message({ role: 'ROLE_AGENT' }) },
+      mentions: 'role',
+    },
+    {
+      name: 'a message with an unknown role',
+      method: 'SendMessage',
+      params: { message: message({ role: 'robot' }) },
+      mentions: 'role',
+    },
+    {
+      name: 'SendStreamingMessage without message (an error, not a stream)',
+      method: 'SendStreamingMessage',
+      params: {},
+      mentions: 'message',
+    },
     { name: 'GetTask without id', method: 'GetTask', params: {}, mentions: 'params.id' },
-    { name: 'GetTask with historyLength -1', method: 'GetTask', params: { id: 'whatever', historyLength: -1 }, mentions: 'historyLength' },
-    { name: 'GetTask with historyLength 1.5', method: 'GetTask', params: { id: 'whatever', historyLength: 1.5 }, mentions: 'historyLength' },
+    {
+      name: 'GetTask with historyLength -1',
+      method: 'GetTask',
+      params: { id: 'whatever', historyLength: -1 },
+      mentions: 'historyLength',
+    },
+    {
+      name: 'GetTask with historyLength 1.5',
+      method: 'GetTask',
+      params: { id: 'whatever', historyLength: 1.5 },
+      mentions: 'historyLength',
+    },
     { name: 'ListTasks with pageSize 0', method: 'ListTasks', params: { pageSize: 0 }, mentions: 'pageSize' },
     { name: 'ListTasks with pageSize 101', method: 'ListTasks', params: { pageSize: 101 }, mentions: 'pageSize' },
     { name: "ListTasks with pageSize '10'", method: 'ListTasks', params: { pageSize: '10' }, mentions: 'pageSize' },
-    { name: 'ListTasks with a pageToken it never gave out', method: 'ListTasks', params: { pageToken: 'bogus-token' }, mentions: 'bogus-token' },
-    { name: 'ListTasks with a negative pageToken', method: 'ListTasks', params: { pageToken: '-5' }, mentions: 'pageToken' },
+    {
+      name: 'ListTasks with a pageToken it never gave out',
+      method: 'ListTasks',
+      params: { pageToken: 'bogus-token' },
+      mentions: 'bogus-token',
+    },
+    {
+      name: 'ListTasks with a negative pageToken',
+      method: 'ListTasks',
+      params: { pageToken: '-5' },
+      mentions: 'pageToken',
+    },
     { name: 'ListTasks with an unknown status', method: 'ListTasks', params: { status: 'DONE' }, mentions: 'status' },
     { name: 'CancelTask without id', method: 'CancelTask', params: {}, mentions: 'params.id' },
-    { name: 'SubscribeToTask without id (an error, not a stream)', method: 'SubscribeToTask', params: {}, mentions: 'params.id' },
+    {
+      name: 'SubscribeToTask without id (an error, not a stream)',
+      method: 'SubscribeToTask',
+      params: {},
+      mentions: 'params.id',
+    },
   ]
 
   it.each(cases)('$name → -32602', async ({ method, params, mentions }) => {
@@ -296,10 +413,12 @@ describe('JSON-RPC: unknown tasks (-32001, naming the task)', () => {
     expect(info?.metadata?.taskId).toBe('task-that-does-not-exist')
   })
 
-  it("a task of another agent is not found on this one", async () => {
+  it('a task of another agent is not found on this one', async () => {
     const res = await rpc(request(1, 'SendMessage', { message: message() }), { agent: 'slow' })
     const { result } = (await res.json()) as { result: { task: Task } }
-    const { error } = await expectRpcError(await rpc(request(42, 'GetTask', { id: result.task.id })), -32001, { id: 42 })
+    const { error } = await expectRpcError(await rpc(request(42, 'GetTask', { id: result.task.id })), -32001, {
+      id: 42,
+    })
     expect(error.message).toContain(result.task.id)
   })
 })
@@ -311,30 +430,46 @@ describe('JSON-RPC: a completed task', () => {
   })
 
   it('CancelTask → -32002 TaskNotCancelable, naming the task and its state', async () => {
-    const { error, info } = await expectRpcError(await rpc(request(51, 'CancelTask', { id: task.id })), -32002, { id: 51 })
+    const { error, info } = await expectRpcError(await rpc(request(51, 'CancelTask', { id: task.id })), -32002, {
+      id: 51,
+    })
     expect(error.message).toContain(task.id)
     expect(error.message).toMatch(/completed/i)
     expect(info?.metadata?.taskId).toBe(task.id)
   })
 
   it('SendMessage to it → -32004 UnsupportedOperation', async () => {
-    const { error, info } = await expectRpcError(await rpc(request(52, 'SendMessage', { message: message({ taskId: task.id }) })), -32004, { id: 52 })
+    const { error, info } = await expectRpcError(
+      await rpc(request(52, 'SendMessage', { message: message({ taskId: task.id }) })),
+      -32004,
+      { id: 52 },
+    )
     expect(error.message).toContain(task.id)
     expect(error.message).toMatch(/completed/i)
     expect(info?.metadata?.taskId).toBe(task.id)
   })
 
   it('SendStreamingMessage to it → -32004 as a JSON error, not a stream', async () => {
-    await expectRpcError(await rpc(request(53, 'SendStreamingMessage', { message: message({ taskId: task.id }) })), -32004, { id: 53 })
+    await expectRpcError(
+      await rpc(request(53, 'SendStreamingMessage', { message: message({ taskId: task.id }) })),
+      -32004,
+      { id: 53 },
+    )
   })
 
   it('SubscribeToTask → -32004 UnsupportedOperation (nothing left to subscribe to)', async () => {
-    const { error } = await expectRpcError(await rpc(request(54, 'SubscribeToTask', { id: task.id })), -32004, { id: 54 })
+    const { error } = await expectRpcError(await rpc(request(54, 'SubscribeToTask', { id: task.id })), -32004, {
+      id: 54,
+    })
     expect(error.message).toContain(task.id)
   })
 
   it('SendMessage naming it under another contextId → -32602', async () => {
-    const { error } = await expectRpcError(await rpc(request(55, 'SendMessage', { message: message({ taskId: task.id, contextId: 'ctx-other' }) })), -32602, { id: 55 })
+    const { error } = await expectRpcError(
+      await rpc(request(55, 'SendMessage', { message: message({ taskId: task.id, contextId: 'ctx-other' }) })),
+      -32602,
+      { id: 55 },
+    )
     expect(error.message).toContain('ctx-other')
   })
 
@@ -350,7 +485,13 @@ describe('JSON-RPC: a completed task', () => {
 describe('JSON-RPC: a task that is still working', () => {
   let working: Task
   beforeAll(async () => {
-    const res = await rpc(request(60, 'SendMessage', { message: message({ parts: [{ text: 'count to 500' }] }), configuration: { returnImmediately: true } }), { agent: 'slow' })
+    const res = await rpc(
+      request(60, 'SendMessage', {
+        message: message({ parts: [{ text: 'count to 500' }] }),
+        configuration: { returnImmediately: true },
+      }),
+      { agent: 'slow' },
+    )
     expect(res.status).toBe(200)
     working = ((await res.json()) as { result: { task: Task } }).result.task
     expect(['TASK_STATE_SUBMITTED', 'TASK_STATE_WORKING']).toContain(working.status.state)
@@ -364,7 +505,11 @@ describe('JSON-RPC: a task that is still working', () => {
   })
 
   it('SendMessage to it → -32004 UnsupportedOperation (it takes a message only when it asks for input)', async () => {
-    const { error, info } = await expectRpcError(await rpc(request(61, 'SendMessage', { message: message({ taskId: working.id }) }), { agent: 'slow' }), -32004, { id: 61 })
+    const { error, info } = await expectRpcError(
+      await rpc(request(61, 'SendMessage', { message: message({ taskId: working.id }) }), { agent: 'slow' }),
+      -32004,
+      { id: 61 },
+    )
     expect(error.message).toContain(working.id)
     expect(error.message).toMatch(/working/i)
     expect(info?.metadata?.taskId).toBe(working.id)
@@ -372,7 +517,10 @@ describe('JSON-RPC: a task that is still working', () => {
 
   it('v0.3 message/send to it → -32004, data in the v0.3 form', async () => {
     const { error } = await expectRpcError(
-      await rpc(request(62, 'message/send', { message: message03({ taskId: working.id }) }), { agent: 'slow', version: null }),
+      await rpc(request(62, 'message/send', { message: message03({ taskId: working.id }) }), {
+        agent: 'slow',
+        version: null,
+      }),
       -32004,
       { id: 62, version: '0.3' },
     )
@@ -401,7 +549,9 @@ describe('JSON-RPC: versions and agents', () => {
   })
 
   it('A2A-Version: 2.0 → -32009 also as the ?A2A-Version=2.0 query parameter', async () => {
-    const res = await call('POST', '/a2a/demo?A2A-Version=2.0', JSON.stringify(request(72, 'GetTask', { id: 'x' })), { 'content-type': 'application/json' })
+    const res = await call('POST', '/a2a/demo?A2A-Version=2.0', JSON.stringify(request(72, 'GetTask', { id: 'x' })), {
+      'content-type': 'application/json',
+    })
     const { body } = await readJson(res)
     expect((body as JsonRpcErrorBody).error.code).toBe(-32009)
   })
@@ -413,7 +563,9 @@ describe('JSON-RPC: versions and agents', () => {
   })
 
   it('a v1 method with A2A-Version: 0.3 → -32009, naming the method', async () => {
-    const { error } = await expectRpcError(await rpc(request(74, 'GetTask', { id: 'x' }), { version: '0.3' }), -32009, { id: 74 })
+    const { error } = await expectRpcError(await rpc(request(74, 'GetTask', { id: 'x' }), { version: '0.3' }), -32009, {
+      id: 74,
+    })
     expect(error.message).toContain('GetTask')
   })
 
@@ -431,7 +583,9 @@ describe('JSON-RPC: versions and agents', () => {
 
   // routes.ts answers an unknown agent with jsonRpcErrorResponse(…, null, '1.0') without reading the body.
   it('POST /a2a/nope echoes the request id (it answers id null, though the body is a valid request)', async () => {
-    await expectRpcError(await rpc(request('nope-1', 'GetTask', { id: 'x' }), { agent: 'nope' }), -32601, { id: 'nope-1' })
+    await expectRpcError(await rpc(request('nope-1', 'GetTask', { id: 'x' }), { agent: 'nope' }), -32601, {
+      id: 'nope-1',
+    })
   })
 })
 
@@ -444,9 +598,12 @@ describe('JSON-RPC: the request id is echoed, whatever the error', () => {
     ['TaskNotFound from a stream method', (id) => request(id, 'SubscribeToTask', { id: 'unknown-task' }), -32001],
   ]
   const ids: (string | number)[] = [0, 7, -3, 2.5, 9007199254740991, '', 'abc', 'req-\u00e9\u2713']
-  it.each(errors.flatMap(([name, make, code]) => ids.map((id) => [name, id, make, code] as const)))('%s with id %j', async (_name, id, make, code) => {
-    await expectRpcError(await rpc(make(id)), code, { id })
-  })
+  it.each(errors.flatMap(([name, make, code]) => ids.map((id) => [name, id, make, code] as const)))(
+    '%s with id %j',
+    async (_name, id, make, code) => {
+      await expectRpcError(await rpc(make(id)), code, { id })
+    },
+  )
 
   it('a request without id (a notification) neither hangs nor fails with a 5xx', async () => {
     const res = await rpc({ jsonrpc: '2.0', method: 'GetTask', params: { id: 'unknown-task' } })
@@ -465,56 +622,97 @@ describe('JSON-RPC v0.3: the same codes, data in the v0.3 form (no A2A-Version h
   const v03 = { version: null }
 
   it('tasks/get of an unknown task → -32001, data {taskId}', async () => {
-    const { error } = await expectRpcError(await rpc(request(81, 'tasks/get', { id: 'no-such-task' }), v03), -32001, { id: 81, version: '0.3' })
+    const { error } = await expectRpcError(await rpc(request(81, 'tasks/get', { id: 'no-such-task' }), v03), -32001, {
+      id: 81,
+      version: '0.3',
+    })
     expect(error.message).toContain('no-such-task')
     expect(error.data).toEqual({ taskId: 'no-such-task' })
   })
 
   it('tasks/cancel of an unknown task → -32001', async () => {
-    const { error } = await expectRpcError(await rpc(request('c-82', 'tasks/cancel', { id: 'no-such-task' }), v03), -32001, { id: 'c-82', version: '0.3' })
+    const { error } = await expectRpcError(
+      await rpc(request('c-82', 'tasks/cancel', { id: 'no-such-task' }), v03),
+      -32001,
+      { id: 'c-82', version: '0.3' },
+    )
     expect(error.data).toEqual({ taskId: 'no-such-task' })
   })
 
   it('tasks/resubscribe of an unknown task → -32001 as a JSON error, not a stream', async () => {
-    await expectRpcError(await rpc(request(83, 'tasks/resubscribe', { id: 'no-such-task' }), v03), -32001, { id: 83, version: '0.3' })
+    await expectRpcError(await rpc(request(83, 'tasks/resubscribe', { id: 'no-such-task' }), v03), -32001, {
+      id: 83,
+      version: '0.3',
+    })
   })
 
   it('message/send with an unknown taskId → -32001', async () => {
-    const { error } = await expectRpcError(await rpc(request(84, 'message/send', { message: message03({ taskId: 'no-such-task' }) }), v03), -32001, { id: 84, version: '0.3' })
+    const { error } = await expectRpcError(
+      await rpc(request(84, 'message/send', { message: message03({ taskId: 'no-such-task' }) }), v03),
+      -32001,
+      { id: 84, version: '0.3' },
+    )
     expect(error.message).toContain('no-such-task')
   })
 
   it('tasks/cancel of a completed task → -32002', async () => {
-    const { error } = await expectRpcError(await rpc(request(85, 'tasks/cancel', { id: task.id }), v03), -32002, { id: 85, version: '0.3' })
+    const { error } = await expectRpcError(await rpc(request(85, 'tasks/cancel', { id: task.id }), v03), -32002, {
+      id: 85,
+      version: '0.3',
+    })
     expect(error.message).toContain(task.id)
     expect(error.data).toEqual({ taskId: task.id })
   })
 
   it('message/send to a completed task → -32004', async () => {
-    const { error } = await expectRpcError(await rpc(request(86, 'message/send', { message: message03({ taskId: task.id }) }), v03), -32004, { id: 86, version: '0.3' })
+    const { error } = await expectRpcError(
+      await rpc(request(86, 'message/send', { message: message03({ taskId: task.id }) }), v03),
+      -32004,
+      { id: 86, version: '0.3' },
+    )
     expect(error.message).toContain(task.id)
   })
 
   it('tasks/resubscribe to a completed task → -32004', async () => {
-    await expectRpcError(await rpc(request(87, 'tasks/resubscribe', { id: task.id }), v03), -32004, { id: 87, version: '0.3' })
+    await expectRpcError(await rpc(request(87, 'tasks/resubscribe', { id: task.id }), v03), -32004, {
+      id: 87,
+      version: '0.3',
+    })
   })
 
   it.each([
     ['message/send without message', 'message/send', {}, 'message'],
-    ['message/send without messageId', 'message/send', { message: { kind: 'message', role: 'user', parts: [{ kind: 'text', text: 'hi' }] } }, 'messageId'],
+    [
+      'message/send without messageId',
+      'message/send',
+      { message: { kind: 'message', role: 'user', parts: [{ kind: 'text', text: 'hi' }] } },
+      'messageId',
+    ],
     ['message/send with empty parts', 'message/send', { message: message03({ parts: [] }) }, 'parts'],
-    ['message/send with a part without kind', 'message/send', { message: message03({ parts: [{ text: 'hi' }] }) }, 'parts[0]'],
+    [
+      'message/send with a part without kind',
+      'message/send',
+      { message: message03({ parts: [{ text: 'hi' }] }) },
+      'parts[0]',
+    ],
     ['message/send with a v1 role', 'message/send', { message: message03({ role: 'ROLE_USER' }) }, 'role'],
     ['tasks/get without id', 'tasks/get', {}, 'params.id'],
     ['tasks/cancel without id', 'tasks/cancel', {}, 'params.id'],
   ])('%s → -32602, data absent or an object', async (_name, method, params, mentions) => {
-    const { error } = await expectRpcError(await rpc(request(88, method, params), v03), -32602, { id: 88, version: '0.3' })
+    const { error } = await expectRpcError(await rpc(request(88, method, params), v03), -32602, {
+      id: 88,
+      version: '0.3',
+    })
     expect(error.message).toContain(mentions)
   })
 
   // operations.ts checks historyLength < 0 only in the v1 GetTask operation, not in 'tasks/get'.
   it('tasks/get with historyLength -1 → -32602 as GetTask does (v0.3 accepts it and answers the task)', async () => {
-    const { error } = await expectRpcError(await rpc(request(89, 'tasks/get', { id: task.id, historyLength: -1 }), v03), -32602, { id: 89, version: '0.3' })
+    const { error } = await expectRpcError(
+      await rpc(request(89, 'tasks/get', { id: task.id, historyLength: -1 }), v03),
+      -32602,
+      { id: 89, version: '0.3' },
+    )
     expect(error.message).toContain('historyLength')
   })
 
@@ -553,7 +751,11 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('POST /tasks/{completed}:cancel → 400 TASK_NOT_CANCELABLE', async () => {
-    const { error, info } = await expectRestError(await rest('POST', `/tasks/${task.id}:cancel`), 400, 'TASK_NOT_CANCELABLE')
+    const { error, info } = await expectRestError(
+      await rest('POST', `/tasks/${task.id}:cancel`),
+      400,
+      'TASK_NOT_CANCELABLE',
+    )
     expect(error.message).toContain(task.id)
     expect(info.metadata?.taskId).toBe(task.id)
   })
@@ -563,7 +765,11 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('POST /message:send to a completed task → 400 UNSUPPORTED_OPERATION', async () => {
-    const { error } = await expectRestError(await rest('POST', '/message:send', JSON.stringify({ message: message({ taskId: task.id }) })), 400, 'UNSUPPORTED_OPERATION')
+    const { error } = await expectRestError(
+      await rest('POST', '/message:send', JSON.stringify({ message: message({ taskId: task.id }) })),
+      400,
+      'UNSUPPORTED_OPERATION',
+    )
     expect(error.message).toContain(task.id)
   })
 
@@ -573,12 +779,18 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('POST /message:send with Content-Type text/plain → 400 CONTENT_TYPE_NOT_SUPPORTED', async () => {
-    const { error } = await expectRestError(await rest('POST', '/message:send', JSON.stringify({ message: message() }), { 'content-type': 'text/plain' }), 400, 'CONTENT_TYPE_NOT_SUPPORTED')
+    const { error } = await expectRestError(
+      await rest('POST', '/message:send', JSON.stringify({ message: message() }), { 'content-type': 'text/plain' }),
+      400,
+      'CONTENT_TYPE_NOT_SUPPORTED',
+    )
     expect(error.message).toContain('text/plain')
   })
 
   it('POST /message:send with application/json is accepted (as the JS SDK does)', async () => {
-    const res = await rest('POST', '/message:send', JSON.stringify({ message: message() }), { 'content-type': 'application/json' })
+    const res = await rest('POST', '/message:send', JSON.stringify({ message: message() }), {
+      'content-type': 'application/json',
+    })
     expect(res.status).toBe(200)
     const body = (await res.json()) as { task?: Task }
     expect(body.task?.status.state).toBe('TASK_STATE_COMPLETED')
@@ -590,11 +802,19 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('POST /message:send with no body → 400 INVALID_PARAMS', async () => {
-    await expectRestError(await rest('POST', '/message:send', undefined, { 'content-type': 'application/a2a+json' }), 400, 'INVALID_PARAMS')
+    await expectRestError(
+      await rest('POST', '/message:send', undefined, { 'content-type': 'application/a2a+json' }),
+      400,
+      'INVALID_PARAMS',
+    )
   })
 
   it('POST /message:send with a message without messageId → 400 naming it', async () => {
-    const { error } = await expectRestError(await rest('POST', '/message:send', JSON.stringify({ message: { role: 'ROLE_USER', parts: [{ text: 'x' }] } })), 400, 'INVALID_PARAMS')
+    const { error } = await expectRestError(
+      await rest('POST', '/message:send', JSON.stringify({ message: { role: 'ROLE_USER', parts: [{ text: 'x' }] } })),
+      400,
+      'INVALID_PARAMS',
+    )
     expect(error.message).toContain('messageId')
   })
 
@@ -617,7 +837,11 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('A2A-Version: 2.0 → 400 VERSION_NOT_SUPPORTED', async () => {
-    const { error } = await expectRestError(await rest('GET', `/tasks/${task.id}`, undefined, { 'a2a-version': '2.0' }), 400, 'VERSION_NOT_SUPPORTED')
+    const { error } = await expectRestError(
+      await rest('GET', `/tasks/${task.id}`, undefined, { 'a2a-version': '2.0' }),
+      400,
+      'VERSION_NOT_SUPPORTED',
+    )
     expect(error.message).toContain('2.0')
   })
 
@@ -627,7 +851,11 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
   })
 
   it('A2A-Version: 0.3 → 400 VERSION_NOT_SUPPORTED (v0.3 is served over JSON-RPC only)', async () => {
-    const { error } = await expectRestError(await rest('GET', `/tasks/${task.id}`, undefined, { 'a2a-version': '0.3' }), 400, 'VERSION_NOT_SUPPORTED')
+    const { error } = await expectRestError(
+      await rest('GET', `/tasks/${task.id}`, undefined, { 'a2a-version': '0.3' }),
+      400,
+      'VERSION_NOT_SUPPORTED',
+    )
     expect(error.message).toMatch(/JSON-RPC/)
   })
 

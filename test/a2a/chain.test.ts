@@ -27,9 +27,13 @@ describe('chain: the A2A client in front of the A2A face', () => {
     const [, fixture] = fixtures.find(([name]) => name === 'tool-call') ?? []
     if (!fixture) throw new Error('fixture missing')
     const [first, second] = await play(bridge.url, fixture)
-    const deltas = (events: unknown[] | undefined) => (events ?? []).filter((e) => (e as { type?: string }).type === 'response.function_call_arguments.delta')
+    const deltas = (events: unknown[] | undefined) =>
+      (events ?? []).filter((e) => (e as { type?: string }).type === 'response.function_call_arguments.delta')
     expect(deltas(first)).toEqual([])
-    const without = (events: unknown[] | undefined) => (events ?? []).filter((e) => (e as { type?: string }).type !== 'response.function_call_arguments.delta').map((e) => ({ ...(e as object), sequence_number: 0 }))
+    const without = (events: unknown[] | undefined) =>
+      (events ?? [])
+        .filter((e) => (e as { type?: string }).type !== 'response.function_call_arguments.delta')
+        .map((e) => ({ ...(e as object), sequence_number: 0 }))
     expect(without(first)).toEqual(without(fixture.turns[0]?.stream))
     expect(second).toEqual(fixture.turns[1]?.stream)
   })
@@ -37,7 +41,11 @@ describe('chain: the A2A client in front of the A2A face', () => {
   // A2A sends reasoning and sub-agent commentary as whole status messages, not word by word (see the loss table).
   it.each([
     ['think about it', ['reasoning', 'message'], 'The answer is 42.'],
-    ['research cats', ['mcp_call', 'message', 'message'], 'Found 3 facts about cats.The researcher found 3 facts about cats.'],
+    [
+      'research cats',
+      ['mcp_call', 'message', 'message'],
+      'Found 3 facts about cats.The researcher found 3 facts about cats.',
+    ],
   ])('%s: the same items and text, delivered whole', async (input, types, text) => {
     const client = new OpenAI({ baseURL: `${bridge.url}/v1`, apiKey: 'x', maxRetries: 0 })
     const response = await client.responses.create({ model: 'demo', input })

@@ -46,7 +46,9 @@ describe('the A2A client', () => {
       })
       return new Response(body, { status: res.status, headers: res.headers })
     }
-    const bridge = keep(await startBridge({ agents: [{ id: 'demo', dialect: 'a2a', url: `${upstream.url}/a2a/demo` }], fetch: flaky }))
+    const bridge = keep(
+      await startBridge({ agents: [{ id: 'demo', dialect: 'a2a', url: `${upstream.url}/a2a/demo` }], fetch: flaky }),
+    )
     const stream = await sdk(bridge).responses.create({ model: 'demo', input: 'count to 40', stream: true })
     let text = ''
     for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta
@@ -55,7 +57,9 @@ describe('the A2A client', () => {
   })
 
   it('fails the run clearly when the upstream card cannot be read', async () => {
-    const bridge = keep(await startBridge({ agents: [{ id: 'gone', dialect: 'a2a', url: 'http://127.0.0.1:9/a2a/x' }] }))
+    const bridge = keep(
+      await startBridge({ agents: [{ id: 'gone', dialect: 'a2a', url: 'http://127.0.0.1:9/a2a/x' }] }),
+    )
     const response = await sdk(bridge).responses.create({ model: 'gone', input: 'hi' })
     expect(response.status).toBe('failed')
     expect(response.error?.message).toMatch(/Could not reach the upstream A2A agent/)

@@ -15,8 +15,14 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((b) => b.close()))
 })
 
-type Card = { supportedInterfaces: { url: string }[]; capabilities: { extendedAgentCard?: boolean }; securitySchemes?: object; url?: string }
-const card = async (url: string, headers: Record<string, string> = {}) => (await (await fetch(url, { headers })).json()) as Card
+type Card = {
+  supportedInterfaces: { url: string }[]
+  capabilities: { extendedAgentCard?: boolean }
+  securitySchemes?: object
+  url?: string
+}
+const card = async (url: string, headers: Record<string, string> = {}) =>
+  (await (await fetch(url, { headers })).json()) as Card
 const rpc = (url: string, method: string, params: unknown, headers: Record<string, string> = {}) =>
   postJson(url, { jsonrpc: '2.0', id: 1, method, params }, { 'a2a-version': '1.0', ...headers })
 
@@ -36,9 +42,13 @@ describe('the A2A face and its agent card', () => {
   it('honours X-Forwarded-Host only when trustProxy is set', async () => {
     const forwarded = { 'x-forwarded-host': 'public.example.org', 'x-forwarded-proto': 'https' }
     const untrusting = await start()
-    expect((await card(`${untrusting.url}/a2a/demo/.well-known/agent-card.json`, forwarded)).supportedInterfaces[0]?.url).toBe(`${untrusting.url}/a2a/demo`)
+    expect(
+      (await card(`${untrusting.url}/a2a/demo/.well-known/agent-card.json`, forwarded)).supportedInterfaces[0]?.url,
+    ).toBe(`${untrusting.url}/a2a/demo`)
     const trusting = await start({ trustProxy: true })
-    expect((await card(`${trusting.url}/a2a/demo/.well-known/agent-card.json`, forwarded)).supportedInterfaces[0]?.url).toBe('https://public.example.org/a2a/demo')
+    expect(
+      (await card(`${trusting.url}/a2a/demo/.well-known/agent-card.json`, forwarded)).supportedInterfaces[0]?.url,
+    ).toBe('https://public.example.org/a2a/demo')
   })
 
   it('serves the default agent card at the root well-known path', async () => {
@@ -63,25 +73,52 @@ describe('the A2A face and its agent card', () => {
     const extended = await rpc(`${b.url}/a2a/demo`, 'GetExtendedAgentCard', {}, { 'x-api-key': 'secret' })
     const body = (await extended.json()) as { result: unknown }
     expect(spec.errors('AgentCard', body.result)).toBe('')
-    const rest = await fetch(`${b.url}/a2a/demo/extendedAgentCard`, { headers: { authorization: 'Bearer secret', 'a2a-version': '1.0' } })
+    const rest = await fetch(`${b.url}/a2a/demo/extendedAgentCard`, {
+      headers: { authorization: 'Bearer secret', 'a2a-version': '1.0' },
+    })
     expect(rest.status).toBe(200)
     expect((await fetch(`${b.url}/a2a/demo/extendedAgentCard`)).status).toBe(401)
   })
 
   it('refuses push URLs that are not https to a public host, unless allowed', async () => {
     const strict = await start({ agents: [demoAgent(5)] })
-    const task = (await (await rpc(`${strict.url}/a2a/demo`, 'SendMessage', { message: { messageId: 'm', role: 'ROLE_USER', parts: [{ text: 'count to 100' }] }, configuration: { returnImmediately: true } })).json()) as { result: { task: { id: string } } }
-    for (const url of ['http://example.com/hook', 'https://127.0.0.1/hook', 'https://localhost:8443/hook', 'https://10.0.0.5/hook', 'ftp://example.com/x']) {
-      const res = await rpc(`${strict.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', { taskId: task.result.task.id, url })
+    const task = (await (
+      await rpc(`${strict.url}/a2a/demo`, 'SendMessage', {
+        message: { messageId: 'm', role: 'ROLE_USER', parts: [{ text: 'count to 100' }] },
+        configuration: { returnImmediately: true },
+      })
+    ).json()) as { result: { task: { id: string } } }
+    for (const url of [
+      'http://example.com/hook',
+      'https://127.0.0.1/hook',
+      'https://localhost:8443/hook',
+      'https://10.0.0.5/hook',
+      'ftp://example.com/x',
+    ]) {
+      const res = await rpc(`${strict.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', {
+        taskId: task.result.task.id,
+        url,
+      })
       const body = (await res.json()) as { error?: { code: number } }
       expect(body.error?.code).toBe(-32602)
     }
-    const ok = await rpc(`${strict.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', { taskId: task.result.task.id, url: 'https://hooks.example.com/a2a' })
+    const ok = await rpc(`${strict.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', {
+      taskId: task.result.task.id,
+      url: 'https://hooks.example.com/a2a',
+    })
     expect(((await ok.json()) as { result?: { id?: string } }).result?.id).toMatch(/^push_/)
 
     const listed = await start({ agents: [demoAgent(5)], webhooks: { allowHosts: ['127.0.0.1:7777'] } })
-    const t2 = (await (await rpc(`${listed.url}/a2a/demo`, 'SendMessage', { message: { messageId: 'm', role: 'ROLE_USER', parts: [{ text: 'count to 100' }] }, configuration: { returnImmediately: true } })).json()) as { result: { task: { id: string } } }
-    const allowed = await rpc(`${listed.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', { taskId: t2.result.task.id, url: 'http://127.0.0.1:7777/hook' })
+    const t2 = (await (
+      await rpc(`${listed.url}/a2a/demo`, 'SendMessage', {
+        message: { messageId: 'm', role: 'ROLE_USER', parts: [{ text: 'count to 100' }] },
+        configuration: { returnImmediately: true },
+      })
+    ).json()) as { result: { task: { id: string } } }
+    const allowed = await rpc(`${listed.url}/a2a/demo`, 'CreateTaskPushNotificationConfig', {
+      taskId: t2.result.task.id,
+      url: 'http://127.0.0.1:7777/hook',
+    })
     expect(((await allowed.json()) as { result?: unknown }).result).toBeDefined()
   })
 })

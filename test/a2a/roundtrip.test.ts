@@ -43,7 +43,9 @@ function carried(events: AgentEvent[]) {
         break
       }
       case 'tool.call.completed':
-        c.calls.push(`${e.callId}:${e.name}:${e.arguments}:${e.tool?.clientSide === false ? `server:${e.tool.server ?? ''}` : 'client'}`)
+        c.calls.push(
+          `${e.callId}:${e.name}:${e.arguments}:${e.tool?.clientSide === false ? `server:${e.tool.server ?? ''}` : 'client'}`,
+        )
         break
       case 'tool.result':
         c.results[e.callId] = `${typeof e.output === 'string' ? e.output : ''}:${e.isError ?? false}`
@@ -56,7 +58,12 @@ function carried(events: AgentEvent[]) {
         c.agents.push(`${e.type}:${e.executionId}`)
         break
       case 'usage':
-        c.usage = [c.usage[0]! + e.inputTokens, c.usage[1]! + e.outputTokens, c.usage[2]! + (e.reasoningTokens ?? 0), c.usage[3]! + (e.cachedTokens ?? 0)]
+        c.usage = [
+          c.usage[0]! + e.inputTokens,
+          c.usage[1]! + e.outputTokens,
+          c.usage[2]! + (e.reasoningTokens ?? 0),
+          c.usage[3]! + (e.cachedTokens ?? 0),
+        ]
         break
       case 'interrupt':
         c.ending = `interrupt:${e.interruptId}:${e.reason}:${e.callIds.join(',')}:${e.interruptType ?? ''}:${e.message ? text(e.message.parts) : ''}:${JSON.stringify(e.payload ?? null)}`
@@ -79,90 +86,181 @@ const chunks = fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 
 const word = fc.stringMatching(/^[a-z]{1,8}$/)
 
 const block = fc.oneof(
-  fc.record({ kind: fc.constant('message' as const), output: chunks, reasoning: fc.option(fc.string({ minLength: 1 }), { nil: undefined }), commentary: fc.boolean() }),
-  fc.record({ kind: fc.constant('server' as const), name: word, server: word, args: fc.json(), output: fc.string(), isError: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('message' as const),
+    output: chunks,
+    reasoning: fc.option(fc.string({ minLength: 1 }), { nil: undefined }),
+    commentary: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('server' as const),
+    name: word,
+    server: word,
+    args: fc.json(),
+    output: fc.string(),
+    isError: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('artifact' as const), name: word, chunks }),
   fc.record({ kind: fc.constant('subagent' as const), name: word }),
 )
 const ending = fc.oneof(
-  fc.record({ kind: fc.constant('completed' as const), incomplete: fc.option(fc.constantFrom('max_output_tokens', 'content_filter'), { nil: undefined }) }),
-  fc.record({ kind: fc.constant('failed' as const), code: fc.constantFrom('agent_error', 'rejected', 'upstream_failed'), message: fc.string({ minLength: 1 }) }),
-  fc.record({ kind: fc.constant('client_tool' as const), calls: fc.array(fc.record({ name: word, args: fc.json() }), { minLength: 1, maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('approval' as const), name: word, server: word, args: fc.json(), question: fc.string({ minLength: 1 }) }),
-  fc.record({ kind: fc.constant('input' as const), question: fc.string({ minLength: 1 }), payload: fc.option(wireJson, { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('completed' as const),
+    incomplete: fc.option(fc.constantFrom('max_output_tokens', 'content_filter'), { nil: undefined }),
+  }),
+  fc.record({
+    kind: fc.constant('failed' as const),
+    code: fc.constantFrom('agent_error', 'rejected', 'upstream_failed'),
+    message: fc.string({ minLength: 1 }),
+  }),
+  fc.record({
+    kind: fc.constant('client_tool' as const),
+    calls: fc.array(fc.record({ name: word, args: fc.json() }), { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('approval' as const),
+    name: word,
+    server: word,
+    args: fc.json(),
+    question: fc.string({ minLength: 1 }),
+  }),
+  fc.record({
+    kind: fc.constant('input' as const),
+    question: fc.string({ minLength: 1 }),
+    payload: fc.option(wireJson, { nil: undefined }),
+  }),
   fc.constant({ kind: 'canceled' as const }),
 )
 
-const turn = fc.record({ blocks: fc.array(block, { maxLength: 5 }), ending, usage: fc.option(fc.tuple(fc.nat(500), fc.nat(500)), { nil: undefined }) }).map(({ blocks, ending, usage }) => {
-  const events: AgentEvent[] = [{ type: 'run.status', status: 'working' }]
-  blocks.forEach((b, i) => {
-    const id = `b${i}`
-    if (b.kind === 'message') {
-      const phase = b.commentary ? { phase: 'commentary' as const } : {}
-      events.push({ type: 'message.started', messageId: id, role: 'assistant', ...phase })
-      if (b.reasoning) events.push({ type: 'message.delta', messageId: id, delta: b.reasoning, channel: 'reasoning' })
-      for (const d of b.output) events.push({ type: 'message.delta', messageId: id, delta: d, channel: 'output' })
-      events.push({ type: 'message.completed', message: { id, role: 'assistant', parts: [{ type: 'text', text: b.output.join('') }], ...phase, ...(b.reasoning ? { reasoning: b.reasoning } : {}) } })
-    } else if (b.kind === 'server') {
-      const tool = { server: b.server, clientSide: false }
-      events.push({ type: 'tool.call.started', callId: id, name: b.name, tool })
-      events.push({ type: 'tool.call.completed', callId: id, name: b.name, arguments: b.args, tool })
-      events.push({ type: 'tool.result', callId: id, output: b.output, ...(b.isError ? { isError: true } : {}) })
-    } else if (b.kind === 'artifact') {
-      b.chunks.forEach((t, j) =>
-        events.push({ type: 'artifact.delta', artifactId: id, name: b.name, parts: [{ type: 'text', text: t }], append: j > 0, lastChunk: j === b.chunks.length - 1 }),
-      )
-    } else {
-      events.push({ type: 'agent.started', executionId: id, name: b.name })
-      events.push({ type: 'agent.completed', executionId: id, name: b.name })
-    }
+const turn = fc
+  .record({
+    blocks: fc.array(block, { maxLength: 5 }),
+    ending,
+    usage: fc.option(fc.tuple(fc.nat(500), fc.nat(500)), { nil: undefined }),
   })
-  if (usage) events.push({ type: 'usage', inputTokens: usage[0], outputTokens: usage[1] })
-  const question = (text: string) => ({ id: 'q', role: 'assistant' as const, parts: [{ type: 'text' as const, text }] })
-  switch (ending.kind) {
-    case 'completed':
-      events.push({ type: 'run.completed', ...(ending.incomplete ? { incomplete: { reason: ending.incomplete } } : {}) })
-      break
-    case 'failed':
-      events.push({ type: 'run.failed', error: { code: ending.code, message: ending.message } })
-      break
-    case 'canceled':
-      events.push({ type: 'run.canceled' })
-      break
-    case 'client_tool': {
-      const ids = ending.calls.map((_, i) => `c${i}`)
-      ending.calls.forEach((c, i) => {
-        events.push({ type: 'tool.call.started', callId: `c${i}`, name: c.name, tool: { clientSide: true } })
-        events.push({ type: 'tool.call.delta', callId: `c${i}`, delta: c.args })
-        events.push({ type: 'tool.call.completed', callId: `c${i}`, name: c.name, arguments: c.args, tool: { clientSide: true } })
-      })
-      events.push({ type: 'interrupt', interruptId: 'i1', reason: 'client_tool', callIds: ids, interruptType: 'tools' })
-      events.push({ type: 'run.status', status: 'input_required' })
-      break
+  .map(({ blocks, ending, usage }) => {
+    const events: AgentEvent[] = [{ type: 'run.status', status: 'working' }]
+    blocks.forEach((b, i) => {
+      const id = `b${i}`
+      if (b.kind === 'message') {
+        const phase = b.commentary ? { phase: 'commentary' as const } : {}
+        events.push({ type: 'message.started', messageId: id, role: 'assistant', ...phase })
+        if (b.reasoning) events.push({ type: 'message.delta', messageId: id, delta: b.reasoning, channel: 'reasoning' })
+        for (const d of b.output) events.push({ type: 'message.delta', messageId: id, delta: d, channel: 'output' })
+        events.push({
+          type: 'message.completed',
+          message: {
+            id,
+            role: 'assistant',
+            parts: [{ type: 'text', text: b.output.join('') }],
+            ...phase,
+            ...(b.reasoning ? { reasoning: b.reasoning } : {}),
+          },
+        })
+      } else if (b.kind === 'server') {
+        const tool = { server: b.server, clientSide: false }
+        events.push({ type: 'tool.call.started', callId: id, name: b.name, tool })
+        events.push({ type: 'tool.call.completed', callId: id, name: b.name, arguments: b.args, tool })
+        events.push({ type: 'tool.result', callId: id, output: b.output, ...(b.isError ? { isError: true } : {}) })
+      } else if (b.kind === 'artifact') {
+        b.chunks.forEach((t, j) =>
+          events.push({
+            type: 'artifact.delta',
+            artifactId: id,
+            name: b.name,
+            parts: [{ type: 'text', text: t }],
+            append: j > 0,
+            lastChunk: j === b.chunks.length - 1,
+          }),
+        )
+      } else {
+        events.push({ type: 'agent.started', executionId: id, name: b.name })
+        events.push({ type: 'agent.completed', executionId: id, name: b.name })
+      }
+    })
+    if (usage) events.push({ type: 'usage', inputTokens: usage[0], outputTokens: usage[1] })
+    const question = (text: string) => ({
+      id: 'q',
+      role: 'assistant' as const,
+      parts: [{ type: 'text' as const, text }],
+    })
+    switch (ending.kind) {
+      case 'completed':
+        events.push({
+          type: 'run.completed',
+          ...(ending.incomplete ? { incomplete: { reason: ending.incomplete } } : {}),
+        })
+        break
+      case 'failed':
+        events.push({ type: 'run.failed', error: { code: ending.code, message: ending.message } })
+        break
+      case 'canceled':
+        events.push({ type: 'run.canceled' })
+        break
+      case 'client_tool': {
+        const ids = ending.calls.map((_, i) => `c${i}`)
+        ending.calls.forEach((c, i) => {
+          events.push({ type: 'tool.call.started', callId: `c${i}`, name: c.name, tool: { clientSide: true } })
+          events.push({ type: 'tool.call.delta', callId: `c${i}`, delta: c.args })
+          events.push({
+            type: 'tool.call.completed',
+            callId: `c${i}`,
+            name: c.name,
+            arguments: c.args,
+            tool: { clientSide: true },
+          })
+        })
+        events.push({
+          type: 'interrupt',
+          interruptId: 'i1',
+          reason: 'client_tool',
+          callIds: ids,
+          interruptType: 'tools',
+        })
+        events.push({ type: 'run.status', status: 'input_required' })
+        break
+      }
+      case 'approval': {
+        const tool = { server: ending.server, clientSide: false, approvalRequired: true }
+        events.push({ type: 'tool.call.started', callId: 'a1', name: ending.name, tool })
+        events.push({ type: 'tool.call.completed', callId: 'a1', name: ending.name, arguments: ending.args, tool })
+        events.push({
+          type: 'interrupt',
+          interruptId: 'i2',
+          reason: 'approval',
+          callIds: ['a1'],
+          message: question(ending.question),
+        })
+        events.push({ type: 'run.status', status: 'input_required' })
+        break
+      }
+      case 'input':
+        events.push({
+          type: 'interrupt',
+          interruptId: 'i3',
+          reason: 'input',
+          callIds: [],
+          message: question(ending.question),
+          ...(ending.payload !== undefined ? { payload: ending.payload } : {}),
+        })
+        events.push({ type: 'run.status', status: 'input_required' })
+        break
     }
-    case 'approval': {
-      const tool = { server: ending.server, clientSide: false, approvalRequired: true }
-      events.push({ type: 'tool.call.started', callId: 'a1', name: ending.name, tool })
-      events.push({ type: 'tool.call.completed', callId: 'a1', name: ending.name, arguments: ending.args, tool })
-      events.push({ type: 'interrupt', interruptId: 'i2', reason: 'approval', callIds: ['a1'], message: question(ending.question) })
-      events.push({ type: 'run.status', status: 'input_required' })
-      break
-    }
-    case 'input':
-      events.push({ type: 'interrupt', interruptId: 'i3', reason: 'input', callIds: [], message: question(ending.question), ...(ending.payload !== undefined ? { payload: ending.payload } : {}) })
-      events.push({ type: 'run.status', status: 'input_required' })
-      break
-  }
-  return events
-})
+    return events
+  })
 
 /** canonical → A2A (v1 JSON, or v0.3 JSON and back) → canonical, validating the wire with zod on the way. */
 function roundTrip(events: AgentEvent[], version: '1.0' | '0.3'): AgentEvent[] {
   const encoder = createTaskEncoder({ taskId: 'task', contextId: 'ctx' })
-  const wire = events.flatMap((e, i) => encodeTaskEvent(encoder, { ...e, runId: 'task', seq: i + 1, time: 0 } as RunEvent))
+  const wire = events.flatMap((e, i) =>
+    encodeTaskEvent(encoder, { ...e, runId: 'task', seq: i + 1, time: 0 } as RunEvent),
+  )
   const decoder = createA2ADecoder()
   return wire.flatMap((w) => {
-    const back = version === '1.0' ? StreamResponse.parse(JSON.parse(JSON.stringify(w))) : fromV03Event(V03StreamEvent.parse(JSON.parse(JSON.stringify(toV03Event(w)))))
+    const back =
+      version === '1.0'
+        ? StreamResponse.parse(JSON.parse(JSON.stringify(w)))
+        : fromV03Event(V03StreamEvent.parse(JSON.parse(JSON.stringify(toV03Event(w)))))
     return decodeStreamResponse(decoder, back)
   })
 }

@@ -6,9 +6,24 @@ import type { IncomingHttpHeaders, Server } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Role, StreamResponse as StreamResponseCodec, TaskState } from '@a2a-js/sdk'
-import type { AgentCard, Message, Part, SendMessageConfiguration, SendMessageRequest, StreamResponse, Task, TaskPushNotificationConfig } from '@a2a-js/sdk'
+import type {
+  AgentCard,
+  Message,
+  Part,
+  SendMessageConfiguration,
+  SendMessageRequest,
+  StreamResponse,
+  Task,
+  TaskPushNotificationConfig,
+} from '@a2a-js/sdk'
 import type { Client } from '@a2a-js/sdk/client'
-import { Client as SdkClient, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client'
+import {
+  Client as SdkClient,
+  ClientFactory,
+  ClientFactoryOptions,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+} from '@a2a-js/sdk/client'
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import { TaskNotCancelableError, TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -31,8 +46,18 @@ const countText = (n: number) => Array.from({ length: n }, (_, i) => String(i + 
 const timeout = (ms = 15_000) => ({ signal: AbortSignal.timeout(ms) })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-const text = (value: string): Part => ({ content: { $case: 'text', value }, filename: '', mediaType: '', metadata: undefined })
-const data = (value: unknown, mediaType: string): Part => ({ content: { $case: 'data', value }, filename: '', mediaType, metadata: undefined })
+const text = (value: string): Part => ({
+  content: { $case: 'text', value },
+  filename: '',
+  mediaType: '',
+  metadata: undefined,
+})
+const data = (value: unknown, mediaType: string): Part => ({
+  content: { $case: 'data', value },
+  filename: '',
+  mediaType,
+  metadata: undefined,
+})
 
 interface Ids {
   taskId?: string
@@ -52,16 +77,29 @@ function message(parts: Part[], ids: Ids = {}): Message {
   }
 }
 
-function request(input: string | Part[], ids: Ids = {}, configuration: Partial<SendMessageConfiguration> = {}): SendMessageRequest {
+function request(
+  input: string | Part[],
+  ids: Ids = {},
+  configuration: Partial<SendMessageConfiguration> = {},
+): SendMessageRequest {
   return {
     tenant: '',
     message: message(typeof input === 'string' ? [text(input)] : input, ids),
-    configuration: { acceptedOutputModes: [], returnImmediately: false, taskPushNotificationConfig: undefined, ...configuration },
+    configuration: {
+      acceptedOutputModes: [],
+      returnImmediately: false,
+      taskPushNotificationConfig: undefined,
+      ...configuration,
+    },
     metadata: undefined,
   }
 }
 
-const pushConfig = (taskId: string, url: string, extra: Partial<TaskPushNotificationConfig> = {}): TaskPushNotificationConfig => ({
+const pushConfig = (
+  taskId: string,
+  url: string,
+  extra: Partial<TaskPushNotificationConfig> = {},
+): TaskPushNotificationConfig => ({
   tenant: '',
   id: '',
   taskId,
@@ -103,7 +141,11 @@ function artifactTexts(events: StreamResponse[]): Map<string, string> {
 const streamedAnswer = (events: StreamResponse[]) => [...artifactTexts(events).values()].join('')
 
 const stateOf = (event: StreamResponse | undefined): TaskState | undefined =>
-  event?.payload?.$case === 'statusUpdate' ? event.payload.value.status?.state : event?.payload?.$case === 'task' ? event.payload.value.status?.state : undefined
+  event?.payload?.$case === 'statusUpdate'
+    ? event.payload.value.status?.state
+    : event?.payload?.$case === 'task'
+      ? event.payload.value.status?.state
+      : undefined
 
 function expectCompletedLast(events: StreamResponse[]) {
   const last = events.at(-1)
@@ -122,7 +164,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Polls until `check` returns a value (or the time is up). */
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, ms = 15_000, what = 'condition'): Promise<T> {
+async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const value = await check()
@@ -154,7 +200,12 @@ const pushesUntilTerminal = (url: string) =>
       const pushes = pushesTo(url)
       const terminal = pushes.some((r) => {
         const state = stateOf(decodePush(r))
-        return decodePush(r).payload?.$case === 'statusUpdate' && (state === TaskState.TASK_STATE_COMPLETED || state === TaskState.TASK_STATE_CANCELED || state === TaskState.TASK_STATE_FAILED)
+        return (
+          decodePush(r).payload?.$case === 'statusUpdate' &&
+          (state === TaskState.TASK_STATE_COMPLETED ||
+            state === TaskState.TASK_STATE_CANCELED ||
+            state === TaskState.TASK_STATE_FAILED)
+        )
       })
       return terminal ? pushes : undefined
     },
@@ -207,7 +258,9 @@ describe.each([
 
   /** Starts "count to n" on the slow agent without waiting for it. */
   const startCount = async (n: number, extra: Partial<SendMessageConfiguration> = {}) => {
-    const task = asTask(await slow.sendMessage(request(`count to ${n}`, {}, { returnImmediately: true, ...extra }), timeout()))
+    const task = asTask(
+      await slow.sendMessage(request(`count to ${n}`, {}, { returnImmediately: true, ...extra }), timeout()),
+    )
     expect([TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING]).toContain(task.status?.state)
     return task
   }
@@ -225,7 +278,11 @@ describe.each([
     it('lists JSONRPC 1.0, HTTP+JSON 1.0 and JSONRPC 0.3 interfaces at the agent URL', async () => {
       const card = await demo.getAgentCard(timeout())
       const url = `${bridge.url}/a2a/demo`
-      const interfaces = card.supportedInterfaces.map((i) => ({ url: i.url, protocolBinding: i.protocolBinding, protocolVersion: i.protocolVersion }))
+      const interfaces = card.supportedInterfaces.map((i) => ({
+        url: i.url,
+        protocolBinding: i.protocolBinding,
+        protocolVersion: i.protocolVersion,
+      }))
       expect(interfaces).toEqual(
         expect.arrayContaining([
           { url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
@@ -233,7 +290,9 @@ describe.each([
           { url, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
         ]),
       )
-      expect((await slow.getAgentCard(timeout())).supportedInterfaces.every((i) => i.url === `${bridge.url}/a2a/slow`)).toBe(true)
+      expect(
+        (await slow.getAgentCard(timeout())).supportedInterfaces.every((i) => i.url === `${bridge.url}/a2a/slow`),
+      ).toBe(true)
     })
 
     it(`declares the extension ${EXTENSION}`, async () => {
@@ -263,7 +322,8 @@ describe.each([
       expect(taskId).toBeTruthy()
       for (const { payload } of events.slice(1)) {
         expect(['statusUpdate', 'artifactUpdate']).toContain(payload?.$case)
-        if (payload?.$case === 'statusUpdate' || payload?.$case === 'artifactUpdate') expect(payload.value.taskId).toBe(taskId)
+        if (payload?.$case === 'statusUpdate' || payload?.$case === 'artifactUpdate')
+          expect(payload.value.taskId).toBe(taskId)
       }
       expect(events.filter((e) => e.payload?.$case === 'artifactUpdate').length).toBeGreaterThan(1)
       expect(streamedAnswer(events)).toBe(HELLO)
@@ -296,16 +356,42 @@ describe.each([
       expect(b.id).not.toBe(a.id)
       await demo.sendMessage(request('hello'), timeout()) // another context: must not show up
 
-      const all = await demo.listTasks({ tenant: '', contextId, status: TaskState.TASK_STATE_UNSPECIFIED, pageToken: '', statusTimestampAfter: undefined }, timeout())
+      const all = await demo.listTasks(
+        {
+          tenant: '',
+          contextId,
+          status: TaskState.TASK_STATE_UNSPECIFIED,
+          pageToken: '',
+          statusTimestampAfter: undefined,
+        },
+        timeout(),
+      )
       expect(all.tasks.map((t) => t.id).sort()).toEqual([a.id, b.id].sort())
       expect(all.tasks.every((t) => t.contextId === contextId)).toBe(true)
       expect(all.totalSize).toBe(2)
 
-      const page1 = await demo.listTasks({ tenant: '', contextId, status: TaskState.TASK_STATE_UNSPECIFIED, pageSize: 1, pageToken: '', statusTimestampAfter: undefined }, timeout())
+      const page1 = await demo.listTasks(
+        {
+          tenant: '',
+          contextId,
+          status: TaskState.TASK_STATE_UNSPECIFIED,
+          pageSize: 1,
+          pageToken: '',
+          statusTimestampAfter: undefined,
+        },
+        timeout(),
+      )
       expect(page1.tasks).toHaveLength(1)
       expect(page1.nextPageToken).toBeTruthy()
       const page2 = await demo.listTasks(
-        { tenant: '', contextId, status: TaskState.TASK_STATE_UNSPECIFIED, pageSize: 1, pageToken: page1.nextPageToken, statusTimestampAfter: undefined },
+        {
+          tenant: '',
+          contextId,
+          status: TaskState.TASK_STATE_UNSPECIFIED,
+          pageSize: 1,
+          pageToken: page1.nextPageToken,
+          statusTimestampAfter: undefined,
+        },
         timeout(),
       )
       expect(page2.tasks).toHaveLength(1)
@@ -317,7 +403,8 @@ describe.each([
       const contextId = randomUUID()
       const paused = asTask(await demo.sendMessage(request('What is the weather in Paris?', { contextId }), timeout()))
       const done = asTask(await demo.sendMessage(request('hello', { contextId }), timeout()))
-      const list = (status: TaskState) => demo.listTasks({ tenant: '', contextId, status, pageToken: '', statusTimestampAfter: undefined }, timeout())
+      const list = (status: TaskState) =>
+        demo.listTasks({ tenant: '', contextId, status, pageToken: '', statusTimestampAfter: undefined }, timeout())
       expect((await list(TaskState.TASK_STATE_INPUT_REQUIRED)).tasks.map((t) => t.id)).toEqual([paused.id])
       expect((await list(TaskState.TASK_STATE_COMPLETED)).tasks.map((t) => t.id)).toEqual([done.id])
     })
@@ -331,7 +418,9 @@ describe.each([
       expect(again.id).toBe(task.id)
       expect(again.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
       await sleep(50)
-      expect((await slow.getTask({ tenant: '', id: task.id }, timeout())).status?.state).toBe(TaskState.TASK_STATE_CANCELED)
+      expect((await slow.getTask({ tenant: '', id: task.id }, timeout())).status?.state).toBe(
+        TaskState.TASK_STATE_CANCELED,
+      )
     })
 
     it('cancelTask of a completed task fails with TaskNotCancelableError', async () => {
@@ -347,10 +436,14 @@ describe.each([
       const n = 300
       const task = await startCount(n)
       // Subscribe mid-answer: once the task already holds some of the text.
-      await until(async () => {
-        const now = await slow.getTask({ tenant: '', id: task.id }, timeout())
-        return answerOf(now).length > 0 ? now : undefined
-      }, 10_000, 'the task to hold some text')
+      await until(
+        async () => {
+          const now = await slow.getTask({ tenant: '', id: task.id }, timeout())
+          return answerOf(now).length > 0 ? now : undefined
+        },
+        10_000,
+        'the task to hold some text',
+      )
       const events = await collect(slow.resubscribeTask({ tenant: '', id: task.id }, timeout()))
       for (const event of events) expect(event.payload).toBeDefined()
       const first = events[0]?.payload
@@ -362,7 +455,9 @@ describe.each([
       expect(snapshotText.length).toBeGreaterThan(0)
       expect(snapshotText.length).toBeLessThan(countText(n).length)
       expect(events.slice(1).some((e) => e.payload?.$case === 'artifactUpdate')).toBe(true)
-      expect(events.slice(1).every((e) => e.payload?.$case === 'statusUpdate' || e.payload?.$case === 'artifactUpdate')).toBe(true)
+      expect(
+        events.slice(1).every((e) => e.payload?.$case === 'statusUpdate' || e.payload?.$case === 'artifactUpdate'),
+      ).toBe(true)
       expect(streamedAnswer(events)).toBe(countText(n))
       expectCompletedLast(events)
     })
@@ -412,7 +507,10 @@ describe.each([
       expect(task.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED)
       const call = task.status?.message?.parts.find((p) => p.mediaType === MEDIA.functionCall)
       expect(call?.content?.$case).toBe('data')
-      const value = call?.content?.$case === 'data' ? (call.content.value as { call_id?: unknown; name?: unknown; arguments?: unknown }) : {}
+      const value =
+        call?.content?.$case === 'data'
+          ? (call.content.value as { call_id?: unknown; name?: unknown; arguments?: unknown })
+          : {}
       expect(value).toEqual({ call_id: expect.any(String), name: 'get_weather', arguments: '{"city":"Paris"}' })
       return { task, callId: String(value.call_id) }
     }
@@ -420,7 +518,13 @@ describe.each([
     it('the function call is answered with a function-call-output data part', async () => {
       const { task, callId } = await askWeather()
       const done = asTask(
-        await demo.sendMessage(request([data({ call_id: callId, output: 'sunny' }, MEDIA.functionCallOutput)], { taskId: task.id, contextId: task.contextId }), timeout()),
+        await demo.sendMessage(
+          request([data({ call_id: callId, output: 'sunny' }, MEDIA.functionCallOutput)], {
+            taskId: task.id,
+            contextId: task.contextId,
+          }),
+          timeout(),
+        ),
       )
       expect(done.id).toBe(task.id)
       expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
@@ -429,7 +533,9 @@ describe.each([
 
     it('a plain text answer works too (lenient path)', async () => {
       const { task } = await askWeather()
-      const done = asTask(await demo.sendMessage(request('sunny', { taskId: task.id, contextId: task.contextId }), timeout()))
+      const done = asTask(
+        await demo.sendMessage(request('sunny', { taskId: task.id, contextId: task.contextId }), timeout()),
+      )
       expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
       expect(answerOf(done)).toBe('Weather in Paris: sunny')
     })
@@ -449,7 +555,13 @@ describe.each([
     it('an approval-response data part {approved: true} deploys', async () => {
       const { task, callId } = await askDeploy()
       const done = asTask(
-        await demo.sendMessage(request([data({ call_id: callId, approved: true }, MEDIA.approvalResponse)], { taskId: task.id, contextId: task.contextId }), timeout()),
+        await demo.sendMessage(
+          request([data({ call_id: callId, approved: true }, MEDIA.approvalResponse)], {
+            taskId: task.id,
+            contextId: task.contextId,
+          }),
+          timeout(),
+        ),
       )
       expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
       expect(answerOf(done)).toBe('Deployment finished.')
@@ -457,7 +569,9 @@ describe.each([
 
     it('plain text "no" denies', async () => {
       const { task } = await askDeploy()
-      const done = asTask(await demo.sendMessage(request('no', { taskId: task.id, contextId: task.contextId }), timeout()))
+      const done = asTask(
+        await demo.sendMessage(request('no', { taskId: task.id, contextId: task.contextId }), timeout()),
+      )
       expect(done.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
       expect(answerOf(done)).toBe('Deployment cancelled.')
     })
@@ -466,7 +580,9 @@ describe.each([
   it('multi-turn by contextId: a new task on the same context remembers the conversation', async () => {
     const first = asTask(await demo.sendMessage(request('my name is Ada'), timeout()))
     expect(first.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
-    const second = asTask(await demo.sendMessage(request('what is my name?', { contextId: first.contextId }), timeout()))
+    const second = asTask(
+      await demo.sendMessage(request('what is my name?', { contextId: first.contextId }), timeout()),
+    )
     expect(second.id).not.toBe(first.id)
     expect(second.contextId).toBe(first.contextId)
     expect(second.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
@@ -494,7 +610,10 @@ describe.each([
     it('a config created for a running task gets every event, with the token; get/list/delete round-trip', async () => {
       const task = await startCount(40)
       const url = hookUrl()
-      const created = await slow.createTaskPushNotificationConfig(pushConfig(task.id, url, { token: 'tok-123' }), timeout())
+      const created = await slow.createTaskPushNotificationConfig(
+        pushConfig(task.id, url, { token: 'tok-123' }),
+        timeout(),
+      )
       expect(created.id).toBeTruthy()
       expect(created.taskId).toBe(task.id)
       expect(created.url).toBe(url)
@@ -502,7 +621,10 @@ describe.each([
 
       const got = await slow.getTaskPushNotificationConfig({ tenant: '', taskId: task.id, id: created.id }, timeout())
       expect(got).toMatchObject({ id: created.id, taskId: task.id, url, token: 'tok-123' })
-      const listed = await slow.listTaskPushNotificationConfig({ tenant: '', taskId: task.id, pageSize: 0, pageToken: '' }, timeout())
+      const listed = await slow.listTaskPushNotificationConfig(
+        { tenant: '', taskId: task.id, pageSize: 0, pageToken: '' },
+        timeout(),
+      )
       expect(listed.configs.map((c) => c.id)).toEqual([created.id])
 
       const pushes = await pushesUntilTerminal(url)
@@ -510,21 +632,36 @@ describe.each([
       expectPushStream(pushes, task.id, 40)
 
       await slow.deleteTaskPushNotificationConfig({ tenant: '', taskId: task.id, id: created.id }, timeout())
-      expect((await slow.listTaskPushNotificationConfig({ tenant: '', taskId: task.id, pageSize: 0, pageToken: '' }, timeout())).configs).toEqual([])
-      const error = await rejection(slow.getTaskPushNotificationConfig({ tenant: '', taskId: task.id, id: created.id }, timeout()))
+      expect(
+        (
+          await slow.listTaskPushNotificationConfig(
+            { tenant: '', taskId: task.id, pageSize: 0, pageToken: '' },
+            timeout(),
+          )
+        ).configs,
+      ).toEqual([])
+      const error = await rejection(
+        slow.getTaskPushNotificationConfig({ tenant: '', taskId: task.id, id: created.id }, timeout()),
+      )
       expect((error as Error).name).toBe('TaskNotFoundError')
     })
 
     it('the inline form: configuration.taskPushNotificationConfig on sendMessage', async () => {
       const url = hookUrl()
       const task = asTask(
-        await slow.sendMessage(request('count to 20', {}, { taskPushNotificationConfig: pushConfig('', url, { token: 'inline-tok' }) }), timeout()),
+        await slow.sendMessage(
+          request('count to 20', {}, { taskPushNotificationConfig: pushConfig('', url, { token: 'inline-tok' }) }),
+          timeout(),
+        ),
       )
       expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
       const pushes = await pushesUntilTerminal(url)
       for (const push of pushes) expect(push.headers['x-a2a-notification-token']).toBe('inline-tok')
       expectPushStream(pushes, task.id, 20)
-      const listed = await slow.listTaskPushNotificationConfig({ tenant: '', taskId: task.id, pageSize: 0, pageToken: '' }, timeout())
+      const listed = await slow.listTaskPushNotificationConfig(
+        { tenant: '', taskId: task.id, pageSize: 0, pageToken: '' },
+        timeout(),
+      )
       expect(listed.configs).toHaveLength(1)
       expect(listed.configs[0]).toMatchObject({ taskId: task.id, url, token: 'inline-tok' })
     })
@@ -545,7 +682,10 @@ describe.each([
     it('authentication {scheme: Bearer, credentials} is sent as the Authorization header', async () => {
       const task = await startCount(20)
       const url = hookUrl()
-      await slow.createTaskPushNotificationConfig(pushConfig(task.id, url, { authentication: { scheme: 'Bearer', credentials: 'xyz' } }), timeout())
+      await slow.createTaskPushNotificationConfig(
+        pushConfig(task.id, url, { authentication: { scheme: 'Bearer', credentials: 'xyz' } }),
+        timeout(),
+      )
       const pushes = await pushesUntilTerminal(url)
       expect(pushes.length).toBeGreaterThan(1)
       for (const push of pushes) expect(push.headers.authorization).toBe('Bearer xyz')
@@ -561,19 +701,26 @@ describe.each([
       if ((res.headers.get('content-type') ?? '').includes('json')) raw.push(await res.clone().json())
       return res
     }
-    const transport = binding === 'JSONRPC' ? new JsonRpcTransportFactory({ fetchImpl: capturing }) : new RestTransportFactory({ fetchImpl: capturing })
+    const transport =
+      binding === 'JSONRPC'
+        ? new JsonRpcTransportFactory({ fetchImpl: capturing })
+        : new RestTransportFactory({ fetchImpl: capturing })
     const client = await new ClientFactory({ transports: [transport] }).createFromUrl(`${bridge.url}/a2a/demo/`)
     expect(client.transport.protocolName).toBe(binding)
     const task = asTask(await client.sendMessage(request('hello'), timeout()))
     raw.length = 0
-    const created = await client.createTaskPushNotificationConfig(pushConfig(task.id, hookUrl(), { token: 't' }), timeout())
+    const created = await client.createTaskPushNotificationConfig(
+      pushConfig(task.id, hookUrl(), { token: 't' }),
+      timeout(),
+    )
     await client.getTaskPushNotificationConfig({ tenant: '', taskId: task.id, id: created.id }, timeout())
     await client.listTaskPushNotificationConfig({ tenant: '', taskId: task.id, pageSize: 0, pageToken: '' }, timeout())
     const results = raw.map((body) => (binding === 'JSONRPC' ? (body as { result?: unknown }).result : body))
     expect(results, JSON.stringify(raw)).toHaveLength(3)
     const [createdRaw, gotRaw, listedRaw] = results as [object, object, { configs: object[] }]
     const fields = ['tenant', 'id', 'taskId', 'url', 'token', 'authentication']
-    for (const config of [createdRaw, gotRaw, ...listedRaw.configs]) expect(Object.keys(config).filter((k) => !fields.includes(k))).toEqual([])
+    for (const config of [createdRaw, gotRaw, ...listedRaw.configs])
+      expect(Object.keys(config).filter((k) => !fields.includes(k))).toEqual([])
   })
 
   describe('errors arrive as SDK error classes', () => {
@@ -585,7 +732,9 @@ describe.each([
 
     it("sending to a completed task's taskId: UnsupportedOperationError", async () => {
       const task = asTask(await demo.sendMessage(request('hello'), timeout()))
-      const error = await rejection(demo.sendMessage(request('hello again', { taskId: task.id, contextId: task.contextId }), timeout()))
+      const error = await rejection(
+        demo.sendMessage(request('hello again', { taskId: task.id, contextId: task.contextId }), timeout()),
+      )
       expect(error).toBeInstanceOf(UnsupportedOperationError)
       expect((error as Error).name).toBe('UnsupportedOperationError')
     })
@@ -597,8 +746,12 @@ describe('@a2a-js/sdk v0.3 compat client (LegacyJsonRpcTransport)', () => {
   let slow: Client
 
   beforeAll(async () => {
-    const demoCard = await factoryFor('JSONRPC').createFromUrl(`${bridge.url}/a2a/demo/`).then((c) => c.getAgentCard(timeout()))
-    const slowCard = await factoryFor('JSONRPC').createFromUrl(`${bridge.url}/a2a/slow/`).then((c) => c.getAgentCard(timeout()))
+    const demoCard = await factoryFor('JSONRPC')
+      .createFromUrl(`${bridge.url}/a2a/demo/`)
+      .then((c) => c.getAgentCard(timeout()))
+    const slowCard = await factoryFor('JSONRPC')
+      .createFromUrl(`${bridge.url}/a2a/slow/`)
+      .then((c) => c.getAgentCard(timeout()))
     demo = new SdkClient(new LegacyJsonRpcTransport({ endpoint: `${bridge.url}/a2a/demo` }), demoCard)
     slow = new SdkClient(new LegacyJsonRpcTransport({ endpoint: `${bridge.url}/a2a/slow` }), slowCard)
   })
@@ -644,6 +797,8 @@ describe('@a2a-js/sdk v0.3 compat client (LegacyJsonRpcTransport)', () => {
     const canceled = await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())
     expect(canceled.id).toBe(task.id)
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
-    expect((await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())).status?.state).toBe(TaskState.TASK_STATE_CANCELED)
+    expect((await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())).status?.state).toBe(
+      TaskState.TASK_STATE_CANCELED,
+    )
   })
 })

@@ -40,7 +40,11 @@ describe.each([
 
   it('keeps a multi-turn conversation on one upstream context', async () => {
     const first = await client.responses.create({ model: 'sdk', input: 'my name is Ada' })
-    const second = await client.responses.create({ model: 'sdk', input: 'what is my name?', previous_response_id: first.id })
+    const second = await client.responses.create({
+      model: 'sdk',
+      input: 'what is my name?',
+      previous_response_id: first.id,
+    })
     expect(second.output_text).toBe('Your name is Ada.')
     const [a, b] = agent.executor.turns.slice(-2)
     expect(b?.contextId).toBe(a?.contextId)

@@ -32,11 +32,18 @@ interface Answer {
 const raw = (text: string) => ({ raw: text })
 
 /** One request to the ACP face, body read in full, all within TIMEOUT_MS. Never a 5xx. */
-async function call(method: string, path: string, body?: unknown, options: { base?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { base?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const isRaw = typeof body === 'object' && body !== null && 'raw' in body && Object.keys(body).length === 1
   const text = body === undefined ? undefined : isRaw ? (body as { raw: string }).raw : JSON.stringify(body)
   const hung = (e: unknown) => {
-    throw (e as Error).name === 'TimeoutError' ? new Error(`${method} ${path} hangs: no complete answer within ${TIMEOUT_MS} ms`) : e
+    throw (e as Error).name === 'TimeoutError'
+      ? new Error(`${method} ${path} hangs: no complete answer within ${TIMEOUT_MS} ms`)
+      : e
   }
   const res = await fetch(`${options.base ?? bridge.url}/acp${path}`, {
     method,
@@ -69,7 +76,10 @@ const input = (text: string) => ({ messages: [{ role: 'user', content: text }] }
 async function waited(path: string, body: unknown) {
   const answer = await call('POST', path, body)
   expect(answer.status, answer.text).toBe(200)
-  return answer.body as { run: { run_id: string; status: string; thread_id?: string }; output?: { type: string; values?: { text?: string }; errcode?: number } }
+  return answer.body as {
+    run: { run_id: string; status: string; thread_id?: string }
+    output?: { type: string; values?: { text?: string }; errcode?: number }
+  }
 }
 
 async function newThread(): Promise<string> {
@@ -91,11 +101,19 @@ const runStatus = async (runId: string) => ((await call('GET', `/runs/${runId}`)
 describe('ACP bad input: unknown agents, runs and threads → 404', () => {
   it('agents', async () => {
     const unknown = crypto.randomUUID()
-    for (const path of [`/agents/${unknown}`, `/agents/${unknown}/descriptor`, '/agents/nobody', '/agents/nobody/descriptor']) expectError(await call('GET', path), 404, path)
+    for (const path of [
+      `/agents/${unknown}`,
+      `/agents/${unknown}/descriptor`,
+      '/agents/nobody',
+      '/agents/nobody/descriptor',
+    ])
+      expectError(await call('GET', path), 404, path)
     // A run for an unknown agent.
-    for (const path of ['/runs', '/runs/wait', '/runs/stream']) expectError(await call('POST', path, { agent_id: unknown, input: input('hello') }), 404, path)
+    for (const path of ['/runs', '/runs/wait', '/runs/stream'])
+      expectError(await call('POST', path, { agent_id: unknown, input: input('hello') }), 404, path)
     const tid = await newThread()
-    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`]) expectError(await call('POST', path, { agent_id: 'nobody', input: input('hello') }), 404, path)
+    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`])
+      expectError(await call('POST', path, { agent_id: 'nobody', input: input('hello') }), 404, path)
   })
 
   it('stateless runs', async () => {
@@ -180,7 +198,8 @@ describe('ACP bad input: resume', () => {
 
   it('with a payload that does not fit → 422, and the run stays resumable', async () => {
     const deploy = (await waited('/runs/wait', { input: input('deploy to production') })).run.run_id
-    for (const payload of [{}, { approved: 'yes' }, { decisions: [] }, 'yes']) expectError(await call('POST', `/runs/${deploy}`, payload), 422, JSON.stringify(payload))
+    for (const payload of [{}, { approved: 'yes' }, { decisions: [] }, 'yes'])
+      expectError(await call('POST', `/runs/${deploy}`, payload), 422, JSON.stringify(payload))
     expectError(await call('POST', `/runs/${deploy}`, raw('{bad')), 422, 'malformed')
     expectError(await call('POST', `/runs/${deploy}`, raw('null')), 422, 'null')
     expectError(await call('POST', `/runs/${deploy}`, raw('')), 422, 'empty')
@@ -190,10 +209,14 @@ describe('ACP bad input: resume', () => {
     expect(after.output.values.text).toBe('Deployment finished.')
 
     const weather = (await waited('/runs/wait', { input: input('What is the weather in Paris?') })).run.run_id
-    for (const payload of [{}, { outputs: [] }, { approved: true }]) expectError(await call('POST', `/runs/${weather}`, payload), 422, JSON.stringify(payload))
+    for (const payload of [{}, { outputs: [] }, { approved: true }])
+      expectError(await call('POST', `/runs/${weather}`, payload), 422, JSON.stringify(payload))
     expect(await runStatus(weather)).toBe('interrupted')
     expect((await call('POST', `/runs/${weather}`, { output: 'rainy' })).status).toBe(200)
-    expect(((await call('GET', `/runs/${weather}/wait`)).body as { output: { values: { text: string } } }).output.values.text).toBe('Weather in Paris: rainy')
+    expect(
+      ((await call('GET', `/runs/${weather}/wait`)).body as { output: { values: { text: string } } }).output.values
+        .text,
+    ).toBe('Weather in Paris: rainy')
   })
 
   it('checks the payload against the declared resume_payload: {} for the trip question ({answer} required) → 422', async () => {
@@ -237,16 +260,21 @@ describe('ACP bad input: invalid bodies and parameters → 422', () => {
     }
   })
 
-  it.each([...badRunCreates, ['if_not_exists sometimes', { input: input('hello'), if_not_exists: 'sometimes' }] as [string, unknown]])('thread run create: %s', async (_name, body) => {
+  it.each([
+    ...badRunCreates,
+    ['if_not_exists sometimes', { input: input('hello'), if_not_exists: 'sometimes' }] as [string, unknown],
+  ])('thread run create: %s', async (_name, body) => {
     const tid = await newThread()
-    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`]) expectError(await call('POST', path, body), 422, `${path} ${JSON.stringify(body)}`)
+    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`])
+      expectError(await call('POST', path, body), 422, `${path} ${JSON.stringify(body)}`)
     // None of them started a run.
     expect((await call('GET', `/threads/${tid}/runs`)).body).toEqual([])
   })
 
   it('searches: limit 0 or 2000, negative offset, unknown status, malformed', async () => {
     for (const path of ['/agents/search', '/runs/search', '/threads/search']) {
-      for (const body of [{ limit: 0 }, { limit: 2000 }, { limit: 1.5 }, { offset: -1 }, raw('{bad'), raw('')]) expectError(await call('POST', path, body), 422, `${path} ${JSON.stringify(body)}`)
+      for (const body of [{ limit: 0 }, { limit: 2000 }, { limit: 1.5 }, { offset: -1 }, raw('{bad'), raw('')])
+        expectError(await call('POST', path, body), 422, `${path} ${JSON.stringify(body)}`)
     }
     expectError(await call('POST', '/runs/search', { status: 'bogus' }), 422)
     expectError(await call('POST', '/threads/search', { status: 'bogus' }), 422)
@@ -259,7 +287,8 @@ describe('ACP bad input: invalid bodies and parameters → 422', () => {
   })
 
   it('ThreadCreate: if_exists maybe, malformed, metadata not an object', async () => {
-    for (const body of [{ if_exists: 'maybe' }, raw('{bad'), { metadata: 'x' }, { thread_id: 42 }]) expectError(await call('POST', '/threads', body), 422, JSON.stringify(body))
+    for (const body of [{ if_exists: 'maybe' }, raw('{bad'), { metadata: 'x' }, { thread_id: 42 }])
+      expectError(await call('POST', '/threads', body), 422, JSON.stringify(body))
   })
 
   it('ThreadPatch: the checkpoint of an older run → 422, and other bad patches', async () => {
@@ -267,18 +296,31 @@ describe('ACP bad input: invalid bodies and parameters → 422', () => {
     const older = (await waited(`/threads/${tid}/runs/wait`, { input: input('my name is Ada') })).run.run_id
     const latest = (await waited(`/threads/${tid}/runs/wait`, { input: input('hello') })).run.run_id
     expect(older).not.toBe(latest)
-    expectError(await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: older }, metadata: { a: 1 } }), 422, 'older checkpoint')
-    expectError(await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: crypto.randomUUID() } }), 422, 'unknown checkpoint')
-    for (const body of [raw('{bad'), { metadata: 'x' }, { checkpoint: {} }, { messages: [{ role: 'user' }] }]) expectError(await call('PATCH', `/threads/${tid}`, body), 422, JSON.stringify(body))
+    expectError(
+      await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: older }, metadata: { a: 1 } }),
+      422,
+      'older checkpoint',
+    )
+    expectError(
+      await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: crypto.randomUUID() } }),
+      422,
+      'unknown checkpoint',
+    )
+    for (const body of [raw('{bad'), { metadata: 'x' }, { checkpoint: {} }, { messages: [{ role: 'user' }] }])
+      expectError(await call('PATCH', `/threads/${tid}`, body), 422, JSON.stringify(body))
     // None of them changed the thread.
     expect(((await call('GET', `/threads/${tid}`)).body as { metadata: unknown }).metadata).toEqual({})
-    expect((await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: latest }, metadata: { a: 1 } })).status).toBe(200)
+    expect(
+      (await call('PATCH', `/threads/${tid}`, { checkpoint: { checkpoint_id: latest }, metadata: { a: 1 } })).status,
+    ).toBe(200)
   })
 
   it('query parameters: history and thread-run limits, cancel action and wait', async () => {
     const tid = await newThread()
-    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1.5']) expectError(await call('GET', `/threads/${tid}/history?${query}`), 422, `history ${query}`)
-    for (const query of ['limit=0', 'limit=2000', 'offset=-1', 'limit=abc']) expectError(await call('GET', `/threads/${tid}/runs?${query}`), 422, `runs ${query}`)
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'limit=1.5'])
+      expectError(await call('GET', `/threads/${tid}/history?${query}`), 422, `history ${query}`)
+    for (const query of ['limit=0', 'limit=2000', 'offset=-1', 'limit=abc'])
+      expectError(await call('GET', `/threads/${tid}/runs?${query}`), 422, `runs ${query}`)
 
     const running = await slowRun()
     expectError(await call('POST', `/runs/${running}/cancel?action=bogus`), 422, 'action=bogus')
@@ -292,11 +334,27 @@ describe('ACP bad input: invalid bodies and parameters → 422', () => {
 
   it('a webhook to http://127.0.0.1 on a bridge without the webhooks option → 422, and no run starts', async () => {
     const base = strict.url
-    for (const webhook of ['http://127.0.0.1:9/hook', 'https://127.0.0.1/hook', 'https://localhost:8443/hook', 'http://example.com/hook', 'https://10.0.0.5/hook']) {
-      for (const path of ['/runs', '/runs/wait', '/runs/stream']) expectError(await call('POST', path, { input: input('hello'), webhook }, { base }), 422, `${path} ${webhook}`)
+    for (const webhook of [
+      'http://127.0.0.1:9/hook',
+      'https://127.0.0.1/hook',
+      'https://localhost:8443/hook',
+      'http://example.com/hook',
+      'https://10.0.0.5/hook',
+    ]) {
+      for (const path of ['/runs', '/runs/wait', '/runs/stream'])
+        expectError(await call('POST', path, { input: input('hello'), webhook }, { base }), 422, `${path} ${webhook}`)
     }
     const tid = ((await call('POST', '/threads', {}, { base })).body as { thread_id: string }).thread_id
-    expectError(await call('POST', `/threads/${tid}/runs`, { input: input('hello'), webhook: 'http://127.0.0.1:9/hook' }, { base }), 422, 'thread run')
+    expectError(
+      await call(
+        'POST',
+        `/threads/${tid}/runs`,
+        { input: input('hello'), webhook: 'http://127.0.0.1:9/hook' },
+        { base },
+      ),
+      422,
+      'thread run',
+    )
     expect((await call('POST', '/runs/search', { limit: 1000 }, { base })).body).toEqual([])
   })
 })
@@ -305,7 +363,8 @@ describe('ACP bad input: conflicts and side effects', () => {
   it('a run on a busy thread → 409 (and the thread cannot be deleted meanwhile)', async () => {
     const tid = await newThread()
     const running = await slowRun(`/threads/${tid}/runs`)
-    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`]) expectError(await call('POST', path, { input: input('hello') }), 409, path)
+    for (const path of [`/threads/${tid}/runs`, `/threads/${tid}/runs/wait`, `/threads/${tid}/runs/stream`])
+      expectError(await call('POST', path, { input: input('hello') }), 409, path)
     expectError(await call('DELETE', `/threads/${tid}`), 409, 'delete busy thread')
     expect((await call('POST', `/threads/${tid}/runs/${running}/cancel`)).status).toBe(204)
     expect((await waited(`/threads/${tid}/runs/wait`, { input: input('hello') })).run.status).toBe('success')
@@ -313,7 +372,14 @@ describe('ACP bad input: conflicts and side effects', () => {
 
   it("a thread run refused for its input creates no thread, even with if_not_exists 'create'", async () => {
     const tid = crypto.randomUUID()
-    expectError(await call('POST', `/threads/${tid}/runs/wait`, { input: { messages: [{ role: 'user' }] }, if_not_exists: 'create' }), 422, 'bad input')
+    expectError(
+      await call('POST', `/threads/${tid}/runs/wait`, {
+        input: { messages: [{ role: 'user' }] },
+        if_not_exists: 'create',
+      }),
+      422,
+      'bad input',
+    )
     expectError(await call('GET', `/threads/${tid}`), 404, 'the thread of a refused run')
   })
 

@@ -30,19 +30,26 @@ describe('chain: the ACP client in front of the ACP face', () => {
     const first = await client.responses.create({ model: 'demo', input: 'deploy to staging' })
     const request = first.output.find((item) => item.type === 'mcp_approval_request')
     if (request?.type !== 'mcp_approval_request') throw new Error('no approval request')
-    const second = await client.responses.create({ model: 'demo', previous_response_id: first.id, input: [{ type: 'mcp_approval_response', approval_request_id: request.id, approve: true }] })
+    const second = await client.responses.create({
+      model: 'demo',
+      previous_response_id: first.id,
+      input: [{ type: 'mcp_approval_response', approval_request_id: request.id, approve: true }],
+    })
     expect(second.output_text).toBe('Deployment finished.')
     const upstreamRuns = await upstream.bridge.runtime.store.listRuns({})
     expect(upstreamRuns.some((r) => r.state.status === 'completed')).toBe(true)
   })
 
   it('a cancel reaches the upstream ACP run', async () => {
-    const slowUpstream = await startBridge({ agents: [{ id: 'demo', backend: (await import('../../src/demo/index.js')).createDemoAgent({ delayMs: 5 }) }] })
+    const slowUpstream = await startBridge({
+      agents: [{ id: 'demo', backend: (await import('../../src/demo/index.js')).createDemoAgent({ delayMs: 5 }) }],
+    })
     const slow = await startBridge({ agents: [{ id: 'demo', dialect: 'acp', url: `${slowUpstream.url}/acp` }] })
     try {
       const client = new OpenAI({ baseURL: `${slow.url}/v1`, apiKey: 'x', maxRetries: 0 })
       const created = await client.responses.create({ model: 'demo', input: 'count to 400', background: true })
-      for (let i = 0; i < 100 && (await client.responses.retrieve(created.id)).output_text.length < 5; i++) await new Promise((r) => setTimeout(r, 20))
+      for (let i = 0; i < 100 && (await client.responses.retrieve(created.id)).output_text.length < 5; i++)
+        await new Promise((r) => setTimeout(r, 20))
       expect((await client.responses.cancel(created.id)).status).toBe('cancelled')
       let status = ''
       for (let i = 0; i < 100 && status !== 'canceled'; i++) {
@@ -57,16 +64,45 @@ describe('chain: the ACP client in front of the ACP face', () => {
   })
 
   it('an @a2a-js/sdk client answers the approval through the A2A face, upstream over ACP', async () => {
-    const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }))
+    const factory = new ClientFactory(
+      ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: ['JSONRPC'] }),
+    )
     const client = await factory.createFromUrl(`${bridge.url}/a2a/demo/`)
-    const part = (value: string) => ({ content: { $case: 'text' as const, value }, filename: '', mediaType: '', metadata: undefined })
-    const message = (text: string, taskId = '', contextId = '') => ({ messageId: crypto.randomUUID(), contextId, taskId, role: Role.ROLE_USER, parts: [part(text)], metadata: undefined, extensions: [], referenceTaskIds: [] })
-    const first = await client.sendMessage({ tenant: '', message: message('deploy to production'), configuration: undefined, metadata: undefined })
+    const part = (value: string) => ({
+      content: { $case: 'text' as const, value },
+      filename: '',
+      mediaType: '',
+      metadata: undefined,
+    })
+    const message = (text: string, taskId = '', contextId = '') => ({
+      messageId: crypto.randomUUID(),
+      contextId,
+      taskId,
+      role: Role.ROLE_USER,
+      parts: [part(text)],
+      metadata: undefined,
+      extensions: [],
+      referenceTaskIds: [],
+    })
+    const first = await client.sendMessage({
+      tenant: '',
+      message: message('deploy to production'),
+      configuration: undefined,
+      metadata: undefined,
+    })
     if (!('status' in first)) throw new Error('expected a task')
     expect(first.status?.state).toBe(6) // TASK_STATE_INPUT_REQUIRED
-    const second = await client.sendMessage({ tenant: '', message: message('yes', first.id, first.contextId), configuration: undefined, metadata: undefined })
+    const second = await client.sendMessage({
+      tenant: '',
+      message: message('yes', first.id, first.contextId),
+      configuration: undefined,
+      metadata: undefined,
+    })
     if (!('status' in second)) throw new Error('expected a task')
-    const text = (second.artifacts ?? []).flatMap((a) => a.parts).map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('')
+    const text = (second.artifacts ?? [])
+      .flatMap((a) => a.parts)
+      .map((p) => (p.content?.$case === 'text' ? p.content.value : ''))
+      .join('')
     expect(text).toBe('Deployment finished.')
   })
 })

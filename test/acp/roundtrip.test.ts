@@ -30,14 +30,27 @@ const turn = fc
       const id = `m${i}`
       events.push({ type: 'message.started', messageId: id, role: 'assistant' })
       for (const d of deltas) events.push({ type: 'message.delta', messageId: id, delta: d, channel: 'output' })
-      events.push({ type: 'message.completed', message: { id, role: 'assistant', parts: [{ type: 'text', text: deltas.join('') }] } })
+      events.push({
+        type: 'message.completed',
+        message: { id, role: 'assistant', parts: [{ type: 'text', text: deltas.join('') }] },
+      })
     })
     if (usage) events.push({ type: 'usage', inputTokens: usage[0], outputTokens: usage[1] })
     if (ending.kind === 'completed') events.push({ type: 'run.completed' })
-    else if (ending.kind === 'failed') events.push({ type: 'run.failed', error: { code: 'agent_error', message: ending.message } })
+    else if (ending.kind === 'failed')
+      events.push({ type: 'run.failed', error: { code: 'agent_error', message: ending.message } })
     else if (ending.kind === 'canceled') events.push({ type: 'run.canceled' })
     else {
-      const question = ending.kind === 'input' ? { message: { id: 'q', role: 'assistant' as const, parts: [{ type: 'text' as const, text: ending.question }] } } : {}
+      const question =
+        ending.kind === 'input'
+          ? {
+              message: {
+                id: 'q',
+                role: 'assistant' as const,
+                parts: [{ type: 'text' as const, text: ending.question }],
+              },
+            }
+          : {}
       const typed = ending.kind === 'typed' ? { interruptType: ending.type, payload: ending.payload } : {}
       events.push({ type: 'interrupt', interruptId: 'i', reason: 'input', callIds: [], ...question, ...typed })
       events.push({ type: 'run.status', status: 'input_required' })
@@ -68,7 +81,8 @@ function carried(events: AgentEvent[]) {
     if (e.type === 'run.completed') ending = 'completed'
     if (e.type === 'run.failed') ending = `failed:${e.error.message}`
     if (e.type === 'run.canceled') ending = 'canceled'
-    if (e.type === 'interrupt') ending = `interrupt:${e.interruptType ?? 'input'}:${JSON.stringify(e.payload ?? { question: e.message?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') })}`
+    if (e.type === 'interrupt')
+      ending = `interrupt:${e.interruptType ?? 'input'}:${JSON.stringify(e.payload ?? { question: e.message?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') })}`
   }
   return { texts, ending }
 }
@@ -102,7 +116,12 @@ describe('round trip canonical → ACP → canonical', () => {
       { type: 'message.delta', messageId: id, delta: text, channel: 'output' },
       { type: 'message.completed', message: { id, role: 'assistant', parts: [{ type: 'text', text }] } },
     ]
-    const events: AgentEvent[] = [{ type: 'run.status', status: 'working' }, ...say('m0', '2'), ...say('m1', '2  '), { type: 'run.completed' }]
+    const events: AgentEvent[] = [
+      { type: 'run.status', status: 'working' },
+      ...say('m0', '2'),
+      ...say('m1', '2  '),
+      { type: 'run.completed' },
+    ]
     expect(carried(roundTrip(events, false)).texts).toEqual(['2', '2  '])
   })
 })

@@ -49,7 +49,11 @@ function valid(schema: keyof S, value: unknown) {
 }
 
 /** The body of a successful response (status checked), validated against `schema` (`X[]`: an array of X) when given. */
-function ok<T>(res: { data?: T; error?: unknown; response: Response }, schema?: keyof S | `${keyof S}[]`, status = 200): T {
+function ok<T>(
+  res: { data?: T; error?: unknown; response: Response },
+  schema?: keyof S | `${keyof S}[]`,
+  status = 200,
+): T {
   expect(res.response.status, `${res.response.url}: ${JSON.stringify(res.error)}`).toBe(status)
   if (schema?.endsWith('[]')) {
     expect(Array.isArray(res.data), `${schema}: ${JSON.stringify(res.data)}`).toBe(true)
@@ -110,8 +114,10 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 }
 
-const getRun = async (runId: string) => ok(await client.GET('/acp/runs/{run_id}', { params: { path: { run_id: runId } } }), 'RunStateless')
-const waitRun = async (runId: string) => ok(await client.GET('/acp/runs/{run_id}/wait', { params: { path: { run_id: runId } } }), 'RunWaitResponseStateless')
+const getRun = async (runId: string) =>
+  ok(await client.GET('/acp/runs/{run_id}', { params: { path: { run_id: runId } } }), 'RunStateless')
+const waitRun = async (runId: string) =>
+  ok(await client.GET('/acp/runs/{run_id}/wait', { params: { path: { run_id: runId } } }), 'RunWaitResponseStateless')
 const settled = (runId: string) =>
   until(async () => {
     const run = await getRun(runId)
@@ -132,7 +138,9 @@ describe('ACP typed client: agents', () => {
     expect(demoId).not.toBe(slowId)
 
     const slow = ok(await client.POST('/acp/agents/search', { body: { name: 'slow' } }), 'Agent[]')
-    expect(slow).toEqual([{ agent_id: slowId, metadata: expect.objectContaining({ ref: expect.objectContaining({ name: 'slow' }) }) }])
+    expect(slow).toEqual([
+      { agent_id: slowId, metadata: expect.objectContaining({ ref: expect.objectContaining({ name: 'slow' }) }) },
+    ])
     expect(ok(await client.POST('/acp/agents/search', { body: { name: 'nobody' } }), 'Agent[]')).toEqual([])
     expect(ok(await client.POST('/acp/agents/search', { body: { version: '1.0.0' } }), 'Agent[]')).toHaveLength(2)
     expect(ok(await client.POST('/acp/agents/search', { body: { version: '9.9.9' } }), 'Agent[]')).toEqual([])
@@ -152,14 +160,25 @@ describe('ACP typed client: agents', () => {
     const byName = ok(await client.GET('/acp/agents/{agent_id}', { params: { path: { agent_id: 'slow' } } }), 'Agent')
     expect(byName.agent_id).toBe(slowId)
     // The UUID is case-insensitive.
-    const upper = ok(await client.GET('/acp/agents/{agent_id}', { params: { path: { agent_id: demoId.toUpperCase() } } }), 'Agent')
+    const upper = ok(
+      await client.GET('/acp/agents/{agent_id}', { params: { path: { agent_id: demoId.toUpperCase() } } }),
+      'Agent',
+    )
     expect(upper.agent_id).toBe(demoId)
   })
 
   it('descriptor: capabilities, schemas and interrupts (the demo’s own and the generic ones)', async () => {
-    const d = ok(await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: demoId } } }), 'AgentACPDescriptor')
+    const d = ok(
+      await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: demoId } } }),
+      'AgentACPDescriptor',
+    )
     expect(d.metadata.ref.name).toBe('demo')
-    expect(d.specs.capabilities).toEqual({ threads: true, interrupts: true, callbacks: true, streaming: { values: true, custom: true } })
+    expect(d.specs.capabilities).toEqual({
+      threads: true,
+      interrupts: true,
+      callbacks: true,
+      streaming: { values: true, custom: true },
+    })
     // streaming.custom ⇒ custom_streaming_update present; threads ⇒ thread_state may describe Thread.values.
     expect(d.specs.custom_streaming_update).toMatchObject({ type: 'object' })
     expect(d.specs.thread_state).toMatchObject({ type: 'object' })
@@ -170,19 +189,30 @@ describe('ACP typed client: agents', () => {
     const interrupts = must(d.specs.interrupts, 'interrupts')
     const types = interrupts.map((i) => i.interrupt_type)
     expect(new Set(types).size).toBe(types.length) // unique within the list
-    expect(types).toEqual(expect.arrayContaining(['get_weather', 'deploy_approval', 'function_call', 'approval', 'input', 'auth']))
+    expect(types).toEqual(
+      expect.arrayContaining(['get_weather', 'deploy_approval', 'function_call', 'approval', 'input', 'auth']),
+    )
     const weather = must(interrupts.find((i) => i.interrupt_type === 'get_weather'))
     expect(weather.interrupt_payload).toMatchObject({ properties: { city: { type: 'string' } }, required: ['city'] })
     expect(weather.resume_payload).toMatchObject({ required: ['output'] })
     const deploy = must(interrupts.find((i) => i.interrupt_type === 'deploy_approval'))
-    expect(deploy.resume_payload).toMatchObject({ properties: { approved: { type: 'boolean' } }, required: ['approved'] })
+    expect(deploy.resume_payload).toMatchObject({
+      properties: { approved: { type: 'boolean' } },
+      required: ['approved'],
+    })
     const generic = must(interrupts.find((i) => i.interrupt_type === 'function_call'))
     expect(generic.resume_payload).toMatchObject({ required: ['outputs'] })
 
     // By name too, and the same document.
-    const byName = ok(await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: 'demo' } } }), 'AgentACPDescriptor')
+    const byName = ok(
+      await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: 'demo' } } }),
+      'AgentACPDescriptor',
+    )
     expect(byName).toEqual(d)
-    const slow = ok(await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: slowId } } }), 'AgentACPDescriptor')
+    const slow = ok(
+      await client.GET('/acp/agents/{agent_id}/descriptor', { params: { path: { agent_id: slowId } } }),
+      'AgentACPDescriptor',
+    )
     expect(slow.metadata.ref.name).toBe('slow')
   })
 })
@@ -217,21 +247,33 @@ describe('ACP typed client: stateless runs', () => {
 
   it('POST /runs/wait creates and waits (agent by name too)', async () => {
     for (const agent_id of [demoId, 'demo']) {
-      const waited = ok(await client.POST('/acp/runs/wait', { body: { agent_id, input: input('hello') } }), 'RunWaitResponseStateless')
+      const waited = ok(
+        await client.POST('/acp/runs/wait', { body: { agent_id, input: input('hello') } }),
+        'RunWaitResponseStateless',
+      )
       expect(waited.run?.status).toBe('success')
       expect(waited.run?.agent_id).toBe(demoId)
       expect(result(waited.output).text).toBe('Hello! I am the demo agent.')
     }
     // With no agent_id the default (first) agent answers.
-    const anon = ok(await client.POST('/acp/runs/wait', { body: { input: input('hello') } }), 'RunWaitResponseStateless')
+    const anon = ok(
+      await client.POST('/acp/runs/wait', { body: { input: input('hello') } }),
+      'RunWaitResponseStateless',
+    )
     expect(anon.run?.agent_id).toBe(demoId)
     // A bare string input is one user message.
-    const bare = ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: 'hello' } }), 'RunWaitResponseStateless')
+    const bare = ok(
+      await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: 'hello' } }),
+      'RunWaitResponseStateless',
+    )
     expect(result(bare.output).text).toBe('Hello! I am the demo agent.')
   })
 
   it('POST /runs/stream: values snapshots grow by prefix, the last has status success', async () => {
-    const res = await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello') }, parseAs: 'stream' })
+    const res = await client.POST('/acp/runs/stream', {
+      body: { agent_id: demoId, input: input('hello') },
+      parseAs: 'stream',
+    })
     const events = await frames(res.response)
     expect(events.length).toBeGreaterThan(2)
     const runId = must(events[0]).data.run_id
@@ -248,12 +290,17 @@ describe('ACP typed client: stateless runs', () => {
       expect(e.data.status).toBe(i === events.length - 1 ? 'success' : 'pending')
     })
     expect(text).toBe('Hello! I am the demo agent.')
-    expect(values(lastValues(events).values).messages).toEqual([expect.objectContaining({ role: 'assistant', content: text })])
+    expect(values(lastValues(events).values).messages).toEqual([
+      expect.objectContaining({ role: 'assistant', content: text }),
+    ])
     expect((await getRun(must(runId))).status).toBe('success')
   })
 
   it("POST /runs/stream with stream_mode 'custom': each update is a canonical event, ending with run.completed", async () => {
-    const res = await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello'), stream_mode: 'custom' }, parseAs: 'stream' })
+    const res = await client.POST('/acp/runs/stream', {
+      body: { agent_id: demoId, input: input('hello'), stream_mode: 'custom' },
+      parseAs: 'stream',
+    })
     const events = await frames(res.response)
     const types = events.map((e) => {
       if (e.data.type !== 'custom') throw new Error(`only custom events expected, got ${e.data.type}`)
@@ -264,30 +311,64 @@ describe('ACP typed client: stateless runs', () => {
     expect(types.at(-1)).toBe('run.completed')
     expect(types).toEqual(expect.arrayContaining(['message.started', 'message.delta', 'message.completed']))
     expect(events.at(-1)?.data.status).toBe('success')
-    const deltas = events.map((e) => (e.data.type === 'custom' ? (e.data.update.event as { type: string; delta?: string }) : undefined)).filter((e) => e?.type === 'message.delta')
+    const deltas = events
+      .map((e) => (e.data.type === 'custom' ? (e.data.update.event as { type: string; delta?: string }) : undefined))
+      .filter((e) => e?.type === 'message.delta')
     expect(deltas.map((d) => d?.delta).join('')).toBe('Hello! I am the demo agent.')
     // Both modes at once: each event's custom update, with the values snapshots in between.
-    const both = await frames((await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello'), stream_mode: ['values', 'custom'] }, parseAs: 'stream' })).response)
+    const both = await frames(
+      (
+        await client.POST('/acp/runs/stream', {
+          body: { agent_id: demoId, input: input('hello'), stream_mode: ['values', 'custom'] },
+          parseAs: 'stream',
+        })
+      ).response,
+    )
     expect(new Set(both.map((e) => e.data.type))).toEqual(new Set(['values', 'custom']))
     expect(values(lastValues(both).values).text).toBe('Hello! I am the demo agent.')
   })
 
   it('POST /runs/search: by agent_id, status and metadata, with limit', async () => {
     const tag = `search-${crypto.randomUUID()}`
-    const a = must((ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('hello'), metadata: { tag, n: 1 } } }), 'RunWaitResponseStateless')).run)
-    const b = must((ok(await client.POST('/acp/runs/wait', { body: { agent_id: slowId, input: input('hello'), metadata: { tag, n: 2 } } }), 'RunWaitResponseStateless')).run)
-    const c = must((ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('please fail'), metadata: { tag, n: 3 } } }), 'RunWaitResponseStateless')).run)
+    const a = must(
+      ok(
+        await client.POST('/acp/runs/wait', {
+          body: { agent_id: demoId, input: input('hello'), metadata: { tag, n: 1 } },
+        }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
+    const b = must(
+      ok(
+        await client.POST('/acp/runs/wait', {
+          body: { agent_id: slowId, input: input('hello'), metadata: { tag, n: 2 } },
+        }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
+    const c = must(
+      ok(
+        await client.POST('/acp/runs/wait', {
+          body: { agent_id: demoId, input: input('please fail'), metadata: { tag, n: 3 } },
+        }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
     expect(c.status).toBe('error')
 
     const search = async (body: S['RunSearchRequest']) => {
       const runs = ok(await client.POST('/acp/runs/search', { body: { limit: 1000, ...body } }), 'RunStateless[]')
       return runs
     }
-    expect((await search({ metadata: { tag } })).map((r) => r.run_id).sort()).toEqual([a.run_id, b.run_id, c.run_id].sort())
+    expect((await search({ metadata: { tag } })).map((r) => r.run_id).sort()).toEqual(
+      [a.run_id, b.run_id, c.run_id].sort(),
+    )
     expect((await search({ metadata: { tag, n: 2 } })).map((r) => r.run_id)).toEqual([b.run_id])
     expect((await search({ metadata: { tag }, agent_id: slowId })).map((r) => r.run_id)).toEqual([b.run_id])
     expect((await search({ metadata: { tag }, status: 'error' })).map((r) => r.run_id)).toEqual([c.run_id])
-    expect((await search({ metadata: { tag }, status: 'success' })).map((r) => r.run_id).sort()).toEqual([a.run_id, b.run_id].sort())
+    expect((await search({ metadata: { tag }, status: 'success' })).map((r) => r.run_id).sort()).toEqual(
+      [a.run_id, b.run_id].sort(),
+    )
     const bySlow = await search({ agent_id: slowId })
     expect(bySlow.length).toBeGreaterThan(0)
     expect(bySlow.every((r) => r.agent_id === slowId)).toBe(true)
@@ -300,14 +381,23 @@ describe('ACP typed client: stateless runs', () => {
   })
 
   it('DELETE /runs/{id} → 204, then the run is 404', async () => {
-    const run = must(ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('hello') } }), 'RunWaitResponseStateless').run)
+    const run = must(
+      ok(
+        await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('hello') } }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
     const path = { params: { path: { run_id: run.run_id } } }
     const deleted = await client.DELETE('/acp/runs/{run_id}', path)
     expect(deleted.response.status).toBe(204)
     failed(await client.GET('/acp/runs/{run_id}', path), 404)
     failed(await client.GET('/acp/runs/{run_id}/wait', path), 404)
     failed(await client.DELETE('/acp/runs/{run_id}', path), 404)
-    expect(ok(await client.POST('/acp/runs/search', { body: { limit: 1000 } }), 'RunStateless[]').some((r) => r.run_id === run.run_id)).toBe(false)
+    expect(
+      ok(await client.POST('/acp/runs/search', { body: { limit: 1000 } }), 'RunStateless[]').some(
+        (r) => r.run_id === run.run_id,
+      ),
+    ).toBe(false)
   })
 })
 
@@ -315,7 +405,10 @@ describe('ACP typed client: stateless runs', () => {
 
 describe('ACP typed client: interrupts and resume (the README walk-through)', () => {
   const interrupted = async (text: string) => {
-    const waited = ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input(text) } }), 'RunWaitResponseStateless')
+    const waited = ok(
+      await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input(text) } }),
+      'RunWaitResponseStateless',
+    )
     const run = must(waited.run)
     expect(run.status).toBe('interrupted')
     expect((await getRun(run.run_id)).status).toBe('interrupted')
@@ -324,7 +417,10 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
     return { runId: run.run_id, interrupt: interruptOf(waited.output) }
   }
   const resume = async (runId: string, payload: S['ResumePayloadSchema']) => {
-    const resumed = ok(await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: payload }), 'RunStateless')
+    const resumed = ok(
+      await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: payload }),
+      'RunStateless',
+    )
     expect(resumed.run_id).toBe(runId)
     expect(resumed.status).toBe('pending')
     const waited = await waitRun(runId)
@@ -357,7 +453,14 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
   })
 
   it('streamed: the stream ends with an interrupt event; after the resume a join streams to success', async () => {
-    const first = await frames((await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('deploy to production') }, parseAs: 'stream' })).response)
+    const first = await frames(
+      (
+        await client.POST('/acp/runs/stream', {
+          body: { agent_id: demoId, input: input('deploy to production') },
+          parseAs: 'stream',
+        })
+      ).response,
+    )
     const last = must(first.at(-1)).data
     if (last.type !== 'interrupt') throw new Error(`expected an interrupt last, got ${JSON.stringify(last)}`)
     expect(last.status).toBe('interrupted')
@@ -365,9 +468,15 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
     const runId = last.run_id
     expect((await getRun(runId)).status).toBe('interrupted')
 
-    const resumed = ok(await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: { approved: true } }), 'RunStateless')
+    const resumed = ok(
+      await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: { approved: true } }),
+      'RunStateless',
+    )
     expect(resumed.status).toBe('pending')
-    const joined = await frames((await client.GET('/acp/runs/{run_id}/stream', { params: { path: { run_id: runId } }, parseAs: 'stream' })).response)
+    const joined = await frames(
+      (await client.GET('/acp/runs/{run_id}/stream', { params: { path: { run_id: runId } }, parseAs: 'stream' }))
+        .response,
+    )
     const end = lastValues(joined)
     expect(end.status).toBe('success')
     expect(values(end.values).text).toBe('Deployment finished.')
@@ -375,14 +484,32 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
   })
 
   it('a join with Last-Event-ID replays exactly the events after that id', async () => {
-    const first = await frames((await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('deploy to production') }, parseAs: 'stream' })).response)
+    const first = await frames(
+      (
+        await client.POST('/acp/runs/stream', {
+          body: { agent_id: demoId, input: input('deploy to production') },
+          parseAs: 'stream',
+        })
+      ).response,
+    )
     const pausedAt = must(first.at(-1)).id
     const runId = must(first.at(-1)).data.run_id ?? ''
-    ok(await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: { approved: true } }), 'RunStateless')
+    ok(
+      await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: { approved: true } }),
+      'RunStateless',
+    )
     await waitRun(runId)
 
     const join = async (lastEventId: string) =>
-      frames((await client.GET('/acp/runs/{run_id}/stream', { params: { path: { run_id: runId } }, headers: { 'last-event-id': lastEventId }, parseAs: 'stream' })).response)
+      frames(
+        (
+          await client.GET('/acp/runs/{run_id}/stream', {
+            params: { path: { run_id: runId } },
+            headers: { 'last-event-id': lastEventId },
+            parseAs: 'stream',
+          })
+        ).response,
+      )
     // After the interrupt's id: the whole second turn, to success.
     const full = await join(pausedAt)
     expect(full.length).toBeGreaterThan(2)
@@ -392,20 +519,50 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
   })
 
   it('Last-Event-ID on a plain stream: the replay equals the tail of the original stream', async () => {
-    const original = await frames((await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello') }, parseAs: 'stream' })).response)
+    const original = await frames(
+      (await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello') }, parseAs: 'stream' }))
+        .response,
+    )
     const runId = must(original[0]).data.run_id ?? ''
     const join = async (lastEventId: string) =>
-      frames((await client.GET('/acp/runs/{run_id}/stream', { params: { path: { run_id: runId } }, headers: { 'last-event-id': lastEventId }, parseAs: 'stream' })).response)
+      frames(
+        (
+          await client.GET('/acp/runs/{run_id}/stream', {
+            params: { path: { run_id: runId } },
+            headers: { 'last-event-id': lastEventId },
+            parseAs: 'stream',
+          })
+        ).response,
+      )
     expect(await join('0')).toEqual(original)
     for (const [k, e] of original.entries()) expect(await join(e.id), `after ${e.id}`).toEqual(original.slice(k + 1))
   })
 
   it("Last-Event-ID with stream_mode ['values', 'custom'] (two frames per event) loses no frame", async () => {
-    const original = await frames((await client.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('hello'), stream_mode: ['values', 'custom'] }, parseAs: 'stream' })).response)
+    const original = await frames(
+      (
+        await client.POST('/acp/runs/stream', {
+          body: { agent_id: demoId, input: input('hello'), stream_mode: ['values', 'custom'] },
+          parseAs: 'stream',
+        })
+      ).response,
+    )
     const runId = must(original[0]).data.run_id ?? ''
     const join = async (lastEventId: string) =>
-      frames((await client.GET('/acp/runs/{run_id}/stream', { params: { path: { run_id: runId } }, headers: { 'last-event-id': lastEventId }, parseAs: 'stream' })).response)
-    for (const [k, e] of original.entries()) expect((await join(e.id)).map((f) => f.id), `after ${e.id}`).toEqual(original.slice(k + 1).map((f) => f.id))
+      frames(
+        (
+          await client.GET('/acp/runs/{run_id}/stream', {
+            params: { path: { run_id: runId } },
+            headers: { 'last-event-id': lastEventId },
+            parseAs: 'stream',
+          })
+        ).response,
+      )
+    for (const [k, e] of original.entries())
+      expect(
+        (await join(e.id)).map((f) => f.id),
+        `after ${e.id}`,
+      ).toEqual(original.slice(k + 1).map((f) => f.id))
   })
 })
 
@@ -413,7 +570,10 @@ describe('ACP typed client: interrupts and resume (the README walk-through)', ()
 
 describe('ACP typed client: cancel', () => {
   const slowRun = async () => {
-    const run = ok(await client.POST('/acp/runs', { body: { agent_id: slowId, input: input('count to 300') } }), 'RunStateless')
+    const run = ok(
+      await client.POST('/acp/runs', { body: { agent_id: slowId, input: input('count to 300') } }),
+      'RunStateless',
+    )
     expect(run.status).toBe('pending')
     return run.run_id
   }
@@ -434,25 +594,45 @@ describe('ACP typed client: cancel', () => {
 
     // Canceling it again, or a run that finished, is a conflict.
     failed(await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: runId } } }), 409)
-    const done = must(ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('hello') } }), 'RunWaitResponseStateless').run)
+    const done = must(
+      ok(
+        await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('hello') } }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
     failed(await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: done.run_id } } }), 409)
     expect((await getRun(done.run_id)).status).toBe('success')
   })
 
   it('cancel with wait=true, and of an interrupted run', async () => {
     const runId = await slowRun()
-    expect((await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: runId }, query: { wait: true, action: 'interrupt' } } })).response.status).toBe(204)
+    expect(
+      (
+        await client.POST('/acp/runs/{run_id}/cancel', {
+          params: { path: { run_id: runId }, query: { wait: true, action: 'interrupt' } },
+        })
+      ).response.status,
+    ).toBe(204)
     expect((await getRun(runId)).status).toBe('error')
 
-    const paused = must(ok(await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('deploy to production') } }), 'RunWaitResponseStateless').run)
+    const paused = must(
+      ok(
+        await client.POST('/acp/runs/wait', { body: { agent_id: demoId, input: input('deploy to production') } }),
+        'RunWaitResponseStateless',
+      ).run,
+    )
     expect(paused.status).toBe('interrupted')
-    expect((await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: paused.run_id } } })).response.status).toBe(204)
+    expect(
+      (await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: paused.run_id } } })).response.status,
+    ).toBe(204)
     expect(errorOf((await waitRun(paused.run_id)).output).errcode).toBe(499)
   })
 
   it('action=rollback cancels and deletes the run (404 afterwards)', async () => {
     const runId = await slowRun()
-    const rolled = await client.POST('/acp/runs/{run_id}/cancel', { params: { path: { run_id: runId }, query: { action: 'rollback' } } })
+    const rolled = await client.POST('/acp/runs/{run_id}/cancel', {
+      params: { path: { run_id: runId }, query: { action: 'rollback' } },
+    })
     expect(rolled.response.status).toBe(204)
     failed(await client.GET('/acp/runs/{run_id}', { params: { path: { run_id: runId } } }), 404)
     failed(await client.GET('/acp/runs/{run_id}/wait', { params: { path: { run_id: runId } } }), 404)
@@ -463,9 +643,16 @@ describe('ACP typed client: cancel', () => {
 
 describe('ACP typed client: threads', () => {
   const thread = async (body: S['ThreadCreate'] = {}) => ok(await client.POST('/acp/threads', { body }), 'Thread')
-  const getThread = async (threadId: string) => ok(await client.GET('/acp/threads/{thread_id}', { params: { path: { thread_id: threadId } } }), 'Thread')
+  const getThread = async (threadId: string) =>
+    ok(await client.GET('/acp/threads/{thread_id}', { params: { path: { thread_id: threadId } } }), 'Thread')
   const threadWait = async (threadId: string, text: string, agent = demoId) =>
-    ok(await client.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: threadId } }, body: { agent_id: agent, input: input(text) } }), 'RunWaitResponseStateful')
+    ok(
+      await client.POST('/acp/threads/{thread_id}/runs/wait', {
+        params: { path: { thread_id: threadId } },
+        body: { agent_id: agent, input: input(text) },
+      }),
+      'RunWaitResponseStateful',
+    )
 
   it('create (with metadata, with a given id, if_exists raise/do_nothing), get, patch, search', async () => {
     const tag = `threads-${crypto.randomUUID()}`
@@ -483,11 +670,27 @@ describe('ACP typed client: threads', () => {
     expect(same.thread_id).toBe(given)
     expect(same.metadata).toEqual({ tag, owner: 'bob' })
 
-    expect(await getThread(a.thread_id)).toMatchObject({ thread_id: a.thread_id, metadata: { tag, owner: 'ada' }, status: 'idle' })
+    expect(await getThread(a.thread_id)).toMatchObject({
+      thread_id: a.thread_id,
+      metadata: { tag, owner: 'ada' },
+      status: 'idle',
+    })
 
-    const patched = ok(await client.PATCH('/acp/threads/{thread_id}', { params: { path: { thread_id: a.thread_id } }, body: { metadata: { color: 'blue' } } }), 'Thread')
+    const patched = ok(
+      await client.PATCH('/acp/threads/{thread_id}', {
+        params: { path: { thread_id: a.thread_id } },
+        body: { metadata: { color: 'blue' } },
+      }),
+      'Thread',
+    )
     expect(patched.metadata).toEqual({ tag, owner: 'ada', color: 'blue' })
-    const repatched = ok(await client.PATCH('/acp/threads/{thread_id}', { params: { path: { thread_id: a.thread_id } }, body: { metadata: { color: 'red' } } }), 'Thread')
+    const repatched = ok(
+      await client.PATCH('/acp/threads/{thread_id}', {
+        params: { path: { thread_id: a.thread_id } },
+        body: { metadata: { color: 'red' } },
+      }),
+      'Thread',
+    )
     expect(repatched.metadata).toEqual({ tag, owner: 'ada', color: 'red' })
     expect((await getThread(a.thread_id)).metadata).toEqual({ tag, owner: 'ada', color: 'red' })
 
@@ -519,12 +722,36 @@ describe('ACP typed client: threads', () => {
     expect(result(second.output).text).toBe('Your name is Ada.')
     const [r1, r2] = [must(first.run).run_id, must(second.run).run_id]
 
-    const listed = ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } } }), 'RunStateful[]')
+    const listed = ok(
+      await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } } }),
+      'RunStateful[]',
+    )
     expect(listed.map((r) => r.run_id).sort()).toEqual([r1, r2].sort())
     expect(listed.every((r) => r.thread_id === tid && r.status === 'success')).toBe(true)
-    expect(ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid }, query: { limit: 1 } } }), 'RunStateful[]')).toHaveLength(1)
-    expect(ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid }, query: { limit: 1, offset: 1 } } }), 'RunStateful[]')).toHaveLength(1)
-    expect(ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid }, query: { offset: 2 } } }), 'RunStateful[]')).toEqual([])
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/runs', {
+          params: { path: { thread_id: tid }, query: { limit: 1 } },
+        }),
+        'RunStateful[]',
+      ),
+    ).toHaveLength(1)
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/runs', {
+          params: { path: { thread_id: tid }, query: { limit: 1, offset: 1 } },
+        }),
+        'RunStateful[]',
+      ),
+    ).toHaveLength(1)
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/runs', {
+          params: { path: { thread_id: tid }, query: { offset: 2 } },
+        }),
+        'RunStateful[]',
+      ),
+    ).toEqual([])
 
     const path = { params: { path: { thread_id: tid, run_id: r1 } } }
     const run = ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}', path), 'RunStateful')
@@ -532,28 +759,66 @@ describe('ACP typed client: threads', () => {
     expect(run.creation.input).toEqual(input('my name is Ada'))
     const waited = ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', path), 'RunWaitResponseStateful')
     expect(result(waited.output).text).toBe('Nice to meet you, Ada.')
-    const streamed = await frames((await client.GET('/acp/threads/{thread_id}/runs/{run_id}/stream', { ...path, parseAs: 'stream' })).response)
+    const streamed = await frames(
+      (await client.GET('/acp/threads/{thread_id}/runs/{run_id}/stream', { ...path, parseAs: 'stream' })).response,
+    )
     expect(lastValues(streamed).status).toBe('success')
     expect(values(lastValues(streamed).values).text).toBe('Nice to meet you, Ada.')
     // The thread's run is not a run of another thread.
     const other = await thread()
-    failed(await client.GET('/acp/threads/{thread_id}/runs/{run_id}', { params: { path: { thread_id: other.thread_id, run_id: r1 } } }), 404)
+    failed(
+      await client.GET('/acp/threads/{thread_id}/runs/{run_id}', {
+        params: { path: { thread_id: other.thread_id, run_id: r1 } },
+      }),
+      404,
+    )
 
     // The thread now shows the conversation, idle.
     const shown = await getThread(tid)
     expect(shown.status).toBe('idle')
-    expect(shown.messages?.map((m) => m.content)).toEqual(['my name is Ada', 'Nice to meet you, Ada.', 'what is my name?', 'Your name is Ada.'])
+    expect(shown.messages?.map((m) => m.content)).toEqual([
+      'my name is Ada',
+      'Nice to meet you, Ada.',
+      'what is my name?',
+      'Your name is Ada.',
+    ])
 
-    const history = ok(await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: tid } } }), 'ThreadState[]')
+    const history = ok(
+      await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: tid } } }),
+      'ThreadState[]',
+    )
     expect(history.map((s) => s.checkpoint.checkpoint_id)).toEqual([r2, r1])
     expect(history.map((s) => values(s.values).text)).toEqual(['Your name is Ada.', 'Nice to meet you, Ada.'])
-    expect(ok(await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: tid }, query: { limit: 1 } } }), 'ThreadState[]').map((s) => s.checkpoint.checkpoint_id)).toEqual([r2])
-    expect(ok(await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: tid }, query: { before: r2 } } }), 'ThreadState[]').map((s) => s.checkpoint.checkpoint_id)).toEqual([r1])
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/history', {
+          params: { path: { thread_id: tid }, query: { limit: 1 } },
+        }),
+        'ThreadState[]',
+      ).map((s) => s.checkpoint.checkpoint_id),
+    ).toEqual([r2])
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/history', {
+          params: { path: { thread_id: tid }, query: { before: r2 } },
+        }),
+        'ThreadState[]',
+      ).map((s) => s.checkpoint.checkpoint_id),
+    ).toEqual([r1])
 
     // A patch on the latest checkpoint is fine.
-    ok(await client.PATCH('/acp/threads/{thread_id}', { params: { path: { thread_id: tid } }, body: { checkpoint: { checkpoint_id: r2 }, metadata: { patched: true } } }), 'Thread')
+    ok(
+      await client.PATCH('/acp/threads/{thread_id}', {
+        params: { path: { thread_id: tid } },
+        body: { checkpoint: { checkpoint_id: r2 }, metadata: { patched: true } },
+      }),
+      'Thread',
+    )
 
-    const copy = ok(await client.POST('/acp/threads/{thread_id}/copy', { params: { path: { thread_id: tid } } }), 'Thread')
+    const copy = ok(
+      await client.POST('/acp/threads/{thread_id}/copy', { params: { path: { thread_id: tid } } }),
+      'Thread',
+    )
     expect(copy.thread_id).not.toBe(tid)
     expect(copy.thread_id).toMatch(UUID)
     expect(copy.metadata).toEqual({ suite: 'typed', patched: true })
@@ -561,9 +826,14 @@ describe('ACP typed client: threads', () => {
     expect(recalled.run?.thread_id).toBe(copy.thread_id)
     expect(result(recalled.output).text).toBe('Your name is Ada.')
     // The copy's run is its own; the original thread still has two.
-    expect(ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } } }), 'RunStateful[]')).toHaveLength(2)
+    expect(
+      ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } } }), 'RunStateful[]'),
+    ).toHaveLength(2)
 
-    expect((await client.DELETE('/acp/threads/{thread_id}', { params: { path: { thread_id: copy.thread_id } } })).response.status).toBe(204)
+    expect(
+      (await client.DELETE('/acp/threads/{thread_id}', { params: { path: { thread_id: copy.thread_id } } })).response
+        .status,
+    ).toBe(204)
     failed(await client.GET('/acp/threads/{thread_id}', { params: { path: { thread_id: copy.thread_id } } }), 404)
     failed(await client.DELETE('/acp/threads/{thread_id}', { params: { path: { thread_id: copy.thread_id } } }), 404)
     // The original is untouched.
@@ -572,34 +842,80 @@ describe('ACP typed client: threads', () => {
 
   it('thread runs streamed and resumed on the thread', async () => {
     const tid = (await thread()).thread_id
-    const events = await frames((await client.POST('/acp/threads/{thread_id}/runs/stream', { params: { path: { thread_id: tid } }, body: { agent_id: demoId, input: input('What is the weather in Paris?') }, parseAs: 'stream' })).response)
+    const events = await frames(
+      (
+        await client.POST('/acp/threads/{thread_id}/runs/stream', {
+          params: { path: { thread_id: tid } },
+          body: { agent_id: demoId, input: input('What is the weather in Paris?') },
+          parseAs: 'stream',
+        })
+      ).response,
+    )
     const last = must(events.at(-1)).data
     if (last.type !== 'interrupt') throw new Error(`expected an interrupt, got ${JSON.stringify(last)}`)
     expect(last.interrupt).toEqual({ get_weather: { city: 'Paris' } })
     const path = { params: { path: { thread_id: tid, run_id: last.run_id } } }
-    const resumed = ok(await client.POST('/acp/threads/{thread_id}/runs/{run_id}', { ...path, body: { output: 'sunny' } }), 'RunStateful')
+    const resumed = ok(
+      await client.POST('/acp/threads/{thread_id}/runs/{run_id}', { ...path, body: { output: 'sunny' } }),
+      'RunStateful',
+    )
     expect(resumed).toMatchObject({ status: 'pending', thread_id: tid })
     const waited = ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', path), 'RunWaitResponseStateful')
     expect(result(waited.output).text).toBe('Weather in Paris: sunny')
     // Background on the thread, then a delete of the thread's run.
-    const bg = ok(await client.POST('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } }, body: { agent_id: demoId, input: input('hello') } }), 'RunStateful')
+    const bg = ok(
+      await client.POST('/acp/threads/{thread_id}/runs', {
+        params: { path: { thread_id: tid } },
+        body: { agent_id: demoId, input: input('hello') },
+      }),
+      'RunStateful',
+    )
     expect(bg.thread_id).toBe(tid)
     const bgPath = { params: { path: { thread_id: tid, run_id: bg.run_id } } }
-    expect(result(ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', bgPath), 'RunWaitResponseStateful').output).text).toBe('Hello! I am the demo agent.')
+    expect(
+      result(
+        ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', bgPath), 'RunWaitResponseStateful').output,
+      ).text,
+    ).toBe('Hello! I am the demo agent.')
     expect((await client.DELETE('/acp/threads/{thread_id}/runs/{run_id}', bgPath)).response.status).toBe(204)
     failed(await client.GET('/acp/threads/{thread_id}/runs/{run_id}', bgPath), 404)
   })
 
   it('a run on a thread with a pending run → 409; free again after a cancel', async () => {
     const tid = (await thread()).thread_id
-    const busy = ok(await client.POST('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } }, body: { agent_id: slowId, input: input('count to 300') } }), 'RunStateful')
+    const busy = ok(
+      await client.POST('/acp/threads/{thread_id}/runs', {
+        params: { path: { thread_id: tid } },
+        body: { agent_id: slowId, input: input('count to 300') },
+      }),
+      'RunStateful',
+    )
     expect(busy.status).toBe('pending')
     expect((await getThread(tid)).status).toBe('busy')
-    failed(await client.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: tid } }, body: { agent_id: demoId, input: input('hello') } }), 409)
-    failed(await client.POST('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } }, body: { agent_id: demoId, input: input('hello') } }), 409)
-    const canceled = await client.POST('/acp/threads/{thread_id}/runs/{run_id}/cancel', { params: { path: { thread_id: tid, run_id: busy.run_id } } })
+    failed(
+      await client.POST('/acp/threads/{thread_id}/runs/wait', {
+        params: { path: { thread_id: tid } },
+        body: { agent_id: demoId, input: input('hello') },
+      }),
+      409,
+    )
+    failed(
+      await client.POST('/acp/threads/{thread_id}/runs', {
+        params: { path: { thread_id: tid } },
+        body: { agent_id: demoId, input: input('hello') },
+      }),
+      409,
+    )
+    const canceled = await client.POST('/acp/threads/{thread_id}/runs/{run_id}/cancel', {
+      params: { path: { thread_id: tid, run_id: busy.run_id } },
+    })
     expect(canceled.response.status).toBe(204)
-    const after = ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', { params: { path: { thread_id: tid, run_id: busy.run_id } } }), 'RunWaitResponseStateful')
+    const after = ok(
+      await client.GET('/acp/threads/{thread_id}/runs/{run_id}/wait', {
+        params: { path: { thread_id: tid, run_id: busy.run_id } },
+      }),
+      'RunWaitResponseStateful',
+    )
     expect(errorOf(after.output).errcode).toBe(499)
     expect((await getThread(tid)).status).toBe('error')
     expect(result((await threadWait(tid, 'hello')).output).text).toBe('Hello! I am the demo agent.')
@@ -607,10 +923,28 @@ describe('ACP typed client: threads', () => {
 
   it("if_not_exists: 'create' makes an unknown thread, 'reject' (the default) → 404", async () => {
     const unknown = crypto.randomUUID()
-    failed(await client.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: unknown } }, body: { agent_id: demoId, input: input('hello') } }), 404)
-    failed(await client.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: unknown } }, body: { agent_id: demoId, input: input('hello'), if_not_exists: 'reject' } }), 404)
+    failed(
+      await client.POST('/acp/threads/{thread_id}/runs/wait', {
+        params: { path: { thread_id: unknown } },
+        body: { agent_id: demoId, input: input('hello') },
+      }),
+      404,
+    )
+    failed(
+      await client.POST('/acp/threads/{thread_id}/runs/wait', {
+        params: { path: { thread_id: unknown } },
+        body: { agent_id: demoId, input: input('hello'), if_not_exists: 'reject' },
+      }),
+      404,
+    )
     failed(await client.GET('/acp/threads/{thread_id}', { params: { path: { thread_id: unknown } } }), 404)
-    const created = ok(await client.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: unknown } }, body: { agent_id: demoId, input: input('my name is Ada'), if_not_exists: 'create' } }), 'RunWaitResponseStateful')
+    const created = ok(
+      await client.POST('/acp/threads/{thread_id}/runs/wait', {
+        params: { path: { thread_id: unknown } },
+        body: { agent_id: demoId, input: input('my name is Ada'), if_not_exists: 'create' },
+      }),
+      'RunWaitResponseStateful',
+    )
     expect(created.run?.thread_id).toBe(unknown)
     expect(result(created.output).text).toBe('Nice to meet you, Ada.')
     expect((await getThread(unknown)).thread_id).toBe(unknown)
@@ -622,11 +956,24 @@ describe('ACP typed client: threads', () => {
     const t = await thread({ thread_id: given })
     const run = must((await threadWait(t.thread_id, 'hello')).run)
     // The run lands on the thread: its history has it …
-    const history = ok(await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: given } } }), 'ThreadState[]')
+    const history = ok(
+      await client.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: given } } }),
+      'ThreadState[]',
+    )
     expect(history.map((s) => s.checkpoint.checkpoint_id)).toEqual([run.run_id])
-    expect(ok(await client.GET('/acp/threads/{thread_id}/runs/{run_id}', { params: { path: { thread_id: given, run_id: run.run_id } } }), 'RunStateful').run_id).toBe(run.run_id)
+    expect(
+      ok(
+        await client.GET('/acp/threads/{thread_id}/runs/{run_id}', {
+          params: { path: { thread_id: given, run_id: run.run_id } },
+        }),
+        'RunStateful',
+      ).run_id,
+    ).toBe(run.run_id)
     // … so the thread's run list must have it too.
-    const listed = ok(await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: given } } }), 'RunStateful[]')
+    const listed = ok(
+      await client.GET('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: given } } }),
+      'RunStateful[]',
+    )
     expect(listed.map((r) => r.run_id)).toEqual([run.run_id])
   })
 })
@@ -634,7 +981,11 @@ describe('ACP typed client: threads', () => {
 // ── webhooks ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 describe('ACP typed client: webhooks', () => {
-  let receiver: { url: string; bodies: { path: string; body: unknown; contentType: string | undefined }[]; close(): Promise<void> }
+  let receiver: {
+    url: string
+    bodies: { path: string; body: unknown; contentType: string | undefined }[]
+    close(): Promise<void>
+  }
   beforeAll(async () => {
     const bodies: { path: string; body: unknown; contentType: string | undefined }[] = []
     const server = createServer((req, res) => {
@@ -642,7 +993,11 @@ describe('ACP typed client: webhooks', () => {
       req.setEncoding('utf8')
       req.on('data', (chunk: string) => (text += chunk))
       req.on('end', () => {
-        bodies.push({ path: req.url ?? '', body: JSON.parse(text) as unknown, contentType: req.headers['content-type'] })
+        bodies.push({
+          path: req.url ?? '',
+          body: JSON.parse(text) as unknown,
+          contentType: req.headers['content-type'],
+        })
         res.writeHead(200).end()
       })
     })
@@ -660,22 +1015,39 @@ describe('ACP typed client: webhooks', () => {
 
   it('a stateless run POSTs the run at each status change: pending, interrupted, pending, success', async () => {
     const path = `/hook/${crypto.randomUUID()}`
-    const run = ok(await client.POST('/acp/runs', { body: { agent_id: demoId, input: input('deploy to production'), webhook: `${receiver.url}${path}` } }), 'RunStateless')
+    const run = ok(
+      await client.POST('/acp/runs', {
+        body: { agent_id: demoId, input: input('deploy to production'), webhook: `${receiver.url}${path}` },
+      }),
+      'RunStateless',
+    )
     await until(async () => (statuses(path).includes('interrupted') ? true : undefined), 'the interrupted callback')
-    ok(await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: run.run_id } }, body: { approved: true } }), 'RunStateless')
+    ok(
+      await client.POST('/acp/runs/{run_id}', { params: { path: { run_id: run.run_id } }, body: { approved: true } }),
+      'RunStateless',
+    )
     await until(async () => (statuses(path).includes('success') ? true : undefined), 'the success callback')
     await new Promise((r) => setTimeout(r, 100))
     for (const b of posted(path)) {
       valid('RunStateless', b.body)
       expect(b.contentType).toMatch(/^application\/json/)
-      expect(b.body).toMatchObject({ run_id: run.run_id, agent_id: demoId, creation: { webhook: `${receiver.url}${path}` } })
+      expect(b.body).toMatchObject({
+        run_id: run.run_id,
+        agent_id: demoId,
+        creation: { webhook: `${receiver.url}${path}` },
+      })
     }
     expect(statuses(path)).toEqual(['pending', 'interrupted', 'pending', 'success'])
   })
 
   it('a slow run: pending, then success', async () => {
     const path = `/hook/${crypto.randomUUID()}`
-    const run = ok(await client.POST('/acp/runs', { body: { agent_id: slowId, input: input('hello'), webhook: `${receiver.url}${path}` } }), 'RunStateless')
+    const run = ok(
+      await client.POST('/acp/runs', {
+        body: { agent_id: slowId, input: input('hello'), webhook: `${receiver.url}${path}` },
+      }),
+      'RunStateless',
+    )
     await waitRun(run.run_id)
     await until(async () => (statuses(path).includes('success') ? true : undefined), 'the success callback')
     expect(statuses(path)).toEqual(['pending', 'success'])
@@ -685,9 +1057,21 @@ describe('ACP typed client: webhooks', () => {
   it('a thread run POSTs RunStateful; a canceled run ends with error', async () => {
     const tid = ok(await client.POST('/acp/threads', { body: {} }), 'Thread').thread_id
     const path = `/hook/${crypto.randomUUID()}`
-    const run = ok(await client.POST('/acp/threads/{thread_id}/runs', { params: { path: { thread_id: tid } }, body: { agent_id: slowId, input: input('count to 300'), webhook: `${receiver.url}${path}` } }), 'RunStateful')
+    const run = ok(
+      await client.POST('/acp/threads/{thread_id}/runs', {
+        params: { path: { thread_id: tid } },
+        body: { agent_id: slowId, input: input('count to 300'), webhook: `${receiver.url}${path}` },
+      }),
+      'RunStateful',
+    )
     await until(async () => (statuses(path).includes('pending') ? true : undefined), 'the pending callback')
-    expect((await client.POST('/acp/threads/{thread_id}/runs/{run_id}/cancel', { params: { path: { thread_id: tid, run_id: run.run_id } } })).response.status).toBe(204)
+    expect(
+      (
+        await client.POST('/acp/threads/{thread_id}/runs/{run_id}/cancel', {
+          params: { path: { thread_id: tid, run_id: run.run_id } },
+        })
+      ).response.status,
+    ).toBe(204)
     await until(async () => (statuses(path).includes('error') ? true : undefined), 'the error callback')
     expect(statuses(path)).toEqual(['pending', 'error'])
     for (const b of posted(path)) {
@@ -704,7 +1088,11 @@ describe('ACP typed client: on_disconnect', () => {
   const dropAfterFirstEvent = async (onDisconnect: 'cancel' | 'continue' | undefined) => {
     const controller = new AbortController()
     const res = await client.POST('/acp/runs/stream', {
-      body: { agent_id: slowId, input: input('count to 300'), ...(onDisconnect ? { on_disconnect: onDisconnect } : {}) },
+      body: {
+        agent_id: slowId,
+        input: input('count to 300'),
+        ...(onDisconnect ? { on_disconnect: onDisconnect } : {}),
+      },
       parseAs: 'stream',
       signal: controller.signal,
     })
@@ -723,15 +1111,18 @@ describe('ACP typed client: on_disconnect', () => {
     return (JSON.parse(data) as { run_id: string }).run_id
   }
 
-  it.each([['cancel'], ['default (cancel)']] as const)('%s: a client that drops the stream cancels the run (error, errcode 499)', async (mode) => {
-    const runId = await dropAfterFirstEvent(mode === 'cancel' ? 'cancel' : undefined)
-    const run = await settled(runId)
-    expect(run.status).toBe('error')
-    const waited = await waitRun(runId)
-    expect(errorOf(waited.output).errcode).toBe(499)
-  })
+  it.each([['cancel'], ['default (cancel)']] as const)(
+    '%s: a client that drops the stream cancels the run (error, errcode 499)',
+    async (mode) => {
+      const runId = await dropAfterFirstEvent(mode === 'cancel' ? 'cancel' : undefined)
+      const run = await settled(runId)
+      expect(run.status).toBe('error')
+      const waited = await waitRun(runId)
+      expect(errorOf(waited.output).errcode).toBe(499)
+    },
+  )
 
-  it("continue: the run goes on to success without its client", async () => {
+  it('continue: the run goes on to success without its client', async () => {
     const runId = await dropAfterFirstEvent('continue')
     const waited = await waitRun(runId)
     expect(waited.run?.status).toBe('success')

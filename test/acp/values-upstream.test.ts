@@ -16,7 +16,12 @@ async function setup(acp: object, fake: FakeAcp): Promise<{ bridge: RunningBridg
   return { bridge, client: new OpenAI({ baseURL: `${bridge.url}/v1`, apiKey: 'x', maxRetries: 0 }) }
 }
 
-const MAIL = { agentName: 'org.example.mail', input: { text: '/message' }, output: { text: '/message' }, config: { style: 'formal' } }
+const MAIL = {
+  agentName: 'org.example.mail',
+  input: { text: '/message' },
+  output: { text: '/message' },
+  config: { style: 'formal' },
+}
 
 // An ACP agent that speaks only `values` snapshots, like the reference server, behind the bridge.
 describe('the ACP client against a values-only upstream', () => {
@@ -31,7 +36,9 @@ describe('the ACP client against a values-only upstream', () => {
       if (e.type === 'response.completed') final = e.response
     }
     expect(deltas).toEqual(['Dear', ' Bob', 'Hi Bob, see you.'])
-    const texts = final?.output.map((item) => (item.type === 'message' ? item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('') : ''))
+    const texts = final?.output.map((item) =>
+      item.type === 'message' ? item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('') : '',
+    )
     expect(texts).toEqual(['Dear Bob', 'Hi Bob, see you.'])
   })
 
@@ -48,9 +55,16 @@ describe('the ACP client against a values-only upstream', () => {
     const { client } = await setup(MAIL, fake)
     const first = await client.responses.create({ model: 'mail', input: 'send it to Bob' })
     const call = first.output.find((item) => item.type === 'function_call')
-    expect(call).toMatchObject({ name: 'mail_send_approval', arguments: JSON.stringify({ subject: 'Hello', body: 'Dear Bob' }) })
+    expect(call).toMatchObject({
+      name: 'mail_send_approval',
+      arguments: JSON.stringify({ subject: 'Hello', body: 'Dear Bob' }),
+    })
     if (call?.type !== 'function_call') throw new Error('no call')
-    const second = await client.responses.create({ model: 'mail', previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: '{"approved":true}' }] })
+    const second = await client.responses.create({
+      model: 'mail',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: '{"approved":true}' }],
+    })
     expect(fake.resumes).toEqual([{ approved: true }])
     expect(second.output_text).toBe('Sent.')
   })

@@ -27,7 +27,11 @@ describe('inbound API keys', () => {
   })
 
   it('accepts any configured key, as a bearer token or x-api-key', async () => {
-    const bearer = await postJson(`${bridge.url}/v1/responses`, { model: 'demo', input: 'hello' }, { authorization: 'Bearer k2' })
+    const bearer = await postJson(
+      `${bridge.url}/v1/responses`,
+      { model: 'demo', input: 'hello' },
+      { authorization: 'Bearer k2' },
+    )
     expect(bearer.status).toBe(200)
     const header = await fetch(`${bridge.url}/v1/models`, { headers: { 'x-api-key': 'k1' } })
     expect(header.status).toBe(200)

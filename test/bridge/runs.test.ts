@@ -46,7 +46,10 @@ describe('runs are decoupled from connections', () => {
   it('by default a dropped client does not stop the run: it completes and can be fetched', async () => {
     const b = await start({ agents: [demoAgent(3)] })
     const id = await readSomeThenDrop(b, 'demo', 'count to 40', 5)
-    const done = await until(() => sdk(b).responses.retrieve(id), (r) => r.status !== 'in_progress')
+    const done = await until(
+      () => sdk(b).responses.retrieve(id),
+      (r) => r.status !== 'in_progress',
+    )
     expect(done.status).toBe('completed')
     expect(done.output_text).toBe(countTo(40))
   })
@@ -54,14 +57,20 @@ describe('runs are decoupled from connections', () => {
   it("an agent with disconnect: 'cancel' is canceled when its last reader leaves", async () => {
     const b = await start({ agents: [{ ...demoAgent(3, 'fragile'), disconnect: 'cancel' }] })
     const id = await readSomeThenDrop(b, 'fragile', 'count to 400', 5)
-    const done = await until(() => sdk(b).responses.retrieve(id), (r) => r.status !== 'in_progress')
+    const done = await until(
+      () => sdk(b).responses.retrieve(id),
+      (r) => r.status !== 'in_progress',
+    )
     expect(done.status).toBe('cancelled')
   })
 
   it("background runs keep going even under disconnect: 'cancel'", async () => {
     const b = await start({ agents: [{ ...demoAgent(2, 'fragile'), disconnect: 'cancel' }] })
     const created = await sdk(b).responses.create({ model: 'fragile', input: 'count to 30', background: true })
-    const done = await until(() => sdk(b).responses.retrieve(created.id), (r) => r.status === 'completed')
+    const done = await until(
+      () => sdk(b).responses.retrieve(created.id),
+      (r) => r.status === 'completed',
+    )
     expect(done.output_text).toBe(countTo(30))
   })
 })
@@ -77,7 +86,9 @@ describe('failures are run state, not HTTP errors', () => {
 
   it('an upstream that answers with an error fails the response with its message', async () => {
     const upstream = await start()
-    const b = await start({ agents: [{ id: 'wrong', dialect: 'responses', url: `${upstream.url}/v1`, model: 'missing' }] })
+    const b = await start({
+      agents: [{ id: 'wrong', dialect: 'responses', url: `${upstream.url}/v1`, model: 'missing' }],
+    })
     const r = await sdk(b).responses.create({ model: 'wrong', input: 'hi' })
     expect(r.status).toBe('failed')
     expect(r.error?.message).toMatch(/404.*missing/)
@@ -85,7 +96,11 @@ describe('failures are run state, not HTTP errors', () => {
 
   it('a backend that throws fails the run without leaking its internals', async () => {
     const broken: AgentBackend = {
-      info: () => ({ id: 'broken', name: 'broken', capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false } }),
+      info: () => ({
+        id: 'broken',
+        name: 'broken',
+        capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
+      }),
       async *run(): AsyncGenerator<AgentEvent> {
         yield { type: 'run.status', status: 'working' }
         throw new Error('secret stack detail')
@@ -99,7 +114,11 @@ describe('failures are run state, not HTTP errors', () => {
 
   it('a backend that just stops still ends its turn as completed', async () => {
     const quiet: AgentBackend = {
-      info: () => ({ id: 'quiet', name: 'quiet', capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false } }),
+      info: () => ({
+        id: 'quiet',
+        name: 'quiet',
+        capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
+      }),
       async *run(): AsyncGenerator<AgentEvent> {
         yield { type: 'run.status', status: 'working' }
       },
@@ -145,9 +164,14 @@ describe('the Responses client against an upstream', () => {
 
   it('an explicit cancel reaches the upstream run', async () => {
     const upstream = await start({ agents: [demoAgent(5)] })
-    const b = await start({ agents: [{ id: 'demo', dialect: 'responses', url: `${upstream.url}/v1`, background: true }] })
+    const b = await start({
+      agents: [{ id: 'demo', dialect: 'responses', url: `${upstream.url}/v1`, background: true }],
+    })
     const created = await sdk(b).responses.create({ model: 'demo', input: 'count to 500', background: true })
-    await until(() => sdk(b).responses.retrieve(created.id), (r) => r.output_text.length > 0)
+    await until(
+      () => sdk(b).responses.retrieve(created.id),
+      (r) => r.output_text.length > 0,
+    )
     const cancelled = await sdk(b).responses.cancel(created.id)
     expect(cancelled.status).toBe('cancelled')
     const upstreamRuns = await until(

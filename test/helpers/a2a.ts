@@ -21,11 +21,23 @@ export const BINDINGS: Binding[] = ['jsonrpc-v1', 'rest-v1', 'jsonrpc-v03']
 export async function streamA2A(agentUrl: string, binding: Binding, params: unknown): Promise<unknown[]> {
   const res =
     binding === 'rest-v1'
-      ? await fetch(`${agentUrl}/message:stream`, { method: 'POST', headers: { 'content-type': 'application/a2a+json', 'a2a-version': '1.0' }, body: JSON.stringify(params) })
+      ? await fetch(`${agentUrl}/message:stream`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/a2a+json', 'a2a-version': '1.0' },
+          body: JSON.stringify(params),
+        })
       : await fetch(agentUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(binding === 'jsonrpc-v1' ? { 'a2a-version': '1.0' } : {}) },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: binding === 'jsonrpc-v1' ? 'SendStreamingMessage' : 'message/stream', params }),
+          headers: {
+            'content-type': 'application/json',
+            ...(binding === 'jsonrpc-v1' ? { 'a2a-version': '1.0' } : {}),
+          },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 7,
+            method: binding === 'jsonrpc-v1' ? 'SendStreamingMessage' : 'message/stream',
+            params,
+          }),
         })
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
@@ -41,7 +53,11 @@ export async function streamA2A(agentUrl: string, binding: Binding, params: unkn
 }
 
 /** Plays a fixture's turns in one binding; returns each turn's transcript, raw and normalised. */
-export async function playA2A(agentUrl: string, fixture: A2AFixture, binding: Binding): Promise<{ raw: unknown[][]; normalised: unknown[][] }> {
+export async function playA2A(
+  agentUrl: string,
+  fixture: A2AFixture,
+  binding: Binding,
+): Promise<{ raw: unknown[][]; normalised: unknown[][] }> {
   const ids = new IdNormaliser()
   const raw: unknown[][] = []
   const normalised: unknown[][] = []
@@ -54,7 +70,8 @@ export async function playA2A(agentUrl: string, fixture: A2AFixture, binding: Bi
   return { raw, normalised }
 }
 
-export const expected = (fixture: A2AFixture, binding: Binding) => fixture.turns.map((t) => (binding === 'jsonrpc-v03' ? t.stream03 : t.stream))
+export const expected = (fixture: A2AFixture, binding: Binding) =>
+  fixture.turns.map((t) => (binding === 'jsonrpc-v03' ? t.stream03 : t.stream))
 
 /** The fixture over one binding equals its transcripts; every event validates against the spec (v0.3 shapes for v0.3). */
 export async function expectA2AGolden(agentUrl: string, fixture: A2AFixture, binding: Binding): Promise<void> {

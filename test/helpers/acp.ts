@@ -29,7 +29,10 @@ const json = async (res: Response) => {
  */
 export async function playAcp(base: string, fixture: AcpFixture, variant: Variant, thread: boolean) {
   const ids = new IdNormaliser()
-  const agentId = ((await json(await postJson(`${base}/acp/agents/search`, { name: 'demo' }))) as unknown as { agent_id: string }[])[0]?.agent_id ?? ''
+  const agentId =
+    (
+      (await json(await postJson(`${base}/acp/agents/search`, { name: 'demo' }))) as unknown as { agent_id: string }[]
+    )[0]?.agent_id ?? ''
   const threadId = thread ? String((await json(await postJson(`${base}/acp/threads`, {}))).thread_id) : undefined
   const runs = threadId ? `${base}/acp/threads/${threadId}/runs` : `${base}/acp/runs`
   let runId = ''
@@ -47,15 +50,25 @@ export async function playAcp(base: string, fixture: AcpFixture, variant: Varian
       expect(resumed.status).toBe('pending')
     }
     if (variant === 'stream') {
-      const res = turn.request !== undefined ? await postJson(`${runs}/stream`, turn.request) : await fetch(`${runs}/${runId}/stream`, { headers: { 'last-event-id': lastEventId } })
+      const res =
+        turn.request !== undefined
+          ? await postJson(`${runs}/stream`, turn.request)
+          : await fetch(`${runs}/${runId}/stream`, { headers: { 'last-event-id': lastEventId } })
       expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
-      const events = (await readAll(res)).map((e) => ({ id: e.id, event: e.event, data: JSON.parse(e.data) as { run_id?: string } }))
+      const events = (await readAll(res)).map((e) => ({
+        id: e.id,
+        event: e.event,
+        data: JSON.parse(e.data) as { run_id?: string },
+      }))
       if (events[0]?.data.run_id) learn(events[0].data.run_id)
       lastEventId = events.at(-1)?.id ?? lastEventId
       raw.push(events)
       normalised.push(ids.normalise(events))
     } else {
-      const body = turn.request !== undefined ? await json(await postJson(`${runs}/wait`, turn.request)) : await json(await fetch(`${runs}/${runId}/wait`))
+      const body =
+        turn.request !== undefined
+          ? await json(await postJson(`${runs}/wait`, turn.request))
+          : await json(await fetch(`${runs}/${runId}/wait`))
       learn(String((body.run as { run_id: string }).run_id))
       raw.push(body)
       normalised.push(ids.normalise(body))
@@ -82,12 +95,18 @@ export function expectedWait(fixture: AcpFixture, i: number, thread: boolean) {
 }
 
 /** The fixture, streamed or waited for, stateless or on a thread, equals its transcripts and validates against the spec. */
-export async function expectAcpGolden(base: string, fixture: AcpFixture, variant: Variant, thread: boolean): Promise<void> {
+export async function expectAcpGolden(
+  base: string,
+  fixture: AcpFixture,
+  variant: Variant,
+  thread: boolean,
+): Promise<void> {
   const spec = specValidator('acp')
   const { raw, normalised } = await playAcp(base, fixture, variant, thread)
   if (variant === 'stream') {
     expect(normalised).toEqual(fixture.turns.map((t) => t.stream))
-    for (const events of raw as { data: unknown }[][]) for (const e of events) expect(spec.errors('RunOutputStreamData', e.data)).toBe('')
+    for (const events of raw as { data: unknown }[][])
+      for (const e of events) expect(spec.errors('RunOutputStreamData', e.data)).toBe('')
   } else {
     expect(normalised).toEqual(fixture.turns.map((_, i) => expectedWait(fixture, i, thread)))
     const schema = thread ? 'RunWaitResponseStateful' : 'RunWaitResponseStateless'

@@ -4,7 +4,9 @@ import type { RunningBridge, ServeOptions } from '../../src/node.js'
 import { serveBridge } from '../../src/node.js'
 
 /** A bridge on a free loopback port, serving the demo agent (no delays) unless told otherwise. */
-export async function startBridge(options: ServeOptions & { agents?: (AgentEntry | NonNullable<ServeOptions['agents']>[number])[] } = {}): Promise<RunningBridge> {
+export async function startBridge(
+  options: ServeOptions & { agents?: (AgentEntry | NonNullable<ServeOptions['agents']>[number])[] } = {},
+): Promise<RunningBridge> {
   return serveBridge({
     port: 0,
     agents: options.agents ?? [{ id: 'demo', backend: createDemoAgent({ delayMs: 0 }) }],

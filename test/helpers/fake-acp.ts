@@ -46,21 +46,42 @@ export async function startFakeAcp(options: { threads?: boolean; textField?: boo
     return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
   }
 
-  app.post('/agents/search', () => Response.json([{ agent_id: AGENT, metadata: { ref: { name: 'org.example.mail', version: '0.1.0' }, description: 'Writes mail' } }]))
+  app.post('/agents/search', () =>
+    Response.json([
+      {
+        agent_id: AGENT,
+        metadata: { ref: { name: 'org.example.mail', version: '0.1.0' }, description: 'Writes mail' },
+      },
+    ]),
+  )
   app.get('/agents/:id/descriptor', (c) => {
     if (c.req.param('id') !== AGENT) return detail(404, 'Agent not found')
     return Response.json({
       metadata: { ref: { name: 'org.example.mail', version: '0.1.0' }, description: 'Writes mail' },
       specs: {
-        capabilities: { threads: options.threads ?? false, interrupts: true, callbacks: false, streaming: { values: true } },
-        input: textField ? { type: 'object', properties: { message: { type: 'string' } } } : { type: 'object', properties: { messages: { type: 'array' } } },
+        capabilities: {
+          threads: options.threads ?? false,
+          interrupts: true,
+          callbacks: false,
+          streaming: { values: true },
+        },
+        input: textField
+          ? { type: 'object', properties: { message: { type: 'string' } } }
+          : { type: 'object', properties: { messages: { type: 'array' } } },
         output: { type: 'object' },
         config: { type: 'object', properties: { style: { type: 'string' } } },
         interrupts: [
           {
             interrupt_type: 'mail_send_approval',
-            interrupt_payload: { type: 'object', properties: { subject: { type: 'string' }, body: { type: 'string' } } },
-            resume_payload: { type: 'object', properties: { approved: { type: 'boolean' }, reason: { type: 'string' } }, required: ['approved'] },
+            interrupt_payload: {
+              type: 'object',
+              properties: { subject: { type: 'string' }, body: { type: 'string' } },
+            },
+            resume_payload: {
+              type: 'object',
+              properties: { approved: { type: 'boolean' }, reason: { type: 'string' } },
+              required: ['approved'],
+            },
           },
         ],
       },
@@ -89,14 +110,38 @@ export async function startFakeAcp(options: { threads?: boolean; textField?: boo
   })
   app.get('/runs/:id', (c) => {
     const run = runs.get(c.req.param('id'))
-    return run ? Response.json({ run_id: run.run_id, agent_id: AGENT, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), status: run.status, creation: run.creation }) : detail(404, 'Run not found')
+    return run
+      ? Response.json({
+          run_id: run.run_id,
+          agent_id: AGENT,
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+          status: run.status,
+          creation: run.creation,
+        })
+      : detail(404, 'Run not found')
   })
   app.get('/runs/:id/wait', (c) => {
     const run = runs.get(c.req.param('id'))
     if (!run) return detail(404, 'Run not found')
-    const meta = { run_id: run.run_id, agent_id: AGENT, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), status: run.status, creation: run.creation }
-    if (run.status === 'interrupted') return Response.json({ run: meta, output: { type: 'interrupt', interrupt: { mail_send_approval: { subject: 'Hello', body: 'Dear Bob' } } } })
-    if (run.status === 'error') return Response.json({ run: meta, output: { type: 'error', run_id: run.run_id, errcode: 1, description: 'The mail server is down.' } })
+    const meta = {
+      run_id: run.run_id,
+      agent_id: AGENT,
+      created_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+      status: run.status,
+      creation: run.creation,
+    }
+    if (run.status === 'interrupted')
+      return Response.json({
+        run: meta,
+        output: { type: 'interrupt', interrupt: { mail_send_approval: { subject: 'Hello', body: 'Dear Bob' } } },
+      })
+    if (run.status === 'error')
+      return Response.json({
+        run: meta,
+        output: { type: 'error', run_id: run.run_id, errcode: 1, description: 'The mail server is down.' },
+      })
     return Response.json({ run: meta, output: { type: 'result', values: run.values } })
   })
   app.post('/runs/:id', async (c) => {
@@ -107,7 +152,14 @@ export async function startFakeAcp(options: { threads?: boolean; textField?: boo
     state.resumes.push(payload)
     run.status = 'success'
     run.values = values(payload.approved ? 'Sent.' : 'Not sent.')
-    return Response.json({ run_id: run.run_id, agent_id: AGENT, created_at: '', updated_at: '', status: 'pending', creation: run.creation })
+    return Response.json({
+      run_id: run.run_id,
+      agent_id: AGENT,
+      created_at: '',
+      updated_at: '',
+      status: 'pending',
+      creation: run.creation,
+    })
   })
   app.get('/runs/:id/stream', (c) => {
     const run = runs.get(c.req.param('id'))

@@ -33,11 +33,11 @@ export async function play(baseUrl: string, fixture: Fixture): Promise<unknown[]
   return transcripts
 }
 
-
 /** The fixture's turns, played against `baseUrl`, equal its transcripts; every event validates against the spec. */
 export async function expectResponsesGolden(baseUrl: string, fixture: Fixture): Promise<void> {
   const spec = specValidator('responses')
   const transcripts = await play(baseUrl, fixture)
   transcripts.forEach((got, i) => expect(got).toEqual(fixture.turns[i]?.stream))
-  for (const event of transcripts.flat()) if (event !== '[DONE]') expect(spec.errors('ResponseStreamEvent', event)).toBe('')
+  for (const event of transcripts.flat())
+    if (event !== '[DONE]') expect(spec.errors('ResponseStreamEvent', event)).toBe('')
 }

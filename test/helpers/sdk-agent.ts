@@ -11,7 +11,12 @@ import { agentCardHandler, jsonRpcHandler, restHandler, UserBuilder } from '@a2a
 import express from 'express'
 
 const now = () => new Date().toISOString()
-const textPart = (value: string): Part => ({ content: { $case: 'text', value }, filename: '', mediaType: '', metadata: undefined })
+const textPart = (value: string): Part => ({
+  content: { $case: 'text', value },
+  filename: '',
+  mediaType: '',
+  metadata: undefined,
+})
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -29,9 +34,23 @@ export class TestExecutor implements AgentExecutor {
     this.contexts.set(taskId, contextId)
     const text = userMessage.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('')
     this.turns.push({ taskId, contextId, text, resumed: !!task })
-    const snapshot: Task = task ?? { id: taskId, contextId, status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: now(), message: undefined }, artifacts: [], history: [userMessage], metadata: undefined }
+    const snapshot: Task = task ?? {
+      id: taskId,
+      contextId,
+      status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: now(), message: undefined },
+      artifacts: [],
+      history: [userMessage],
+      metadata: undefined,
+    }
     bus.publish(AgentEvent.task(snapshot))
-    bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_WORKING, timestamp: now(), message: undefined }, metadata: undefined }))
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId,
+        status: { state: TaskState.TASK_STATE_WORKING, timestamp: now(), message: undefined },
+        metadata: undefined,
+      }),
+    )
     const say = async (chunks: string[], artifactId = `answer-${this.turns.length}`) => {
       for (const [i, chunk] of chunks.entries()) {
         if (this.canceled.has(taskId)) return false
@@ -39,7 +58,14 @@ export class TestExecutor implements AgentExecutor {
           AgentEvent.artifactUpdate({
             taskId,
             contextId,
-            artifact: { artifactId, name: 'answer', description: '', parts: [textPart(chunk)], metadata: undefined, extensions: [] },
+            artifact: {
+              artifactId,
+              name: 'answer',
+              description: '',
+              parts: [textPart(chunk)],
+              metadata: undefined,
+              extensions: [],
+            },
             append: i > 0,
             lastChunk: i === chunks.length - 1,
             metadata: undefined,
@@ -49,7 +75,15 @@ export class TestExecutor implements AgentExecutor {
       }
       return true
     }
-    const done = () => bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_COMPLETED, timestamp: now(), message: undefined }, metadata: undefined }))
+    const done = () =>
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_COMPLETED, timestamp: now(), message: undefined },
+          metadata: undefined,
+        }),
+      )
 
     if (task?.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
       if (await say([`You said: ${text}`])) done()
@@ -58,21 +92,47 @@ export class TestExecutor implements AgentExecutor {
     const name = /my name is (\w+)/i.exec(text)?.[1]
     if (name) this.names.set(contextId, name)
     if (text === 'ask') {
-      const question: Message = { messageId: crypto.randomUUID(), contextId, taskId, role: Role.ROLE_AGENT, parts: [textPart('Which color?')], metadata: undefined, extensions: [], referenceTaskIds: [] }
-      bus.publish(AgentEvent.statusUpdate({ taskId, contextId, status: { state: TaskState.TASK_STATE_INPUT_REQUIRED, timestamp: now(), message: question }, metadata: undefined }))
+      const question: Message = {
+        messageId: crypto.randomUUID(),
+        contextId,
+        taskId,
+        role: Role.ROLE_AGENT,
+        parts: [textPart('Which color?')],
+        metadata: undefined,
+        extensions: [],
+        referenceTaskIds: [],
+      }
+      bus.publish(
+        AgentEvent.statusUpdate({
+          taskId,
+          contextId,
+          status: { state: TaskState.TASK_STATE_INPUT_REQUIRED, timestamp: now(), message: question },
+          metadata: undefined,
+        }),
+      )
       return
     }
     const chunks =
-      text === 'slow' ? Array.from({ length: 500 }, (_, i) => `${i + 1} `)
-      : /what is my name/i.test(text) ? [`Your name is ${this.names.get(contextId) ?? 'unknown'}.`]
-      : name ? ['Noted.']
-      : ['Hi', ' there']
+      text === 'slow'
+        ? Array.from({ length: 500 }, (_, i) => `${i + 1} `)
+        : /what is my name/i.test(text)
+          ? [`Your name is ${this.names.get(contextId) ?? 'unknown'}.`]
+          : name
+            ? ['Noted.']
+            : ['Hi', ' there']
     if (await say(chunks)) done()
   }
 
   async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
     this.canceled.add(taskId)
-    bus.publish(AgentEvent.statusUpdate({ taskId, contextId: this.contexts.get(taskId) ?? '', status: { state: TaskState.TASK_STATE_CANCELED, timestamp: now(), message: undefined }, metadata: undefined }))
+    bus.publish(
+      AgentEvent.statusUpdate({
+        taskId,
+        contextId: this.contexts.get(taskId) ?? '',
+        status: { state: TaskState.TASK_STATE_CANCELED, timestamp: now(), message: undefined },
+        metadata: undefined,
+      }),
+    )
   }
 }
 
@@ -94,30 +154,69 @@ export async function startSdkAgent(
   })
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const v1 = [
-    ...(interfaces.includes('JSONRPC') ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' }] : []),
-    ...(interfaces.includes('HTTP+JSON') ? [{ url: `${base}/a2a/rest`, protocolBinding: 'HTTP+JSON', tenant: '', protocolVersion: '1.0' }] : []),
+    ...(interfaces.includes('JSONRPC')
+      ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' }]
+      : []),
+    ...(interfaces.includes('HTTP+JSON')
+      ? [{ url: `${base}/a2a/rest`, protocolBinding: 'HTTP+JSON', tenant: '', protocolVersion: '1.0' }]
+      : []),
   ]
   const legacyOnly = interfaces.length === 1 && interfaces[0] === 'JSONRPC-0.3'
   const card: AgentCard = {
     name: 'SDK test agent',
     description: 'An agent built with @a2a-js/sdk',
     version: '1.0.0',
-    supportedInterfaces: legacyOnly ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '0.3' }] : duplicateInterfacesForLegacy(v1, ['JSONRPC', 'HTTP+JSON']),
-    capabilities: { streaming: options.streaming ?? true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    supportedInterfaces: legacyOnly
+      ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '0.3' }]
+      : duplicateInterfacesForLegacy(v1, ['JSONRPC', 'HTTP+JSON']),
+    capabilities: {
+      streaming: options.streaming ?? true,
+      pushNotifications: false,
+      extensions: [],
+      extendedAgentCard: false,
+    },
     securitySchemes: {},
     securityRequirements: [],
     defaultInputModes: ['text/plain'],
     defaultOutputModes: ['text/plain'],
-    skills: [{ id: 'chat', name: 'chat', description: 'Chats', tags: ['chat'], examples: [], inputModes: [], outputModes: [], securityRequirements: [] }],
+    skills: [
+      {
+        id: 'chat',
+        name: 'chat',
+        description: 'Chats',
+        tags: ['chat'],
+        examples: [],
+        inputModes: [],
+        outputModes: [],
+        securityRequirements: [],
+      },
+    ],
     signatures: [],
     provider: undefined,
     documentationUrl: undefined,
     iconUrl: undefined,
   }
   const handler = new DefaultRequestHandler(card, new InMemoryTaskStore(), executor)
-  app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: handler, legacyCompat: { enabled: true } }))
-  app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } }))
-  app.use('/a2a/rest', restHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication, legacyCompat: { enabled: true } }))
+  app.use(
+    '/.well-known/agent-card.json',
+    agentCardHandler({ agentCardProvider: handler, legacyCompat: { enabled: true } }),
+  )
+  app.use(
+    '/a2a/jsonrpc',
+    jsonRpcHandler({
+      requestHandler: handler,
+      userBuilder: UserBuilder.noAuthentication,
+      legacyCompat: { enabled: true },
+    }),
+  )
+  app.use(
+    '/a2a/rest',
+    restHandler({
+      requestHandler: handler,
+      userBuilder: UserBuilder.noAuthentication,
+      legacyCompat: { enabled: true },
+    }),
+  )
   return {
     url: base,
     executor,

@@ -2,7 +2,11 @@ import { readSSE } from '../../src/stream/index.js'
 import type { SSEEvent } from '../../src/stream/index.js'
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 }
 
 /** Every SSE event of a response body, in order. */
@@ -14,4 +18,5 @@ export async function readAll(res: Response): Promise<SSEEvent[]> {
 }
 
 /** The JSON payloads of an SSE stream; `[DONE]` stays a string. */
-export const payloads = (events: SSEEvent[]): unknown[] => events.map((e) => (e.data === '[DONE]' ? e.data : JSON.parse(e.data)))
+export const payloads = (events: SSEEvent[]): unknown[] =>
+  events.map((e) => (e.data === '[DONE]' ? e.data : JSON.parse(e.data)))

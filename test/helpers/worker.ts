@@ -17,8 +17,16 @@ process.env.WRANGLER_SEND_METRICS = 'false'
 export async function startWorker(vars: Record<string, string> = {}): Promise<RunningWorker> {
   const worker = await unstable_startWorker({
     config: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)),
-    bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }])),
-    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, watch: false, persist: false, logLevel: 'warn' },
+    bindings: Object.fromEntries(
+      Object.entries(vars).map(([name, value]) => [name, { type: 'plain_text' as const, value }]),
+    ),
+    dev: {
+      server: { hostname: '127.0.0.1', port: 0 },
+      inspector: false,
+      watch: false,
+      persist: false,
+      logLevel: 'warn',
+    },
   })
   const url = (await worker.url).origin
   return { url, close: () => worker.dispose() }

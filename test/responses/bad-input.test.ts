@@ -21,7 +21,13 @@ beforeAll(async () => {
 afterAll(() => bridge.close())
 
 /** One request with a 5 s deadline (a hang fails the test instead of stalling the run). */
-async function call(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}, extra: RequestInit = {}): Promise<Response> {
+async function call(
+  method: string,
+  path: string,
+  body?: BodyInit,
+  headers: Record<string, string> = {},
+  extra: RequestInit = {},
+): Promise<Response> {
   const res = await fetch(`${bridge.url}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -111,9 +117,24 @@ describe('invalid parameters name the param', () => {
     { name: "stream: 'yes'", body: { input: 'hi', stream: 'yes' }, param: 'stream' },
     { name: 'metadata with a number value', body: { input: 'hi', metadata: { a: 1 } }, param: /^metadata(\.a)?$/ },
     { name: 'tools that is not an array', body: { input: 'hi', tools: { type: 'function' } }, param: 'tools' },
-    { name: 'a web_search tool', body: { input: 'hi', tools: [{ type: 'web_search' }] }, param: 'tools[0].type', mentions: 'web_search' },
-    { name: 'a second, non-function tool', body: { input: 'hi', tools: [weatherTool, { type: 'file_search' }] }, param: 'tools[1].type', mentions: 'file_search' },
-    { name: 'an input item of unknown type', body: { input: [{ type: 'bogus', content: 'x' }] }, param: 'input[0].type', mentions: 'bogus' },
+    {
+      name: 'a web_search tool',
+      body: { input: 'hi', tools: [{ type: 'web_search' }] },
+      param: 'tools[0].type',
+      mentions: 'web_search',
+    },
+    {
+      name: 'a second, non-function tool',
+      body: { input: 'hi', tools: [weatherTool, { type: 'file_search' }] },
+      param: 'tools[1].type',
+      mentions: 'file_search',
+    },
+    {
+      name: 'an input item of unknown type',
+      body: { input: [{ type: 'bogus', content: 'x' }] },
+      param: 'input[0].type',
+      mentions: 'bogus',
+    },
     { name: 'an input item that is a string', body: { input: ['hi'] }, param: 'input[0]' },
     {
       name: 'a function_call_output without call_id',
@@ -121,10 +142,31 @@ describe('invalid parameters name the param', () => {
       param: /call_id/,
       missing: true,
     },
-    { name: 'message content that is a number', body: { input: [{ role: 'user', content: 42 }] }, param: 'input[0].content' },
-    { name: 'a content part that is a number', body: { input: [{ role: 'user', content: [42] }] }, param: /^input\[0\]\.content/ },
-    { name: 'a message with an unknown role', body: { input: [{ role: 'robot', content: 'hi' }] }, param: 'input[0].role' },
-    { name: 'the second item is bad', body: { input: [{ role: 'user', content: 'hi' }, { role: 'user', content: 7 }] }, param: 'input[1].content' },
+    {
+      name: 'message content that is a number',
+      body: { input: [{ role: 'user', content: 42 }] },
+      param: 'input[0].content',
+    },
+    {
+      name: 'a content part that is a number',
+      body: { input: [{ role: 'user', content: [42] }] },
+      param: /^input\[0\]\.content/,
+    },
+    {
+      name: 'a message with an unknown role',
+      body: { input: [{ role: 'robot', content: 'hi' }] },
+      param: 'input[0].role',
+    },
+    {
+      name: 'the second item is bad',
+      body: {
+        input: [
+          { role: 'user', content: 'hi' },
+          { role: 'user', content: 7 },
+        ],
+      },
+      param: 'input[1].content',
+    },
   ]
 
   it.each(cases)('$name → 400 with the param', async ({ body, param, mentions }) => {
@@ -231,7 +273,10 @@ describe('a follow-up to a paused tool call', () => {
     const call_id = paused.output.find((o) => o.type === 'function_call')?.call_id
     expect(call_id).toBeTruthy()
 
-    const error = await expectError(await create({ model: 'demo', previous_response_id: paused.id, input: 'thanks', tools: [weatherTool] }), 400)
+    const error = await expectError(
+      await create({ model: 'demo', previous_response_id: paused.id, input: 'thanks', tools: [weatherTool] }),
+      400,
+    )
     expect(error.message).toContain(call_id)
     expect(error.param).toBe('input')
 
@@ -268,7 +313,7 @@ describe('routes', () => {
     expect(error.message).toContain(path)
   })
 
-  it("unknown model id on GET /v1/models/{id} → 404 code model_not_found", async () => {
+  it('unknown model id on GET /v1/models/{id} → 404 code model_not_found', async () => {
     const error = await expectError(await call('GET', '/v1/models/no-such-agent'), 404)
     expect(error.code).toBe('model_not_found')
   })
@@ -285,7 +330,10 @@ describe('oversized bodies', () => {
 
   it('a chunked body over 16 MiB (no Content-Length) → 413', async () => {
     const body = new Blob([big()]).stream()
-    const error = await expectError(await call('POST', '/v1/responses', body, {}, { duplex: 'half' } as RequestInit), 413)
+    const error = await expectError(
+      await call('POST', '/v1/responses', body, {}, { duplex: 'half' } as RequestInit),
+      413,
+    )
     expect(error.code).toBe('request_too_large')
   })
 
@@ -294,7 +342,10 @@ describe('oversized bodies', () => {
     const text = JSON.stringify({ input: 'é'.repeat(9 * MiB) })
     expect(Buffer.byteLength(text)).toBeGreaterThan(16 * MiB)
     const body = new Blob([text]).stream()
-    const error = await expectError(await call('POST', '/v1/responses', body, {}, { duplex: 'half' } as RequestInit), 413)
+    const error = await expectError(
+      await call('POST', '/v1/responses', body, {}, { duplex: 'half' } as RequestInit),
+      413,
+    )
     expect(error.code).toBe('request_too_large')
   })
 })

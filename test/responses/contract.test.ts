@@ -18,7 +18,14 @@ describe('contract: Responses objects the face emits', () => {
   afterAll(() => bridge.close())
 
   it('the validator rejects what breaks the spec (so the checks below can fail)', () => {
-    expect(spec.errors('ResponseStreamEvent', { type: 'response.output_text.delta', item_id: 'x', output_index: 0, delta: 'a' })).not.toBe('')
+    expect(
+      spec.errors('ResponseStreamEvent', {
+        type: 'response.output_text.delta',
+        item_id: 'x',
+        output_index: 0,
+        delta: 'a',
+      }),
+    ).not.toBe('')
     expect(spec.errors('Response', { id: 'x', object: 'response' })).not.toBe('')
     expect(spec.errors('ErrorResponse', { error: { message: 'x' } })).not.toBe('')
   })
@@ -38,7 +45,9 @@ describe('contract: Responses objects the face emits', () => {
   })
 
   it('background create (queued), cancel (cancelled), delete and models', async () => {
-    const created = (await (await postJson(url('/responses'), { model: 'slow', input: 'count to 300', background: true })).json()) as { id: string; status: string }
+    const created = (await (
+      await postJson(url('/responses'), { model: 'slow', input: 'count to 300', background: true })
+    ).json()) as { id: string; status: string }
     expect(created.status).toBe('queued')
     expect(spec.errors('Response', created)).toBe('')
     const cancelled = await (await fetch(url(`/responses/${created.id}/cancel`), { method: 'POST' })).json()
@@ -51,7 +60,9 @@ describe('contract: Responses objects the face emits', () => {
   })
 
   it('a re-streamed background response validates event by event, queued first', async () => {
-    const created = (await (await postJson(url('/responses'), { model: 'demo', input: 'hello', background: true })).json()) as { id: string }
+    const created = (await (
+      await postJson(url('/responses'), { model: 'demo', input: 'hello', background: true })
+    ).json()) as { id: string }
     const events = payloads(await readAll(await fetch(url(`/responses/${created.id}?stream=true`))))
     expect((events[1] as { type: string }).type).toBe('response.queued')
     for (const event of events) if (event !== '[DONE]') expect(spec.errors('ResponseStreamEvent', event)).toBe('')
@@ -59,9 +70,14 @@ describe('contract: Responses objects the face emits', () => {
 
   it('an error event mid-stream validates and ends the stream', async () => {
     // A bridge whose log keeps 5 events: resuming from the start of a long run is too far behind.
-    const small = await startBridge({ agents: [demoAgent(0)], store: new (await import('../../src/store/index.js')).MemoryRunStore({ maxEventsPerRun: 5 }) })
+    const small = await startBridge({
+      agents: [demoAgent(0)],
+      store: new (await import('../../src/store/index.js')).MemoryRunStore({ maxEventsPerRun: 5 }),
+    })
     try {
-      const created = (await (await postJson(`${small.url}/v1/responses`, { model: 'demo', input: 'count to 40', background: true })).json()) as { id: string }
+      const created = (await (
+        await postJson(`${small.url}/v1/responses`, { model: 'demo', input: 'count to 40', background: true })
+      ).json()) as { id: string }
       await new Promise((r) => setTimeout(r, 100))
       const events = payloads(await readAll(await fetch(`${small.url}/v1/responses/${created.id}?stream=true`)))
       const error = events.find((e) => (e as { type?: string }).type === 'error')

@@ -7,7 +7,12 @@ const weatherTool = {
   type: 'function' as const,
   name: 'get_weather',
   description: 'Current weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+    additionalProperties: false,
+  },
   strict: true,
 }
 
@@ -56,7 +61,11 @@ describe('openai SDK against the Responses face (demo agent)', () => {
   })
 
   it('the weather tool round trip via previous_response_id + function_call_output completes', async () => {
-    const first = await client.responses.create({ model: 'demo', input: 'What is the weather in Lisbon?', tools: [weatherTool] })
+    const first = await client.responses.create({
+      model: 'demo',
+      input: 'What is the weather in Lisbon?',
+      tools: [weatherTool],
+    })
     expect(first.status).toBe('completed')
     const call = first.output.find((item) => item.type === 'function_call')
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: '{"city":"Lisbon"}' })
@@ -82,7 +91,12 @@ describe('openai SDK against the Responses face (demo agent)', () => {
     const call = first.output.find((item) => item.type === 'function_call')
     if (call?.type !== 'function_call') throw new Error('no function call')
     const second = await client.responses
-      .stream({ model: 'demo', previous_response_id: first.id, tools: [weatherTool], input: [{ type: 'function_call_output', call_id: call.call_id, output: 'cold' }] })
+      .stream({
+        model: 'demo',
+        previous_response_id: first.id,
+        tools: [weatherTool],
+        input: [{ type: 'function_call_output', call_id: call.call_id, output: 'cold' }],
+      })
       .finalResponse()
     expect(second.output_text).toBe('Weather in Oslo: cold')
   })
@@ -110,7 +124,11 @@ describe('openai SDK against the Responses face (demo agent)', () => {
 
   it('the conversation is remembered along previous_response_id', async () => {
     const first = await client.responses.create({ model: 'demo', input: 'my name is Grace' })
-    const second = await client.responses.create({ model: 'demo', input: 'what is my name?', previous_response_id: first.id })
+    const second = await client.responses.create({
+      model: 'demo',
+      input: 'what is my name?',
+      previous_response_id: first.id,
+    })
     expect(second.output_text).toBe('Your name is Grace.')
     const fresh = await client.responses.create({ model: 'demo', input: 'what is my name?' })
     expect(fresh.output_text).toBe("I don't know your name yet.")
@@ -118,7 +136,12 @@ describe('openai SDK against the Responses face (demo agent)', () => {
 
   it('a stream resumed with starting_after replays the rest, nothing lost or duplicated', async () => {
     const full: { seq: number; type: string }[] = []
-    const stream = await client.responses.create({ model: 'slow', input: 'count to 30', stream: true, background: true })
+    const stream = await client.responses.create({
+      model: 'slow',
+      input: 'count to 30',
+      stream: true,
+      background: true,
+    })
     let id = ''
     for await (const event of stream) {
       full.push({ seq: event.sequence_number, type: event.type })
@@ -153,6 +176,8 @@ describe('openai SDK against the Responses face (demo agent)', () => {
   it('errors surface as the SDK error classes', async () => {
     await expect(client.responses.create({ model: 'nope', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.NotFoundError)
     await expect(client.responses.retrieve('resp_missing')).rejects.toBeInstanceOf(OpenAI.NotFoundError)
-    await expect(client.responses.create({ model: 'demo', input: 42 as unknown as string })).rejects.toBeInstanceOf(OpenAI.BadRequestError)
+    await expect(client.responses.create({ model: 'demo', input: 42 as unknown as string })).rejects.toBeInstanceOf(
+      OpenAI.BadRequestError,
+    )
   })
 })

@@ -33,7 +33,9 @@ function carried(events: AgentEvent[]): Carried {
         break
       }
       case 'tool.call.started':
-        c.calls.push(`start:${e.callId}:${e.name}:${e.tool?.clientSide === false ? `server:${e.tool.server}` : 'client'}`)
+        c.calls.push(
+          `start:${e.callId}:${e.name}:${e.tool?.clientSide === false ? `server:${e.tool.server}` : 'client'}`,
+        )
         break
       case 'tool.call.delta':
         c.calls.push(`delta:${e.callId}:${e.delta}`)
@@ -45,7 +47,12 @@ function carried(events: AgentEvent[]): Carried {
         c.results[e.callId] = { output: typeof e.output === 'string' ? e.output : '', isError: e.isError ?? false }
         break
       case 'usage':
-        c.usage = [c.usage[0] + e.inputTokens, c.usage[1] + e.outputTokens, c.usage[2] + (e.reasoningTokens ?? 0), c.usage[3] + (e.cachedTokens ?? 0)]
+        c.usage = [
+          c.usage[0] + e.inputTokens,
+          c.usage[1] + e.outputTokens,
+          c.usage[2] + (e.reasoningTokens ?? 0),
+          c.usage[3] + (e.cachedTokens ?? 0),
+        ]
         break
       case 'interrupt':
         c.ending = `interrupt:${e.reason}:${e.callIds.join(',')}`
@@ -64,8 +71,20 @@ function carried(events: AgentEvent[]): Carried {
 const text = fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 })
 const id = fc.stringMatching(/^[a-z0-9_]{1,10}$/)
 
-const messageBlock = fc.record({ kind: fc.constant('message' as const), id, reasoning: fc.option(text, { nil: undefined }), output: text, commentary: fc.boolean() })
-const clientCall = fc.record({ kind: fc.constant('client' as const), id, name: fc.stringMatching(/^[a-z_]{1,12}$/), args: fc.json(), chunks: fc.integer({ min: 1, max: 4 }) })
+const messageBlock = fc.record({
+  kind: fc.constant('message' as const),
+  id,
+  reasoning: fc.option(text, { nil: undefined }),
+  output: text,
+  commentary: fc.boolean(),
+})
+const clientCall = fc.record({
+  kind: fc.constant('client' as const),
+  id,
+  name: fc.stringMatching(/^[a-z_]{1,12}$/),
+  args: fc.json(),
+  chunks: fc.integer({ min: 1, max: 4 }),
+})
 const serverCall = fc.record({
   kind: fc.constant('server' as const),
   id,
@@ -77,7 +96,11 @@ const serverCall = fc.record({
 })
 const ending = fc.oneof(
   fc.constant({ kind: 'completed' as const }),
-  fc.record({ kind: fc.constant('failed' as const), code: fc.constantFrom(...ResponseErrorCode.options), message: fc.string({ minLength: 1 }) }),
+  fc.record({
+    kind: fc.constant('failed' as const),
+    code: fc.constantFrom(...ResponseErrorCode.options),
+    message: fc.string({ minLength: 1 }),
+  }),
 )
 const usage = fc.option(fc.tuple(fc.nat(1000), fc.nat(1000), fc.nat(100), fc.nat(100)), { nil: undefined })
 
@@ -89,27 +112,49 @@ const turn = fc
     blocks.forEach((b, i) => {
       const uid = `${b.id}${i}`
       if (b.kind === 'message') {
-        events.push({ type: 'message.started', messageId: uid, role: 'assistant', ...(b.commentary ? { phase: 'commentary' as const } : {}) })
-        for (const d of b.reasoning ?? []) events.push({ type: 'message.delta', messageId: uid, delta: d, channel: 'reasoning' })
+        events.push({
+          type: 'message.started',
+          messageId: uid,
+          role: 'assistant',
+          ...(b.commentary ? { phase: 'commentary' as const } : {}),
+        })
+        for (const d of b.reasoning ?? [])
+          events.push({ type: 'message.delta', messageId: uid, delta: d, channel: 'reasoning' })
         for (const d of b.output) events.push({ type: 'message.delta', messageId: uid, delta: d, channel: 'output' })
         const reasoning = b.reasoning?.join('')
         events.push({
           type: 'message.completed',
-          message: { id: uid, role: 'assistant', parts: [{ type: 'text', text: b.output.join('') }], ...(reasoning ? { reasoning } : {}), ...(b.commentary ? { phase: 'commentary' as const } : {}) },
+          message: {
+            id: uid,
+            role: 'assistant',
+            parts: [{ type: 'text', text: b.output.join('') }],
+            ...(reasoning ? { reasoning } : {}),
+            ...(b.commentary ? { phase: 'commentary' as const } : {}),
+          },
         })
       } else {
         const args = b.args
         const tool = b.kind === 'client' ? { clientSide: true } : { server: b.server, clientSide: false }
         events.push({ type: 'tool.call.started', callId: uid, name: b.name, tool })
         const size = Math.ceil(args.length / (b.kind === 'client' ? b.chunks : 1)) || 1
-        for (let at = 0; at < args.length; at += size) events.push({ type: 'tool.call.delta', callId: uid, delta: args.slice(at, at + size) })
+        for (let at = 0; at < args.length; at += size)
+          events.push({ type: 'tool.call.delta', callId: uid, delta: args.slice(at, at + size) })
         events.push({ type: 'tool.call.completed', callId: uid, name: b.name, arguments: args, tool })
-        if (b.kind === 'server') events.push({ type: 'tool.result', callId: uid, output: b.output, ...(b.isError ? { isError: true } : {}) })
+        if (b.kind === 'server')
+          events.push({ type: 'tool.result', callId: uid, output: b.output, ...(b.isError ? { isError: true } : {}) })
         else clientCalls.push(uid)
       }
     })
-    if (usage) events.push({ type: 'usage', inputTokens: usage[0], outputTokens: usage[1], reasoningTokens: usage[2], cachedTokens: usage[3] })
-    if (ending.kind === 'failed') events.push({ type: 'run.failed', error: { code: ending.code, message: ending.message } })
+    if (usage)
+      events.push({
+        type: 'usage',
+        inputTokens: usage[0],
+        outputTokens: usage[1],
+        reasoningTokens: usage[2],
+        cachedTokens: usage[3],
+      })
+    if (ending.kind === 'failed')
+      events.push({ type: 'run.failed', error: { code: ending.code, message: ending.message } })
     else if (clientCalls.length) {
       events.push({ type: 'interrupt', interruptId: 'int', reason: 'client_tool', callIds: clientCalls })
       events.push({ type: 'run.status', status: 'input_required' })
@@ -121,7 +166,9 @@ const turn = fc
 function roundTrip(events: AgentEvent[]): AgentEvent[] {
   const encoder = createResponseEncoder({ responseId: 'resp_x', model: 'm', createdAt: 0 })
   const wire = [...openResponse(encoder)]
-  events.forEach((e, i) => wire.push(...encodeRunEvent(encoder, { ...e, runId: 'run', seq: i + 1, time: 0 } as RunEvent)))
+  events.forEach((e, i) =>
+    wire.push(...encodeRunEvent(encoder, { ...e, runId: 'run', seq: i + 1, time: 0 } as RunEvent)),
+  )
   const decoder = createResponseDecoder()
   return wire.flatMap((w) => decodeStreamEvent(decoder, ResponseStreamEvent.parse(JSON.parse(JSON.stringify(w)))))
 }

@@ -11,7 +11,11 @@ import type * as acp from '../../src/dialects/acp/wire.js'
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 
 type Mismatched<Wire, Spec> = {
-  [K in keyof Spec & keyof Wire]: Wire[K] extends z.ZodType ? (Same<z.infer<Wire[K]>, Spec[K]> extends true ? never : K) : K
+  [K in keyof Spec & keyof Wire]: Wire[K] extends z.ZodType
+    ? Same<z.infer<Wire[K]>, Spec[K]> extends true
+      ? never
+      : K
+    : K
 }[keyof Spec & keyof Wire]
 
 type Missing<Wire, Spec> = Exclude<keyof Spec, keyof Wire>

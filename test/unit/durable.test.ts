@@ -52,7 +52,8 @@ function world(limits: Partial<DurableLimits> = {}, delayMs = 0) {
     new RunHost({ storage: storage(`run:${runId}`), objects, limits: full, agents, now: clock.now })
   const objects: DurableObjects = {
     run: (runId) => runs.get(runId) ?? runs.set(runId, newRunHost(runId)).get(runId)!,
-    value: (name) => values.get(name) ?? values.set(name, new ValueHost(storage(`value:${name}`), objects, clock.now)).get(name)!,
+    value: (name) =>
+      values.get(name) ?? values.set(name, new ValueHost(storage(`value:${name}`), objects, clock.now)).get(name)!,
     directory: () => directory,
   }
   /** The object is evicted and wakes up again: a new host over the same storage. */
@@ -62,10 +63,20 @@ function world(limits: Partial<DurableLimits> = {}, delayMs = 0) {
     return host
   }
   const store = new DurableRunStore(objects, full)
-  return { clock, storage, objects, store, runs: new DurableRuns(objects, agents()), restart, runHost: (id: string) => runs.get(id)! }
+  return {
+    clock,
+    storage,
+    objects,
+    store,
+    runs: new DurableRuns(objects, agents()),
+    restart,
+    runHost: (id: string) => runs.get(id)!,
+  }
 }
 
-const input = (text: string) => ({ input: [{ id: crypto.randomUUID(), role: 'user' as const, parts: [{ type: 'text' as const, text }] }] })
+const input = (text: string) => ({
+  input: [{ id: crypto.randomUUID(), role: 'user' as const, parts: [{ type: 'text' as const, text }] }],
+})
 
 async function all(source: AsyncIterable<RunEvent[]>): Promise<RunEvent[]> {
   const out: RunEvent[] = []
@@ -131,13 +142,17 @@ describe('Durable Object hosts', () => {
   it('a paused run (input required) survives a restart and can still be resumed', async () => {
     const w = world()
     const { record } = await w.runs.start('demo', input('deploy to production'))
-    for await (const batch of w.runs.events(record.runId, 0)) if (batch.some((e) => e.type === 'run.status' && e.status === 'input_required')) break
+    for await (const batch of w.runs.events(record.runId, 0))
+      if (batch.some((e) => e.type === 'run.status' && e.status === 'input_required')) break
     expect((await w.runs.get(record.runId)).state.status).toBe('input_required')
     await sleep(5)
     w.restart(record.runId)
     const pending = (await w.runs.get(record.runId)).state.pending
     expect(pending).toBeDefined()
-    const resumed = await w.runs.resume(record.runId, { input: [], resume: { interruptId: pending!.interruptId, payload: { approved: true } } })
+    const resumed = await w.runs.resume(record.runId, {
+      input: [],
+      resume: { interruptId: pending!.interruptId, payload: { approved: true } },
+    })
     const events = await all(w.runs.events(record.runId, resumed.afterSeq))
     expect(events.at(-1)?.type).toBe('run.completed')
     expect(textOf(events)).toMatch(/deploy/i)
@@ -201,7 +216,12 @@ describe('Durable Object hosts', () => {
     const hostOf = (runId: string) => objects.run(runId) as RunHost
     // The hosts of this world use the `continue` default; build one whose agent cancels on disconnect.
     const runId = 'run_fragile'
-    const host = new RunHost({ storage: w.storage(`run:${runId}`), objects, limits: { maxEventsPerRun: 100, maxHistory: 10, ttlMs: 60_000 }, agents: () => agents })
+    const host = new RunHost({
+      storage: w.storage(`run:${runId}`),
+      objects,
+      limits: { maxEventsPerRun: 100, maxHistory: 10, ttlMs: 60_000 },
+      agents: () => agents,
+    })
     ;(objects as { run: (id: string) => unknown }).run = (id: string) => (id === runId ? host : hostOf(id))
     const runs = new DurableRuns(objects, agents)
     await runs.start('demo', input('count to 500'), { runId })

@@ -67,7 +67,8 @@ async function expectBridgeError(promise: Promise<unknown>, code: ErrorCode): Pr
     (value) => ({ resolved: true as const, value }),
     (error: unknown) => ({ resolved: false as const, error }),
   )
-  if (outcome.resolved) expect.fail(`expected a ${code} BridgeError, but it resolved with ${JSON.stringify(outcome.value)}`)
+  if (outcome.resolved)
+    expect.fail(`expected a ${code} BridgeError, but it resolved with ${JSON.stringify(outcome.value)}`)
   const error = outcome.error
   expect(error).toBeInstanceOf(BridgeError)
   expect((error as BridgeError).code).toBe(code)
@@ -345,7 +346,9 @@ describe('MemoryRunStore event log reads', () => {
 
   it('a reader with an already aborted signal reads nothing', async () => {
     const store = await storeWithEvents(2)
-    expect(await within(collect(store.read('run_1', 0, { follow: true, signal: AbortSignal.abort() })), 100, 'read')).toEqual([])
+    expect(
+      await within(collect(store.read('run_1', 0, { follow: true, signal: AbortSignal.abort() })), 100, 'read'),
+    ).toEqual([])
   })
 
   it('with a bounded log, reading from a dropped position throws too_far_behind while recent positions work', async () => {

@@ -134,7 +134,10 @@ describe('sseStream', () => {
 
   it('writes a batch of messages as one chunk, in order', async () => {
     const stream = sseStream(async function* () {
-      yield [{ event: 'a', data: '1' }, { event: 'b', data: '2' }]
+      yield [
+        { event: 'a', data: '1' },
+        { event: 'b', data: '2' },
+      ]
       yield { data: 'single' }
     })
     const reader = stream.getReader()
@@ -364,9 +367,9 @@ describe('sseStream', () => {
       throw new Error('boom')
     }
     expect(await within(readText(sseStream(failing, { keepAliveMs: 0 })), 1000, 'close')).toBe('data: ok\n\n')
-    expect(await within(readText(sseStream(failing, { keepAliveMs: 0, onError: () => undefined })), 1000, 'close')).toBe(
-      'data: ok\n\n',
-    )
+    expect(
+      await within(readText(sseStream(failing, { keepAliveMs: 0, onError: () => undefined })), 1000, 'close'),
+    ).toBe('data: ok\n\n')
   })
 
   it('does not pull the source ahead of the reader (backpressure)', async () => {
@@ -459,7 +462,10 @@ describe('readSSE', () => {
       return seed / 2 ** 31
     }
     for (let round = 0; round < 100; round++) {
-      const cuts = Array.from({ length: 1 + Math.floor(random() * 12) }, () => 1 + Math.floor(random() * (bytes.length - 1)))
+      const cuts = Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => 1 + Math.floor(random() * (bytes.length - 1)),
+      )
       const events = await collect(readSSE(bodyOf(splitAt(cuts))))
       expect(events, `cuts ${cuts.join(',')}`).toEqual(expected)
     }
@@ -478,7 +484,11 @@ describe('readSSE', () => {
       },
     })
     const events = readSSE(body)
-    expect((await within(events.next(), 1000, 'first event')).value).toEqual({ event: undefined, id: undefined, data: 'one' })
+    expect((await within(events.next(), 1000, 'first event')).value).toEqual({
+      event: undefined,
+      id: undefined,
+      data: 'one',
+    })
     more.resolve()
     expect((await events.next()).value).toEqual({ event: undefined, id: undefined, data: 'two' })
     expect((await events.next()).done).toBe(true)

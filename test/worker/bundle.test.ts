@@ -8,10 +8,16 @@ describe('worker bundle (wrangler deploy --dry-run)', () => {
     const bundle = await buildWorker()
     expect(bundle.inputs.some((p) => p.endsWith('src/worker.ts'))).toBe(true)
     // Without nodejs_compat a node: import fails the build; with it, polyfills would come from unenv.
-    expect(bundle.inputs.filter((p) => p.startsWith('node:') || p.includes('unenv') || p.includes('@cloudflare/unenv-preset'))).toEqual([])
+    expect(
+      bundle.inputs.filter(
+        (p) => p.startsWith('node:') || p.includes('unenv') || p.includes('@cloudflare/unenv-preset'),
+      ),
+    ).toEqual([])
     expect(bundle.inputs.filter((p) => /src\/node\.ts$|@hono\/node-server/.test(p))).toEqual([])
     // Cloudflare's compressed limit on the free plan is 3 MiB.
     expect(bundle.gzipBytes).toBeLessThan(3 * 1024 * 1024)
-    console.log(`worker bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(1)} KiB`)
+    console.log(
+      `worker bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB, gzip ${(bundle.gzipBytes / 1024).toFixed(1)} KiB`,
+    )
   }, 60_000)
 })

@@ -67,7 +67,12 @@ describe('worker: openai SDK on the Responses face', () => {
   const weatherTool = {
     type: 'function' as const,
     name: 'get_weather',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    },
     strict: true,
   }
 
@@ -92,14 +97,24 @@ describe('worker: openai SDK on the Responses face', () => {
   })
 
   it('the weather tool round trip via previous_response_id + function_call_output', async () => {
-    const first = await openai.responses.create({ model: 'demo', input: 'What is the weather in Lisbon?', tools: [weatherTool] })
+    const first = await openai.responses.create({
+      model: 'demo',
+      input: 'What is the weather in Lisbon?',
+      tools: [weatherTool],
+    })
     const call = first.output.find((o) => o.type === 'function_call')
     expect(call).toMatchObject({ name: 'get_weather', arguments: JSON.stringify({ city: 'Lisbon' }) })
     const second = await openai.responses.create({
       model: 'demo',
       previous_response_id: first.id,
       tools: [weatherTool],
-      input: [{ type: 'function_call_output', call_id: (call as { call_id: string }).call_id, output: '{"temperature":21,"conditions":"sunny"}' }],
+      input: [
+        {
+          type: 'function_call_output',
+          call_id: (call as { call_id: string }).call_id,
+          output: '{"temperature":21,"conditions":"sunny"}',
+        },
+      ],
     })
     expect(second.status).toBe('completed')
     expect(second.output_text).toMatch(/Lisbon/)
@@ -107,7 +122,11 @@ describe('worker: openai SDK on the Responses face', () => {
 
   it('two requests of one conversation land in the same context (the second remembers the first)', async () => {
     const first = await openai.responses.create({ model: 'demo', input: 'my name is Grace' })
-    const second = await openai.responses.create({ model: 'demo', input: 'what is my name?', previous_response_id: first.id })
+    const second = await openai.responses.create({
+      model: 'demo',
+      input: 'what is my name?',
+      previous_response_id: first.id,
+    })
     expect(second.output_text).toBe('Your name is Grace.')
     const unrelated = await openai.responses.create({ model: 'demo', input: 'what is my name?' })
     expect(unrelated.output_text).toBe("I don't know your name yet.")
@@ -137,7 +156,10 @@ describe('worker: openai SDK on the Responses face', () => {
   it('a background response keeps running with no request open, and can be cancelled', async () => {
     const created = await openai.responses.create({ model: 'slow', input: 'count to 20', background: true })
     expect(['queued', 'in_progress']).toContain(created.status)
-    const done = await eventually(() => openai.responses.retrieve(created.id), (r) => r.status === 'completed')
+    const done = await eventually(
+      () => openai.responses.retrieve(created.id),
+      (r) => r.status === 'completed',
+    )
     expect(done.status).toBe('completed')
     expect(done.output_text).toBe(countText(20))
 
@@ -154,61 +176,102 @@ describe('worker: openai SDK on the Responses face', () => {
       if (event.type === 'response.created') id = event.response.id
       if (event.type === 'response.output_text.delta') break
     }
-    const after = await eventually(() => openai.responses.retrieve(id), (r) => r.status === 'cancelled')
+    const after = await eventually(
+      () => openai.responses.retrieve(id),
+      (r) => r.status === 'cancelled',
+    )
     expect(after.status).toBe('cancelled')
   })
 
   it('errors come as the OpenAI error object with the right status', async () => {
     await expect(openai.responses.create({ model: 'nope', input: 'hi' })).rejects.toBeInstanceOf(OpenAI.NotFoundError)
     await expect(openai.responses.retrieve('resp_missing')).rejects.toBeInstanceOf(OpenAI.NotFoundError)
-    const res = await fetch(`${worker.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' })
+    const res = await fetch(`${worker.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":',
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error')
   })
 })
 
 describe('worker: @a2a-js/sdk on the A2A face', () => {
-  const text = (value: string): Part => ({ content: { $case: 'text', value }, filename: '', mediaType: '', metadata: undefined })
+  const text = (value: string): Part => ({
+    content: { $case: 'text', value },
+    filename: '',
+    mediaType: '',
+    metadata: undefined,
+  })
   const request = (input: string, contextId = '', returnImmediately = false): SendMessageRequest => ({
     tenant: '',
-    message: { messageId: randomUUID(), contextId, taskId: '', role: Role.ROLE_USER, parts: [text(input)], metadata: undefined, extensions: [], referenceTaskIds: [] } as Message,
+    message: {
+      messageId: randomUUID(),
+      contextId,
+      taskId: '',
+      role: Role.ROLE_USER,
+      parts: [text(input)],
+      metadata: undefined,
+      extensions: [],
+      referenceTaskIds: [],
+    } as Message,
     configuration: { acceptedOutputModes: [], returnImmediately, taskPushNotificationConfig: undefined },
     metadata: undefined,
   })
-  const answerOf = (task: Task) => task.artifacts.flatMap((a) => a.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : ''))).join('')
+  const answerOf = (task: Task) =>
+    task.artifacts.flatMap((a) => a.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : ''))).join('')
   const asTask = (result: Message | Task): Task => {
     if (!('status' in result)) throw new Error('expected a Task')
     return result
   }
 
-  it.each(['JSONRPC', 'HTTP+JSON'] as const)('%s: card, streaming, get, list, a shared context and cancel', async (binding) => {
-    const factory = new ClientFactory(ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: [binding] }))
-    const demo = await factory.createFromUrl(`${worker.url}/a2a/demo/`)
-    const slow = await factory.createFromUrl(`${worker.url}/a2a/slow/`)
-    expect(demo.transport.protocolName).toBe(binding)
-    expect((await demo.getAgentCard(timeout())).supportedInterfaces.some((i) => i.url === `${worker.url}/a2a/demo`)).toBe(true)
+  it.each(['JSONRPC', 'HTTP+JSON'] as const)(
+    '%s: card, streaming, get, list, a shared context and cancel',
+    async (binding) => {
+      const factory = new ClientFactory(
+        ClientFactoryOptions.createFrom(ClientFactoryOptions.default, { preferredTransports: [binding] }),
+      )
+      const demo = await factory.createFromUrl(`${worker.url}/a2a/demo/`)
+      const slow = await factory.createFromUrl(`${worker.url}/a2a/slow/`)
+      expect(demo.transport.protocolName).toBe(binding)
+      expect(
+        (await demo.getAgentCard(timeout())).supportedInterfaces.some((i) => i.url === `${worker.url}/a2a/demo`),
+      ).toBe(true)
 
-    const events: StreamResponse[] = []
-    for await (const event of demo.sendMessageStream(request('hello'), timeout())) events.push(event)
-    const last = events.at(-1)?.payload
-    expect(last?.$case).toBe('statusUpdate')
-    expect(last?.$case === 'statusUpdate' && last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
-    const taskId = events[0]?.payload?.$case === 'task' ? events[0].payload.value.id : ''
-    expect(answerOf(await demo.getTask({ tenant: '', id: taskId, historyLength: 10 }, timeout()))).toBe(HELLO)
+      const events: StreamResponse[] = []
+      for await (const event of demo.sendMessageStream(request('hello'), timeout())) events.push(event)
+      const last = events.at(-1)?.payload
+      expect(last?.$case).toBe('statusUpdate')
+      expect(last?.$case === 'statusUpdate' && last.value.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
+      const taskId = events[0]?.payload?.$case === 'task' ? events[0].payload.value.id : ''
+      expect(answerOf(await demo.getTask({ tenant: '', id: taskId, historyLength: 10 }, timeout()))).toBe(HELLO)
 
-    const contextId = randomUUID()
-    const named = asTask(await demo.sendMessage(request('my name is Alan', contextId), timeout()))
-    const recalled = asTask(await demo.sendMessage(request('what is my name?', contextId), timeout()))
-    expect(named.contextId).toBe(contextId)
-    expect(recalled.contextId).toBe(contextId)
-    expect(answerOf(recalled)).toBe('Your name is Alan.')
-    const listed = await demo.listTasks({ tenant: '', contextId, status: 0, pageSize: 10, pageToken: '', historyLength: 0, statusTimestampAfter: undefined, includeArtifacts: false }, timeout())
-    expect(listed.tasks.map((t) => t.id).sort()).toEqual([named.id, recalled.id].sort())
+      const contextId = randomUUID()
+      const named = asTask(await demo.sendMessage(request('my name is Alan', contextId), timeout()))
+      const recalled = asTask(await demo.sendMessage(request('what is my name?', contextId), timeout()))
+      expect(named.contextId).toBe(contextId)
+      expect(recalled.contextId).toBe(contextId)
+      expect(answerOf(recalled)).toBe('Your name is Alan.')
+      const listed = await demo.listTasks(
+        {
+          tenant: '',
+          contextId,
+          status: 0,
+          pageSize: 10,
+          pageToken: '',
+          historyLength: 0,
+          statusTimestampAfter: undefined,
+          includeArtifacts: false,
+        },
+        timeout(),
+      )
+      expect(listed.tasks.map((t) => t.id).sort()).toEqual([named.id, recalled.id].sort())
 
-    const running = asTask(await slow.sendMessage(request('count to 2000', '', true), timeout()))
-    const canceled = await slow.cancelTask({ tenant: '', id: running.id, metadata: undefined }, timeout())
-    expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
-  })
+      const running = asTask(await slow.sendMessage(request('count to 2000', '', true), timeout()))
+      const canceled = await slow.cancelTask({ tenant: '', id: running.id, metadata: undefined }, timeout())
+      expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
+    },
+  )
 
   it('push notifications keep coming after the response that set them up has been sent', async () => {
     const hooks = await receiver()
@@ -223,12 +286,18 @@ describe('worker: @a2a-js/sdk on the A2A face', () => {
       }
       const sent = await call('SendMessage', {
         message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'count to 10' }] },
-        configuration: { returnImmediately: true, taskPushNotificationConfig: { url: `${hooks.url}/push`, token: 'tok' } },
+        configuration: {
+          returnImmediately: true,
+          taskPushNotificationConfig: { url: `${hooks.url}/push`, token: 'tok' },
+        },
       })
       const taskId = sent.task?.id ?? ''
       expect(taskId).toBeTruthy()
       const states = () => hooks.bodies.map((b) => JSON.stringify(b.body)).join('\n')
-      await eventually(async () => states(), (text) => text.includes('TASK_STATE_COMPLETED'))
+      await eventually(
+        async () => states(),
+        (text) => text.includes('TASK_STATE_COMPLETED'),
+      )
       expect(states()).toContain('TASK_STATE_COMPLETED')
       expect(hooks.bodies.every((b) => b.path === '/push')).toBe(true)
     } finally {
@@ -259,26 +328,41 @@ describe('worker: a typed ACP client on the ACP face', () => {
     const thread = (await acp.POST('/acp/threads', { body: { metadata: { test: 'worker' } } })).data
     expect(spec.errors('Thread', thread)).toBe('')
     const threadId = thread?.thread_id ?? ''
-    const first = await acp.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: threadId } }, body: { agent_id: demoId, input: input('my name is Edsger') } })
+    const first = await acp.POST('/acp/threads/{thread_id}/runs/wait', {
+      params: { path: { thread_id: threadId } },
+      body: { agent_id: demoId, input: input('my name is Edsger') },
+    })
     expect(first.response.status).toBe(200)
-    const second = await acp.POST('/acp/threads/{thread_id}/runs/wait', { params: { path: { thread_id: threadId } }, body: { agent_id: demoId, input: input('what is my name?') } })
+    const second = await acp.POST('/acp/threads/{thread_id}/runs/wait', {
+      params: { path: { thread_id: threadId } },
+      body: { agent_id: demoId, input: input('what is my name?') },
+    })
     expect(spec.errors('RunWaitResponseStateful', second.data)).toBe('')
     expect(JSON.stringify(second.data?.output)).toContain('Your name is Edsger.')
     const found = (await acp.POST('/acp/threads/search', { body: { metadata: { test: 'worker' } } })).data ?? []
     expect(found.map((t) => t.thread_id)).toContain(threadId)
-    const history = (await acp.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: threadId } } })).data ?? []
+    const history =
+      (await acp.GET('/acp/threads/{thread_id}/history', { params: { path: { thread_id: threadId } } })).data ?? []
     expect(history.length).toBeGreaterThan(0)
   })
 
   it('an approval interrupt streamed, then resumed: the run completes', async () => {
     const acp = client()
-    const demoId = ((await acp.POST('/acp/agents/search', { body: {} })).data ?? []).find((a) => a.metadata.ref.name === 'demo')?.agent_id ?? ''
-    const streamed = await acp.POST('/acp/runs/stream', { body: { agent_id: demoId, input: input('deploy to production'), stream_mode: 'values' }, parseAs: 'stream' })
+    const demoId =
+      ((await acp.POST('/acp/agents/search', { body: {} })).data ?? []).find((a) => a.metadata.ref.name === 'demo')
+        ?.agent_id ?? ''
+    const streamed = await acp.POST('/acp/runs/stream', {
+      body: { agent_id: demoId, input: input('deploy to production'), stream_mode: 'values' },
+      parseAs: 'stream',
+    })
     const frames = (await readAll(streamed.response)).map((e) => JSON.parse(e.data) as { type: string; run_id: string })
     const interrupt = frames.find((f) => f.type === 'interrupt')
     expect(interrupt).toBeDefined()
     const runId = interrupt?.run_id ?? ''
-    const resumed = await acp.POST('/acp/runs/{run_id}', { params: { path: { run_id: runId } }, body: { approved: true } })
+    const resumed = await acp.POST('/acp/runs/{run_id}', {
+      params: { path: { run_id: runId } },
+      body: { approved: true },
+    })
     expect(resumed.response.status).toBe(200)
     const waited = await acp.GET('/acp/runs/{run_id}/wait', { params: { path: { run_id: runId } } })
     expect(spec.errors('RunWaitResponseStateless', waited.data)).toBe('')
@@ -289,10 +373,17 @@ describe('worker: a typed ACP client on the ACP face', () => {
     const hooks = await receiver()
     try {
       const acp = client()
-      const slowId = ((await acp.POST('/acp/agents/search', { body: {} })).data ?? []).find((a) => a.metadata.ref.name === 'slow')?.agent_id ?? ''
-      const run = await acp.POST('/acp/runs', { body: { agent_id: slowId, input: input('count to 10'), webhook: `${hooks.url}/acp` } })
+      const slowId =
+        ((await acp.POST('/acp/agents/search', { body: {} })).data ?? []).find((a) => a.metadata.ref.name === 'slow')
+          ?.agent_id ?? ''
+      const run = await acp.POST('/acp/runs', {
+        body: { agent_id: slowId, input: input('count to 10'), webhook: `${hooks.url}/acp` },
+      })
       expect(run.response.status).toBe(200)
-      await eventually(async () => hooks.bodies.map((b) => (b.body as { status: string }).status), (s) => s.includes('success'))
+      await eventually(
+        async () => hooks.bodies.map((b) => (b.body as { status: string }).status),
+        (s) => s.includes('success'),
+      )
       expect(hooks.bodies.map((b) => (b.body as { status: string }).status).at(-1)).toBe('success')
       for (const { body } of hooks.bodies) expect(spec.errors('RunStateless', body)).toBe('')
     } finally {

@@ -22,7 +22,13 @@ describe('worker: A2A golden transcripts', () => {
 })
 
 describe('worker: ACP golden transcripts', () => {
-  const cases = (['stateless', 'thread'] as const).flatMap((kind) => acpFixtures.map(([name, fixture]) => [kind, name, fixture] as const))
-  it.each(cases)('%s, streamed: %s', (kind, _name, fixture) => expectAcpGolden(worker.url, fixture, 'stream', kind === 'thread'))
-  it.each(cases)('%s, waited for: %s', (kind, _name, fixture) => expectAcpGolden(worker.url, fixture, 'wait', kind === 'thread'))
+  const cases = (['stateless', 'thread'] as const).flatMap((kind) =>
+    acpFixtures.map(([name, fixture]) => [kind, name, fixture] as const),
+  )
+  it.each(cases)('%s, streamed: %s', (kind, _name, fixture) =>
+    expectAcpGolden(worker.url, fixture, 'stream', kind === 'thread'),
+  )
+  it.each(cases)('%s, waited for: %s', (kind, _name, fixture) =>
+    expectAcpGolden(worker.url, fixture, 'wait', kind === 'thread'),
+  )
 })

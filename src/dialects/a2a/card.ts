@@ -33,7 +33,8 @@ export function agentCard(info: AgentInfo, options: CardOptions): AgentCard & Re
       extensions: [
         {
           uri: EXTENSION_URI,
-          description: 'dialect-bridge: tool calls, approvals, interrupts, sub-agents and usage as data parts and metadata (see the bridge README).',
+          description:
+            'dialect-bridge: tool calls, approvals, interrupts, sub-agents and usage as data parts and metadata (see the bridge README).',
           required: false,
           params: { mediaTypes: { ...MEDIA }, interrupts: info.interrupts ?? [] },
         },

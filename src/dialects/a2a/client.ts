@@ -12,7 +12,14 @@ import { encodeSendMessage } from './encode.js'
 import { EXTENSION_URI } from './ext.js'
 import type { A2AVersion } from './errors.js'
 import type { AgentCard, AgentInterface, SendMessageRequest, StreamResponse, Task } from './wire.js'
-import { AgentCard as AgentCardSchema, StreamResponse as StreamResponseSchema, Task as TaskSchema, V03AgentCard, V03StreamEvent, V03Task } from './wire.js'
+import {
+  AgentCard as AgentCardSchema,
+  StreamResponse as StreamResponseSchema,
+  Task as TaskSchema,
+  V03AgentCard,
+  V03StreamEvent,
+  V03Task,
+} from './wire.js'
 
 export interface A2AClientOptions {
   /** The agent id on the bridge. */
@@ -42,7 +49,11 @@ interface Transport {
 
 const LINKS = 'a2a-client'
 /** The order in which interfaces are preferred: v1 JSON-RPC, v1 HTTP+JSON, then v0.3 JSON-RPC. */
-const PREFERENCE: [string, string][] = [['JSONRPC', '1.0'], ['HTTP+JSON', '1.0'], ['JSONRPC', '0.3']]
+const PREFERENCE: [string, string][] = [
+  ['JSONRPC', '1.0'],
+  ['HTTP+JSON', '1.0'],
+  ['JSONRPC', '0.3'],
+]
 
 export function createA2AClient(options: A2AClientOptions): AgentBackend {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
@@ -58,26 +69,49 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     try {
       return await doFetch(url, {
         ...init,
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'a2a-version': version, ...options.headers, ...(init.headers as Record<string, string>) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'a2a-version': version,
+          ...options.headers,
+          ...(init.headers as Record<string, string>),
+        },
       })
     } catch (error) {
       if (init.signal?.aborted) throw error
-      throw new BridgeError('upstream_failed', `Could not reach the upstream A2A agent at ${url}: ${(error as Error).message}`, { cause: error })
+      throw new BridgeError(
+        'upstream_failed',
+        `Could not reach the upstream A2A agent at ${url}: ${(error as Error).message}`,
+        { cause: error },
+      )
     }
   }
 
   async function resolve() {
-    const cardUrl = /\.json($|\?)/.test(options.url) ? options.url : `${options.url.replace(/\/+$/, '')}/.well-known/agent-card.json`
+    const cardUrl = /\.json($|\?)/.test(options.url)
+      ? options.url
+      : `${options.url.replace(/\/+$/, '')}/.well-known/agent-card.json`
     const res = await http(cardUrl, { method: 'GET' }, '1.0')
-    if (!res.ok) throw new BridgeError('upstream_failed', `The upstream agent card at ${cardUrl} answered ${res.status}.`)
+    if (!res.ok)
+      throw new BridgeError('upstream_failed', `The upstream agent card at ${cardUrl} answered ${res.status}.`)
     const raw = (await res.json()) as Record<string, unknown>
-    const card = Array.isArray(raw.supportedInterfaces) && raw.supportedInterfaces.length ? wire(AgentCardSchema, raw, 'agent card') : fromV03Card(wire(V03AgentCard, raw, 'agent card'))
+    const card =
+      Array.isArray(raw.supportedInterfaces) && raw.supportedInterfaces.length
+        ? wire(AgentCardSchema, raw, 'agent card')
+        : fromV03Card(wire(V03AgentCard, raw, 'agent card'))
     const pick = PREFERENCE.map(([binding, version]) =>
-      card.supportedInterfaces.find((i) => i.protocolBinding.toUpperCase() === binding && i.protocolVersion.startsWith(version)),
+      card.supportedInterfaces.find(
+        (i) => i.protocolBinding.toUpperCase() === binding && i.protocolVersion.startsWith(version),
+      ),
     ).find((i): i is AgentInterface => i !== undefined)
-    if (!pick) throw new BridgeError('upstream_failed', `The upstream agent offers no interface this bridge speaks (JSON-RPC 1.0/0.3, HTTP+JSON 1.0).`)
+    if (!pick)
+      throw new BridgeError(
+        'upstream_failed',
+        `The upstream agent offers no interface this bridge speaks (JSON-RPC 1.0/0.3, HTTP+JSON 1.0).`,
+      )
     const version: A2AVersion = pick.protocolVersion.startsWith('0.3') ? '0.3' : '1.0'
-    const transport = pick.protocolBinding.toUpperCase() === 'JSONRPC' ? jsonRpc(pick.url, version) : restTransport(pick.url)
+    const transport =
+      pick.protocolBinding.toUpperCase() === 'JSONRPC' ? jsonRpc(pick.url, version) : restTransport(pick.url)
     return { card, transport }
   }
 
@@ -89,20 +123,46 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 
   function jsonRpc(url: string, version: A2AVersion): Transport {
     let nextId = 1
-    const names = version === '1.0'
-      ? { send: 'SendMessage', stream: 'SendStreamingMessage', subscribe: 'SubscribeToTask', get: 'GetTask', cancel: 'CancelTask' }
-      : { send: 'message/send', stream: 'message/stream', subscribe: 'tasks/resubscribe', get: 'tasks/get', cancel: 'tasks/cancel' }
+    const names =
+      version === '1.0'
+        ? {
+            send: 'SendMessage',
+            stream: 'SendStreamingMessage',
+            subscribe: 'SubscribeToTask',
+            get: 'GetTask',
+            cancel: 'CancelTask',
+          }
+        : {
+            send: 'message/send',
+            stream: 'message/stream',
+            subscribe: 'tasks/resubscribe',
+            get: 'tasks/get',
+            cancel: 'tasks/cancel',
+          }
     const lift = (result: unknown): StreamResponse =>
-      version === '1.0' ? wire(StreamResponseSchema, result, 'event') : fromV03Event(wire(V03StreamEvent, result, 'event'))
+      version === '1.0'
+        ? wire(StreamResponseSchema, result, 'event')
+        : fromV03Event(wire(V03StreamEvent, result, 'event'))
     const params = (request: SendMessageRequest) => (version === '1.0' ? request : toV03SendParams(request))
 
     async function call(method: string, body: unknown, signal?: AbortSignal) {
-      const res = await http(url, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: body }), ...(signal ? { signal } : {}) }, version)
+      const res = await http(
+        url,
+        {
+          method: 'POST',
+          body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: body }),
+          ...(signal ? { signal } : {}),
+        },
+        version,
+      )
       return res
     }
     async function result(res: globalThis.Response): Promise<unknown> {
-      const body = (await res.json().catch(() => undefined)) as { result?: unknown; error?: { code: number; message: string } } | undefined
-      if (!body) throw new BridgeError('upstream_failed', `The upstream answered ${res.status} without a JSON-RPC body.`)
+      const body = (await res.json().catch(() => undefined)) as
+        | { result?: unknown; error?: { code: number; message: string } }
+        | undefined
+      if (!body)
+        throw new BridgeError('upstream_failed', `The upstream answered ${res.status} without a JSON-RPC body.`)
       if (body.error) throw rpcError(body.error)
       return body.result
     }
@@ -139,19 +199,28 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     async function ok(res: globalThis.Response): Promise<globalThis.Response> {
       if (res.ok) return res
       const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-      throw new BridgeError(res.status === 404 ? 'not_found' : 'upstream_failed', `The upstream answered ${res.status}: ${body?.error?.message ?? res.statusText}`)
+      throw new BridgeError(
+        res.status === 404 ? 'not_found' : 'upstream_failed',
+        `The upstream answered ${res.status}: ${body?.error?.message ?? res.statusText}`,
+      )
     }
     async function* events(res: globalThis.Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
       for await (const message of readSSE((await ok(res)).body as ReadableStream<Uint8Array>, signal)) {
-        if (message.event === 'error') throw new BridgeError('upstream_failed', `The upstream stream failed: ${message.data}`)
+        if (message.event === 'error')
+          throw new BridgeError('upstream_failed', `The upstream stream failed: ${message.data}`)
         yield wire(StreamResponseSchema, safeJson(message.data), 'event')
       }
     }
     const post = (path: string, body: unknown, signal?: AbortSignal) =>
-      http(`${url}${path}`, { method: 'POST', body: body === undefined ? '' : JSON.stringify(body), ...(signal ? { signal } : {}) }, '1.0')
+      http(
+        `${url}${path}`,
+        { method: 'POST', body: body === undefined ? '' : JSON.stringify(body), ...(signal ? { signal } : {}) },
+        '1.0',
+      )
     return {
       version: '1.0',
-      send: async (request, signal) => wire(StreamResponseSchema, await (await ok(await post('/message:send', request, signal))).json(), 'response'),
+      send: async (request, signal) =>
+        wire(StreamResponseSchema, await (await ok(await post('/message:send', request, signal))).json(), 'response'),
       stream: async function* (request, signal) {
         yield* events(await post('/message:stream', request, signal), signal)
       },
@@ -159,7 +228,13 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         yield* events(await post(`/tasks/${encodeURIComponent(taskId)}:subscribe`, undefined, signal), signal)
       },
       getTask: async (taskId, signal) => {
-        const res = await ok(await http(`${url}/tasks/${encodeURIComponent(taskId)}`, { method: 'GET', ...(signal ? { signal } : {}) }, '1.0'))
+        const res = await ok(
+          await http(
+            `${url}/tasks/${encodeURIComponent(taskId)}`,
+            { method: 'GET', ...(signal ? { signal } : {}) },
+            '1.0',
+          ),
+        )
         return wire(TaskSchema, await res.json(), 'task')
       },
       cancel: async (taskId) => void (await ok(await post(`/tasks/${encodeURIComponent(taskId)}:cancel`, undefined))),
@@ -167,7 +242,11 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
   }
 
   /** Feeds upstream events to the decoder, remembering the upstream ids as soon as they are known. */
-  async function* pump(source: AsyncIterable<StreamResponse>, decoder: A2ADecoderState, request: RunRequest): AsyncGenerator<AgentEvent> {
+  async function* pump(
+    source: AsyncIterable<StreamResponse>,
+    decoder: A2ADecoderState,
+    request: RunRequest,
+  ): AsyncGenerator<AgentEvent> {
     let linked = false
     for await (const event of source) {
       const out = decodeStreamResponse(decoder, event)
@@ -190,8 +269,20 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         name: options.name ?? card.name,
         description: options.description ?? card.description,
         version: card.version,
-        skills: card.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...(s.examples ? { examples: s.examples } : {}) })),
-        capabilities: { streaming: card.capabilities.streaming ?? false, threads: true, interrupts: true, clientTools: extension, push: false },
+        skills: card.skills.map((s) => ({
+          id: s.id,
+          name: s.name,
+          description: s.description,
+          tags: s.tags,
+          ...(s.examples ? { examples: s.examples } : {}),
+        })),
+        capabilities: {
+          streaming: card.capabilities.streaming ?? false,
+          threads: true,
+          interrupts: true,
+          clientTools: extension,
+          push: false,
+        },
         inputModes: card.defaultInputModes,
         outputModes: card.defaultOutputModes,
         ext: { a2a: card },
@@ -202,7 +293,10 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       const { card, transport } = await connect()
       const upstreamTask = request.pending ? await store.getDoc<string>(LINKS, runKey(request.runId)) : undefined
       const upstreamContext = await store.getDoc<string>(LINKS, contextKey(request.contextId))
-      const message = encodeSendMessage(request, { ...(upstreamTask ? { taskId: upstreamTask } : {}), ...(upstreamContext ? { contextId: upstreamContext } : {}) })
+      const message = encodeSendMessage(request, {
+        ...(upstreamTask ? { taskId: upstreamTask } : {}),
+        ...(upstreamContext ? { contextId: upstreamContext } : {}),
+      })
       const decoder = createA2ADecoder(upstreamTask ? { resumes: upstreamTask } : {})
       if (card.capabilities.streaming) {
         try {
@@ -210,7 +304,11 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         } catch (error) {
           if (signal.aborted || !decoder.taskId) throw error
         }
-        for (let attempt = 0; !decoder.done && !signal.aborted && decoder.taskId && attempt < maxResubscribes; attempt++) {
+        for (
+          let attempt = 0;
+          !decoder.done && !signal.aborted && decoder.taskId && attempt < maxResubscribes;
+          attempt++
+        ) {
           try {
             yield* pump(transport.subscribe(decoder.taskId, signal), decoder, request)
           } catch (error) {
@@ -220,7 +318,10 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       } else {
         yield* pump(
           (async function* () {
-            yield await transport.send({ ...message, configuration: { ...message.configuration, returnImmediately: true } }, signal)
+            yield await transport.send(
+              { ...message, configuration: { ...message.configuration, returnImmediately: true } },
+              signal,
+            )
           })(),
           decoder,
           request,
@@ -247,7 +348,10 @@ function wire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  throw new BridgeError('upstream_failed', `The upstream A2A agent sent an invalid ${what}: ${issue ? `${fieldPath(issue.path)} ${issue.message}` : 'unreadable'}.`)
+  throw new BridgeError(
+    'upstream_failed',
+    `The upstream A2A agent sent an invalid ${what}: ${issue ? `${fieldPath(issue.path)} ${issue.message}` : 'unreadable'}.`,
+  )
 }
 
 const safeJson = (text: string): unknown => {

@@ -34,29 +34,48 @@ const STATES: Record<TaskState, V03TaskState> = {
   TASK_STATE_REJECTED: 'rejected',
   TASK_STATE_AUTH_REQUIRED: 'auth-required',
 }
-const FROM_STATES = Object.fromEntries(Object.entries(STATES).map(([v1, v03]) => [v03, v1])) as Record<V03TaskState, TaskState>
+const FROM_STATES = Object.fromEntries(Object.entries(STATES).map(([v1, v03]) => [v03, v1])) as Record<
+  V03TaskState,
+  TaskState
+>
 
 export const toV03State = (s: TaskState): V03TaskState => STATES[s]
 export const fromV03State = (s: V03TaskState): TaskState => FROM_STATES[s] ?? 'TASK_STATE_UNSPECIFIED'
 
 /** v0.3 ended a stream with `final: true`; v1 closes after a terminal state or INPUT_REQUIRED. */
-const FINAL: readonly TaskState[] = ['TASK_STATE_COMPLETED', 'TASK_STATE_FAILED', 'TASK_STATE_CANCELED', 'TASK_STATE_REJECTED', 'TASK_STATE_INPUT_REQUIRED']
+const FINAL: readonly TaskState[] = [
+  'TASK_STATE_COMPLETED',
+  'TASK_STATE_FAILED',
+  'TASK_STATE_CANCELED',
+  'TASK_STATE_REJECTED',
+  'TASK_STATE_INPUT_REQUIRED',
+]
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as { [P in K]: V }))
+const opt = <K extends string, V>(key: K, value: V | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
 
 /** v0.3 data parts hold objects only: other JSON is wrapped as `{value}` and flagged, as the JS SDK does. */
 export function toV03Part(p: Part): V03Part {
   if ('text' in p && typeof p.text === 'string') return { kind: 'text', text: p.text, ...opt('metadata', p.metadata) }
   if ('url' in p && typeof p.url === 'string') {
-    return { kind: 'file', file: { uri: p.url, ...opt('name', p.filename), ...opt('mimeType', p.mediaType) }, ...opt('metadata', p.metadata) }
+    return {
+      kind: 'file',
+      file: { uri: p.url, ...opt('name', p.filename), ...opt('mimeType', p.mediaType) },
+      ...opt('metadata', p.metadata),
+    }
   }
   if ('raw' in p && typeof p.raw === 'string') {
-    return { kind: 'file', file: { bytes: p.raw, ...opt('name', p.filename), ...opt('mimeType', p.mediaType) }, ...opt('metadata', p.metadata) }
+    return {
+      kind: 'file',
+      file: { bytes: p.raw, ...opt('name', p.filename), ...opt('mimeType', p.mediaType) },
+      ...opt('metadata', p.metadata),
+    }
   }
   const data = 'data' in p ? p.data : null
   const mediaType = p.mediaType ? { mediaType: p.mediaType } : {}
-  if (isObject(data)) return { kind: 'data', data, ...(p.metadata || p.mediaType ? { metadata: { ...p.metadata, ...mediaType } } : {}) }
+  if (isObject(data))
+    return { kind: 'data', data, ...(p.metadata || p.mediaType ? { metadata: { ...p.metadata, ...mediaType } } : {}) }
   return { kind: 'data', data: { value: data }, metadata: { ...p.metadata, ...mediaType, data_part_compat: true } }
 }
 
@@ -137,10 +156,25 @@ export function toV03Event(e: StreamResponse): V03StreamEvent {
   if ('message' in e) return toV03Message(e.message)
   if ('statusUpdate' in e) {
     const u = e.statusUpdate
-    return { kind: 'status-update', taskId: u.taskId, contextId: u.contextId, status: toV03Status(u.status), final: FINAL.includes(u.status.state), ...opt('metadata', u.metadata) }
+    return {
+      kind: 'status-update',
+      taskId: u.taskId,
+      contextId: u.contextId,
+      status: toV03Status(u.status),
+      final: FINAL.includes(u.status.state),
+      ...opt('metadata', u.metadata),
+    }
   }
   const u = e.artifactUpdate
-  return { kind: 'artifact-update', taskId: u.taskId, contextId: u.contextId, artifact: toV03Artifact(u.artifact), ...opt('append', u.append), ...opt('lastChunk', u.lastChunk), ...opt('metadata', u.metadata) }
+  return {
+    kind: 'artifact-update',
+    taskId: u.taskId,
+    contextId: u.contextId,
+    artifact: toV03Artifact(u.artifact),
+    ...opt('append', u.append),
+    ...opt('lastChunk', u.lastChunk),
+    ...opt('metadata', u.metadata),
+  }
 }
 
 export function fromV03Event(e: V03StreamEvent): StreamResponse {
@@ -150,9 +184,25 @@ export function fromV03Event(e: V03StreamEvent): StreamResponse {
     case 'message':
       return { message: fromV03Message(e) }
     case 'status-update':
-      return { statusUpdate: { taskId: e.taskId, contextId: e.contextId, status: fromV03Status(e.status), ...opt('metadata', e.metadata) } }
+      return {
+        statusUpdate: {
+          taskId: e.taskId,
+          contextId: e.contextId,
+          status: fromV03Status(e.status),
+          ...opt('metadata', e.metadata),
+        },
+      }
     case 'artifact-update':
-      return { artifactUpdate: { taskId: e.taskId, contextId: e.contextId, artifact: fromV03Artifact(e.artifact), ...opt('append', e.append), ...opt('lastChunk', e.lastChunk), ...opt('metadata', e.metadata) } }
+      return {
+        artifactUpdate: {
+          taskId: e.taskId,
+          contextId: e.contextId,
+          artifact: fromV03Artifact(e.artifact),
+          ...opt('append', e.append),
+          ...opt('lastChunk', e.lastChunk),
+          ...opt('metadata', e.metadata),
+        },
+      }
   }
 }
 
@@ -160,7 +210,9 @@ export const toV03PushConfig = (c: TaskPushNotificationConfig): V03PushNotificat
   ...opt('id', c.id),
   url: c.url,
   ...opt('token', c.token),
-  ...(c.authentication ? { authentication: { schemes: [c.authentication.scheme], ...opt('credentials', c.authentication.credentials) } } : {}),
+  ...(c.authentication
+    ? { authentication: { schemes: [c.authentication.scheme], ...opt('credentials', c.authentication.credentials) } }
+    : {}),
 })
 
 export const fromV03PushConfig = (c: V03PushNotificationConfig, taskId?: string): TaskPushNotificationConfig => ({
@@ -168,7 +220,9 @@ export const fromV03PushConfig = (c: V03PushNotificationConfig, taskId?: string)
   ...opt('taskId', taskId),
   url: c.url,
   ...opt('token', c.token),
-  ...(c.authentication?.schemes[0] ? { authentication: { scheme: c.authentication.schemes[0], ...opt('credentials', c.authentication.credentials) } } : {}),
+  ...(c.authentication?.schemes[0]
+    ? { authentication: { scheme: c.authentication.schemes[0], ...opt('credentials', c.authentication.credentials) } }
+    : {}),
 })
 
 /** v0.3 `blocking` is the inverse of v1 `returnImmediately`; a configuration that leaves it out does not block (JS SDK). */
@@ -182,7 +236,9 @@ export const fromV03SendParams = (p: V03MessageSendParams): SendMessageRequest =
             ...opt('acceptedOutputModes', c.acceptedOutputModes),
             ...opt('historyLength', c.historyLength),
             returnImmediately: c.blocking !== true,
-            ...(c.pushNotificationConfig ? { taskPushNotificationConfig: fromV03PushConfig(c.pushNotificationConfig) } : {}),
+            ...(c.pushNotificationConfig
+              ? { taskPushNotificationConfig: fromV03PushConfig(c.pushNotificationConfig) }
+              : {}),
           },
         }
       : {}),
@@ -205,7 +261,8 @@ export function fromV03Card(c: V03AgentCard): AgentCard {
   const version = '0.3'
   const interfaces = [{ url: c.url, protocolBinding: c.preferredTransport ?? 'JSONRPC', protocolVersion: version }]
   for (const i of c.additionalInterfaces ?? []) {
-    if (!interfaces.some((x) => x.url === i.url && x.protocolBinding === i.transport)) interfaces.push({ url: i.url, protocolBinding: i.transport, protocolVersion: version })
+    if (!interfaces.some((x) => x.url === i.url && x.protocolBinding === i.transport))
+      interfaces.push({ url: i.url, protocolBinding: i.transport, protocolVersion: version })
   }
   return {
     name: c.name,
@@ -219,7 +276,13 @@ export function fromV03Card(c: V03AgentCard): AgentCard {
     },
     defaultInputModes: c.defaultInputModes,
     defaultOutputModes: c.defaultOutputModes,
-    skills: c.skills.map((s) => ({ id: s.id, name: s.name, description: s.description, tags: s.tags, ...opt('examples', s.examples) })),
+    skills: c.skills.map((s) => ({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      tags: s.tags,
+      ...opt('examples', s.examples),
+    })),
     ...opt('provider', c.provider),
   }
 }

@@ -1,11 +1,27 @@
 // A2A v1 → canonical. The stream decoder turns an upstream's StreamResponses into AgentEvents (v0.3 events are
 // lifted to v1 first, in compat.ts); the request decoder splits a client's message into input and answers.
-import type { AgentEvent, ApprovalDecision, InterruptReason, Message as CanonicalMessage, Part as CanonicalPart, ToolResult } from '../../core/index.js'
+import type {
+  AgentEvent,
+  ApprovalDecision,
+  InterruptReason,
+  Message as CanonicalMessage,
+  Part as CanonicalPart,
+  ToolResult,
+} from '../../core/index.js'
 import { newId } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, extOf, MEDIA } from './ext.js'
 import { fromA2AMessage, fromA2APart } from './parts.js'
-import type { Artifact, Message, Part, StreamResponse, Task, TaskArtifactUpdateEvent, TaskState, TaskStatus } from './wire.js'
+import type {
+  Artifact,
+  Message,
+  Part,
+  StreamResponse,
+  Task,
+  TaskArtifactUpdateEvent,
+  TaskState,
+  TaskStatus,
+} from './wire.js'
 
 interface ArtifactState {
   /** Set when the artifact carries an assistant message (our extension), rather than a file. */
@@ -39,8 +55,14 @@ export const createA2ADecoder = (options: { resumes?: string } = {}): A2ADecoder
   ...(options.resumes ? { resumes: options.resumes } : {}),
 })
 
-export const TERMINAL_STATES: readonly TaskState[] = ['TASK_STATE_COMPLETED', 'TASK_STATE_FAILED', 'TASK_STATE_CANCELED', 'TASK_STATE_REJECTED']
-export const ENDS_STREAM = (state: TaskState | undefined): boolean => state !== undefined && (TERMINAL_STATES.includes(state) || state === 'TASK_STATE_INPUT_REQUIRED')
+export const TERMINAL_STATES: readonly TaskState[] = [
+  'TASK_STATE_COMPLETED',
+  'TASK_STATE_FAILED',
+  'TASK_STATE_CANCELED',
+  'TASK_STATE_REJECTED',
+]
+export const ENDS_STREAM = (state: TaskState | undefined): boolean =>
+  state !== undefined && (TERMINAL_STATES.includes(state) || state === 'TASK_STATE_INPUT_REQUIRED')
 
 /** Decodes one StreamResponse. A repeated task snapshot (after re-subscribing) yields only what is new. */
 export function decodeStreamResponse(s: A2ADecoderState, e: StreamResponse): AgentEvent[] {
@@ -66,7 +88,8 @@ function decodeTask(s: A2ADecoderState, task: Task): AgentEvent[] {
   const out: AgentEvent[] = []
   // What the snapshot has beyond what was streamed so far: new artifacts, and the rest of growing ones.
   for (const artifact of task.artifacts ?? []) out.push(...catchUp(s, artifact))
-  if (task.status.state !== s.state || task.status.timestamp !== s.stateTime) out.push(...decodeStatus(s, task.status, task.metadata))
+  if (task.status.state !== s.state || task.status.timestamp !== s.stateTime)
+    out.push(...decodeStatus(s, task.status, task.metadata))
   return out
 }
 
@@ -81,7 +104,8 @@ function prime(s: A2ADecoderState, task: Task) {
 
 function catchUp(s: A2ADecoderState, artifact: Artifact): AgentEvent[] {
   const known = s.artifacts[artifact.artifactId]
-  if (!known) return decodeArtifactUpdate(s, { taskId: s.taskId ?? '', contextId: s.contextId ?? '', artifact, lastChunk: true })
+  if (!known)
+    return decodeArtifactUpdate(s, { taskId: s.taskId ?? '', contextId: s.contextId ?? '', artifact, lastChunk: true })
   const text = textOf(artifact.parts)
   if (!known.open || text.length <= known.text.length || !text.startsWith(known.text)) return []
   return decodeArtifactUpdate(s, {
@@ -106,7 +130,9 @@ type StatusHandler = (s: A2ADecoderState, status: TaskStatus, ext: ExtMetadata) 
 const statusHandlers: Record<TaskState, StatusHandler> = {
   TASK_STATE_UNSPECIFIED: (s) => {
     s.done = true
-    return [{ type: 'run.failed', error: { code: 'upstream_failed', message: 'The agent reported an unknown task state.' } }]
+    return [
+      { type: 'run.failed', error: { code: 'upstream_failed', message: 'The agent reported an unknown task state.' } },
+    ]
   },
   TASK_STATE_SUBMITTED: () => [],
   TASK_STATE_WORKING: (s, status, ext) => [...working(s), ...progress(s, status.message, ext)],
@@ -117,16 +143,28 @@ const statusHandlers: Record<TaskState, StatusHandler> = {
   },
   TASK_STATE_AUTH_REQUIRED: (s, status, ext) => {
     s.working = false
-    return [...usage(ext), ...interrupt(s, status, ext, 'auth'), { type: 'run.status', status: 'auth_required', ...statusMessage(status) }]
+    return [
+      ...usage(ext),
+      ...interrupt(s, status, ext, 'auth'),
+      { type: 'run.status', status: 'auth_required', ...statusMessage(status) },
+    ]
   },
   TASK_STATE_COMPLETED: (s, _status, ext) => {
     s.done = true
-    return [...closeArtifacts(s), ...usage(ext), { type: 'run.completed', ...(ext.incomplete ? { incomplete: ext.incomplete } : {}) }]
+    return [
+      ...closeArtifacts(s),
+      ...usage(ext),
+      { type: 'run.completed', ...(ext.incomplete ? { incomplete: ext.incomplete } : {}) },
+    ]
   },
   TASK_STATE_FAILED: (s, status, ext) => {
     s.done = true
     const message = (status.message && textOf(status.message.parts)) || 'The agent failed.'
-    return [...closeArtifacts(s), ...usage(ext), { type: 'run.failed', error: { code: ext.error?.code ?? 'upstream_failed', message } }]
+    return [
+      ...closeArtifacts(s),
+      ...usage(ext),
+      { type: 'run.failed', error: { code: ext.error?.code ?? 'upstream_failed', message } },
+    ]
   },
   TASK_STATE_REJECTED: (s, status, ext) => {
     s.done = true
@@ -140,7 +178,11 @@ const statusHandlers: Record<TaskState, StatusHandler> = {
   },
 }
 
-function decodeStatus(s: A2ADecoderState, status: TaskStatus, metadata: Record<string, unknown> | undefined): AgentEvent[] {
+function decodeStatus(
+  s: A2ADecoderState,
+  status: TaskStatus,
+  metadata: Record<string, unknown> | undefined,
+): AgentEvent[] {
   s.state = status.state
   s.stateTime = status.timestamp
   const ext = { ...extOf(metadata), ...extOf(status.message?.metadata) }
@@ -153,11 +195,21 @@ const statusMessage = (status: TaskStatus): { message?: CanonicalMessage } =>
 function usage(ext: ExtMetadata): AgentEvent[] {
   const u = ext.usage
   if (!u || u.inputTokens + u.outputTokens + u.reasoningTokens + u.cachedTokens === 0) return []
-  return [{ type: 'usage', inputTokens: u.inputTokens, outputTokens: u.outputTokens, reasoningTokens: u.reasoningTokens, cachedTokens: u.cachedTokens }]
+  return [
+    {
+      type: 'usage',
+      inputTokens: u.inputTokens,
+      outputTokens: u.outputTokens,
+      reasoningTokens: u.reasoningTokens,
+      cachedTokens: u.cachedTokens,
+    },
+  ]
 }
 
 const dataOf = (p: Part, mediaType: string): Record<string, unknown> | undefined =>
-  p.mediaType === mediaType && 'data' in p && typeof p.data === 'object' && p.data !== null ? (p.data as Record<string, unknown>) : undefined
+  p.mediaType === mediaType && 'data' in p && typeof p.data === 'object' && p.data !== null
+    ? (p.data as Record<string, unknown>)
+    : undefined
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? null))
 
@@ -167,11 +219,22 @@ function progress(s: A2ADecoderState, message: Message | undefined, ext: ExtMeta
   const out: AgentEvent[] = []
   if (ext.agent?.event === 'started') {
     const a = ext.agent
-    out.push({ type: 'agent.started', executionId: a.executionId, name: a.name ?? 'agent', ...(a.parentExecutionId ? { parentExecutionId: a.parentExecutionId } : {}), ...(a.callId ? { callId: a.callId } : {}) })
+    out.push({
+      type: 'agent.started',
+      executionId: a.executionId,
+      name: a.name ?? 'agent',
+      ...(a.parentExecutionId ? { parentExecutionId: a.parentExecutionId } : {}),
+      ...(a.callId ? { callId: a.callId } : {}),
+    })
   }
   if (ext.agent?.event === 'completed') {
     const a = ext.agent
-    out.push({ type: 'agent.completed', executionId: a.executionId, ...(a.name ? { name: a.name } : {}), ...(a.error ? { error: a.error } : {}) })
+    out.push({
+      type: 'agent.completed',
+      executionId: a.executionId,
+      ...(a.name ? { name: a.name } : {}),
+      ...(a.error ? { error: a.error } : {}),
+    })
   }
   if (!message) return out
   const rest: Part[] = []
@@ -182,10 +245,23 @@ function progress(s: A2ADecoderState, message: Message | undefined, ext: ExtMeta
       const callId = str(call.call_id)
       const tool = { clientSide: false, ...(typeof call.server === 'string' ? { server: call.server } : {}) }
       out.push({ type: 'tool.call.started', callId, name: str(call.name), tool, ...exec })
-      out.push({ type: 'tool.call.completed', callId, name: str(call.name), arguments: str(call.arguments), tool, ...exec })
+      out.push({
+        type: 'tool.call.completed',
+        callId,
+        name: str(call.name),
+        arguments: str(call.arguments),
+        tool,
+        ...exec,
+      })
     } else if (result) {
       const output = Array.isArray(result.output) ? (result.output as Part[]).map(fromA2APart) : str(result.output)
-      out.push({ type: 'tool.result', callId: str(result.call_id), output, ...(result.is_error ? { isError: true } : {}), ...exec })
+      out.push({
+        type: 'tool.result',
+        callId: str(result.call_id),
+        output,
+        ...(result.is_error ? { isError: true } : {}),
+        ...exec,
+      })
     } else rest.push(p)
   }
   if (rest.length === 0) return out
@@ -194,13 +270,21 @@ function progress(s: A2ADecoderState, message: Message | undefined, ext: ExtMeta
   if (ext.kind === 'reasoning') {
     out.push({ type: 'message.started', messageId, role: 'assistant', ...exec })
     out.push({ type: 'message.delta', messageId, delta: text, channel: 'reasoning', ...exec })
-    out.push({ type: 'message.completed', message: { id: messageId, role: 'assistant', parts: [], reasoning: text, ...exec }, ...exec })
+    out.push({
+      type: 'message.completed',
+      message: { id: messageId, role: 'assistant', parts: [], reasoning: text, ...exec },
+      ...exec,
+    })
     return out
   }
   // Any other status message is commentary: progress next to the answer, which comes as artifacts.
   out.push({ type: 'message.started', messageId, role: 'assistant', phase: 'commentary', ...exec })
   if (text) out.push({ type: 'message.delta', messageId, delta: text, channel: 'output', ...exec })
-  out.push({ type: 'message.completed', message: { id: messageId, role: 'assistant', parts: rest.map(fromA2APart), phase: 'commentary', ...exec }, ...exec })
+  out.push({
+    type: 'message.completed',
+    message: { id: messageId, role: 'assistant', parts: rest.map(fromA2APart), phase: 'commentary', ...exec },
+    ...exec,
+  })
   return out
 }
 
@@ -225,7 +309,11 @@ function interrupt(s: A2ADecoderState, status: TaskStatus, ext: ExtMetadata, fal
       reason = 'client_tool'
     } else if (ar) {
       const callId = str(ar.call_id)
-      const tool = { clientSide: false, approvalRequired: true, ...(typeof ar.server === 'string' ? { server: ar.server } : {}) }
+      const tool = {
+        clientSide: false,
+        approvalRequired: true,
+        ...(typeof ar.server === 'string' ? { server: ar.server } : {}),
+      }
       out.push({ type: 'tool.call.started', callId, name: str(ar.name), tool })
       out.push({ type: 'tool.call.completed', callId, name: str(ar.name), arguments: str(ar.arguments), tool })
       callIds.push(callId)
@@ -236,9 +324,10 @@ function interrupt(s: A2ADecoderState, status: TaskStatus, ext: ExtMetadata, fal
     } else question.push(p)
   }
   const known = ext.interrupt
-  const message: CanonicalMessage | undefined = question.length && status.message
-    ? { id: status.message.messageId, role: 'assistant', parts: question.map(fromA2APart) }
-    : undefined
+  const message: CanonicalMessage | undefined =
+    question.length && status.message
+      ? { id: status.message.messageId, role: 'assistant', parts: question.map(fromA2APart) }
+      : undefined
   out.push({
     type: 'interrupt',
     interruptId: known?.interruptId ?? `${s.taskId ?? 'task'}:${status.message?.messageId ?? newId()}`,
@@ -261,7 +350,9 @@ function decodeMessageAnswer(s: A2ADecoderState, m: Message): AgentEvent[] {
   return [
     ...working(s),
     { type: 'message.started', messageId: message.id, role: 'assistant' },
-    ...(text ? [{ type: 'message.delta' as const, messageId: message.id, delta: text, channel: 'output' as const }] : []),
+    ...(text
+      ? [{ type: 'message.delta' as const, messageId: message.id, delta: text, channel: 'output' as const }]
+      : []),
     { type: 'message.completed', message: { ...message, role: 'assistant' } },
     { type: 'run.completed' },
   ]
@@ -285,7 +376,8 @@ function decodeArtifactUpdate(s: A2ADecoderState, e: TaskArtifactUpdateEvent): A
       open: true,
     }
     s.artifacts[a.artifactId] = known
-    if (known.messageId) out.push({ type: 'message.started', messageId: known.messageId, role: 'assistant', ...exec(ext) })
+    if (known.messageId)
+      out.push({ type: 'message.started', messageId: known.messageId, role: 'assistant', ...exec(ext) })
   }
   const parts = a.parts.map(fromA2APart)
   for (const p of parts) {
@@ -295,7 +387,9 @@ function decodeArtifactUpdate(s: A2ADecoderState, e: TaskArtifactUpdateEvent): A
     else known.parts.push(p.type === 'text' ? { ...p } : p)
   }
   if (known.messageId) {
-    for (const p of parts) if (p.type === 'text' && p.text) out.push({ type: 'message.delta', messageId: known.messageId, delta: p.text, channel: 'output', ...exec(ext) })
+    for (const p of parts)
+      if (p.type === 'text' && p.text)
+        out.push({ type: 'message.delta', messageId: known.messageId, delta: p.text, channel: 'output', ...exec(ext) })
     if (e.lastChunk) out.push(...closeMessage(known))
     return out
   }
@@ -325,7 +419,12 @@ function withoutExt(metadata: Record<string, unknown> | undefined): Record<strin
 function closeMessage(known: ArtifactState): AgentEvent[] {
   known.open = false
   const id = known.messageId ?? ''
-  return [{ type: 'message.completed', message: { id, role: 'assistant', parts: known.parts.filter((p) => p.type !== 'text' || p.text !== '') } }]
+  return [
+    {
+      type: 'message.completed',
+      message: { id, role: 'assistant', parts: known.parts.filter((p) => p.type !== 'text' || p.text !== '') },
+    },
+  ]
 }
 
 function closeArtifact(artifactId: string, known: ArtifactState): AgentEvent {
@@ -344,7 +443,9 @@ function closeArtifact(artifactId: string, known: ArtifactState): AgentEvent {
 
 /** Artifacts still open when the task ends are complete as they stand. */
 function closeArtifacts(s: A2ADecoderState): AgentEvent[] {
-  return Object.entries(s.artifacts).flatMap(([id, known]) => (known.open ? (known.messageId ? closeMessage(known) : [closeArtifact(id, known)]) : []))
+  return Object.entries(s.artifacts).flatMap(([id, known]) =>
+    known.open ? (known.messageId ? closeMessage(known) : [closeArtifact(id, known)]) : [],
+  )
 }
 
 /** A client's message split into what the agent reads (its parts) and answers to a pending interrupt. */
@@ -371,7 +472,11 @@ export function decodeUserMessage(m: Message): DecodedUserMessage {
       continue
     }
     if (decision) {
-      decisions.push({ callId: str(decision.call_id), approved: decision.approved === true, ...(typeof decision.reason === 'string' ? { reason: decision.reason } : {}) })
+      decisions.push({
+        callId: str(decision.call_id),
+        approved: decision.approved === true,
+        ...(typeof decision.reason === 'string' ? { reason: decision.reason } : {}),
+      })
       continue
     }
     if ('data' in p) data.push(p.data)

@@ -1,7 +1,16 @@
 // Canonical → A2A v1. The task encoder turns a run's events into StreamResponses (and keeps the Task they add up
 // to); the request encoder turns a RunRequest into a SendMessageRequest for an upstream A2A agent.
 // v0.3 shapes are derived from these at the edge (compat.ts).
-import type { EventOf, InterruptReason, Part as CanonicalPart, RunEvent, RunEventType, RunRequest, ToolCall, ToolInfo } from '../../core/index.js'
+import type {
+  EventOf,
+  InterruptReason,
+  Part as CanonicalPart,
+  RunEvent,
+  RunEventType,
+  RunRequest,
+  ToolCall,
+  ToolInfo,
+} from '../../core/index.js'
 import { newId } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
@@ -37,7 +46,13 @@ export interface TaskEncoderState {
 
 export function createTaskEncoder(ids: { taskId: string; contextId: string }): TaskEncoderState {
   return {
-    task: { id: ids.taskId, contextId: ids.contextId, status: { state: 'TASK_STATE_SUBMITTED' }, artifacts: [], history: [] },
+    task: {
+      id: ids.taskId,
+      contextId: ids.contextId,
+      status: { state: 'TASK_STATE_SUBMITTED' },
+      artifacts: [],
+      history: [],
+    },
     taskId: ids.taskId,
     contextId: ids.contextId,
     texts: {},
@@ -60,7 +75,10 @@ export function encodeTaskEvent(state: TaskEncoderState, event: RunEvent): Strea
 }
 
 /** A copy of the task as A2A returns it: `historyLength` 0 drops the history, N keeps the last N messages. */
-export function taskSnapshot(state: TaskEncoderState, options: { historyLength?: number; includeArtifacts?: boolean } = {}): Task {
+export function taskSnapshot(
+  state: TaskEncoderState,
+  options: { historyLength?: number; includeArtifacts?: boolean } = {},
+): Task {
   const task = structuredClone(state.task)
   if (options.historyLength !== undefined) {
     if (options.historyLength <= 0) delete task.history
@@ -108,7 +126,12 @@ type Handler<T extends RunEventType> = (s: TaskEncoderState, e: EventOf<T>, out:
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-function status(s: TaskEncoderState, state: TaskState, time: number, extra: { message?: Message; metadata?: Record<string, unknown> } = {}): StreamResponse {
+function status(
+  s: TaskEncoderState,
+  state: TaskState,
+  time: number,
+  extra: { message?: Message; metadata?: Record<string, unknown> } = {},
+): StreamResponse {
   return {
     statusUpdate: {
       taskId: s.taskId,
@@ -131,9 +154,15 @@ const agentMessage = (s: TaskEncoderState, id: string, parts: Part[], ext?: ExtM
 
 const dataPart = (mediaType: string, data: unknown): Part => ({ data, mediaType })
 
-const isChild = (s: TaskEncoderState, executionId: string | undefined) => executionId !== undefined && s.children.includes(executionId)
+const isChild = (s: TaskEncoderState, executionId: string | undefined) =>
+  executionId !== undefined && s.children.includes(executionId)
 
-function textState(s: TaskEncoderState, messageId: string, phase: string | undefined, executionId: string | undefined): TextState {
+function textState(
+  s: TaskEncoderState,
+  messageId: string,
+  phase: string | undefined,
+  executionId: string | undefined,
+): TextState {
   return (s.texts[messageId] ??= {
     artifact: phase !== 'commentary' && !isChild(s, executionId),
     open: false,
@@ -152,7 +181,11 @@ function artifactChunk(s: TaskEncoderState, messageId: string, parts: Part[], la
     artifactUpdate: {
       taskId: s.taskId,
       contextId: s.contextId,
-      artifact: { artifactId: messageId, parts, ...(append ? {} : { metadata: withExt({ kind: 'message', messageId }) }) },
+      artifact: {
+        artifactId: messageId,
+        parts,
+        ...(append ? {} : { metadata: withExt({ kind: 'message', messageId }) }),
+      },
       ...(append ? { append: true } : {}),
       ...(last ? { lastChunk: true } : {}),
     },
@@ -204,11 +237,17 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const others = m.parts.filter((p) => p.type !== 'text').map(toA2APart)
     if (!t.artifact) {
       const parts: Part[] = [...(text ? [{ text }] : []), ...others]
-      if (parts.length) out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, m.id, parts, { kind: 'commentary', messageId: m.id, ...exec }) }))
+      if (parts.length)
+        out(
+          status(s, 'TASK_STATE_WORKING', e.time, {
+            message: agentMessage(s, m.id, parts, { kind: 'commentary', messageId: m.id, ...exec }),
+          }),
+        )
     } else {
       const rest = text.startsWith(t.text) ? text.slice(t.text.length) : ''
       // The closing chunk carries what is left: unsent text, the non-text parts, or else an empty text part.
-      if (t.open || rest || others.length) out(artifactChunk(s, m.id, [...(rest || !others.length ? [{ text: rest }] : []), ...others], true))
+      if (t.open || rest || others.length)
+        out(artifactChunk(s, m.id, [...(rest || !others.length ? [{ text: rest }] : []), ...others], true))
     }
     delete s.texts[m.id]
   },
@@ -226,15 +265,28 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     // Client tools and calls awaiting approval are asked for at INPUT_REQUIRED; the agent's own tools show as progress.
     if (tool?.clientSide !== false || tool.approvalRequired) return
     call.announced = true
-    const data = { call_id: call.callId, name: call.name, arguments: call.arguments, ...(tool.server ? { server: tool.server } : {}) }
-    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, `${call.callId}-call`, [dataPart(MEDIA.toolCall, data)], execExt(e.executionId)) }))
+    const data = {
+      call_id: call.callId,
+      name: call.name,
+      arguments: call.arguments,
+      ...(tool.server ? { server: tool.server } : {}),
+    }
+    out(
+      status(s, 'TASK_STATE_WORKING', e.time, {
+        message: agentMessage(s, `${call.callId}-call`, [dataPart(MEDIA.toolCall, data)], execExt(e.executionId)),
+      }),
+    )
   },
   'tool.result': (s, e, out) => {
     const call = s.calls[e.callId]
     if (call?.tool?.clientSide !== false) return
     const output = typeof e.output === 'string' ? e.output : e.output.map(toA2APart)
     const data = { call_id: e.callId, output, ...(e.isError ? { is_error: true } : {}) }
-    out(status(s, 'TASK_STATE_WORKING', e.time, { message: agentMessage(s, `${e.callId}-result`, [dataPart(MEDIA.toolResult, data)], execExt(e.executionId)) }))
+    out(
+      status(s, 'TASK_STATE_WORKING', e.time, {
+        message: agentMessage(s, `${e.callId}-result`, [dataPart(MEDIA.toolResult, data)], execExt(e.executionId)),
+      }),
+    )
   },
   interrupt: (s, e) => {
     s.interrupt = e
@@ -249,7 +301,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
           ...(e.name ? { name: e.name } : {}),
           ...(e.description ? { description: e.description } : {}),
           parts: e.parts.map(toA2APart),
-          ...(e.metadata || e.executionId ? { metadata: e.executionId ? withExt({ executionId: e.executionId }, e.metadata) : e.metadata } : {}),
+          ...(e.metadata || e.executionId
+            ? { metadata: e.executionId ? withExt({ executionId: e.executionId }, e.metadata) : e.metadata }
+            : {}),
         },
         ...(e.append ? { append: true } : {}),
         ...(e.lastChunk ? { lastChunk: true } : {}),
@@ -277,11 +331,22 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'agent.started': (s, e, out) => {
     s.children.push(e.executionId)
-    const agent = { event: 'started' as const, executionId: e.executionId, ...(e.parentExecutionId ? { parentExecutionId: e.parentExecutionId } : {}), ...(e.callId ? { callId: e.callId } : {}), name: e.name }
+    const agent = {
+      event: 'started' as const,
+      executionId: e.executionId,
+      ...(e.parentExecutionId ? { parentExecutionId: e.parentExecutionId } : {}),
+      ...(e.callId ? { callId: e.callId } : {}),
+      name: e.name,
+    }
     out(status(s, 'TASK_STATE_WORKING', e.time, { metadata: withExt({ agent }) }))
   },
   'agent.completed': (s, e, out) => {
-    const agent = { event: 'completed' as const, executionId: e.executionId, ...(e.name ? { name: e.name } : {}), ...(e.error ? { error: e.error } : {}) }
+    const agent = {
+      event: 'completed' as const,
+      executionId: e.executionId,
+      ...(e.name ? { name: e.name } : {}),
+      ...(e.error ? { error: e.error } : {}),
+    }
     out(status(s, 'TASK_STATE_WORKING', e.time, { metadata: withExt({ agent }) }))
   },
   usage: (s, e) => {
@@ -293,14 +358,20 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.completed': (s, e, out) => {
     closeOpenArtifacts(s, out)
     s.done = true
-    out(status(s, 'TASK_STATE_COMPLETED', e.time, { metadata: withExt({ usage: turnUsage(s), ...(e.incomplete ? { incomplete: e.incomplete } : {}) }) }))
+    out(
+      status(s, 'TASK_STATE_COMPLETED', e.time, {
+        metadata: withExt({ usage: turnUsage(s), ...(e.incomplete ? { incomplete: e.incomplete } : {}) }),
+      }),
+    )
   },
   'run.failed': (s, e, out) => {
     closeOpenArtifacts(s, out)
     s.done = true
     const state = e.error.code === 'rejected' ? 'TASK_STATE_REJECTED' : 'TASK_STATE_FAILED'
     const message = agentMessage(s, `${s.taskId}-failed`, [{ text: e.error.message }])
-    out(status(s, state, e.time, { message, metadata: withExt({ usage: turnUsage(s), error: { code: e.error.code } }) }))
+    out(
+      status(s, state, e.time, { message, metadata: withExt({ usage: turnUsage(s), error: { code: e.error.code } }) }),
+    )
   },
   'run.canceled': (s, e, out) => {
     closeOpenArtifacts(s, out)
@@ -318,13 +389,18 @@ function turnUsage(s: TaskEncoderState): NonNullable<ExtMetadata['usage']> {
 }
 
 function reasoningStatus(s: TaskEncoderState, messageId: string, t: TextState, time: number): StreamResponse {
-  const message = agentMessage(s, `${messageId}-reasoning`, [{ text: t.reasoning }], { kind: 'reasoning', messageId, ...(t.executionId ? { executionId: t.executionId } : {}) })
+  const message = agentMessage(s, `${messageId}-reasoning`, [{ text: t.reasoning }], {
+    kind: 'reasoning',
+    messageId,
+    ...(t.executionId ? { executionId: t.executionId } : {}),
+  })
   t.reasoning = ''
   t.reasoningSent = true
   return status(s, 'TASK_STATE_WORKING', time, { message })
 }
 
-const execExt = (executionId: string | undefined): ExtMetadata | undefined => (executionId ? { executionId } : undefined)
+const execExt = (executionId: string | undefined): ExtMetadata | undefined =>
+  executionId ? { executionId } : undefined
 
 function closeOpenArtifacts(s: TaskEncoderState, out: Out) {
   for (const [messageId, t] of Object.entries(s.texts)) {
@@ -338,7 +414,14 @@ const interruptParts: Record<InterruptReason, (s: TaskEncoderState, e: EventOf<'
   client_tool: (s, e) =>
     calls(s, e).map((c) => dataPart(MEDIA.functionCall, { call_id: c.callId, name: c.name, arguments: c.arguments })),
   approval: (s, e) =>
-    calls(s, e).map((c) => dataPart(MEDIA.approvalRequest, { call_id: c.callId, name: c.name, arguments: c.arguments, ...(c.tool?.server ? { server: c.tool.server } : {}) })),
+    calls(s, e).map((c) =>
+      dataPart(MEDIA.approvalRequest, {
+        call_id: c.callId,
+        name: c.name,
+        arguments: c.arguments,
+        ...(c.tool?.server ? { server: c.tool.server } : {}),
+      }),
+    ),
   input: () => [],
   auth: () => [],
 }
@@ -351,7 +434,13 @@ function interruptMessage(s: TaskEncoderState, e: EventOf<'interrupt'>): Message
   const asks = interruptParts[e.reason](s, e)
   const payload =
     e.callIds.length === 0 && e.payload !== undefined
-      ? [dataPart(MEDIA.interrupt, { interrupt_id: e.interruptId, ...(e.interruptType ? { type: e.interruptType } : {}), payload: e.payload })]
+      ? [
+          dataPart(MEDIA.interrupt, {
+            interrupt_id: e.interruptId,
+            ...(e.interruptType ? { type: e.interruptType } : {}),
+            payload: e.payload,
+          }),
+        ]
       : []
   const parts = [...question, ...asks, ...payload]
   const ext: ExtMetadata = {
@@ -365,7 +454,12 @@ function interruptMessage(s: TaskEncoderState, e: EventOf<'interrupt'>): Message
     },
   }
   // A status message needs at least one part; an interrupt with nothing to say still says why it waits.
-  return agentMessage(s, e.message?.id ?? e.interruptId, parts.length ? parts : [{ text: `Waiting for ${e.reason === 'auth' ? 'authorization' : 'input'}.` }], ext)
+  return agentMessage(
+    s,
+    e.message?.id ?? e.interruptId,
+    parts.length ? parts : [{ text: `Waiting for ${e.reason === 'auth' ? 'authorization' : 'input'}.` }],
+    ext,
+  )
 }
 
 export interface SendMessageOptions {
@@ -389,10 +483,18 @@ export function encodeSendMessage(request: RunRequest, options: SendMessageOptio
   for (const m of request.input) parts.push(...m.parts.map(toA2APart))
   for (const r of request.toolResults ?? []) {
     const output = typeof r.output === 'string' ? r.output : r.output.map(toA2APart)
-    parts.push(dataPart(MEDIA.functionCallOutput, { call_id: r.callId, output, ...(r.isError ? { is_error: true } : {}) }))
+    parts.push(
+      dataPart(MEDIA.functionCallOutput, { call_id: r.callId, output, ...(r.isError ? { is_error: true } : {}) }),
+    )
   }
   for (const d of request.decisions ?? []) {
-    parts.push(dataPart(MEDIA.approvalResponse, { call_id: d.callId, approved: d.approved, ...(d.reason ? { reason: d.reason } : {}) }))
+    parts.push(
+      dataPart(MEDIA.approvalResponse, {
+        call_id: d.callId,
+        approved: d.approved,
+        ...(d.reason ? { reason: d.reason } : {}),
+      }),
+    )
   }
   if (request.resume?.payload !== undefined && request.pending?.callIds.length === 0) {
     parts.push({ data: request.resume.payload, mediaType: 'application/json' })

@@ -26,11 +26,19 @@ const BY_CODE: Record<ErrorCode, JSONRPCErrorName> = {
 const REST: Record<JSONRPCErrorName, { status: number; reason: string; grpc: string }> = {
   TaskNotFoundError: { status: 404, reason: 'TASK_NOT_FOUND', grpc: 'NOT_FOUND' },
   TaskNotCancelableError: { status: 400, reason: 'TASK_NOT_CANCELABLE', grpc: 'FAILED_PRECONDITION' },
-  PushNotificationNotSupportedError: { status: 400, reason: 'PUSH_NOTIFICATION_NOT_SUPPORTED', grpc: 'FAILED_PRECONDITION' },
+  PushNotificationNotSupportedError: {
+    status: 400,
+    reason: 'PUSH_NOTIFICATION_NOT_SUPPORTED',
+    grpc: 'FAILED_PRECONDITION',
+  },
   UnsupportedOperationError: { status: 400, reason: 'UNSUPPORTED_OPERATION', grpc: 'FAILED_PRECONDITION' },
   ContentTypeNotSupportedError: { status: 400, reason: 'CONTENT_TYPE_NOT_SUPPORTED', grpc: 'INVALID_ARGUMENT' },
   InvalidAgentResponseError: { status: 500, reason: 'INVALID_AGENT_RESPONSE', grpc: 'INTERNAL' },
-  ExtendedAgentCardNotConfiguredError: { status: 400, reason: 'EXTENDED_AGENT_CARD_NOT_CONFIGURED', grpc: 'FAILED_PRECONDITION' },
+  ExtendedAgentCardNotConfiguredError: {
+    status: 400,
+    reason: 'EXTENDED_AGENT_CARD_NOT_CONFIGURED',
+    grpc: 'FAILED_PRECONDITION',
+  },
   ExtensionSupportRequiredError: { status: 400, reason: 'EXTENSION_SUPPORT_REQUIRED', grpc: 'FAILED_PRECONDITION' },
   VersionNotSupportedError: { status: 400, reason: 'VERSION_NOT_SUPPORTED', grpc: 'FAILED_PRECONDITION' },
   JSONParseError: { status: 400, reason: 'INVALID_PARAMS', grpc: 'INVALID_ARGUMENT' },
@@ -41,7 +49,16 @@ const REST: Record<JSONRPCErrorName, { status: number; reason: string; grpc: str
 }
 
 export const a2aError = (name: JSONRPCErrorName, message: string, taskId?: string): BridgeError => {
-  const code: ErrorCode = name === 'TaskNotFoundError' ? 'not_found' : name === 'TaskNotCancelableError' ? 'not_cancelable' : name === 'InternalError' ? 'internal' : name === 'VersionNotSupportedError' ? 'version' : 'invalid_request'
+  const code: ErrorCode =
+    name === 'TaskNotFoundError'
+      ? 'not_found'
+      : name === 'TaskNotCancelableError'
+        ? 'not_cancelable'
+        : name === 'InternalError'
+          ? 'internal'
+          : name === 'VersionNotSupportedError'
+            ? 'version'
+            : 'invalid_request'
   return new BridgeErrorClass(code, message, { wireCode: name, ...(taskId ? { param: taskId } : {}) })
 }
 
@@ -64,8 +81,12 @@ export function jsonRpcError(e: BridgeError, version: A2AVersion): JSONRPCError 
 
 export function restErrorBody(e: BridgeError): { status: number; body: A2AErrorResponse } {
   const name = errorName(e)
-  const status = e.fixedStatus || e.code === 'unauthenticated' || e.code === 'rate_limited' ? e.status : REST[name].status
-  return { status, body: { error: { code: status, status: REST[name].grpc, message: e.message, details: [errorInfo(name, e)] } } }
+  const status =
+    e.fixedStatus || e.code === 'unauthenticated' || e.code === 'rate_limited' ? e.status : REST[name].status
+  return {
+    status,
+    body: { error: { code: status, status: REST[name].grpc, message: e.message, details: [errorInfo(name, e)] } },
+  }
 }
 
 export const restErrorResponse = (e: BridgeError): Response => {

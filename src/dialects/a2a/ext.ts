@@ -38,7 +38,14 @@ export interface ExtMetadata {
     resumeSchema?: Record<string, unknown>
   }
   /** On a WORKING status update: a sub-agent started or finished. */
-  agent?: { event: 'started' | 'completed'; executionId: string; parentExecutionId?: string; callId?: string; name?: string; error?: { code: string; message: string } }
+  agent?: {
+    event: 'started' | 'completed'
+    executionId: string
+    parentExecutionId?: string
+    callId?: string
+    name?: string
+    error?: { code: string; message: string }
+  }
   /** On the final status update and the task: tokens used. */
   usage?: { inputTokens: number; outputTokens: number; reasoningTokens: number; cachedTokens: number }
   /** On FAILED: the canonical error code. */

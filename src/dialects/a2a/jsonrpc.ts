@@ -16,7 +16,8 @@ const reply = (id: Id, body: { result: unknown } | { error: unknown }, status = 
 export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion): Response =>
   reply(id, { error: jsonRpcError(e, version) }, e.code === 'unauthenticated' ? 401 : 200)
 
-const validId = (id: unknown): id is Id => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
+const validId = (id: unknown): id is Id =>
+  id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
 
 /** Handles one JSON-RPC request. The method name picks the shapes (v1 PascalCase, v0.3 slash-separated). */
 export async function handleJsonRpc(
@@ -31,7 +32,10 @@ export async function handleJsonRpc(
   try {
     const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
     if (type && type !== 'application/json' && type !== 'application/a2a+json') {
-      throw a2aError('ContentTypeNotSupportedError', `Content-Type ${type} is not supported; JSON-RPC requests are application/json.`)
+      throw a2aError(
+        'ContentTypeNotSupportedError',
+        `Content-Type ${type} is not supported; JSON-RPC requests are application/json.`,
+      )
     }
     let body: unknown
     try {
@@ -39,21 +43,29 @@ export async function handleJsonRpc(
     } catch {
       throw a2aError('JSONParseError', 'Invalid JSON payload.')
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw a2aError('InvalidRequestError', 'A JSON-RPC request must be a JSON object.')
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw a2aError('InvalidRequestError', 'A JSON-RPC request must be a JSON object.')
     const call = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
     if (validId(call.id)) id = call.id
     // Only now, with the id known, can errors be answered to the right request.
     const header = requestedVersion(request)
     if (base instanceof Error) throw base
     if (call.jsonrpc !== '2.0' || typeof call.method !== 'string' || (call.id !== undefined && !validId(call.id))) {
-      throw a2aError('InvalidRequestError', 'Not a JSON-RPC 2.0 request: it needs jsonrpc "2.0", a method name and a string or number id.')
+      throw a2aError(
+        'InvalidRequestError',
+        'Not a JSON-RPC 2.0 request: it needs jsonrpc "2.0", a method name and a string or number id.',
+      )
     }
     const v03 = V03_OPERATIONS[call.method]
     const v1 = V1_OPERATIONS[call.method]
     version = v03 ? '0.3' : '1.0'
     const operation = v03 ?? v1
     if (!operation) throw a2aError('MethodNotFoundError', `Method not found: ${call.method}.`)
-    if (v1 && header === '0.3') throw a2aError('VersionNotSupportedError', `${call.method} is a v1.0 method; send A2A-Version: 1.0 (v0.3 uses ${'message/send'}-style names).`)
+    if (v1 && header === '0.3')
+      throw a2aError(
+        'VersionNotSupportedError',
+        `${call.method} is a v1.0 method; send A2A-Version: 1.0 (v0.3 uses ${'message/send'}-style names).`,
+      )
     const result = await operation.run({ ...base, version, signal: controller.signal }, call.params)
     if (!isStreamed(result)) return reply(id, { result })
     const requestId = id
@@ -69,4 +81,3 @@ export async function handleJsonRpc(
     return jsonRpcErrorResponse(toBridgeError(e), id, version)
   }
 }
-

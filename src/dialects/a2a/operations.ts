@@ -47,7 +47,14 @@ const streamed = (source: AsyncIterable<StreamResponse[]>, shape: (e: StreamResp
 
 const v1 = (e: StreamResponse) => e
 /** A stored config as the client sees it: the wire fields, without what the bridge keeps for itself. */
-const configOut = ({ tenant, id, taskId, url, token, authentication }: TaskPushNotificationConfig): TaskPushNotificationConfig => ({
+const configOut = ({
+  tenant,
+  id,
+  taskId,
+  url,
+  token,
+  authentication,
+}: TaskPushNotificationConfig): TaskPushNotificationConfig => ({
   ...(tenant ? { tenant } : {}),
   ...(id ? { id } : {}),
   ...(taskId ? { taskId } : {}),
@@ -83,7 +90,9 @@ export const V1_OPERATIONS: Record<string, Operation> = {
     if (!req.taskId) throw a2aError('InvalidParamsError', 'taskId is required.')
     return configOut(await ctx.push.create(ctx.agentId, req.taskId, req, '1.0', ctx.defer))
   }),
-  GetTaskPushNotificationConfig: op(wire.GetTaskPushNotificationConfigRequest, async (ctx, req) => configOut(await ctx.push.get(ctx.agentId, req.taskId, req.id))),
+  GetTaskPushNotificationConfig: op(wire.GetTaskPushNotificationConfigRequest, async (ctx, req) =>
+    configOut(await ctx.push.get(ctx.agentId, req.taskId, req.id)),
+  ),
   ListTaskPushNotificationConfigs: op(wire.ListTaskPushNotificationConfigsRequest, async (ctx, req) => ({
     configs: (await ctx.push.list(ctx.agentId, req.taskId)).map(configOut),
     nextPageToken: '',
@@ -101,7 +110,8 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     const req = fromV03SendParams(params)
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, req)
     const config = params.configuration?.pushNotificationConfig
-    if (config) await ctx.push.create(ctx.agentId, record.runId, fromV03PushConfig(config, record.runId), '0.3', ctx.defer)
+    if (config)
+      await ctx.push.create(ctx.agentId, record.runId, fromV03PushConfig(config, record.runId), '0.3', ctx.defer)
     const historyLength = req.configuration?.historyLength
     const task = req.configuration?.returnImmediately
       ? await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength)
@@ -112,24 +122,37 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, fromV03SendParams(params))
     return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), toV03Event)
   }),
-  'tasks/get': op(wire.V03TaskQueryParams, async (ctx, req) => toV03Task(await ctx.tasks.getTask(ctx.agentId, req.id, req.historyLength))),
+  'tasks/get': op(wire.V03TaskQueryParams, async (ctx, req) =>
+    toV03Task(await ctx.tasks.getTask(ctx.agentId, req.id, req.historyLength)),
+  ),
   'tasks/cancel': op(wire.V03TaskIdParams, async (ctx, req) => toV03Task(await ctx.tasks.cancel(ctx.agentId, req.id))),
   'tasks/resubscribe': op(wire.V03TaskIdParams, async (ctx, req) => {
     const { record, afterSeq } = await ctx.tasks.subscribe(ctx.agentId, req.id)
     return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), toV03Event)
   }),
   'tasks/pushNotificationConfig/set': op(wire.V03TaskPushNotificationConfig, async (ctx, req) => {
-    const stored = await ctx.push.create(ctx.agentId, req.taskId, fromV03PushConfig(req.pushNotificationConfig, req.taskId), '0.3', ctx.defer)
+    const stored = await ctx.push.create(
+      ctx.agentId,
+      req.taskId,
+      fromV03PushConfig(req.pushNotificationConfig, req.taskId),
+      '0.3',
+      ctx.defer,
+    )
     return { taskId: req.taskId, pushNotificationConfig: toV03PushConfig(stored) }
   }),
   'tasks/pushNotificationConfig/get': op(wire.V03GetTaskPushNotificationConfigParams, async (ctx, req) => {
     const configs = await ctx.push.list(ctx.agentId, req.id)
-    const config = req.pushNotificationConfigId ? await ctx.push.get(ctx.agentId, req.id, req.pushNotificationConfigId) : configs[0]
+    const config = req.pushNotificationConfigId
+      ? await ctx.push.get(ctx.agentId, req.id, req.pushNotificationConfigId)
+      : configs[0]
     if (!config) throw a2aError('TaskNotFoundError', `Task ${req.id} has no push notification config.`, req.id)
     return { taskId: req.id, pushNotificationConfig: toV03PushConfig(config) }
   }),
   'tasks/pushNotificationConfig/list': op(wire.V03ListTaskPushNotificationConfigParams, async (ctx, req) =>
-    (await ctx.push.list(ctx.agentId, req.id)).map((c) => ({ taskId: req.id, pushNotificationConfig: toV03PushConfig(c) })),
+    (await ctx.push.list(ctx.agentId, req.id)).map((c) => ({
+      taskId: req.id,
+      pushNotificationConfig: toV03PushConfig(c),
+    })),
   ),
   'tasks/pushNotificationConfig/delete': op(wire.V03DeleteTaskPushNotificationConfigParams, async (ctx, req) => {
     await ctx.push.delete(ctx.agentId, req.id, req.pushNotificationConfigId)
@@ -138,12 +161,20 @@ export const V03_OPERATIONS: Record<string, Operation> = {
   'agent/getAuthenticatedExtendedCard': op(wire.GetExtendedAgentCardRequest, async (ctx) => extendedCard(ctx)),
 }
 
-async function registerInlinePush(ctx: OperationContext, taskId: string, config: TaskPushNotificationConfig | undefined) {
+async function registerInlinePush(
+  ctx: OperationContext,
+  taskId: string,
+  config: TaskPushNotificationConfig | undefined,
+) {
   if (config) await ctx.push.create(ctx.agentId, taskId, { ...config, taskId }, '1.0', ctx.defer)
 }
 
 async function extendedCard(ctx: OperationContext): Promise<AgentCard> {
-  if (!ctx.extendedCard) throw a2aError('UnsupportedOperationError', 'This agent has no extended card: the bridge is not configured with API keys.')
+  if (!ctx.extendedCard)
+    throw a2aError(
+      'UnsupportedOperationError',
+      'This agent has no extended card: the bridge is not configured with API keys.',
+    )
   return ctx.card()
 }
 

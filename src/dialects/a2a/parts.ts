@@ -22,7 +22,8 @@ export function fromA2APart(p: Part): CanonicalPart {
     ...(p.metadata ? { metadata: p.metadata } : {}),
   }
   const name = p.filename ? { name: p.filename } : {}
-  if ('text' in p && typeof p.text === 'string') return { type: 'text', text: p.text, ...(p.metadata ? { metadata: p.metadata } : {}) }
+  if ('text' in p && typeof p.text === 'string')
+    return { type: 'text', text: p.text, ...(p.metadata ? { metadata: p.metadata } : {}) }
   if ('url' in p && typeof p.url === 'string') return { type: 'file', url: p.url, ...extra, ...name }
   if ('raw' in p && typeof p.raw === 'string') return { type: 'file', bytes: p.raw, ...extra, ...name }
   return { type: 'data', data: 'data' in p ? p.data : null, ...extra }

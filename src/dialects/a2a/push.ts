@@ -32,7 +32,13 @@ export class PushService {
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  async create(agentId: string, taskId: string, config: TaskPushNotificationConfig, version: A2AVersion, defer: Defer = () => {}): Promise<StoredConfig> {
+  async create(
+    agentId: string,
+    taskId: string,
+    config: TaskPushNotificationConfig,
+    version: A2AVersion,
+    defer: Defer = () => {},
+  ): Promise<StoredConfig> {
     const record = await this.tasks.record(agentId, taskId)
     try {
       checkWebhookUrl(config.url, this.policy, 'push notification URL')
@@ -60,7 +66,11 @@ export class PushService {
 
   async delete(agentId: string, taskId: string, id: string): Promise<void> {
     await this.get(agentId, taskId, id)
-    await this.runtime.store.putDoc(DOCS, taskId, (await this.#configs(taskId)).filter((c) => c.id !== id))
+    await this.runtime.store.putDoc(
+      DOCS,
+      taskId,
+      (await this.#configs(taskId)).filter((c) => c.id !== id),
+    )
   }
 
   async #configs(taskId: string): Promise<StoredConfig[]> {
@@ -112,7 +122,12 @@ export class PushService {
     for (const wait of RETRIES) {
       if (wait) await sleep(wait)
       try {
-        const res = await this.doFetch(config.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) })
+        const res = await this.doFetch(config.url, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(5_000),
+        })
         await res.body?.cancel()
         if (res.ok) return
         this.log(`push to ${config.url} answered ${res.status}`)

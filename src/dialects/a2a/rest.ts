@@ -17,7 +17,10 @@ interface Matched {
 }
 
 const id = '([^/:]+)'
-const bodyWith = (extra: Record<string, unknown>) => (body: unknown) => ({ ...(typeof body === 'object' && body ? body : {}), ...extra })
+const bodyWith = (extra: Record<string, unknown>) => (body: unknown) => ({
+  ...(typeof body === 'object' && body ? body : {}),
+  ...extra,
+})
 const int = (q: URLSearchParams, name: string) => {
   const raw = q.get(name)
   if (raw === null || raw === '') return undefined
@@ -32,36 +35,84 @@ const str = (q: URLSearchParams, name: string) => q.get(name) || undefined
 const ROUTES: [string, RegExp, Omit<Matched, 'method'>][] = [
   ['POST', /^\/message:send$/, { operation: 'SendMessage', params: (_p, _q, body) => body }],
   ['POST', /^\/message:stream$/, { operation: 'SendStreamingMessage', params: (_p, _q, body) => body }],
-  ['GET', /^\/tasks$/, {
-    operation: 'ListTasks',
-    params: (_p, q) => ({
-      contextId: str(q, 'contextId'),
-      status: str(q, 'status'),
-      pageSize: int(q, 'pageSize'),
-      pageToken: str(q, 'pageToken'),
-      historyLength: int(q, 'historyLength'),
-      statusTimestampAfter: str(q, 'statusTimestampAfter'),
-      includeArtifacts: bool(q, 'includeArtifacts'),
-    }),
-  }],
-  ['GET', new RegExp(`^/tasks/${id}$`), { operation: 'GetTask', params: ([task], q) => ({ id: task, historyLength: int(q, 'historyLength') }) }],
-  ['POST', new RegExp(`^/tasks/${id}:cancel$`), { operation: 'CancelTask', params: ([task], _q, body) => bodyWith({ id: task })(body) }],
+  [
+    'GET',
+    /^\/tasks$/,
+    {
+      operation: 'ListTasks',
+      params: (_p, q) => ({
+        contextId: str(q, 'contextId'),
+        status: str(q, 'status'),
+        pageSize: int(q, 'pageSize'),
+        pageToken: str(q, 'pageToken'),
+        historyLength: int(q, 'historyLength'),
+        statusTimestampAfter: str(q, 'statusTimestampAfter'),
+        includeArtifacts: bool(q, 'includeArtifacts'),
+      }),
+    },
+  ],
+  [
+    'GET',
+    new RegExp(`^/tasks/${id}$`),
+    { operation: 'GetTask', params: ([task], q) => ({ id: task, historyLength: int(q, 'historyLength') }) },
+  ],
+  [
+    'POST',
+    new RegExp(`^/tasks/${id}:cancel$`),
+    { operation: 'CancelTask', params: ([task], _q, body) => bodyWith({ id: task })(body) },
+  ],
   ['GET', new RegExp(`^/tasks/${id}:subscribe$`), { operation: 'SubscribeToTask', params: ([task]) => ({ id: task }) }],
-  ['POST', new RegExp(`^/tasks/${id}:subscribe$`), { operation: 'SubscribeToTask', params: ([task]) => ({ id: task }) }],
-  ['POST', new RegExp(`^/tasks/${id}/pushNotificationConfigs$`), { operation: 'CreateTaskPushNotificationConfig', params: ([task], _q, body) => bodyWith({ taskId: task })(body), status: 201 }],
-  ['GET', new RegExp(`^/tasks/${id}/pushNotificationConfigs$`), { operation: 'ListTaskPushNotificationConfigs', params: ([task]) => ({ taskId: task }) }],
-  ['GET', new RegExp(`^/tasks/${id}/pushNotificationConfigs/${id}$`), { operation: 'GetTaskPushNotificationConfig', params: ([task, config]) => ({ taskId: task, id: config }) }],
-  ['DELETE', new RegExp(`^/tasks/${id}/pushNotificationConfigs/${id}$`), { operation: 'DeleteTaskPushNotificationConfig', params: ([task, config]) => ({ taskId: task, id: config }), status: 204 }],
+  [
+    'POST',
+    new RegExp(`^/tasks/${id}:subscribe$`),
+    { operation: 'SubscribeToTask', params: ([task]) => ({ id: task }) },
+  ],
+  [
+    'POST',
+    new RegExp(`^/tasks/${id}/pushNotificationConfigs$`),
+    {
+      operation: 'CreateTaskPushNotificationConfig',
+      params: ([task], _q, body) => bodyWith({ taskId: task })(body),
+      status: 201,
+    },
+  ],
+  [
+    'GET',
+    new RegExp(`^/tasks/${id}/pushNotificationConfigs$`),
+    { operation: 'ListTaskPushNotificationConfigs', params: ([task]) => ({ taskId: task }) },
+  ],
+  [
+    'GET',
+    new RegExp(`^/tasks/${id}/pushNotificationConfigs/${id}$`),
+    { operation: 'GetTaskPushNotificationConfig', params: ([task, config]) => ({ taskId: task, id: config }) },
+  ],
+  [
+    'DELETE',
+    new RegExp(`^/tasks/${id}/pushNotificationConfigs/${id}$`),
+    {
+      operation: 'DeleteTaskPushNotificationConfig',
+      params: ([task, config]) => ({ taskId: task, id: config }),
+      status: 204,
+    },
+  ],
   ['GET', /^\/extendedAgentCard$/, { operation: 'GetExtendedAgentCard', params: () => ({}) }],
 ]
 
 const JSON_TYPES = ['application/json', 'application/a2a+json']
 
 const json = (value: unknown, status = 200) =>
-  new Response(status === 204 ? null : JSON.stringify(value), { status, headers: status === 204 ? {} : { 'content-type': A2A_CONTENT_TYPE } })
+  new Response(status === 204 ? null : JSON.stringify(value), {
+    status,
+    headers: status === 204 ? {} : { 'content-type': A2A_CONTENT_TYPE },
+  })
 
 /** Handles one HTTP+JSON request for `rest` (the path below the agent's URL); undefined when no route matches. */
-export async function handleRest(request: Request, rest: string, base: Omit<OperationContext, 'version' | 'signal'>, keepAliveMs?: number): Promise<Response | undefined> {
+export async function handleRest(
+  request: Request,
+  rest: string,
+  base: Omit<OperationContext, 'version' | 'signal'>,
+  keepAliveMs?: number,
+): Promise<Response | undefined> {
   let match: { route: Omit<Matched, 'method'>; path: string[] } | undefined
   const allowed: string[] = []
   for (const [method, pattern, route] of ROUTES) {
@@ -75,19 +126,39 @@ export async function handleRest(request: Request, rest: string, base: Omit<Oper
   }
   if (!match) {
     if (!allowed.length) return undefined
-    const error = new BridgeError('unsupported', `${request.method} is not allowed on ${rest}; use ${allowed.join(' or ')}.`, { status: 405, wireCode: 'UnsupportedOperationError' })
+    const error = new BridgeError(
+      'unsupported',
+      `${request.method} is not allowed on ${rest}; use ${allowed.join(' or ')}.`,
+      { status: 405, wireCode: 'UnsupportedOperationError' },
+    )
     const { status, body } = restErrorBody(error)
-    return new Response(JSON.stringify(body), { status, headers: { 'content-type': A2A_CONTENT_TYPE, allow: allowed.join(', ') } })
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': A2A_CONTENT_TYPE, allow: allowed.join(', ') },
+    })
   }
   const controller = linkedController(request.signal)
   try {
     const version = requestedVersion(request)
-    if (version === '0.3') throw a2aError('VersionNotSupportedError', 'A2A v0.3 is served over JSON-RPC here; send A2A-Version: 1.0 for HTTP+JSON.')
+    if (version === '0.3')
+      throw a2aError(
+        'VersionNotSupportedError',
+        'A2A v0.3 is served over JSON-RPC here; send A2A-Version: 1.0 for HTTP+JSON.',
+      )
     const body = await readBody(request)
     const params = match.route.params(match.path, new URL(request.url).searchParams, body)
-    const result = await V1_OPERATIONS[match.route.operation]?.run({ ...base, version: '1.0', signal: controller.signal }, params)
+    const result = await V1_OPERATIONS[match.route.operation]?.run(
+      { ...base, version: '1.0', signal: controller.signal },
+      params,
+    )
     if (isStreamed(result)) {
-      return a2aStream(result.stream, controller, (e) => JSON.stringify(e), (e) => JSON.stringify(restErrorBody(e).body), keepAliveMs)
+      return a2aStream(
+        result.stream,
+        controller,
+        (e) => JSON.stringify(e),
+        (e) => JSON.stringify(restErrorBody(e).body),
+        keepAliveMs,
+      )
     }
     return json(result, match.route.status)
   } catch (e) {
@@ -100,7 +171,11 @@ async function readBody(request: Request): Promise<unknown> {
   const text = await request.text()
   if (!text.trim()) return undefined
   const type = (request.headers.get('content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (!JSON_TYPES.includes(type)) throw a2aError('ContentTypeNotSupportedError', `Content-Type ${type} is not supported; send application/a2a+json or application/json.`)
+  if (!JSON_TYPES.includes(type))
+    throw a2aError(
+      'ContentTypeNotSupportedError',
+      `Content-Type ${type} is not supported; send application/a2a+json or application/json.`,
+    )
   try {
     return JSON.parse(text)
   } catch {

@@ -23,10 +23,14 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
   const cardFor = async (agentId: string, request: Request) =>
-    agentCard(await infoOf(agentId), { url: `${publicOrigin(runtime, request)}/a2a/${encodeURIComponent(agentId)}`, apiKeyRequired: runtime.apiKeyRequired })
+    agentCard(await infoOf(agentId), {
+      url: `${publicOrigin(runtime, request)}/a2a/${encodeURIComponent(agentId)}`,
+      apiKeyRequired: runtime.apiKeyRequired,
+    })
 
   const agentOf = (id: string): string => {
-    if (!runtime.agents.get(id)) throw a2aError('TaskNotFoundError', `No agent '${id}' here; agents: ${runtime.agents.ids().join(', ')}.`)
+    if (!runtime.agents.get(id))
+      throw a2aError('TaskNotFoundError', `No agent '${id}' here; agents: ${runtime.agents.ids().join(', ')}.`)
     return id
   }
 
@@ -51,7 +55,11 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
   const jsonRpc = async (c: Context<BridgeEnv>) => {
     const agentId = c.req.param('agent') ?? ''
     // An unknown agent is still answered as JSON-RPC, to the request's own id.
-    if (!runtime.agents.get(agentId)) return handleJsonRpc(c.req.raw, a2aError('MethodNotFoundError', `No agent '${agentId}' here; agents: ${runtime.agents.ids().join(', ')}.`))
+    if (!runtime.agents.get(agentId))
+      return handleJsonRpc(
+        c.req.raw,
+        a2aError('MethodNotFoundError', `No agent '${agentId}' here; agents: ${runtime.agents.ids().join(', ')}.`),
+      )
     c.set('agent', agentId)
     return handleJsonRpc(c.req.raw, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
   }
@@ -63,8 +71,16 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     c.set('agent', agentId)
     const rest = c.req.path.slice(`/a2a/${c.req.param('agent')}`.length)
     const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
-    const hint = rest === '' || rest === '/' ? ' JSON-RPC requests are POSTed to the agent URL; the card is at /.well-known/agent-card.json.' : ''
-    return response ?? restErrorResponse(a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest || '/'} for agent '${agentId}'.${hint}`))
+    const hint =
+      rest === '' || rest === '/'
+        ? ' JSON-RPC requests are POSTed to the agent URL; the card is at /.well-known/agent-card.json.'
+        : ''
+    return (
+      response ??
+      restErrorResponse(
+        a2aError('MethodNotFoundError', `No A2A route ${c.req.method} ${rest || '/'} for agent '${agentId}'.${hint}`),
+      )
+    )
   })
 
   const root = new Hono<BridgeEnv>()

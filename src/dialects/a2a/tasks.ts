@@ -10,7 +10,14 @@ import { createTaskEncoder, encodeTaskEvent, taskSnapshot } from './encode.js'
 import type { TaskEncoderState } from './encode.js'
 import { a2aError } from './errors.js'
 import { partKind } from './parts.js'
-import type { ListTasksRequest, ListTasksResponse, SendMessageRequest, StreamResponse, Task, TaskState } from './wire.js'
+import type {
+  ListTasksRequest,
+  ListTasksResponse,
+  SendMessageRequest,
+  StreamResponse,
+  Task,
+  TaskState,
+} from './wire.js'
 
 const STATE_OF: Record<RunStatus, TaskState> = {
   queued: 'TASK_STATE_SUBMITTED',
@@ -66,7 +73,10 @@ export class TaskService {
     if (!m.messageId) throw a2aError('InvalidParamsError', 'message.messageId is required.')
     if (m.role === 'ROLE_AGENT') throw a2aError('InvalidParamsError', 'message.role must be ROLE_USER.')
     if (!m.parts.length || m.parts.some((p) => !partKind(p))) {
-      throw a2aError('InvalidParamsError', 'message.parts must hold at least one part, each with exactly one of text, raw, url or data.')
+      throw a2aError(
+        'InvalidParamsError',
+        'message.parts must hold at least one part, each with exactly one of text, raw, url or data.',
+      )
     }
     const decoded = decodeUserMessage(m)
     const input: RunInput = {
@@ -77,18 +87,33 @@ export class TaskService {
       background: request.configuration?.returnImmediately ?? false,
     }
     if (!m.taskId) {
-      return this.runtime.runs.start(agentId, input, { ...(m.contextId ? { contextId: m.contextId } : {}), background: input.background })
+      return this.runtime.runs.start(agentId, input, {
+        ...(m.contextId ? { contextId: m.contextId } : {}),
+        background: input.background,
+      })
     }
     const record = await this.record(agentId, m.taskId)
     if (m.contextId && m.contextId !== record.contextId) {
-      throw a2aError('InvalidParamsError', `Task ${m.taskId} belongs to context ${record.contextId}, not ${m.contextId}.`, m.taskId)
+      throw a2aError(
+        'InvalidParamsError',
+        `Task ${m.taskId} belongs to context ${record.contextId}, not ${m.contextId}.`,
+        m.taskId,
+      )
     }
     if (isTerminalStatus(record.state.status)) {
-      throw a2aError('UnsupportedOperationError', `Task ${m.taskId} is ${taskState(record)}; send a new message without taskId to go on with the conversation.`, m.taskId)
+      throw a2aError(
+        'UnsupportedOperationError',
+        `Task ${m.taskId} is ${taskState(record)}; send a new message without taskId to go on with the conversation.`,
+        m.taskId,
+      )
     }
     const pending = record.state.pending
     if (record.state.status !== 'input_required' || !pending) {
-      throw a2aError('UnsupportedOperationError', `Task ${m.taskId} is still working; it takes a message only when it asks for input.`, m.taskId)
+      throw a2aError(
+        'UnsupportedOperationError',
+        `Task ${m.taskId} is still working; it takes a message only when it asks for input.`,
+        m.taskId,
+      )
     }
     const answered = answer(pending, decoded, input, m.taskId)
     return this.runtime.runs.resume(record.runId, answered)
@@ -149,18 +174,30 @@ export class TaskService {
   async list(agentId: string, q: ListTasksRequest): Promise<ListTasksResponse> {
     checkHistoryLength(q.historyLength)
     const pageSize = q.pageSize ?? 50
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw a2aError('InvalidParamsError', 'pageSize must be between 1 and 100.')
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+      throw a2aError('InvalidParamsError', 'pageSize must be between 1 and 100.')
     const offset = q.pageToken ? Number(q.pageToken) : 0
-    if (!Number.isInteger(offset) || offset < 0) throw a2aError('InvalidParamsError', `pageToken '${q.pageToken}' is not one this server gave out.`)
+    if (!Number.isInteger(offset) || offset < 0)
+      throw a2aError('InvalidParamsError', `pageToken '${q.pageToken}' is not one this server gave out.`)
     const after = q.statusTimestampAfter ? Date.parse(q.statusTimestampAfter) : undefined
-    if (after !== undefined && Number.isNaN(after)) throw a2aError('InvalidParamsError', 'statusTimestampAfter must be an ISO 8601 timestamp.')
+    if (after !== undefined && Number.isNaN(after))
+      throw a2aError('InvalidParamsError', 'statusTimestampAfter must be an ISO 8601 timestamp.')
     const matches = (await this.runtime.store.listRuns({ agentId, ...(q.contextId ? { contextId: q.contextId } : {}) }))
-      .filter((r) => (!q.status || q.status === 'TASK_STATE_UNSPECIFIED' || taskState(r) === q.status) && (after === undefined || r.updatedAt >= after))
+      .filter(
+        (r) =>
+          (!q.status || q.status === 'TASK_STATE_UNSPECIFIED' || taskState(r) === q.status) &&
+          (after === undefined || r.updatedAt >= after),
+      )
       .sort((a, b) => b.updatedAt - a.updatedAt)
     const page = matches.slice(offset, offset + pageSize)
     const tasks: Task[] = []
     for (const r of page) {
-      tasks.push(taskSnapshot(await this.encoder(r), { historyLength: q.historyLength, includeArtifacts: q.includeArtifacts ?? false }))
+      tasks.push(
+        taskSnapshot(await this.encoder(r), {
+          historyLength: q.historyLength,
+          includeArtifacts: q.includeArtifacts ?? false,
+        }),
+      )
     }
     const next = offset + pageSize < matches.length ? String(offset + pageSize) : ''
     return { tasks, nextPageToken: next, pageSize, totalSize: matches.length }
@@ -170,7 +207,11 @@ export class TaskService {
   async subscribe(agentId: string, taskId: string): Promise<{ record: RunRecord; afterSeq: number }> {
     const record = await this.record(agentId, taskId)
     if (isTerminalStatus(record.state.status)) {
-      throw a2aError('UnsupportedOperationError', `Task ${taskId} is ${taskState(record)}; there is nothing left to subscribe to.`, taskId)
+      throw a2aError(
+        'UnsupportedOperationError',
+        `Task ${taskId} is ${taskState(record)}; there is nothing left to subscribe to.`,
+        taskId,
+      )
     }
     return { record, afterSeq: record.state.lastSeq }
   }
@@ -178,7 +219,8 @@ export class TaskService {
 
 /** `historyLength`: unset (all), 0 (none) or N > 0 (the last N); nothing else. */
 function checkHistoryLength(n: number | undefined) {
-  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw a2aError('InvalidParamsError', `historyLength must be a non-negative integer, not ${n}.`)
+  if (n !== undefined && (!Number.isInteger(n) || n < 0))
+    throw a2aError('InvalidParamsError', `historyLength must be a non-negative integer, not ${n}.`)
 }
 
 const closesStream = (encoded: StreamResponse[], event: RunEvent): boolean =>
@@ -208,18 +250,28 @@ function answer(pending: PendingInterrupt, decoded: DecodedUserMessage, input: R
       continue
     }
     const what = pending.reason === 'approval' ? 'an approval decision' : 'the output'
-    throw a2aError('InvalidParamsError', `Task ${taskId} waits for ${what} of call ${callId}; see the INPUT_REQUIRED status message.`, taskId)
+    throw a2aError(
+      'InvalidParamsError',
+      `Task ${taskId} waits for ${what} of call ${callId}; see the INPUT_REQUIRED status message.`,
+      taskId,
+    )
   }
   if (pending.callIds.length === 0 && !decoded.text && decoded.data.length === 0) {
     throw a2aError('InvalidParamsError', `Task ${taskId} waits for an answer: send text, or a data part.`, taskId)
   }
   const payload = pending.callIds.length === 0 ? decoded.data[0] : undefined
-  return { ...input, toolResults, decisions, resume: { interruptId: pending.interruptId, ...(payload !== undefined ? { payload } : {}) } }
+  return {
+    ...input,
+    toolResults,
+    decisions,
+    resume: { interruptId: pending.interruptId, ...(payload !== undefined ? { payload } : {}) },
+  }
 }
 
 function approval(decoded: DecodedUserMessage): boolean | undefined {
   for (const d of decoded.data) {
-    if (typeof d === 'object' && d !== null && typeof (d as { approved?: unknown }).approved === 'boolean') return (d as { approved: boolean }).approved
+    if (typeof d === 'object' && d !== null && typeof (d as { approved?: unknown }).approved === 'boolean')
+      return (d as { approved: boolean }).approved
   }
   if (YES.test(decoded.text)) return true
   if (NO.test(decoded.text)) return false

@@ -393,7 +393,11 @@ export const V03FileWithBytes = z.object({
   name: z.string().optional(),
   mimeType: z.string().optional(),
 })
-export const V03FileWithUri = z.object({ uri: z.string(), name: z.string().optional(), mimeType: z.string().optional() })
+export const V03FileWithUri = z.object({
+  uri: z.string(),
+  name: z.string().optional(),
+  mimeType: z.string().optional(),
+})
 export const V03FilePart = z.object({
   kind: z.literal('file'),
   file: z.union([V03FileWithBytes, V03FileWithUri]),

@@ -5,7 +5,15 @@
 type Schema = Record<string, unknown>
 
 const typeOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? 'integer'
+          : 'number'
+        : typeof v
 
 const fits = (type: string, v: unknown) => type === typeOf(v) || (type === 'number' && typeOf(v) === 'integer')
 
@@ -20,10 +28,12 @@ export function checkSchema(schema: Schema, value: unknown, at = 'payload'): str
   const type = schema.type
   const types = Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : undefined
   if (types && !types.some((t) => fits(t, value))) return `${at} must be ${types.join(' or ')}, not ${typeOf(value)}`
-  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) return `${at} must be one of ${JSON.stringify(schema.enum)}`
+  if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
+    return `${at} must be one of ${JSON.stringify(schema.enum)}`
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>
-    for (const key of (schema.required as string[] | undefined) ?? []) if (!(key in obj)) return `${at}.${key} is required`
+    for (const key of (schema.required as string[] | undefined) ?? [])
+      if (!(key in obj)) return `${at}.${key} is required`
     const props = (schema.properties as Record<string, Schema> | undefined) ?? {}
     for (const [key, sub] of Object.entries(props)) {
       if (key in obj && sub && typeof sub === 'object') {

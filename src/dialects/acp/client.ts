@@ -12,7 +12,13 @@ import { CANONICAL_EVENT_MARKER, GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate, OutputTemplate } from './template.js'
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, readOutput } from './template.js'
 import type { AgentACPDescriptor, RunOutput, RunStateless } from './wire.js'
-import { Agent, AgentACPDescriptor as DescriptorSchema, RunOutputStreamData, RunStateless as RunSchema, RunWaitResponseStateless } from './wire.js'
+import {
+  Agent,
+  AgentACPDescriptor as DescriptorSchema,
+  RunOutputStreamData,
+  RunStateless as RunSchema,
+  RunWaitResponseStateless,
+} from './wire.js'
 
 export interface AcpClientOptions {
   /** The agent id on the bridge. */
@@ -50,7 +56,9 @@ interface RunLink {
 }
 
 const LINKS = 'acp-client'
-const REASONS: Record<string, InterruptReason> = Object.fromEntries(Object.entries(GENERIC_TYPE).map(([reason, type]) => [type, reason as InterruptReason]))
+const REASONS: Record<string, InterruptReason> = Object.fromEntries(
+  Object.entries(GENERIC_TYPE).map(([reason, type]) => [type, reason as InterruptReason]),
+)
 
 /** What an interrupt type is for, read from its resume schema when the agent names it its own way. */
 function reasonOf(type: string, resume: Record<string, unknown>): InterruptReason {
@@ -76,42 +84,73 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     try {
       res = await doFetch(`${base}${path}`, {
         ...init,
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/json', ...options.headers, ...(init.headers as Record<string, string>) },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream, application/json',
+          ...options.headers,
+          ...(init.headers as Record<string, string>),
+        },
       })
     } catch (error) {
       if (init.signal?.aborted) throw error
-      throw new BridgeError('upstream_failed', `Could not reach the upstream ACP server at ${base}: ${(error as Error).message}`, { cause: error })
+      throw new BridgeError(
+        'upstream_failed',
+        `Could not reach the upstream ACP server at ${base}: ${(error as Error).message}`,
+        { cause: error },
+      )
     }
     if (res.ok) return res
     const text = await res.text().catch(() => '')
     let detail = text
     try {
       const body = JSON.parse(text) as unknown
-      detail = typeof body === 'string' ? body : typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : text
+      detail =
+        typeof body === 'string'
+          ? body
+          : typeof (body as { detail?: unknown }).detail === 'string'
+            ? (body as { detail: string }).detail
+            : text
     } catch {
       // not JSON: keep the text
     }
-    throw new BridgeError(res.status === 404 ? 'not_found' : 'upstream_failed', `The upstream ACP server answered ${res.status}: ${detail || res.statusText}`)
+    throw new BridgeError(
+      res.status === 404 ? 'not_found' : 'upstream_failed',
+      `The upstream ACP server answered ${res.status}: ${detail || res.statusText}`,
+    )
   }
   const json = async <T>(path: string, init?: RequestInit) => (await (await call(path, init)).json()) as T
 
   async function resolve(): Promise<Upstream> {
     let agentId = options.agentId
     if (!agentId) {
-      const found = Agent.array().parse(await json('/agents/search', { method: 'POST', body: JSON.stringify({ name: options.agentName ?? options.id }) }))
-      const all = found.length ? found : Agent.array().parse(await json('/agents/search', { method: 'POST', body: '{}' }))
-      if (!found.length && all.length !== 1) throw new BridgeError('upstream_failed', `The upstream ACP server has no agent named '${options.agentName ?? options.id}'; set acp.agentId.`)
+      const found = Agent.array().parse(
+        await json('/agents/search', {
+          method: 'POST',
+          body: JSON.stringify({ name: options.agentName ?? options.id }),
+        }),
+      )
+      const all = found.length
+        ? found
+        : Agent.array().parse(await json('/agents/search', { method: 'POST', body: '{}' }))
+      if (!found.length && all.length !== 1)
+        throw new BridgeError(
+          'upstream_failed',
+          `The upstream ACP server has no agent named '${options.agentName ?? options.id}'; set acp.agentId.`,
+        )
       agentId = (found[0] ?? all[0])?.agent_id ?? ''
     }
     const descriptor = DescriptorSchema.parse(await json(`/agents/${encodeURIComponent(agentId)}/descriptor`))
     const caps = descriptor.specs.capabilities
-    const reasons = Object.fromEntries((descriptor.specs.interrupts ?? []).map((i) => [i.interrupt_type, reasonOf(i.interrupt_type, i.resume_payload)]))
+    const reasons = Object.fromEntries(
+      (descriptor.specs.interrupts ?? []).map((i) => [i.interrupt_type, reasonOf(i.interrupt_type, i.resume_payload)]),
+    )
     return {
       agentId,
       descriptor,
       threads: caps.threads ?? false,
       streaming: !!(caps.streaming?.values || caps.streaming?.custom),
-      canonical: !!caps.streaming?.custom && descriptor.specs.custom_streaming_update?.[CANONICAL_EVENT_MARKER] !== undefined,
+      canonical:
+        !!caps.streaming?.custom && descriptor.specs.custom_streaming_update?.[CANONICAL_EVENT_MARKER] !== undefined,
       reasons,
     }
   }
@@ -122,7 +161,13 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
   }
 
   /** Reads one SSE response; returns whether the decoder saw the turn end. */
-  async function* pump(res: globalThis.Response, decoder: AcpDecoderState, link: RunLink, request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  async function* pump(
+    res: globalThis.Response,
+    decoder: AcpDecoderState,
+    link: RunLink,
+    request: RunRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent> {
     if (!res.body) return
     try {
       for await (const message of readSSE(res.body, signal)) {
@@ -151,14 +196,23 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
   }
 
   /** After a stream closed (or for an agent that cannot stream): the run's fate, from its status and /wait. */
-  async function* settle(up: Upstream, decoder: AcpDecoderState, link: RunLink, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  async function* settle(
+    up: Upstream,
+    decoder: AcpDecoderState,
+    link: RunLink,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent> {
     if (decoder.done || !link.runId) return
     const prefix = link.threadId ? `/threads/${link.threadId}/runs/${link.runId}` : `/runs/${link.runId}`
     const waited = RunWaitResponseStateless.parse(await json(`${prefix}/wait`, { signal }))
     yield* outcome(decoder, waited.output, waited.run?.status)
   }
 
-  function* outcome(decoder: AcpDecoderState, out: RunOutput | undefined, status: string | undefined): Generator<AgentEvent> {
+  function* outcome(
+    decoder: AcpDecoderState,
+    out: RunOutput | undefined,
+    status: string | undefined,
+  ): Generator<AgentEvent> {
     if (out?.type === 'interrupt') {
       decoder.done = true
       yield* interruptEvents(decoder, out.interrupt)
@@ -169,7 +223,11 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       decoder.done = true
       const description = out?.type === 'error' ? out.description : `The upstream run ended with status ${status}.`
       if (out?.type === 'error' && out.errcode === 499) yield { type: 'run.canceled', reason: description }
-      else yield { type: 'run.failed', error: { code: status === 'timeout' ? 'timeout' : 'upstream_failed', message: description } }
+      else
+        yield {
+          type: 'run.failed',
+          error: { code: status === 'timeout' ? 'timeout' : 'upstream_failed', message: description },
+        }
       return
     }
     if (out?.type === 'result' && out.values !== undefined && !decoder.canonical) {
@@ -192,8 +250,19 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         inputSchema: d.specs.input,
         outputSchema: d.specs.output,
         configSchema: d.specs.config,
-        interrupts: (d.specs.interrupts ?? []).map((i) => ({ type: i.interrupt_type, reason: up.reasons[i.interrupt_type] ?? 'input', payloadSchema: i.interrupt_payload, resumeSchema: i.resume_payload })),
-        capabilities: { streaming: up.streaming, threads: up.threads, interrupts: d.specs.capabilities.interrupts ?? false, clientTools: Object.values(up.reasons).includes('client_tool'), push: d.specs.capabilities.callbacks ?? false },
+        interrupts: (d.specs.interrupts ?? []).map((i) => ({
+          type: i.interrupt_type,
+          reason: up.reasons[i.interrupt_type] ?? 'input',
+          payloadSchema: i.interrupt_payload,
+          resumeSchema: i.resume_payload,
+        })),
+        capabilities: {
+          streaming: up.streaming,
+          threads: up.threads,
+          interrupts: d.specs.capabilities.interrupts ?? false,
+          clientTools: Object.values(up.reasons).includes('client_tool'),
+          push: d.specs.capabilities.callbacks ?? false,
+        },
         ext: { acp: d },
       }
     },
@@ -202,9 +271,16 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       const up = await connect()
       const previous = request.pending ? await store.getDoc<RunLink>(LINKS, runKey(request.runId)) : undefined
       const link: RunLink = previous ?? { runId: '' }
-      const decoder = createAcpDecoder({ runId: link.runId || request.runId, output, canonical: up.canonical, reasons: up.reasons })
+      const decoder = createAcpDecoder({
+        runId: link.runId || request.runId,
+        output,
+        canonical: up.canonical,
+        reasons: up.reasons,
+      })
       if (previous?.runId) {
-        const prefix = previous.threadId ? `/threads/${previous.threadId}/runs/${previous.runId}` : `/runs/${previous.runId}`
+        const prefix = previous.threadId
+          ? `/threads/${previous.threadId}/runs/${previous.runId}`
+          : `/runs/${previous.runId}`
         await call(prefix, { method: 'POST', body: JSON.stringify(encodeResume(request)), signal })
         if (up.streaming) {
           const headers: Record<string, string> = link.lastEventId ? { 'last-event-id': link.lastEventId } : {}
@@ -216,7 +292,12 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       if (up.threads) {
         let threadId = await store.getDoc<string>(LINKS, contextKey(request.contextId))
         if (!threadId) {
-          threadId = ((await json('/threads', { method: 'POST', body: JSON.stringify({ metadata: { bridge_context: request.contextId } }) })) as { thread_id: string }).thread_id
+          threadId = (
+            (await json('/threads', {
+              method: 'POST',
+              body: JSON.stringify({ metadata: { bridge_context: request.contextId } }),
+            })) as { thread_id: string }
+          ).thread_id
           await store.putDoc(LINKS, contextKey(request.contextId), threadId)
         }
         link.threadId = threadId
@@ -233,9 +314,17 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       }
       const runs = link.threadId ? `/threads/${link.threadId}/runs` : '/runs'
       if (up.streaming) {
-        yield* pump(await call(`${runs}/stream`, { method: 'POST', body: JSON.stringify(body), signal }), decoder, link, request, signal)
+        yield* pump(
+          await call(`${runs}/stream`, { method: 'POST', body: JSON.stringify(body), signal }),
+          decoder,
+          link,
+          request,
+          signal,
+        )
       } else {
-        const run = RunSchema.parse(await json(runs, { method: 'POST', body: JSON.stringify(body), signal })) as RunStateless
+        const run = RunSchema.parse(
+          await json(runs, { method: 'POST', body: JSON.stringify(body), signal }),
+        ) as RunStateless
         link.runId = run.run_id
         decoder.runId = run.run_id
         await store.putDoc<RunLink>(LINKS, runKey(request.runId), link)

@@ -1,7 +1,16 @@
 // ACP → canonical. The stream decoder turns an upstream's RunOutputStream data into AgentEvents (snapshots diffed
 // into deltas, or canonical events straight from a bridge's `custom` updates); the request decoders turn a client's
 // RunCreate input and resume payloads into one turn's input.
-import type { AgentEvent, ApprovalDecision, InterruptReason, Message as CanonicalMessage, Part, PendingInterrupt, RunInput, ToolResult } from '../../core/index.js'
+import type {
+  AgentEvent,
+  ApprovalDecision,
+  InterruptReason,
+  Message as CanonicalMessage,
+  Part,
+  PendingInterrupt,
+  RunInput,
+  ToolResult,
+} from '../../core/index.js'
 import { AgentEvent as AgentEventSchema, BridgeError, newId } from '../../core/index.js'
 import { ERRCODE } from './encode.js'
 import type { OutputTemplate } from './template.js'
@@ -25,7 +34,12 @@ export interface AcpDecoderState {
   done: boolean
 }
 
-export const createAcpDecoder = (options: { runId: string; output: OutputTemplate; canonical?: boolean; reasons?: Record<string, InterruptReason> }): AcpDecoderState => ({
+export const createAcpDecoder = (options: {
+  runId: string
+  output: OutputTemplate
+  canonical?: boolean
+  reasons?: Record<string, InterruptReason>
+}): AcpDecoderState => ({
   runId: options.runId,
   output: options.output,
   canonical: options.canonical ?? false,
@@ -42,7 +56,10 @@ const working = (s: AcpDecoderState): AgentEvent[] => {
   return [{ type: 'run.status', status: 'working' }]
 }
 
-type Handler<T extends RunOutputStreamData['type']> = (s: AcpDecoderState, d: Extract<RunOutputStreamData, { type: T }>) => AgentEvent[]
+type Handler<T extends RunOutputStreamData['type']> = (
+  s: AcpDecoderState,
+  d: Extract<RunOutputStreamData, { type: T }>,
+) => AgentEvent[]
 
 export function decodeAcpData(s: AcpDecoderState, data: RunOutputStreamData): AgentEvent[] {
   if (s.done) return []
@@ -57,7 +74,13 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
     if (!parsed.success || parsed.data.type === 'run.created') return []
     const event = parsed.data
     if (event.type === 'run.status' && event.status === 'working') s.working = true
-    if (event.type === 'run.completed' || event.type === 'run.failed' || event.type === 'run.canceled' || (event.type === 'run.status' && event.status === 'input_required')) s.done = true
+    if (
+      event.type === 'run.completed' ||
+      event.type === 'run.failed' ||
+      event.type === 'run.canceled' ||
+      (event.type === 'run.status' && event.status === 'input_required')
+    )
+      s.done = true
     return [event]
   },
   values: (s, d) => {
@@ -69,7 +92,12 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
   interrupt: (s, d) => {
     if (s.canonical) return []
     s.done = true
-    return [...working(s), ...closeMessage(s), ...interruptEvents(s, d.interrupt), { type: 'run.status', status: 'input_required' }]
+    return [
+      ...working(s),
+      ...closeMessage(s),
+      ...interruptEvents(s, d.interrupt),
+      { type: 'run.status', status: 'input_required' },
+    ]
   },
   error: (s, d) => {
     if (s.canonical) return []
@@ -98,7 +126,11 @@ function diff(s: AcpDecoderState, { text, message }: { text: string; message?: n
   s.text = text
   if (!text) return out
   s.messageId = `${s.runId}-${++s.messages}`
-  return [...out, { type: 'message.started', messageId: s.messageId, role: 'assistant' }, { type: 'message.delta', messageId: s.messageId, delta: text, channel: 'output' }]
+  return [
+    ...out,
+    { type: 'message.started', messageId: s.messageId, role: 'assistant' },
+    { type: 'message.delta', messageId: s.messageId, delta: text, channel: 'output' },
+  ]
 }
 
 function closeMessage(s: AcpDecoderState): AgentEvent[] {
@@ -142,10 +174,17 @@ export function interruptEvents(s: AcpDecoderState, raw: unknown): AgentEvent[] 
     if (typeof c.name === 'string') {
       const tool = reason === 'client_tool' ? { clientSide: true } : { clientSide: false, approvalRequired: true }
       const args = typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {})
-      out.push({ type: 'tool.call.started', callId: c.call_id, name: c.name, tool }, { type: 'tool.call.completed', callId: c.call_id, name: c.name, arguments: args, tool })
+      out.push(
+        { type: 'tool.call.started', callId: c.call_id, name: c.name, tool },
+        { type: 'tool.call.completed', callId: c.call_id, name: c.name, arguments: args, tool },
+      )
     }
   }
-  const question = isObject(payload) ? (payload.question ?? payload.message) : typeof payload === 'string' ? payload : undefined
+  const question = isObject(payload)
+    ? (payload.question ?? payload.message)
+    : typeof payload === 'string'
+      ? payload
+      : undefined
   out.push({
     type: 'interrupt',
     interruptId: `${s.runId}-interrupt-${++s.messages}`,
@@ -153,22 +192,48 @@ export function interruptEvents(s: AcpDecoderState, raw: unknown): AgentEvent[] 
     callIds,
     interruptType: type,
     ...(payload !== undefined ? { payload } : {}),
-    ...(typeof question === 'string' && question ? { message: { id: `${s.runId}-question-${s.messages}`, role: 'assistant' as const, parts: [{ type: 'text' as const, text: question }] } } : {}),
+    ...(typeof question === 'string' && question
+      ? {
+          message: {
+            id: `${s.runId}-question-${s.messages}`,
+            role: 'assistant' as const,
+            parts: [{ type: 'text' as const, text: question }],
+          },
+        }
+      : {}),
   })
   return out
 }
 
-const GENERIC_REASON: Record<string, InterruptReason> = { function_call: 'client_tool', approval: 'approval', input: 'input', auth: 'auth' }
+const GENERIC_REASON: Record<string, InterruptReason> = {
+  function_call: 'client_tool',
+  approval: 'approval',
+  input: 'input',
+  auth: 'auth',
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const ROLES: Record<string, CanonicalMessage['role']> = { user: 'user', human: 'user', assistant: 'assistant', ai: 'assistant', agent: 'assistant', system: 'system' }
+const ROLES: Record<string, CanonicalMessage['role']> = {
+  user: 'user',
+  human: 'user',
+  assistant: 'assistant',
+  ai: 'assistant',
+  agent: 'assistant',
+  system: 'system',
+}
 
 function blockPart(b: unknown): Part {
   if (isObject(b) && b.type === 'text' && typeof b.text === 'string') return { type: 'text', text: b.text }
-  if (isObject(b) && b.type === 'data') return { type: 'data', data: b.data, ...(typeof b.media_type === 'string' ? { mediaType: b.media_type } : {}) }
+  if (isObject(b) && b.type === 'data')
+    return { type: 'data', data: b.data, ...(typeof b.media_type === 'string' ? { mediaType: b.media_type } : {}) }
   if (isObject(b) && b.type === 'file' && (typeof b.url === 'string' || typeof b.bytes === 'string')) {
-    return { type: 'file', ...(typeof b.url === 'string' ? { url: b.url } : { bytes: String(b.bytes) }), ...(typeof b.media_type === 'string' ? { mediaType: b.media_type } : {}), ...(typeof b.name === 'string' ? { name: b.name } : {}) }
+    return {
+      type: 'file',
+      ...(typeof b.url === 'string' ? { url: b.url } : { bytes: String(b.bytes) }),
+      ...(typeof b.media_type === 'string' ? { mediaType: b.media_type } : {}),
+      ...(typeof b.name === 'string' ? { name: b.name } : {}),
+    }
   }
   return { type: 'data', data: b }
 }
@@ -190,7 +255,11 @@ export function decodeInput(input: unknown): Pick<RunInput, 'input' | 'history'>
   if (messages) {
     const parsed = messages.map((m, i) => {
       if (!isObject(m) || typeof m.role !== 'string' || (typeof m.content !== 'string' && !Array.isArray(m.content))) {
-        throw new BridgeError('invalid_request', `input.messages[${i}] must be {role: string, content: string | blocks}.`, { param: `input.messages[${i}]` })
+        throw new BridgeError(
+          'invalid_request',
+          `input.messages[${i}] must be {role: string, content: string | blocks}.`,
+          { param: `input.messages[${i}]` },
+        )
       }
       return fromAcpMessage(m as Message, i)
     })
@@ -198,7 +267,8 @@ export function decodeInput(input: unknown): Pick<RunInput, 'input' | 'history'>
     while (cut > 0 && parsed[cut - 1]?.role === 'user') cut--
     return { input: parsed.slice(cut), history: parsed.slice(0, cut) }
   }
-  const text = typeof input === 'string' ? input : isObject(input) && typeof input.message === 'string' ? input.message : undefined
+  const text =
+    typeof input === 'string' ? input : isObject(input) && typeof input.message === 'string' ? input.message : undefined
   const part: Part = text !== undefined ? { type: 'text', text } : { type: 'data', data: input }
   return { input: [{ id: newId(), role: 'user', parts: [part] }] }
 }
@@ -208,7 +278,10 @@ export function decodeInput(input: unknown): Pick<RunInput, 'input' | 'history'>
  * a string for a single call), approval (`{approved, reason}` or `{decisions}`), a question (`{answer}` or a
  * string). Any payload is passed on as is too, for agents that read their own resume schema.
  */
-export function decodeResume(pending: PendingInterrupt, payload: unknown): Pick<RunInput, 'input' | 'toolResults' | 'decisions' | 'resume'> {
+export function decodeResume(
+  pending: PendingInterrupt,
+  payload: unknown,
+): Pick<RunInput, 'input' | 'toolResults' | 'decisions' | 'resume'> {
   const toolResults: ToolResult[] = []
   const decisions: ApprovalDecision[] = []
   const input: CanonicalMessage[] = []
@@ -216,20 +289,44 @@ export function decodeResume(pending: PendingInterrupt, payload: unknown): Pick<
   const obj = isObject(payload) ? payload : undefined
   if (pending.reason === 'client_tool') {
     if (Array.isArray(obj?.outputs)) {
-      for (const o of obj.outputs) if (isObject(o) && typeof o.call_id === 'string') toolResults.push({ callId: o.call_id, output: typeof o.output === 'string' ? o.output : JSON.stringify(o.output) })
+      for (const o of obj.outputs)
+        if (isObject(o) && typeof o.call_id === 'string')
+          toolResults.push({
+            callId: o.call_id,
+            output: typeof o.output === 'string' ? o.output : JSON.stringify(o.output),
+          })
     } else if (single && (typeof payload === 'string' || obj?.output !== undefined)) {
       const output = typeof payload === 'string' ? payload : obj?.output
       toolResults.push({ callId: single, output: typeof output === 'string' ? output : JSON.stringify(output) })
     }
     const missing = pending.callIds.filter((id) => !toolResults.some((r) => r.callId === id))
-    if (missing.length) throw new BridgeError('invalid_request', `The run waits for the output of ${missing.join(', ')}: resume with {outputs: [{call_id, output}]}${single ? ' or {output}' : ''}.`)
+    if (missing.length)
+      throw new BridgeError(
+        'invalid_request',
+        `The run waits for the output of ${missing.join(', ')}: resume with {outputs: [{call_id, output}]}${single ? ' or {output}' : ''}.`,
+      )
   } else if (pending.reason === 'approval') {
     if (Array.isArray(obj?.decisions)) {
-      for (const d of obj.decisions) if (isObject(d) && typeof d.call_id === 'string') decisions.push({ callId: d.call_id, approved: d.approved === true, ...(typeof d.reason === 'string' ? { reason: d.reason } : {}) })
+      for (const d of obj.decisions)
+        if (isObject(d) && typeof d.call_id === 'string')
+          decisions.push({
+            callId: d.call_id,
+            approved: d.approved === true,
+            ...(typeof d.reason === 'string' ? { reason: d.reason } : {}),
+          })
     } else if (typeof obj?.approved === 'boolean') {
-      for (const callId of pending.callIds) decisions.push({ callId, approved: obj.approved, ...(typeof obj.reason === 'string' ? { reason: obj.reason } : {}) })
+      for (const callId of pending.callIds)
+        decisions.push({
+          callId,
+          approved: obj.approved,
+          ...(typeof obj.reason === 'string' ? { reason: obj.reason } : {}),
+        })
     }
-    if (pending.callIds.length && !decisions.length) throw new BridgeError('invalid_request', 'The run waits for an approval: resume with {approved: true|false, reason?}.')
+    if (pending.callIds.length && !decisions.length)
+      throw new BridgeError(
+        'invalid_request',
+        'The run waits for an approval: resume with {approved: true|false, reason?}.',
+      )
   } else {
     const answer = typeof payload === 'string' ? payload : typeof obj?.answer === 'string' ? obj.answer : undefined
     if (answer !== undefined) input.push({ id: newId(), role: 'user', parts: [{ type: 'text', text: answer }] })

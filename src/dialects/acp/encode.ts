@@ -1,7 +1,14 @@
 // Canonical → ACP. The run encoder turns a run's events into RunOutputStream data (`values` snapshots, `custom`
 // updates carrying the canonical event itself, `interrupt`, `error`) and keeps what `/wait` answers; the request
 // encoder turns a RunRequest into an ACP `input` (through a per-agent template) and a resume payload.
-import type { EventOf, Message as CanonicalMessage, Part, RunEvent, RunEventType, RunRequest } from '../../core/index.js'
+import type {
+  EventOf,
+  Message as CanonicalMessage,
+  Part,
+  RunEvent,
+  RunEventType,
+  RunRequest,
+} from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -33,8 +40,20 @@ export interface AcpEncoderState {
   done: boolean
 }
 
-export function createAcpEncoder(runId: string, modes: { values: boolean; custom: boolean } = { values: true, custom: false }): AcpEncoderState {
-  return { runId, modes, status: 'pending', values: { messages: [], text: '' }, open: {}, commentary: [], children: [], done: false }
+export function createAcpEncoder(
+  runId: string,
+  modes: { values: boolean; custom: boolean } = { values: true, custom: false },
+): AcpEncoderState {
+  return {
+    runId,
+    modes,
+    status: 'pending',
+    values: { messages: [], text: '' },
+    open: {},
+    commentary: [],
+    children: [],
+    done: false,
+  }
 }
 
 type Out = (data: RunOutputStreamData) => void
@@ -53,7 +72,12 @@ export function encodeAcpEvent(state: AcpEncoderState, event: RunEvent): RunOutp
   return out
 }
 
-const snapshot = (s: AcpEncoderState): RunOutputStreamData => ({ type: 'values', run_id: s.runId, status: s.status, values: structuredClone(s.values) as unknown as Record<string, unknown> })
+const snapshot = (s: AcpEncoderState): RunOutputStreamData => ({
+  type: 'values',
+  run_id: s.runId,
+  status: s.status,
+  values: structuredClone(s.values) as unknown as Record<string, unknown>,
+})
 
 const values = (s: AcpEncoderState, out: Out) => {
   if (s.modes.values) out(snapshot(s))
@@ -72,7 +96,16 @@ function message(s: AcpEncoderState, id: string): Message {
 }
 
 const partJson = (p: Part): unknown =>
-  p.type === 'text' ? { type: 'text', text: p.text } : p.type === 'data' ? { type: 'data', data: p.data, ...(p.mediaType ? { media_type: p.mediaType } : {}) } : { type: 'file', ...(p.url ? { url: p.url } : { bytes: p.bytes }), ...(p.mediaType ? { media_type: p.mediaType } : {}), ...(p.name ? { name: p.name } : {}) }
+  p.type === 'text'
+    ? { type: 'text', text: p.text }
+    : p.type === 'data'
+      ? { type: 'data', data: p.data, ...(p.mediaType ? { media_type: p.mediaType } : {}) }
+      : {
+          type: 'file',
+          ...(p.url ? { url: p.url } : { bytes: p.bytes }),
+          ...(p.mediaType ? { media_type: p.mediaType } : {}),
+          ...(p.name ? { name: p.name } : {}),
+        }
 
 /** One row per canonical event; README's ACP mapping table mirrors it. */
 const handlers: { [T in RunEventType]: Handler<T> } = {
@@ -88,7 +121,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.status = 'interrupted'
     if (e.status !== 'input_required') return
     s.done = true
-    if (s.interrupt) out({ type: 'interrupt', run_id: s.runId, status: 'interrupted', interrupt: { [s.interrupt.type]: s.interrupt.payload } })
+    if (s.interrupt)
+      out({
+        type: 'interrupt',
+        run_id: s.runId,
+        status: 'interrupted',
+        interrupt: { [s.interrupt.type]: s.interrupt.payload },
+      })
   },
   'message.started': (s, e) => {
     if (e.role !== 'assistant') return
@@ -103,12 +142,15 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.completed': (s, e, out) => {
     const m = e.message
-    if (m.role !== 'assistant' || s.commentary.includes(m.id) || !isAnswer(s, m.phase, e.executionId ?? m.executionId)) return
+    if (m.role !== 'assistant' || s.commentary.includes(m.id) || !isAnswer(s, m.phase, e.executionId ?? m.executionId))
+      return
     const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
     const others = m.parts.filter((p) => p.type !== 'text')
     const target = message(s, m.id)
     const before = JSON.stringify(target.content)
-    target.content = others.length ? [...(text ? [{ type: 'text' as const, text }] : []), ...others.map((p) => partJson(p) as { type: string })] : text
+    target.content = others.length
+      ? [...(text ? [{ type: 'text' as const, text }] : []), ...others.map((p) => partJson(p) as { type: string })]
+      : text
     delete s.open[m.id]
     if (text) s.values.text = text
     if (JSON.stringify(target.content) !== before) values(s, out)
@@ -139,7 +181,11 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'artifact.completed': (s, e, out) => {
     const artifacts = (s.values.artifacts ??= [])
     if (artifacts.some((x) => x.artifact_id === e.artifact.artifactId)) return
-    artifacts.push({ artifact_id: e.artifact.artifactId, ...(e.artifact.name ? { name: e.artifact.name } : {}), parts: e.artifact.parts.map(partJson) })
+    artifacts.push({
+      artifact_id: e.artifact.artifactId,
+      ...(e.artifact.name ? { name: e.artifact.name } : {}),
+      parts: e.artifact.parts.map(partJson),
+    })
     values(s, out)
   },
   'agent.started': (s, e) => {
@@ -155,7 +201,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.failed': (s, e, out) => {
     s.status = e.error.code === 'timeout' ? 'timeout' : 'error'
     s.done = true
-    const errcode = e.error.code === 'timeout' ? ERRCODE.timeout : e.error.code === 'upstream_failed' ? ERRCODE.upstream : ERRCODE.agent
+    const errcode =
+      e.error.code === 'timeout'
+        ? ERRCODE.timeout
+        : e.error.code === 'upstream_failed'
+          ? ERRCODE.upstream
+          : ERRCODE.agent
     s.error = { errcode, description: e.error.message }
     out({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
   },
@@ -168,7 +219,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
 }
 
-const messageText = (m: CanonicalMessage | undefined) => m?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') ?? ''
+const messageText = (m: CanonicalMessage | undefined) =>
+  m?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') ?? ''
 
 /** The payload of an interrupt the agent gave none for, in the generic types' shapes. */
 function genericPayload(e: EventOf<'interrupt'>): unknown {
@@ -187,8 +239,14 @@ function genericPayload(e: EventOf<'interrupt'>): unknown {
 
 /** What `/wait` answers once the run has left `pending`. */
 export function runOutput(s: AcpEncoderState): RunOutput | undefined {
-  if (s.status === 'interrupted' && s.interrupt) return { type: 'interrupt', interrupt: { [s.interrupt.type]: s.interrupt.payload } }
-  if (s.status === 'success') return { type: 'result', values: structuredClone(s.values) as unknown as Record<string, unknown>, messages: structuredClone(s.values.messages) }
+  if (s.status === 'interrupted' && s.interrupt)
+    return { type: 'interrupt', interrupt: { [s.interrupt.type]: s.interrupt.payload } }
+  if (s.status === 'success')
+    return {
+      type: 'result',
+      values: structuredClone(s.values) as unknown as Record<string, unknown>,
+      messages: structuredClone(s.values.messages),
+    }
   if ((s.status === 'error' || s.status === 'timeout') && s.error) return { type: 'error', run_id: s.runId, ...s.error }
   return undefined
 }
@@ -200,7 +258,9 @@ export function runOutput(s: AcpEncoderState): RunOutput | undefined {
 export function encodeInput(request: RunRequest, template: InputTemplate, withHistory: boolean): unknown {
   const messages = [...(withHistory ? request.history : []), ...request.input].map((m) => ({
     role: m.role,
-    content: m.parts.every((p) => p.type === 'text') ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') : m.parts.map(partJson),
+    content: m.parts.every((p) => p.type === 'text')
+      ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+      : m.parts.map(partJson),
   }))
   return applyInput(template, messages)
 }
@@ -213,14 +273,27 @@ export function encodeResume(request: RunRequest): unknown {
   if (request.resume?.payload !== undefined) return request.resume.payload
   const results = request.toolResults ?? []
   if (results.length) {
-    const outputs = results.map((r) => ({ call_id: r.callId, output: typeof r.output === 'string' ? r.output : r.output.map(partJson) }))
-    return request.pending?.callIds.length === 1 && request.pending.interruptType && request.pending.interruptType !== GENERIC_TYPE.client_tool
+    const outputs = results.map((r) => ({
+      call_id: r.callId,
+      output: typeof r.output === 'string' ? r.output : r.output.map(partJson),
+    }))
+    return request.pending?.callIds.length === 1 &&
+      request.pending.interruptType &&
+      request.pending.interruptType !== GENERIC_TYPE.client_tool
       ? { output: outputs[0]?.output }
       : { outputs }
   }
   const decisions = request.decisions ?? []
-  if (decisions.length === 1) return { approved: decisions[0]?.approved, ...(decisions[0]?.reason ? { reason: decisions[0].reason } : {}) }
-  if (decisions.length) return { decisions: decisions.map((d) => ({ call_id: d.callId, approved: d.approved, ...(d.reason ? { reason: d.reason } : {}) })) }
+  if (decisions.length === 1)
+    return { approved: decisions[0]?.approved, ...(decisions[0]?.reason ? { reason: decisions[0].reason } : {}) }
+  if (decisions.length)
+    return {
+      decisions: decisions.map((d) => ({
+        call_id: d.callId,
+        approved: d.approved,
+        ...(d.reason ? { reason: d.reason } : {}),
+      })),
+    }
   const answer = request.input.map((m) => messageText(m)).join('\n')
   return { answer }
 }

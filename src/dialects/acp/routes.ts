@@ -22,7 +22,14 @@ export interface AcpFaceOptions {
 }
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
-const STATUS: Partial<Record<ErrorCode, number>> = { invalid_request: 422, content_type: 422, unsupported: 422, version: 422, not_cancelable: 409, too_far_behind: 409 }
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  invalid_request: 422,
+  content_type: 422,
+  unsupported: 422,
+  version: 422,
+  not_cancelable: 409,
+  too_far_behind: 409,
+}
 
 /** ErrorResponse is a bare JSON string (the spec's shape). */
 export function acpErrorResponse(error: BridgeError): Response {
@@ -31,10 +38,13 @@ export function acpErrorResponse(error: BridgeError): Response {
 }
 
 async function body<T>(c: Context<BridgeEnv>, schema: z.ZodType<T>, what: string, optional = false): Promise<T> {
-  const raw = c.req.header('content-length') === '0' || (optional && !c.req.header('content-type')) ? undefined : await readJsonBody(c.req.raw).catch((e: unknown) => {
-    if (optional && e instanceof BridgeError && /empty/.test(e.message)) return undefined
-    throw e
-  })
+  const raw =
+    c.req.header('content-length') === '0' || (optional && !c.req.header('content-type'))
+      ? undefined
+      : await readJsonBody(c.req.raw).catch((e: unknown) => {
+          if (optional && e instanceof BridgeError && /empty/.test(e.message)) return undefined
+          throw e
+        })
   const result = schema.safeParse(raw ?? (optional ? {} : raw))
   if (result.success) return result.data
   const issue = result.error.issues[0]
@@ -42,11 +52,20 @@ async function body<T>(c: Context<BridgeEnv>, schema: z.ZodType<T>, what: string
   throw invalid(`Invalid ${what}${at ? ` at ${at}` : ''}: ${issue?.message ?? 'invalid'}.`)
 }
 
-const intQuery = (c: Context<BridgeEnv>, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+const intQuery = (
+  c: Context<BridgeEnv>,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+) => {
   const raw = c.req.query(name)
   if (raw === undefined) return fallback
   const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw invalid(`Query parameter ${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}.`)
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw invalid(
+      `Query parameter ${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}.`,
+    )
   return n
 }
 
@@ -55,10 +74,14 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   const webhooks = new AcpWebhooks(runtime, acp)
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
-  const stream = (c: Context<BridgeEnv>, frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>) =>
+  const stream = (
+    c: Context<BridgeEnv>,
+    frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>,
+  ) =>
     sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
-        for await (const batch of frames(signal)) yield batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
+        for await (const batch of frames(signal))
+          yield batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
@@ -69,7 +92,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   app.post('/agents/search', async (c) => {
     const q = await body(c, wire.AgentSearchRequest, 'AgentSearchRequest')
     const infos = await Promise.all(runtime.agents.ids().map(infoOf))
-    const found = infos.filter((i) => (!q.name || q.name === i.id) && (!q.version || q.version === (i.version ?? '1.0.0')))
+    const found = infos.filter(
+      (i) => (!q.name || q.name === i.id) && (!q.version || q.version === (i.version ?? '1.0.0')),
+    )
     const offset = q.offset ?? 0
     return c.json(found.slice(offset, offset + (q.limit ?? 10)).map(agentObject))
   })
@@ -87,11 +112,19 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   /** The three ways to create a run, stateless or on a thread. */
   type Mode = 'background' | 'stream' | 'wait'
   const create = async (c: Context<BridgeEnv>, mode: Mode, threadId?: string) => {
-    const create = threadId === undefined ? await body(c, wire.RunCreateStateless, 'RunCreateStateless') : await body(c, wire.RunCreateStateful, 'RunCreateStateful')
-    const { record, afterSeq } = await acp.create(create as RunCreateStateless | RunCreateStateful, { ...(threadId !== undefined ? { threadId } : {}), background: mode === 'background', streaming: mode === 'stream' })
+    const create =
+      threadId === undefined
+        ? await body(c, wire.RunCreateStateless, 'RunCreateStateless')
+        : await body(c, wire.RunCreateStateful, 'RunCreateStateful')
+    const { record, afterSeq } = await acp.create(create as RunCreateStateless | RunCreateStateful, {
+      ...(threadId !== undefined ? { threadId } : {}),
+      background: mode === 'background',
+      streaming: mode === 'stream',
+    })
     c.set('agent', record.agentId)
     if (create.webhook) c.get('defer')(webhooks.watch(record.runId, create.webhook))
-    if (mode === 'stream') return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(create.stream_mode), false, signal))
+    if (mode === 'stream')
+      return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(create.stream_mode), false, signal))
     if (mode === 'wait') return c.json(await acp.wait(record, afterSeq, c.req.raw.signal))
     return c.json(await acp.run(record))
   }
@@ -108,7 +141,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const id = /^(\d+)(?:\.(\d+))?$/.exec(c.req.header('last-event-id') ?? '')
     const afterSeq = id ? Math.min(Number(id[1]), record.state.lastSeq) : record.state.lastSeq
     const afterFrame = id ? Number(id[2] ?? 0) : Number.POSITIVE_INFINITY
-    return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), !id, signal, afterFrame))
+    return stream(c, (signal) =>
+      acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), !id, signal, afterFrame),
+    )
   }
   const resume = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
@@ -119,9 +154,11 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   const cancel = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
     const action = c.req.query('action') ?? 'interrupt'
-    if (action !== 'interrupt' && action !== 'rollback') throw invalid(`Query parameter action must be interrupt or rollback, not '${action}'.`)
+    if (action !== 'interrupt' && action !== 'rollback')
+      throw invalid(`Query parameter action must be interrupt or rollback, not '${action}'.`)
     const wait = c.req.query('wait')
-    if (wait !== undefined && wait !== 'true' && wait !== 'false') throw invalid(`Query parameter wait must be true or false, not '${wait}'.`)
+    if (wait !== undefined && wait !== 'true' && wait !== 'false')
+      throw invalid(`Query parameter wait must be true or false, not '${wait}'.`)
     await acp.cancel(record, action)
     return c.body(null, 204)
   }
@@ -138,9 +175,21 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   app.post('/runs/search', async (c) => {
     const q = await body(c, wire.RunSearchRequest, 'RunSearchRequest')
     // An agent this server does not have has no runs: an empty list, not an error.
-    const agentId = q.agent_id ? runtime.agents.ids().find((a) => a === q.agent_id || toUuid(a) === q.agent_id || agentUuid(a) === q.agent_id?.toLowerCase()) : undefined
+    const agentId = q.agent_id
+      ? runtime.agents
+          .ids()
+          .find((a) => a === q.agent_id || toUuid(a) === q.agent_id || agentUuid(a) === q.agent_id?.toLowerCase())
+      : undefined
     if (q.agent_id && !agentId) return c.json([])
-    return c.json(await acp.search({ ...(agentId ? { agentId } : {}), ...(q.status ? { status: q.status } : {}), ...(q.metadata ? { metadata: q.metadata } : {}), limit: q.limit, offset: q.offset }))
+    return c.json(
+      await acp.search({
+        ...(agentId ? { agentId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.metadata ? { metadata: q.metadata } : {}),
+        limit: q.limit,
+        offset: q.offset,
+      }),
+    )
   })
   // The same run verbs, stateless and on a thread (where the path names the thread).
   const runVerbs = (runs: '/runs' | '/threads/:threadId/runs') => {
@@ -159,9 +208,18 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
 
   app.post('/threads/search', async (c) => {
     const q = await body(c, wire.ThreadSearchRequest, 'ThreadSearchRequest')
-    return c.json(await acp.searchThreads({ ...(q.metadata ? { metadata: q.metadata } : {}), ...(q.status ? { status: q.status } : {}), limit: q.limit, offset: q.offset }))
+    return c.json(
+      await acp.searchThreads({
+        ...(q.metadata ? { metadata: q.metadata } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        limit: q.limit,
+        offset: q.offset,
+      }),
+    )
   })
-  app.post('/threads', async (c) => c.json(await acp.thread(await acp.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))))
+  app.post('/threads', async (c) =>
+    c.json(await acp.thread(await acp.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))),
+  )
   const threadOf = async (c: Context<BridgeEnv>) => {
     const doc = await acp.threadDoc(c.req.param('threadId') ?? '')
     if (!doc) throw new BridgeError('not_found', `Thread ${c.req.param('threadId')} not found.`)
@@ -171,7 +229,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const threadId = c.req.param('threadId')
     return c.json(await acp.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')))
   })
-  app.post('/threads/:threadId/copy', async (c) => c.json(await acp.thread(await acp.copyThread(c.req.param('threadId')))))
+  app.post('/threads/:threadId/copy', async (c) =>
+    c.json(await acp.thread(await acp.copyThread(c.req.param('threadId')))),
+  )
   app.get('/threads/:threadId/runs', async (c) => {
     const doc = await threadOf(c)
     const limit = intQuery(c, 'limit', 10, 1, 1000)
@@ -182,7 +242,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   app.get('/threads/:threadId', async (c) => c.json(await acp.thread(await threadOf(c))))
   app.patch('/threads/:threadId', async (c) => {
     await threadOf(c)
-    return c.json(await acp.thread(await acp.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch'))))
+    return c.json(
+      await acp.thread(await acp.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch'))),
+    )
   })
   app.delete('/threads/:threadId', async (c) => {
     await acp.deleteThread(c.req.param('threadId'))

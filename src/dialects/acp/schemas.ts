@@ -8,7 +8,12 @@ const MESSAGE = {
   type: 'object',
   properties: {
     role: { type: 'string', description: 'user, assistant (also human/ai) or system' },
-    content: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] } }] },
+    content: {
+      oneOf: [
+        { type: 'string' },
+        { type: 'array', items: { type: 'object', properties: { type: { type: 'string' } }, required: ['type'] } },
+      ],
+    },
     id: { type: 'string' },
   },
   required: ['role', 'content'],
@@ -31,7 +36,11 @@ export const OUTPUT_SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { artifact_id: { type: 'string' }, name: { type: 'string' }, parts: { type: 'array', items: { type: 'object' } } },
+        properties: {
+          artifact_id: { type: 'string' },
+          name: { type: 'string' },
+          parts: { type: 'array', items: { type: 'object' } },
+        },
         required: ['artifact_id', 'parts'],
       },
     },
@@ -57,7 +66,11 @@ export const THREAD_STATE_SCHEMA = {
 
 const CALLS = {
   type: 'array',
-  items: { type: 'object', properties: { call_id: { type: 'string' }, name: { type: 'string' }, arguments: { type: 'string' } }, required: ['call_id', 'name', 'arguments'] },
+  items: {
+    type: 'object',
+    properties: { call_id: { type: 'string' }, name: { type: 'string' }, arguments: { type: 'string' } },
+    required: ['call_id', 'name', 'arguments'],
+  },
 }
 
 /** The interrupt type name for each reason, when the agent names none of its own. */
@@ -74,14 +87,31 @@ export const GENERIC_INTERRUPTS = [
     interrupt_payload: { type: 'object', properties: { calls: CALLS }, required: ['calls'] },
     resume_payload: {
       type: 'object',
-      properties: { outputs: { type: 'array', items: { type: 'object', properties: { call_id: { type: 'string' }, output: { type: 'string' } }, required: ['call_id', 'output'] } } },
+      properties: {
+        outputs: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { call_id: { type: 'string' }, output: { type: 'string' } },
+            required: ['call_id', 'output'],
+          },
+        },
+      },
       required: ['outputs'],
     },
   },
   {
     interrupt_type: GENERIC_TYPE.approval,
-    interrupt_payload: { type: 'object', properties: { calls: CALLS, message: { type: 'string' } }, required: ['calls'] },
-    resume_payload: { type: 'object', properties: { approved: { type: 'boolean' }, reason: { type: 'string' } }, required: ['approved'] },
+    interrupt_payload: {
+      type: 'object',
+      properties: { calls: CALLS, message: { type: 'string' } },
+      required: ['calls'],
+    },
+    resume_payload: {
+      type: 'object',
+      properties: { approved: { type: 'boolean' }, reason: { type: 'string' } },
+      required: ['approved'],
+    },
   },
   {
     interrupt_type: GENERIC_TYPE.input,

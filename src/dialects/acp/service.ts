@@ -11,7 +11,18 @@ import { GENERIC_TYPE } from './schemas.js'
 import type { AcpEncoderState } from './encode.js'
 import { createAcpEncoder, encodeAcpEvent, runOutput } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
-import type { Message, RunCreateStateful, RunCreateStateless, RunOutput, RunOutputStreamData, RunStateful, RunStateless, RunStatus, Thread, ThreadStatus } from './wire.js'
+import type {
+  Message,
+  RunCreateStateful,
+  RunCreateStateless,
+  RunOutput,
+  RunOutputStreamData,
+  RunStateful,
+  RunStateless,
+  RunStatus,
+  Thread,
+  ThreadStatus,
+} from './wire.js'
 
 /** What the face keeps per run: how it was created (echoed as `creation`) and whether it is a thread run. */
 export interface RunDoc {
@@ -56,16 +67,26 @@ export class AcpService {
   async record(runId: string, threadId?: string): Promise<RunRecord> {
     const record = await this.runtime.store.getRun(fromUuid('run', runId))
     const thread = threadId?.toLowerCase()
-    if (!record || (thread !== undefined && toUuid(record.contextId) !== thread && record.contextId !== threadId)) throw notFound(`Run ${runId}`)
+    if (!record || (thread !== undefined && toUuid(record.contextId) !== thread && record.contextId !== threadId))
+      throw notFound(`Run ${runId}`)
     return record
   }
 
   async doc(record: RunRecord): Promise<RunDoc> {
-    return (await this.runtime.store.getDoc<RunDoc>(RUNS, record.runId)) ?? { creation: { agent_id: agentUuid(record.agentId), ...(record.metadata ? { metadata: record.metadata } : {}) }, stateful: false }
+    return (
+      (await this.runtime.store.getDoc<RunDoc>(RUNS, record.runId)) ?? {
+        creation: { agent_id: agentUuid(record.agentId), ...(record.metadata ? { metadata: record.metadata } : {}) },
+        stateful: false,
+      }
+    )
   }
 
   /** Folds the run's log into an ACP encoder (up to `untilSeq`). */
-  async encoder(record: RunRecord, modes = { values: true, custom: false }, untilSeq = Number.POSITIVE_INFINITY): Promise<AcpEncoderState> {
+  async encoder(
+    record: RunRecord,
+    modes = { values: true, custom: false },
+    untilSeq = Number.POSITIVE_INFINITY,
+  ): Promise<AcpEncoderState> {
     const encoder = createAcpEncoder(toUuid(record.runId), modes)
     for await (const batch of this.runtime.store.read(record.runId, 0)) {
       for (const event of batch) {
@@ -91,7 +112,10 @@ export class AcpService {
   }
 
   /** Creates a run: stateless in a conversation of its own, or on a thread (which must be free). */
-  async create(body: RunCreateStateless | RunCreateStateful, options: { threadId?: string; background: boolean; streaming: boolean }): Promise<{ record: RunRecord; afterSeq: number }> {
+  async create(
+    body: RunCreateStateless | RunCreateStateful,
+    options: { threadId?: string; background: boolean; streaming: boolean },
+  ): Promise<{ record: RunRecord; afterSeq: number }> {
     const agentId = body.agent_id ? this.agentId(body.agent_id) : this.runtime.agents.default.id
     if (body.webhook) checkWebhookUrl(body.webhook, this.runtime.webhooks, 'webhook')
     const modes = modesOf(body.stream_mode)
@@ -104,12 +128,16 @@ export class AcpService {
       if (!thread && stateful.if_not_exists !== 'create') throw notFound(`Thread ${options.threadId}`)
       if (!thread) await this.createThread({ thread_id: options.threadId })
       contextId = fromUuid('ctx', options.threadId)
-      const busy = (await this.runtime.store.listRuns({ contextId })).some((r) => r.state.status === 'queued' || r.state.status === 'working')
+      const busy = (await this.runtime.store.listRuns({ contextId })).some(
+        (r) => r.state.status === 'queued' || r.state.status === 'working',
+      )
       if (busy) throw conflict(`Thread ${options.threadId} has a run in progress (multitask_strategy reject).`)
     }
     const input: RunInput = {
       ...decoded,
-      ...(body.config?.configurable && typeof body.config.configurable === 'object' ? { config: body.config.configurable as Record<string, unknown> } : {}),
+      ...(body.config?.configurable && typeof body.config.configurable === 'object'
+        ? { config: body.config.configurable as Record<string, unknown> }
+        : {}),
       ...(body.metadata ? { metadata: body.metadata } : {}),
       background: options.background,
       stream: options.streaming,
@@ -119,7 +147,10 @@ export class AcpService {
       background: options.background,
       disconnect: body.on_disconnect ?? 'cancel',
     })
-    await this.runtime.store.putDoc<RunDoc>(RUNS, started.record.runId, { creation: body, stateful: options.threadId !== undefined })
+    await this.runtime.store.putDoc<RunDoc>(RUNS, started.record.runId, {
+      creation: body,
+      stateful: options.threadId !== undefined,
+    })
     if (contextId) await this.touchThread(contextId)
     return started
   }
@@ -128,7 +159,9 @@ export class AcpService {
   async resume(record: RunRecord, payload: unknown): Promise<{ record: RunRecord; afterSeq: number }> {
     const pending = record.state.pending
     if (record.state.status !== 'input_required' || !pending) {
-      throw conflict(`Run ${toUuid(record.runId)} is not interrupted (it is ${(await this.encoder(record)).status}); only an interrupted run can be resumed.`)
+      throw conflict(
+        `Run ${toUuid(record.runId)} is not interrupted (it is ${(await this.encoder(record)).status}); only an interrupted run can be resumed.`,
+      )
     }
     // The agent declared what answers this interrupt type; a payload that does not fit is refused, not guessed at.
     const info = await this.runtime.agents.require(record.agentId).backend.info()
@@ -140,7 +173,11 @@ export class AcpService {
   }
 
   /** Waits until the run leaves `pending`, then gives the run and its output. */
-  async wait(record: RunRecord, afterSeq: number, signal?: AbortSignal): Promise<{ run: RunStateless | RunStateful; output?: RunOutput }> {
+  async wait(
+    record: RunRecord,
+    afterSeq: number,
+    signal?: AbortSignal,
+  ): Promise<{ run: RunStateless | RunStateful; output?: RunOutput }> {
     if (!isTerminalStatus(record.state.status) && record.state.status !== 'input_required') {
       for await (const batch of this.runtime.runs.events(record.runId, afterSeq, { signal })) {
         if (batch.some((e) => endsTurn(e) || (e.type === 'run.status' && e.status === 'auth_required'))) break
@@ -179,7 +216,16 @@ export class AcpService {
         if (event.seq <= afterSeq) continue
         if (!caughtUp) {
           caughtUp = true
-          if (snapshot && modes.values && encoder.values.messages.length) out.push({ id: String(afterSeq), data: { type: 'values', run_id: encoder.runId, status: encoder.status, values: structuredClone(encoder.values) as never } })
+          if (snapshot && modes.values && encoder.values.messages.length)
+            out.push({
+              id: String(afterSeq),
+              data: {
+                type: 'values',
+                run_id: encoder.runId,
+                status: encoder.status,
+                values: structuredClone(encoder.values) as never,
+              },
+            })
         }
         data.forEach((d, i) => out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d }))
         if (endsTurn(event)) {
@@ -190,9 +236,20 @@ export class AcpService {
       if (!caughtUp && snapshot && encoder.status !== 'pending') {
         // Joined a run that had already paused or ended: say how, and close.
         const output = runOutput(encoder)
-        if (output?.type === 'interrupt') out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
-        else if (output?.type === 'error') out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
-        else if (modes.values) out.push({ id: String(afterSeq), data: { type: 'values', run_id: encoder.runId, status: encoder.status, values: structuredClone(encoder.values) as never } })
+        if (output?.type === 'interrupt')
+          out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
+        else if (output?.type === 'error')
+          out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
+        else if (modes.values)
+          out.push({
+            id: String(afterSeq),
+            data: {
+              type: 'values',
+              run_id: encoder.runId,
+              status: encoder.status,
+              values: structuredClone(encoder.values) as never,
+            },
+          })
         yield out
         return
       }
@@ -201,7 +258,8 @@ export class AcpService {
   }
 
   async cancel(record: RunRecord, action: 'interrupt' | 'rollback'): Promise<void> {
-    if (isTerminalStatus(record.state.status)) throw conflict(`Run ${toUuid(record.runId)} has already ended; there is nothing to cancel.`)
+    if (isTerminalStatus(record.state.status))
+      throw conflict(`Run ${toUuid(record.runId)} has already ended; there is nothing to cancel.`)
     await this.runtime.runs.cancel(record.runId, 'canceled through ACP').catch((e: unknown) => {
       if (!(e instanceof BridgeError && e.code === 'not_cancelable')) throw e
     })
@@ -216,8 +274,18 @@ export class AcpService {
     await this.runtime.store.deleteDoc(RUNS, record.runId)
   }
 
-  async search(filter: { agentId?: string; status?: RunStatus; metadata?: Record<string, unknown>; limit?: number; offset?: number; contextId?: string }) {
-    const runs = await this.runtime.store.listRuns({ ...(filter.agentId ? { agentId: filter.agentId } : {}), ...(filter.contextId ? { contextId: filter.contextId } : {}) })
+  async search(filter: {
+    agentId?: string
+    status?: RunStatus
+    metadata?: Record<string, unknown>
+    limit?: number
+    offset?: number
+    contextId?: string
+  }) {
+    const runs = await this.runtime.store.listRuns({
+      ...(filter.agentId ? { agentId: filter.agentId } : {}),
+      ...(filter.contextId ? { contextId: filter.contextId } : {}),
+    })
     const out: (RunStateless | RunStateful)[] = []
     for (const record of runs) {
       if (filter.metadata && !matches(record.metadata ?? {}, filter.metadata)) continue
@@ -237,10 +305,19 @@ export class AcpService {
     const runs = await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) })
     if (!runs.length) return undefined
     const first = runs.at(-1) as RunRecord
-    return { threadId: toUuid(first.contextId), createdAt: first.createdAt, updatedAt: runs[0]?.updatedAt ?? first.updatedAt, metadata: {} }
+    return {
+      threadId: toUuid(first.contextId),
+      createdAt: first.createdAt,
+      updatedAt: runs[0]?.updatedAt ?? first.updatedAt,
+      metadata: {},
+    }
   }
 
-  async createThread(body: { thread_id?: string; metadata?: Record<string, unknown>; if_exists?: 'raise' | 'do_nothing' }): Promise<ThreadDoc> {
+  async createThread(body: {
+    thread_id?: string
+    metadata?: Record<string, unknown>
+    if_exists?: 'raise' | 'do_nothing'
+  }): Promise<ThreadDoc> {
     const threadId = (body.thread_id ?? toUuid(`ctx_${crypto.randomUUID().replaceAll('-', '')}`)).toLowerCase()
     const existing = await this.threadDoc(threadId)
     if (existing) {
@@ -258,12 +335,21 @@ export class AcpService {
     if (doc) await this.runtime.store.putDoc(THREADS, contextId, { ...doc, updatedAt: Date.now() })
   }
 
-  async patchThread(threadId: string, patch: { metadata?: Record<string, unknown>; values?: unknown; messages?: Message[]; checkpoint?: { checkpoint_id: string } }): Promise<ThreadDoc> {
+  async patchThread(
+    threadId: string,
+    patch: {
+      metadata?: Record<string, unknown>
+      values?: unknown
+      messages?: Message[]
+      checkpoint?: { checkpoint_id: string }
+    },
+  ): Promise<ThreadDoc> {
     const doc = await this.threadDoc(threadId)
     if (!doc) throw notFound(`Thread ${threadId}`)
     if (patch.checkpoint) {
       const latest = (await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) }))[0]
-      if (!latest || toUuid(latest.runId) !== patch.checkpoint.checkpoint_id) throw invalid('Branching from an earlier checkpoint is not supported; patch the latest state.')
+      if (!latest || toUuid(latest.runId) !== patch.checkpoint.checkpoint_id)
+        throw invalid('Branching from an earlier checkpoint is not supported; patch the latest state.')
     }
     const next: ThreadDoc = {
       ...doc,
@@ -280,7 +366,11 @@ export class AcpService {
     const doc = await this.threadDoc(threadId)
     if (!doc) throw notFound(`Thread ${threadId}`)
     const contextId = fromUuid('ctx', threadId)
-    if ((await this.runtime.store.listRuns({ contextId })).some((r) => r.state.status === 'queued' || r.state.status === 'working')) {
+    if (
+      (await this.runtime.store.listRuns({ contextId })).some(
+        (r) => r.state.status === 'queued' || r.state.status === 'working',
+      )
+    ) {
       throw conflict(`Thread ${threadId} has a run in progress.`)
     }
     await this.runtime.store.putDoc<ThreadDoc>(THREADS, contextId, { ...doc, deleted: true })
@@ -294,7 +384,11 @@ export class AcpService {
     const history = await this.runtime.store.getHistory(fromUuid('ctx', threadId))
     if (history.length) await this.runtime.store.appendHistory(fromUuid('ctx', copy.threadId), history)
     const { threadId: _, createdAt: __, updatedAt: ___, ...state } = doc
-    await this.runtime.store.putDoc(THREADS, fromUuid('ctx', copy.threadId), { ...copy, ...state, metadata: copy.metadata })
+    await this.runtime.store.putDoc(THREADS, fromUuid('ctx', copy.threadId), {
+      ...copy,
+      ...state,
+      metadata: copy.metadata,
+    })
     return (await this.threadDoc(copy.threadId)) as ThreadDoc
   }
 
@@ -303,7 +397,15 @@ export class AcpService {
     const contextId = fromUuid('ctx', doc.threadId)
     const latest = (await this.runtime.store.listRuns({ contextId }))[0]
     const encoder = latest ? await this.encoder(latest) : undefined
-    const status: ThreadStatus = !encoder ? 'idle' : encoder.status === 'pending' ? 'busy' : encoder.status === 'interrupted' ? 'interrupted' : encoder.status === 'success' ? 'idle' : 'error'
+    const status: ThreadStatus = !encoder
+      ? 'idle'
+      : encoder.status === 'pending'
+        ? 'busy'
+        : encoder.status === 'interrupted'
+          ? 'interrupted'
+          : encoder.status === 'success'
+            ? 'idle'
+            : 'error'
     const history = await this.runtime.store.getHistory(contextId)
     const messages = doc.messages ?? history.map(toAcpMessage)
     const values = doc.values ?? (encoder ? { ...encoder.values, messages } : undefined)
@@ -318,7 +420,12 @@ export class AcpService {
     }
   }
 
-  async searchThreads(filter: { metadata?: Record<string, unknown>; status?: ThreadStatus; limit?: number; offset?: number }): Promise<Thread[]> {
+  async searchThreads(filter: {
+    metadata?: Record<string, unknown>
+    status?: ThreadStatus
+    limit?: number
+    offset?: number
+  }): Promise<Thread[]> {
     const ids = new Set<string>()
     for (const r of await this.runtime.store.listRuns({})) ids.add(r.contextId)
     const docs = await this.runtime.store.listDocs<ThreadDoc>(THREADS)
@@ -348,7 +455,12 @@ export class AcpService {
     const states = []
     for (const r of runs.slice(start, start + limit)) {
       const encoder = await this.encoder(r)
-      states.push({ checkpoint: { checkpoint_id: toUuid(r.runId) }, values: structuredClone(encoder.values) as unknown as Record<string, unknown>, messages: encoder.values.messages, metadata: { run_id: toUuid(r.runId), status: encoder.status } })
+      states.push({
+        checkpoint: { checkpoint_id: toUuid(r.runId) },
+        values: structuredClone(encoder.values) as unknown as Record<string, unknown>,
+        messages: encoder.values.messages,
+        metadata: { run_id: toUuid(r.runId), status: encoder.status },
+      })
     }
     return states
   }
@@ -358,7 +470,11 @@ export function toAcpMessage(m: { id: string; role: string; parts: { type: strin
   const onlyText = m.parts.every((p) => p.type === 'text')
   return {
     role: m.role,
-    content: onlyText ? m.parts.map((p) => p.text ?? '').join('') : m.parts.map((p) => (p.type === 'text' ? { type: 'text' as const, text: p.text ?? '' } : { ...p, type: p.type })),
+    content: onlyText
+      ? m.parts.map((p) => p.text ?? '').join('')
+      : m.parts.map((p) =>
+          p.type === 'text' ? { type: 'text' as const, text: p.text ?? '' } : { ...p, type: p.type },
+        ),
     id: m.id,
   }
 }

@@ -23,7 +23,12 @@ export const DEFAULT_INPUT: InputTemplate = { messages: '/messages' }
 export const DEFAULT_OUTPUT: OutputTemplate = { messages: '/messages' }
 
 const tokens = (pointer: string) =>
-  pointer === '' ? [] : pointer.replace(/^\//, '').split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
+  pointer === ''
+    ? []
+    : pointer
+        .replace(/^\//, '')
+        .split('/')
+        .map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'))
 
 export function getPointer(value: unknown, pointer: string): unknown {
   let at = value
@@ -52,7 +57,13 @@ const textOf = (content: unknown): string =>
   typeof content === 'string'
     ? content
     : Array.isArray(content)
-      ? content.map((b) => (typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'text' ? String((b as { text?: unknown }).text ?? '') : '')).join('')
+      ? content
+          .map((b) =>
+            typeof b === 'object' && b !== null && (b as { type?: unknown }).type === 'text'
+              ? String((b as { text?: unknown }).text ?? '')
+              : '',
+          )
+          .join('')
       : ''
 
 export function applyInput(template: InputTemplate, messages: TemplateMessage[]): unknown {
@@ -76,10 +87,12 @@ export function readOutput(template: OutputTemplate, values: unknown): string {
  * messages): a new message whose text happens to extend the last one's is still a new message.
  */
 export function readAnswer(template: OutputTemplate, values: unknown): { text: string; message?: number } {
-  if (template.text !== undefined) return { text: textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '') }
+  if (template.text !== undefined)
+    return { text: textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '') }
   const messages = getPointer(values, template.messages ?? '/messages')
   if (Array.isArray(messages)) {
-    const isAnswer = (m: unknown) => typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role))
+    const isAnswer = (m: unknown) =>
+      typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role))
     const index = messages.findLastIndex(isAnswer)
     if (index >= 0) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
   }

@@ -13,7 +13,9 @@ export class AcpWebhooks {
 
   /** Follows the run's log and POSTs the run each time its ACP status changes, until it ends. */
   watch(runId: string, url: string): Promise<void> {
-    return this.#follow(runId, url).catch((e) => this.runtime.log(`webhook ${url} for run ${runId} stopped: ${(e as Error).message}`))
+    return this.#follow(runId, url).catch((e) =>
+      this.runtime.log(`webhook ${url} for run ${runId} stopped: ${(e as Error).message}`),
+    )
   }
 
   async #follow(runId: string, url: string) {
@@ -35,7 +37,12 @@ export class AcpWebhooks {
     for (const wait of RETRIES) {
       if (wait) await sleep(wait)
       try {
-        const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(run), signal: AbortSignal.timeout(5_000) })
+        const res = await doFetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(run),
+          signal: AbortSignal.timeout(5_000),
+        })
         await res.body?.cancel()
         if (res.ok) return
         this.runtime.log(`webhook ${url} answered ${res.status}`)

@@ -59,18 +59,28 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     try {
       res = await doFetch(`${base}${path}`, {
         ...init,
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/json', ...options.headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream, application/json',
+          ...options.headers,
+        },
       })
     } catch (error) {
       if (init.signal?.aborted) throw error
-      throw new BridgeError('upstream_failed', `Could not reach the upstream at ${base}: ${(error as Error).message}`, { cause: error })
+      throw new BridgeError('upstream_failed', `Could not reach the upstream at ${base}: ${(error as Error).message}`, {
+        cause: error,
+      })
     }
     if (!res.ok) throw await upstreamError(res)
     return res
   }
 
   /** Reads one SSE body into the decoder; returns whether the response reached its end. */
-  async function* pump(res: globalThis.Response, decoder: ResponseDecoderState, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  async function* pump(
+    res: globalThis.Response,
+    decoder: ResponseDecoderState,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent> {
     if (!res.body) return
     try {
       for await (const message of readSSE(res.body, signal)) {
@@ -94,7 +104,13 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       const previous =
         (request.pending && (await store.getDoc<UpstreamLink>(LINKS, runKey(request.runId)))) ||
         (await store.getDoc<UpstreamLink>(LINKS, contextKey(request.contextId)))
-      const body = encodeCreateResponse(request, { model, previousResponseId: previous?.responseId, stream: true, background, store: true })
+      const body = encodeCreateResponse(request, {
+        model,
+        previousResponseId: previous?.responseId,
+        stream: true,
+        background,
+        store: true,
+      })
       const decoder = createResponseDecoder()
       let res = await call('/responses', { method: 'POST', body: JSON.stringify(body), signal })
       let linked = false
@@ -102,7 +118,10 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         for await (const event of pump(res, decoder, signal)) {
           if (!linked && decoder.responseId) {
             linked = true
-            await store.putDoc<UpstreamLink>(LINKS, runKey(request.runId), { responseId: decoder.responseId, background })
+            await store.putDoc<UpstreamLink>(LINKS, runKey(request.runId), {
+              responseId: decoder.responseId,
+              background,
+            })
           }
           yield event
         }
@@ -114,7 +133,10 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         res = await call(`/responses/${encodeURIComponent(decoder.responseId)}?${query}`, { method: 'GET', signal })
       }
       if (decoder.responseId) {
-        await store.putDoc<UpstreamLink>(LINKS, contextKey(request.contextId), { responseId: decoder.responseId, background })
+        await store.putDoc<UpstreamLink>(LINKS, contextKey(request.contextId), {
+          responseId: decoder.responseId,
+          background,
+        })
       }
     },
 
@@ -138,6 +160,13 @@ const safeJson = (text: string): unknown => {
 async function upstreamError(res: globalThis.Response): Promise<BridgeError> {
   const body = safeJson(await res.text().catch(() => '')) as { error?: { message?: string; code?: string } } | undefined
   const detail = body?.error?.message ?? res.statusText
-  const code = res.status === 404 ? 'not_found' : res.status === 429 ? 'rate_limited' : res.status === 401 ? 'unauthenticated' : 'upstream_failed'
+  const code =
+    res.status === 404
+      ? 'not_found'
+      : res.status === 429
+        ? 'rate_limited'
+        : res.status === 401
+          ? 'unauthenticated'
+          : 'upstream_failed'
   return new BridgeError(code, `The upstream answered ${res.status}: ${detail}`, { wireCode: body?.error?.code })
 }

@@ -5,7 +5,14 @@ import type { AgentEvent, ApprovalDecision, Message, Part, ToolInfo, ToolResult,
 import { BridgeError, fieldPath, newId } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
-import type { InputContent, OutputItem, ResponseStreamEvent, ResponseStreamEventType, ResponseUsage, ToolChoice } from './wire.js'
+import type {
+  InputContent,
+  OutputItem,
+  ResponseStreamEvent,
+  ResponseStreamEventType,
+  ResponseUsage,
+  ToolChoice,
+} from './wire.js'
 import * as wire from './wire.js'
 
 interface ItemState {
@@ -90,14 +97,26 @@ const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
     { type: 'message.delta', messageId: itemRef(s, e.item_id), delta: e.delta, channel: 'reasoning' },
   ],
   'response.reasoning_summary_text.done': none,
-  'response.function_call_arguments.delta': (s, e) => [{ type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta }],
+  'response.function_call_arguments.delta': (s, e) => [
+    { type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta },
+  ],
   'response.function_call_arguments.done': none,
-  'response.mcp_call_arguments.delta': (s, e) => [{ type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta }],
+  'response.mcp_call_arguments.delta': (s, e) => [
+    { type: 'tool.call.delta', callId: itemRef(s, e.item_id), delta: e.delta },
+  ],
   'response.mcp_call_arguments.done': (s, e) => {
     const item = s.items[e.item_id]
     if (!item || item.argumentsDone) return []
     item.argumentsDone = true
-    return [{ type: 'tool.call.completed', callId: item.ref, name: item.name ?? '', arguments: e.arguments, ...(item.tool ? { tool: item.tool } : {}) }]
+    return [
+      {
+        type: 'tool.call.completed',
+        callId: item.ref,
+        name: item.name ?? '',
+        arguments: e.arguments,
+        ...(item.tool ? { tool: item.tool } : {}),
+      },
+    ]
   },
   'response.mcp_call.in_progress': none,
   'response.mcp_call.completed': none,
@@ -122,7 +141,10 @@ const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
   'response.failed': (s, e) => {
     s.done = true
     const error = e.response.error ?? { code: 'server_error', message: 'The upstream response failed.' }
-    return [...usageEvents(e.response.usage), { type: 'run.failed', error: { code: error.code, message: error.message } }]
+    return [
+      ...usageEvents(e.response.usage),
+      { type: 'run.failed', error: { code: error.code, message: error.message } },
+    ]
   },
   error: (s, e) => {
     s.done = true
@@ -130,13 +152,23 @@ const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
   },
 }
 
-type ItemHandler<T extends OutputItem['type']> = (s: ResponseDecoderState, item: Extract<OutputItem, { type: T }>) => AgentEvent[]
+type ItemHandler<T extends OutputItem['type']> = (
+  s: ResponseDecoderState,
+  item: Extract<OutputItem, { type: T }>,
+) => AgentEvent[]
 
 const itemAdded: { [T in OutputItem['type']]: ItemHandler<T> } = {
   message: (s, item) => {
     const messageId = fromItemId('message', item.id)
     s.items[item.id] = { kind: 'message', ref: messageId }
-    return [{ type: 'message.started', messageId, role: 'assistant', ...(item.phase === 'commentary' ? { phase: 'commentary' as const } : {}) }]
+    return [
+      {
+        type: 'message.started',
+        messageId,
+        role: 'assistant',
+        ...(item.phase === 'commentary' ? { phase: 'commentary' as const } : {}),
+      },
+    ]
   },
   reasoning: (s, item) => {
     const messageId = fromItemId('reasoning', item.id)
@@ -164,7 +196,10 @@ const mcpTool = (server: string, approvalRequired: boolean) => ({
 
 const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
   message: (s, item) => {
-    const parts: Part[] = item.content.map((c) => ({ type: 'text', text: c.type === 'output_text' ? c.text : c.refusal }))
+    const parts: Part[] = item.content.map((c) => ({
+      type: 'text',
+      text: c.type === 'output_text' ? c.text : c.refusal,
+    }))
     const message: Message = {
       id: fromItemId('message', item.id),
       role: 'assistant',
@@ -175,11 +210,24 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
   },
   reasoning: (s, item) => {
     const text = (item.content?.length ? item.content : item.summary).map((c) => c.text).join('')
-    return [{ type: 'message.completed', message: { id: fromItemId('reasoning', item.id), role: 'assistant', parts: [], reasoning: text } }]
+    return [
+      {
+        type: 'message.completed',
+        message: { id: fromItemId('reasoning', item.id), role: 'assistant', parts: [], reasoning: text },
+      },
+    ]
   },
   function_call: (s, item) => {
     s.clientCalls.push(item.call_id)
-    return [{ type: 'tool.call.completed', callId: item.call_id, name: item.name, arguments: item.arguments, tool: { clientSide: true } }]
+    return [
+      {
+        type: 'tool.call.completed',
+        callId: item.call_id,
+        name: item.name,
+        arguments: item.arguments,
+        tool: { clientSide: true },
+      },
+    ]
   },
   mcp_call: (s, item) => {
     const callId = fromItemId('mcp_call', item.id)
@@ -202,10 +250,16 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
   },
 }
 
-const errorText = (content: unknown): string => (typeof content === 'string' ? content : JSON.stringify(content ?? 'tool failed'))
+const errorText = (content: unknown): string =>
+  typeof content === 'string' ? content : JSON.stringify(content ?? 'tool failed')
 
 function usageEvents(usage: ResponseUsage | null | undefined): AgentEvent[] {
-  const counts = usage && [usage.input_tokens, usage.output_tokens, usage.output_tokens_details.reasoning_tokens, usage.input_tokens_details.cached_tokens]
+  const counts = usage && [
+    usage.input_tokens,
+    usage.output_tokens,
+    usage.output_tokens_details.reasoning_tokens,
+    usage.input_tokens_details.cached_tokens,
+  ]
   if (!usage || !counts?.some((n) => n > 0)) return []
   return [
     {
@@ -242,16 +296,23 @@ export function decodeCreateResponse(body: unknown, newMessageId: () => string =
   }
   const raw = body as Record<string, unknown>
   if (raw.input === undefined || raw.input === null) {
-    throw new BridgeError('invalid_request', "Missing required parameter: 'input'.", { param: 'input', wireCode: 'missing_required_parameter' })
+    throw new BridgeError('invalid_request', "Missing required parameter: 'input'.", {
+      param: 'input',
+      wireCode: 'missing_required_parameter',
+    })
   }
   const tools = Array.isArray(raw.tools) ? raw.tools : []
   tools.forEach((tool, i) => {
     const type = (tool as { type?: unknown } | null)?.type
     if (type !== 'function') {
-      throw new BridgeError('invalid_request', `Tool type '${String(type)}' is not supported here; only 'function' tools are.`, {
-        param: `tools[${i}].type`,
-        wireCode: 'unsupported_value',
-      })
+      throw new BridgeError(
+        'invalid_request',
+        `Tool type '${String(type)}' is not supported here; only 'function' tools are.`,
+        {
+          param: `tools[${i}].type`,
+          wireCode: 'unsupported_value',
+        },
+      )
     }
   })
   if (Array.isArray(raw.input)) raw.input.forEach((item, i) => checkItem(item, i))
@@ -267,7 +328,10 @@ export function decodeCreateResponse(body: unknown, newMessageId: () => string =
       const type = 'type' in item && item.type ? item.type : 'message'
       if (type === 'message' && 'role' in item) {
         const role = item.role === 'assistant' ? 'assistant' : item.role === 'user' ? 'user' : 'system'
-        const parts = typeof item.content === 'string' ? [{ type: 'text' as const, text: item.content }] : item.content.map(contentPart)
+        const parts =
+          typeof item.content === 'string'
+            ? [{ type: 'text' as const, text: item.content }]
+            : item.content.map(contentPart)
         input.push({
           id: 'id' in item && item.id ? fromItemId('message', item.id) : newMessageId(),
           role,
@@ -280,7 +344,10 @@ export function decodeCreateResponse(body: unknown, newMessageId: () => string =
         if (last?.role === 'assistant') (last.toolCalls ??= []).push(call)
         else input.push({ id: newMessageId(), role: 'assistant', parts: [], toolCalls: [call] })
       } else if (item.type === 'function_call_output') {
-        toolResults.push({ callId: item.call_id, output: typeof item.output === 'string' ? item.output : item.output.map(contentPart) })
+        toolResults.push({
+          callId: item.call_id,
+          output: typeof item.output === 'string' ? item.output : item.output.map(contentPart),
+        })
       } else if (item.type === 'mcp_approval_response') {
         decisions.push({
           callId: fromItemId('mcp_approval_request', item.approval_request_id),
@@ -337,31 +404,48 @@ const ITEM_SCHEMAS: Record<string, z.ZodType | null> = {
 /** Validates one input item against the schema its `type` names, so errors point at the exact field. */
 function checkItem(item: unknown, i: number) {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw new BridgeError('invalid_request', `Invalid type for 'input[${i}]': expected an object.`, { param: `input[${i}]`, wireCode: 'invalid_type' })
+    throw new BridgeError('invalid_request', `Invalid type for 'input[${i}]': expected an object.`, {
+      param: `input[${i}]`,
+      wireCode: 'invalid_type',
+    })
   }
   const type = (item as { type?: unknown }).type ?? 'message'
   const schema = ITEM_SCHEMAS[String(type)]
   if (schema === null) {
-    throw new BridgeError('invalid_request', `Input items of type '${String(type)}' are not supported here; use previous_response_id to refer to earlier output.`, {
-      param: `input[${i}].type`,
-      wireCode: 'unsupported_value',
-    })
+    throw new BridgeError(
+      'invalid_request',
+      `Input items of type '${String(type)}' are not supported here; use previous_response_id to refer to earlier output.`,
+      {
+        param: `input[${i}].type`,
+        wireCode: 'unsupported_value',
+      },
+    )
   }
   if (!schema) {
-    throw new BridgeError('invalid_request', `Invalid value: '${String(type)}'. Supported values are: ${Object.keys(ITEM_SCHEMAS).map((t) => `'${t}'`).join(', ')}.`, {
-      param: `input[${i}].type`,
-      wireCode: 'invalid_value',
-    })
+    throw new BridgeError(
+      'invalid_request',
+      `Invalid value: '${String(type)}'. Supported values are: ${Object.keys(ITEM_SCHEMAS)
+        .map((t) => `'${t}'`)
+        .join(', ')}.`,
+      {
+        param: `input[${i}].type`,
+        wireCode: 'invalid_value',
+      },
+    )
   }
   parse(schema, item, `input[${i}]`)
   const content = (item as { content?: unknown }).content
   if (Array.isArray(content)) {
     content.forEach((c, j) => {
       if ((c as { file_id?: unknown } | null)?.file_id) {
-        throw new BridgeError('invalid_request', 'File ids are not supported here; send the file as a URL or as data.', {
-          param: `input[${i}].content[${j}].file_id`,
-          wireCode: 'unsupported_value',
-        })
+        throw new BridgeError(
+          'invalid_request',
+          'File ids are not supported here; send the file as a URL or as data.',
+          {
+            param: `input[${i}].content[${j}].file_id`,
+            wireCode: 'unsupported_value',
+          },
+        )
       }
     })
   }
@@ -372,16 +456,23 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, at: string): z.in
   if (result.success) return result.data
   const issue = deepestIssue(result.error.issues)
   const param = fieldPath(issue?.path ?? [], at)
-  const message = issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined
-    ? `Missing required parameter: '${param}'.`
-    : `Invalid value for '${param || 'body'}': ${issue?.message ?? 'invalid'}.`
-  throw new BridgeError('invalid_request', message, { param: param || undefined, wireCode: issue?.code === 'invalid_type' ? 'invalid_type' : 'invalid_value' })
+  const message =
+    issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined
+      ? `Missing required parameter: '${param}'.`
+      : `Invalid value for '${param || 'body'}': ${issue?.message ?? 'invalid'}.`
+  throw new BridgeError('invalid_request', message, {
+    param: param || undefined,
+    wireCode: issue?.code === 'invalid_type' ? 'invalid_type' : 'invalid_value',
+  })
 }
 
 type Issue = z.core.$ZodIssue
 
 /** For unions zod reports one issue per branch; the branch that got furthest names the real problem. */
-function deepestIssue(issues: readonly Issue[], prefix: PropertyKey[] = []): (Issue & { path: PropertyKey[] }) | undefined {
+function deepestIssue(
+  issues: readonly Issue[],
+  prefix: PropertyKey[] = [],
+): (Issue & { path: PropertyKey[] }) | undefined {
   let best: (Issue & { path: PropertyKey[] }) | undefined
   for (const issue of issues) {
     const path = [...prefix, ...issue.path]
@@ -389,7 +480,8 @@ function deepestIssue(issues: readonly Issue[], prefix: PropertyKey[] = []): (Is
     if (issue.code === 'invalid_union' && issue.errors.length) {
       for (const branch of issue.errors) {
         const inner = deepestIssue(branch, path)
-        if (inner && (!candidate || candidate.code === 'invalid_union' || inner.path.length > candidate.path.length)) candidate = inner
+        if (inner && (!candidate || candidate.code === 'invalid_union' || inner.path.length > candidate.path.length))
+          candidate = inner
       }
     }
     if (!best || (candidate && candidate.path.length > best.path.length)) best = candidate
@@ -398,8 +490,10 @@ function deepestIssue(issues: readonly Issue[], prefix: PropertyKey[] = []): (Is
 }
 
 const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value)
-
+  path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    value,
+  )
 
 const DATA_URL = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s
 
@@ -426,7 +520,14 @@ function contentPart(c: InputContent): Part {
   }
 }
 
-const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' }
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+}
 
 /** Image URLs rarely say their type; the extension is a fair guess, and `image/*` keeps it an image. */
-const imageType = (url: string): string => IMAGE_TYPES[/\.(\w+)(?:[?#].*)?$/.exec(url)?.[1]?.toLowerCase() ?? ''] ?? 'image/*'
+const imageType = (url: string): string =>
+  IMAGE_TYPES[/\.(\w+)(?:[?#].*)?$/.exec(url)?.[1]?.toLowerCase() ?? ''] ?? 'image/*'

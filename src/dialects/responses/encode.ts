@@ -169,7 +169,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.phases[e.messageId] = isCommentary(s, e.phase, e.executionId) ? 'commentary' : undefined
   },
   'message.delta': (s, e, out) => {
-    if (!(e.messageId in s.phases)) s.phases[e.messageId] = isCommentary(s, undefined, e.executionId) ? 'commentary' : undefined
+    if (!(e.messageId in s.phases))
+      s.phases[e.messageId] = isCommentary(s, undefined, e.executionId) ? 'commentary' : undefined
     if (e.channel === 'reasoning') {
       const slot = openReasoning(s, e.messageId, out)
       return appendText(s, slot, e.delta, out)
@@ -181,20 +182,25 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'message.completed': (s, e, out) => {
     const m = e.message
     if (m.role !== 'assistant') return
-    const phase = s.phases[m.id] ?? (isCommentary(s, m.phase, e.executionId ?? m.executionId) ? 'commentary' : undefined)
+    const phase =
+      s.phases[m.id] ?? (isCommentary(s, m.phase, e.executionId ?? m.executionId) ? 'commentary' : undefined)
     const reasoningKey = `msg:${m.id}:reasoning`
     const outputKey = `msg:${m.id}:output`
     if (m.reasoning && !s.slots[reasoningKey] && !s.slots[outputKey]) {
       appendText(s, openReasoning(s, m.id, out), m.reasoning, out)
     }
     closeSlot(s, reasoningKey, out)
-    const text = m.parts.filter((p) => p.type === 'text').map(partText).join('')
+    const text = m.parts
+      .filter((p) => p.type === 'text')
+      .map(partText)
+      .join('')
     const extras = m.parts.filter((p) => p.type !== 'text')
     const open = s.slots[outputKey]
     if (open || text || extras.length) {
       const slot = openMessage(s, outputKey, itemId('message', m.id), phase, out)
       const streamed = currentText(slot)
-      if (text.startsWith(streamed) && text.length > streamed.length) appendText(s, slot, text.slice(streamed.length), out)
+      if (text.startsWith(streamed) && text.length > streamed.length)
+        appendText(s, slot, text.slice(streamed.length), out)
       for (const part of extras) {
         closeContentPart(s, slot, out)
         appendText(s, openContentPart(s, slot, out), partText(part), out)
@@ -215,7 +221,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const slot = s.slots[`call:${e.callId}`]
     if (!slot || (slot.kind !== 'function_call' && slot.kind !== 'mcp_call')) return
     slot.item.arguments += e.delta
-    const type = slot.kind === 'function_call' ? 'response.function_call_arguments.delta' : 'response.mcp_call_arguments.delta'
+    const type =
+      slot.kind === 'function_call' ? 'response.function_call_arguments.delta' : 'response.mcp_call_arguments.delta'
     out({ type, item_id: slot.item.id ?? '', output_index: slot.index, delta: e.delta })
   },
   'tool.call.completed': (s, e, out) => {
@@ -228,7 +235,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       closeSlot(s, `call:${e.callId}`, out)
     } else if (slot.kind === 'mcp_call') {
       slot.item.arguments = e.arguments
-      out({ type: 'response.mcp_call_arguments.done', item_id: slot.item.id, output_index: slot.index, arguments: e.arguments })
+      out({
+        type: 'response.mcp_call_arguments.done',
+        item_id: slot.item.id,
+        output_index: slot.index,
+        arguments: e.arguments,
+      })
     }
   },
   'tool.result': (s, e, out) => {
@@ -239,7 +251,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     let slot = s.slots[`call:${e.callId}`]
     if (!slot) {
       slot = openCall(s, call, out)
-      out({ type: 'response.mcp_call_arguments.done', item_id: itemId('mcp_call', e.callId), output_index: slot.index, arguments: call.arguments })
+      out({
+        type: 'response.mcp_call_arguments.done',
+        item_id: itemId('mcp_call', e.callId),
+        output_index: slot.index,
+        arguments: call.arguments,
+      })
     }
     if (slot.kind !== 'mcp_call') return
     const output = typeof e.output === 'string' ? e.output : e.output.map(partText).join('')
@@ -358,7 +375,12 @@ function startWorking(s: ResponseEncoderState, out: Out) {
   out({ type: 'response.in_progress', response: snapshot(s) })
 }
 
-function finish(s: ResponseEncoderState, out: Out, status: 'completed' | 'incomplete' | 'failed' | 'cancelled', time?: number) {
+function finish(
+  s: ResponseEncoderState,
+  out: Out,
+  status: 'completed' | 'incomplete' | 'failed' | 'cancelled',
+  time?: number,
+) {
   if (!s.inProgress && status !== 'cancelled') startWorking(s, out)
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete'
   for (const key of Object.keys(s.slots).sort((a, b) => (s.slots[a]?.index ?? 0) - (s.slots[b]?.index ?? 0))) {
@@ -375,7 +397,9 @@ function finish(s: ResponseEncoderState, out: Out, status: 'completed' | 'incomp
     output_tokens_details: { reasoning_tokens: s.usage.reasoning },
     total_tokens: s.usage.input + s.usage.output,
   }
-  const type = ({ completed: 'response.completed', incomplete: 'response.incomplete', failed: 'response.failed' } as const)[status]
+  const type = (
+    { completed: 'response.completed', incomplete: 'response.incomplete', failed: 'response.failed' } as const
+  )[status]
   out({ type, response: snapshot(s) })
 }
 
@@ -433,7 +457,14 @@ function openCall(s: ResponseEncoderState, call: CallState, out: Out): Slot {
 function openMessage(s: ResponseEncoderState, key: string, id: string, phase: 'commentary' | undefined, out: Out) {
   const open = s.slots[key]
   if (open?.kind === 'message') return open
-  const item: OutputMessage = { id, type: 'message', role: 'assistant', status: 'in_progress', content: [], ...(phase ? { phase } : {}) }
+  const item: OutputMessage = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    status: 'in_progress',
+    content: [],
+    ...(phase ? { phase } : {}),
+  }
   const slot = addItem(s, key, { kind: 'message', index: s.response.output.length, item }, out)
   openContentPart(s, slot, out)
   return slot
@@ -443,7 +474,13 @@ function openReasoning(s: ResponseEncoderState, messageId: string, out: Out) {
   const key = `msg:${messageId}:reasoning`
   const open = s.slots[key]
   if (open?.kind === 'reasoning') return open
-  const item: ReasoningItem = { id: itemId('reasoning', messageId), type: 'reasoning', summary: [], content: [], status: 'in_progress' }
+  const item: ReasoningItem = {
+    id: itemId('reasoning', messageId),
+    type: 'reasoning',
+    summary: [],
+    content: [],
+    status: 'in_progress',
+  }
   const slot = addItem(s, key, { kind: 'reasoning', index: s.response.output.length, item }, out)
   openContentPart(s, slot, out)
   return slot
@@ -455,11 +492,18 @@ function openContentPart(s: ResponseEncoderState, slot: TextSlot, out: Out): Tex
   if (slot.kind === 'message') slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
   else (slot.item.content ??= []).push({ type: 'reasoning_text', text: '' })
   const contentIndex = contentCount(slot) - 1
-  out({ type: 'response.content_part.added', item_id: slot.item.id, output_index: slot.index, content_index: contentIndex, part: structuredClone(lastPart(slot)) })
+  out({
+    type: 'response.content_part.added',
+    item_id: slot.item.id,
+    output_index: slot.index,
+    content_index: contentIndex,
+    part: structuredClone(lastPart(slot)),
+  })
   return slot
 }
 
-const contentCount = (slot: TextSlot) => (slot.kind === 'message' ? slot.item.content.length : (slot.item.content?.length ?? 0))
+const contentCount = (slot: TextSlot) =>
+  slot.kind === 'message' ? slot.item.content.length : (slot.item.content?.length ?? 0)
 const lastPart = (slot: TextSlot) => {
   const part = slot.kind === 'message' ? slot.item.content.at(-1) : slot.item.content?.at(-1)
   if (!part) throw new Error('content part expected')
@@ -494,7 +538,13 @@ function closeSlot(s: ResponseEncoderState, key: string, out: Out, status: 'comp
   delete s.slots[key]
   if (slot.kind === 'message' || slot.kind === 'reasoning') closeContentPart(s, slot, out)
   if (slot.kind === 'function_call' && status === 'completed') {
-    out({ type: 'response.function_call_arguments.done', item_id: slot.item.id ?? '', output_index: slot.index, name: slot.item.name, arguments: slot.item.arguments })
+    out({
+      type: 'response.function_call_arguments.done',
+      item_id: slot.item.id ?? '',
+      output_index: slot.index,
+      name: slot.item.name,
+      arguments: slot.item.arguments,
+    })
   }
   slot.item.status = slot.kind === 'mcp_call' && status === 'incomplete' ? 'incomplete' : status
   out({ type: 'response.output_item.done', output_index: slot.index, item: structuredClone(slot.item) })
@@ -548,8 +598,17 @@ export function encodeCreateResponse(request: RunRequest, options: CreateRespons
       ...(decision.reason ? { reason: decision.reason } : {}),
     })
   }
-  if (request.resume && request.pending && request.pending.callIds.length === 0 && request.resume.payload !== undefined) {
-    input.push({ type: 'function_call_output', call_id: request.resume.interruptId, output: JSON.stringify(request.resume.payload) })
+  if (
+    request.resume &&
+    request.pending &&
+    request.pending.callIds.length === 0 &&
+    request.resume.payload !== undefined
+  ) {
+    input.push({
+      type: 'function_call_output',
+      call_id: request.resume.interruptId,
+      output: JSON.stringify(request.resume.payload),
+    })
   }
   const body: CreateResponse = { model: options.model, input }
   if (options.previousResponseId) body.previous_response_id = options.previousResponseId
@@ -609,7 +668,9 @@ function inputContent(p: Part): InputContent {
   }
   return {
     type: 'input_file',
-    ...(p.url ? { file_url: p.url } : { file_data: `data:${p.mediaType ?? 'application/octet-stream'};base64,${p.bytes ?? ''}` }),
+    ...(p.url
+      ? { file_url: p.url }
+      : { file_data: `data:${p.mediaType ?? 'application/octet-stream'};base64,${p.bytes ?? ''}` }),
     ...(p.name ? { filename: p.name } : {}),
   }
 }

@@ -54,12 +54,24 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
 }
 
 /** OpenAI answers conflicts with 400 rather than 409/410. */
-const STATUS: Partial<Record<ErrorCode, number>> = { conflict: 400, not_cancelable: 400, too_far_behind: 400, content_type: 400 }
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  conflict: 400,
+  not_cancelable: 400,
+  too_far_behind: 400,
+  content_type: 400,
+}
 
 /** The OpenAI error object: `{error: {message, type, param, code}}`. */
 export function responsesErrorResponse(error: BridgeError): Response {
   const status = error.fixedStatus ? error.status : (STATUS[error.code] ?? HTTP_STATUS[error.code])
-  const body = { error: { message: error.message, type: ERROR_TYPE[error.code], param: error.param ?? null, code: error.wireCode ?? null } }
+  const body = {
+    error: {
+      message: error.message,
+      type: ERROR_TYPE[error.code],
+      param: error.param ?? null,
+      code: error.wireCode ?? null,
+    },
+  }
   return Response.json(body, { status })
 }
 
@@ -73,15 +85,27 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   const loadDoc = async (id: string): Promise<ResponseDoc> => {
     const doc = await store.getDoc<ResponseDoc>(DOCS, id)
     // A response whose run has expired is gone too.
-    if (!doc || !(await store.getRun(doc.runId))) throw new BridgeError('not_found', `Response with id '${id}' not found.`)
+    if (!doc || !(await store.getRun(doc.runId)))
+      throw new BridgeError('not_found', `Response with id '${id}' not found.`)
     return doc
   }
 
   const encoderFor = (doc: ResponseDoc) =>
-    createResponseEncoder({ responseId: doc.id, model: doc.model, createdAt: doc.createdAt, echo: doc.echo, priorCalls: doc.priorCalls, serverLabel: doc.agentId })
+    createResponseEncoder({
+      responseId: doc.id,
+      model: doc.model,
+      createdAt: doc.createdAt,
+      echo: doc.echo,
+      priorCalls: doc.priorCalls,
+      serverLabel: doc.agentId,
+    })
 
   /** The response's events, from its run's log: replayed from the start, then live until the response ends. */
-  async function* responseEvents(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncGenerator<ResponseStreamEvent[]> {
+  async function* responseEvents(
+    doc: ResponseDoc,
+    signal: AbortSignal,
+    startingAfter = -1,
+  ): AsyncGenerator<ResponseStreamEvent[]> {
     const encoder = encoderFor(doc)
     const fresh = (events: ResponseStreamEvent[]) => events.filter((e) => e.sequence_number > startingAfter)
     yield fresh(openResponse(encoder))
@@ -106,14 +130,23 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     } catch (err) {
       if (signal.aborted) return
       const e = toBridgeError(err)
-      const error = { type: 'error', code: e.wireCode ?? e.code, message: e.message, param: e.param ?? null, sequence_number: last + 1 }
+      const error = {
+        type: 'error',
+        code: e.wireCode ?? e.code,
+        message: e.message,
+        param: e.param ?? null,
+        sequence_number: last + 1,
+      }
       yield [{ event: 'error', data: JSON.stringify(error) }]
     }
     if (sendDone && !signal.aborted) yield [{ data: '[DONE]' }]
   }
 
   const stream = (c: Context<BridgeEnv>, doc: ResponseDoc, startingAfter?: number) =>
-    sseResponse((signal) => sse(doc, signal, startingAfter), { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs })
+    sseResponse((signal) => sse(doc, signal, startingAfter), {
+      signal: c.req.raw.signal,
+      keepAliveMs: options.keepAliveMs,
+    })
 
   /** The Response as it stands: its slice of the log folded through the encoder, without waiting. */
   async function snapshot(doc: ResponseDoc, wait?: AbortSignal): Promise<ResponseObject> {
@@ -136,7 +169,9 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     agents.require(agentId, 'model')
     c.set('agent', agentId)
     if (request.background && !request.store) {
-      throw new BridgeError('invalid_request', 'Background responses must be stored; drop store: false.', { param: 'store' })
+      throw new BridgeError('invalid_request', 'Background responses must be stored; drop store: false.', {
+        param: 'store',
+      })
     }
 
     const input: RunInput = {
@@ -151,7 +186,11 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
       background: request.background,
     }
     const turn = previous ? await continueFrom(previous, agentId, request, input) : undefined
-    const started = turn ?? { ...(await runs.start(agentId, input, { background: request.background })).record, afterSeq: 0, priorCalls: [] }
+    const started = turn ?? {
+      ...(await runs.start(agentId, input, { background: request.background })).record,
+      afterSeq: 0,
+      priorCalls: [],
+    }
     const doc: ResponseDoc = {
       id: newId('resp'),
       runId: started.runId,
@@ -195,13 +234,21 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   async function continueFrom(previous: ResponseDoc, agentId: string, request: DecodedCreateResponse, input: RunInput) {
     const record = await store.getRun(previous.runId)
     const latest = await store.getDoc<string>(LATEST, previous.runId)
-    const pending = record?.state.status === 'input_required' && latest === previous.id ? record.state.pending : undefined
+    const pending =
+      record?.state.status === 'input_required' && latest === previous.id ? record.state.pending : undefined
     if (!record || !pending) {
-      const { record: run } = await runs.start(agentId, input, { contextId: previous.contextId, background: request.background })
+      const { record: run } = await runs.start(agentId, input, {
+        contextId: previous.contextId,
+        background: request.background,
+      })
       return { runId: run.runId, contextId: run.contextId, afterSeq: 0, priorCalls: [] as PriorCall[] }
     }
     if (agentId !== record.agentId) {
-      throw new BridgeError('invalid_request', `Response '${previous.id}' is waiting on agent '${record.agentId}'; model must be '${record.agentId}' to answer it.`, { param: 'model' })
+      throw new BridgeError(
+        'invalid_request',
+        `Response '${previous.id}' is waiting on agent '${record.agentId}'; model must be '${record.agentId}' to answer it.`,
+        { param: 'model' },
+      )
     }
     const { afterSeq } = await runs.resume(record.runId, { ...input, resume: answerTo(pending, request) })
     const priorCalls = pending.calls.map((call) => ({ ...call, approvalRequested: pending.reason === 'approval' }))
@@ -215,7 +262,9 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     const raw = c.req.query('starting_after')
     const startingAfter = raw === undefined ? undefined : Number(raw)
     if (startingAfter !== undefined && (raw?.trim() === '' || !Number.isInteger(startingAfter))) {
-      throw new BridgeError('invalid_request', `Invalid 'starting_after': expected an integer, got '${raw}'.`, { param: 'starting_after' })
+      throw new BridgeError('invalid_request', `Invalid 'starting_after': expected an integer, got '${raw}'.`, {
+        param: 'starting_after',
+      })
     }
     return stream(c, doc, startingAfter)
   })
@@ -230,12 +279,18 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     const doc = await loadDoc(c.req.param('id'))
     c.set('agent', doc.agentId)
     if (!doc.echo.background) {
-      throw new BridgeError('invalid_request', 'Only responses created with background: true can be cancelled.', { wireCode: 'not_cancellable' })
+      throw new BridgeError('invalid_request', 'Only responses created with background: true can be cancelled.', {
+        wireCode: 'not_cancellable',
+      })
     }
     const current = await snapshot(doc)
     if (current.status === 'cancelled') return c.json(current)
     if (current.status !== 'queued' && current.status !== 'in_progress') {
-      throw new BridgeError('not_cancelable', `Response '${doc.id}' is already ${current.status}; it cannot be cancelled.`, { wireCode: 'not_cancellable' })
+      throw new BridgeError(
+        'not_cancelable',
+        `Response '${doc.id}' is already ${current.status}; it cannot be cancelled.`,
+        { wireCode: 'not_cancellable' },
+      )
     }
     await runs.cancel(doc.runId, 'cancelled through the Responses API').catch((e) => {
       if (!(e instanceof BridgeError && e.code === 'not_cancelable')) throw e
@@ -277,13 +332,18 @@ function answerTo(pending: PendingInterrupt, request: DecodedCreateResponse): Ru
     const result = results.get(pending.interruptId)
     if (result) return { interruptId: pending.interruptId, payload: parseOutput(result.output) }
     if (request.input.some((m) => m.role === 'user')) return { interruptId: pending.interruptId }
-    throw new BridgeError('invalid_request', `This conversation is waiting for an answer: send a user message or a function_call_output for call_id '${pending.interruptId}'.`, { param: 'input' })
+    throw new BridgeError(
+      'invalid_request',
+      `This conversation is waiting for an answer: send a user message or a function_call_output for call_id '${pending.interruptId}'.`,
+      { param: 'input' },
+    )
   }
   for (const callId of pending.callIds) {
     if (results.has(callId) || decisions.has(callId)) continue
-    const message = pending.reason === 'approval'
-      ? `No approval response found for approval request '${itemId('mcp_approval_request', callId)}'.`
-      : `No tool output found for function call ${callId}.`
+    const message =
+      pending.reason === 'approval'
+        ? `No approval response found for approval request '${itemId('mcp_approval_request', callId)}'.`
+        : `No tool output found for function call ${callId}.`
     throw new BridgeError('invalid_request', message, { param: 'input' })
   }
   return { interruptId: pending.interruptId }
@@ -298,4 +358,5 @@ const parseOutput = (output: unknown): unknown => {
   }
 }
 
-export const responsesFaceWith = (options: ResponsesFaceOptions) => (runtime: BridgeRuntime) => responsesFace(runtime, options)
+export const responsesFaceWith = (options: ResponsesFaceOptions) => (runtime: BridgeRuntime) =>
+  responsesFace(runtime, options)

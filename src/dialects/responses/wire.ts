@@ -283,7 +283,10 @@ export const ResponseFunctionCallArgumentsDoneEvent = event('response.function_c
   name: z.string(),
   arguments: z.string(),
 })
-export const ResponseReasoningTextDeltaEvent = event('response.reasoning_text.delta', { ...contentRef, delta: z.string() })
+export const ResponseReasoningTextDeltaEvent = event('response.reasoning_text.delta', {
+  ...contentRef,
+  delta: z.string(),
+})
 export const ResponseReasoningTextDoneEvent = event('response.reasoning_text.done', { ...contentRef, text: z.string() })
 export const ResponseReasoningSummaryTextDeltaEvent = event('response.reasoning_summary_text.delta', {
   ...summaryRef,
@@ -293,7 +296,10 @@ export const ResponseReasoningSummaryTextDoneEvent = event('response.reasoning_s
   ...summaryRef,
   text: z.string(),
 })
-export const ResponseMCPCallArgumentsDeltaEvent = event('response.mcp_call_arguments.delta', { ...itemRef, delta: z.string() })
+export const ResponseMCPCallArgumentsDeltaEvent = event('response.mcp_call_arguments.delta', {
+  ...itemRef,
+  delta: z.string(),
+})
 export const ResponseMCPCallArgumentsDoneEvent = event('response.mcp_call_arguments.done', {
   ...itemRef,
   arguments: z.string(),

@@ -19,7 +19,8 @@ export class DirectoryHost implements DirectoryApi {
   }
 
   async #load() {
-    for (const entry of (await this.storage.list<RunIndexEntry>({ prefix: 'r:' })).values()) this.#runs.set(entry.runId, entry)
+    for (const entry of (await this.storage.list<RunIndexEntry>({ prefix: 'r:' })).values())
+      this.#runs.set(entry.runId, entry)
     for (const key of (await this.storage.list({ prefix: 'd:' })).keys()) {
       const [namespace = '', name = ''] = key.slice(2).split('\u0000')
       this.#keys(namespace).add(name)
@@ -41,7 +42,9 @@ export class DirectoryHost implements DirectoryApi {
     await this.ready
     // Newest first; runs created in the same millisecond by the order they were created (as in memory).
     const matches = [...this.#runs.values()]
-      .filter((r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId))
+      .filter(
+        (r) => (!query.agentId || r.agentId === query.agentId) && (!query.contextId || r.contextId === query.contextId),
+      )
       .reverse()
       .sort((a, b) => b.createdAt - a.createdAt)
     const offset = query.offset ?? 0

@@ -28,7 +28,8 @@ export const errorShape = (e: unknown): ErrorShape => {
   }
 }
 
-export const fromErrorShape = ({ code, message, ...options }: ErrorShape): BridgeError => new BridgeError(code, message, options)
+export const fromErrorShape = ({ code, message, ...options }: ErrorShape): BridgeError =>
+  new BridgeError(code, message, options)
 
 export async function outcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
@@ -55,7 +56,13 @@ export interface RunObjectApi {
    * The log after `afterSeq` as a byte stream of batches; `reader` counts it as a client (disconnect policy).
    * `lifeline` is the receiver's end of the read (see `lifeline`).
    */
-  read(runId: string, afterSeq: number, follow: boolean, reader: boolean, lifeline: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>>
+  read(
+    runId: string,
+    afterSeq: number,
+    follow: boolean,
+    reader: boolean,
+    lifeline: ReadableStream<Uint8Array>,
+  ): Promise<ReadableStream<Uint8Array>>
   start(runId: string, agentId: string, input: RunInput, options: StartOptions): Promise<Outcome<Started>>
   resume(runId: string, input: RunInput): Promise<Outcome<Started>>
   cancel(runId: string, reason?: string): Promise<Outcome<RunRecord>>
@@ -123,7 +130,10 @@ export interface BatchStream {
  * holds the producer back through the log's backpressure. A receiver that leaves early ends it with `release` (see
  * `lifeline`): a cancel does not reliably cross the RPC boundary, and a forgotten reader would hold the log back.
  */
-export function batchStream(open: (signals: ReadSignals) => AsyncIterable<RunEvent[]>, onEnd: () => void = () => {}): BatchStream {
+export function batchStream(
+  open: (signals: ReadSignals) => AsyncIterable<RunEvent[]>,
+  onEnd: () => void = () => {},
+): BatchStream {
   const disconnect = new AbortController()
   const stop = new AbortController()
   let batches: AsyncIterator<RunEvent[]> | undefined
@@ -184,7 +194,10 @@ export function lifeline(): { readable: ReadableStream<Uint8Array>; leave(discon
 }
 
 /** Waits for the receiver's end of a read: `disconnect` unless it said it stopped on its own. */
-export async function watchLifeline(line: ReadableStream<Uint8Array>, onEnd: (disconnect: boolean) => void): Promise<void> {
+export async function watchLifeline(
+  line: ReadableStream<Uint8Array>,
+  onEnd: (disconnect: boolean) => void,
+): Promise<void> {
   let stopped = false
   try {
     const reader = line.getReader()

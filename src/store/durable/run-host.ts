@@ -51,7 +51,11 @@ export class RunHost implements RunObjectApi {
     this.#log = options.log ?? (() => {})
     this.#now = options.now ?? Date.now
     // Expiry is the alarm's job here, not the memory store's.
-    this.#local = new MemoryRunStore({ maxEventsPerRun: options.limits.maxEventsPerRun, ttlMs: Number.POSITIVE_INFINITY, now: this.#now })
+    this.#local = new MemoryRunStore({
+      maxEventsPerRun: options.limits.maxEventsPerRun,
+      ttlMs: Number.POSITIVE_INFINITY,
+      now: this.#now,
+    })
     const store = new HostedRunStore(this, new DurableRunStore(options.objects, options.limits))
     this.#manager = new RunManager(store, options.agents(store), this.#log)
     this.ready = this.#load()
@@ -86,13 +90,18 @@ export class RunHost implements RunObjectApi {
     return outcome(() => this.#append(runId, event))
   }
 
-  async read(runId: string, afterSeq: number, follow: boolean, reader: boolean, lifeline: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  async read(
+    runId: string,
+    afterSeq: number,
+    follow: boolean,
+    reader: boolean,
+    lifeline: ReadableStream<Uint8Array>,
+  ): Promise<ReadableStream<Uint8Array>> {
     await this.ready
-    const read = batchStream(
-      ({ signal, stop }) =>
-        reader
-          ? this.#manager.events(runId, afterSeq, { signal, stop, follow })
-          : this.readLocal(runId, afterSeq, { signal: AbortSignal.any([signal, stop]), follow }),
+    const read = batchStream(({ signal, stop }) =>
+      reader
+        ? this.#manager.events(runId, afterSeq, { signal, stop, follow })
+        : this.readLocal(runId, afterSeq, { signal: AbortSignal.any([signal, stop]), follow }),
     )
     void watchLifeline(lifeline, (disconnect) => read.release(disconnect))
     return read.stream
@@ -136,7 +145,14 @@ export class RunHost implements RunObjectApi {
     this.#runId = record.runId
     await this.#local.createRun(record)
     await this.#storage.put({ [RECORD]: record })
-    await this.#objects.directory().indexRun({ runId: record.runId, agentId: record.agentId, contextId: record.contextId, createdAt: record.createdAt })
+    await this.#objects
+      .directory()
+      .indexRun({
+        runId: record.runId,
+        agentId: record.agentId,
+        contextId: record.contextId,
+        createdAt: record.createdAt,
+      })
     this.#arm(this.#now() + HEARTBEAT_MS)
   }
 
@@ -169,7 +185,10 @@ export class RunHost implements RunObjectApi {
   async #flushRecord() {
     this.#recordFlush = undefined
     const record = this.#runId ? await this.#local.getRun(this.#runId) : undefined
-    if (record) await this.#storage.put({ [RECORD]: record }, { allowUnconfirmed: true }).catch((e) => this.#log(`run ${record.runId}: record not persisted`, e))
+    if (record)
+      await this.#storage
+        .put({ [RECORD]: record }, { allowUnconfirmed: true })
+        .catch((e) => this.#log(`run ${record.runId}: record not persisted`, e))
   }
 
   #arm(at: number) {
@@ -230,7 +249,9 @@ class HostedRunStore implements RunStore {
   }
 
   async *read(runId: string, afterSeq: number, options?: ReadOptions): AsyncGenerator<RunEvent[]> {
-    yield* this.host.hosts(runId) ? this.host.readLocal(runId, afterSeq, options) : this.remote.read(runId, afterSeq, options)
+    yield* this.host.hosts(runId)
+      ? this.host.readLocal(runId, afterSeq, options)
+      : this.remote.read(runId, afterSeq, options)
   }
 
   getHistory(contextId: string): Promise<Message[]> {

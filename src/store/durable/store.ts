@@ -20,7 +20,14 @@ export const DEFAULT_LIMITS: DurableLimits = { maxEventsPerRun: 10_000, maxHisto
 export const historyName = (contextId: string) => `history:${contextId}`
 export const docName = (namespace: string, key: string) => `doc:${JSON.stringify([namespace, key])}`
 
-async function* readFrom(objects: DurableObjects, runId: string, afterSeq: number, follow: boolean, reader: boolean, signal?: AbortSignal) {
+async function* readFrom(
+  objects: DurableObjects,
+  runId: string,
+  afterSeq: number,
+  follow: boolean,
+  reader: boolean,
+  signal?: AbortSignal,
+) {
   const line = lifeline()
   yield* readBatches(await objects.run(runId).read(runId, afterSeq, follow, reader, line.readable), signal, line.leave)
 }
