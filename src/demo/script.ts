@@ -75,7 +75,7 @@ export const scenarios: Scenario[] = [
     trigger: /\bdeploy\b(?:\s+(?:to\s+)?([a-z]+))?/i,
     example: 'deploy to production',
     description: 'Wants to run its deploy tool and asks for approval first; deploys only if approved.',
-    async *run(turn, match) {
+    async *run(_turn, match) {
       const environment = (match[1] ?? 'production').toLowerCase()
       const callId = newId()
       const tool = { server: SERVER, clientSide: false, approvalRequired: true }

@@ -24,7 +24,7 @@ export function formatSSE(message: SSEMessage): string {
   if (message.id !== undefined) out += `id: ${singleLine('id', message.id)}\n`
   if (message.retry !== undefined) out += `retry: ${message.retry}\n`
   for (const line of message.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
-  return out + '\n'
+  return `${out}\n`
 }
 
 export interface SSEStreamOptions {

@@ -9,7 +9,10 @@ const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()))
 })
-const keep = <T extends { close(): Promise<void> }>(x: T) => (open.push(x), x)
+const keep = <T extends { close(): Promise<void> }>(x: T) => {
+  open.push(x)
+  return x
+}
 const sdk = (b: RunningBridge) => new OpenAI({ baseURL: `${b.url}/v1`, apiKey: 'x', maxRetries: 0 })
 
 describe('the A2A client', () => {

@@ -9,7 +9,10 @@ const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()))
 })
-const keep = <T extends { close(): Promise<void> }>(x: T) => (open.push(x), x)
+const keep = <T extends { close(): Promise<void> }>(x: T) => {
+  open.push(x)
+  return x
+}
 
 async function setup(acp: object, fake: FakeAcp): Promise<{ bridge: RunningBridge; client: OpenAI }> {
   const bridge = keep(await startBridge({ agents: [{ id: 'mail', dialect: 'acp', url: fake.url, acp }] }))

@@ -236,6 +236,7 @@ describe('sseStream', () => {
     let sourceSignal: AbortSignal | undefined
     const waiting = deferred()
     const res = sseResponse(
+      // biome-ignore lint/correctness/useYield: a source that never yields, waiting to be aborted, is the point.
       async function* (signal) {
         sourceSignal = signal
         waiting.resolve()

@@ -214,7 +214,7 @@ const dataOf = (p: Part, mediaType: string): Record<string, unknown> | undefined
 const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? null))
 
 /** A WORKING status message: the agent's own tool calls and results, reasoning, sub-agent news, or commentary. */
-function progress(s: A2ADecoderState, message: Message | undefined, ext: ExtMetadata): AgentEvent[] {
+function progress(_s: A2ADecoderState, message: Message | undefined, ext: ExtMetadata): AgentEvent[] {
   const exec = ext.executionId ? { executionId: ext.executionId } : {}
   const out: AgentEvent[] = []
   if (ext.agent?.event === 'started') {

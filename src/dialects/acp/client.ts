@@ -197,7 +197,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
 
   /** After a stream closed (or for an agent that cannot stream): the run's fate, from its status and /wait. */
   async function* settle(
-    up: Upstream,
+    _up: Upstream,
     decoder: AcpDecoderState,
     link: RunLink,
     signal: AbortSignal,

@@ -209,7 +209,9 @@ export class AcpService {
       for (const event of batch) {
         const data = encodeAcpEvent(encoder, event)
         if (event.seq === afterSeq && afterFrame < data.length - 1) {
-          data.forEach((d, i) => i > afterFrame && out.push({ id: `${event.seq}.${i}`, data: d }))
+          data.forEach((d, i) => {
+            if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
+          })
           caughtUp = true
           continue
         }
@@ -227,7 +229,9 @@ export class AcpService {
               },
             })
         }
-        data.forEach((d, i) => out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d }))
+        data.forEach((d, i) => {
+          out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
+        })
         if (endsTurn(event)) {
           yield out
           return

@@ -195,7 +195,7 @@ const mcpTool = (server: string, approvalRequired: boolean) => ({
 })
 
 const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
-  message: (s, item) => {
+  message: (_s, item) => {
     const parts: Part[] = item.content.map((c) => ({
       type: 'text',
       text: c.type === 'output_text' ? c.text : c.refusal,
@@ -208,7 +208,7 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
     }
     return [{ type: 'message.completed', message }]
   },
-  reasoning: (s, item) => {
+  reasoning: (_s, item) => {
     const text = (item.content?.length ? item.content : item.summary).map((c) => c.text).join('')
     return [
       {
@@ -315,7 +315,10 @@ export function decodeCreateResponse(body: unknown, newMessageId: () => string =
       )
     }
   })
-  if (Array.isArray(raw.input)) raw.input.forEach((item, i) => checkItem(item, i))
+  if (Array.isArray(raw.input))
+    raw.input.forEach((item, i) => {
+      checkItem(item, i)
+    })
   const request = parse(wire.CreateResponse, raw, '')
 
   const input: Message[] = []

@@ -488,7 +488,7 @@ function openReasoning(s: ResponseEncoderState, messageId: string, out: Out) {
 
 type TextSlot = Extract<Slot, { kind: 'message' | 'reasoning' }>
 
-function openContentPart(s: ResponseEncoderState, slot: TextSlot, out: Out): TextSlot {
+function openContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out): TextSlot {
   if (slot.kind === 'message') slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
   else (slot.item.content ??= []).push({ type: 'reasoning_text', text: '' })
   const contentIndex = contentCount(slot) - 1
@@ -514,7 +514,7 @@ const currentText = (slot: TextSlot): string => {
   return part.type === 'refusal' ? part.refusal : part.text
 }
 
-function appendText(s: ResponseEncoderState, slot: Slot, delta: string, out: Out) {
+function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Out) {
   if ((slot.kind !== 'message' && slot.kind !== 'reasoning') || delta === '') return
   const part = lastPart(slot)
   if (part.type === 'refusal') return
@@ -524,7 +524,7 @@ function appendText(s: ResponseEncoderState, slot: Slot, delta: string, out: Out
   else out({ type: 'response.reasoning_text.delta', ...ref, delta })
 }
 
-function closeContentPart(s: ResponseEncoderState, slot: TextSlot, out: Out) {
+function closeContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out) {
   const part = lastPart(slot)
   const ref = { item_id: slot.item.id, output_index: slot.index, content_index: contentCount(slot) - 1 }
   if (part.type === 'output_text') out({ type: 'response.output_text.done', ...ref, text: part.text, logprobs: [] })

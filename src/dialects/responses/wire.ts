@@ -5,6 +5,7 @@ import { z } from 'zod'
 const int = () => z.number().int()
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable()
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the spec names this schema Error, and wire.ts keeps spec names.
 export const Error = z.object({
   message: z.string(),
   type: z.string(),

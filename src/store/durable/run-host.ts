@@ -145,14 +145,12 @@ export class RunHost implements RunObjectApi {
     this.#runId = record.runId
     await this.#local.createRun(record)
     await this.#storage.put({ [RECORD]: record })
-    await this.#objects
-      .directory()
-      .indexRun({
-        runId: record.runId,
-        agentId: record.agentId,
-        contextId: record.contextId,
-        createdAt: record.createdAt,
-      })
+    await this.#objects.directory().indexRun({
+      runId: record.runId,
+      agentId: record.agentId,
+      contextId: record.contextId,
+      createdAt: record.createdAt,
+    })
     this.#arm(this.#now() + HEARTBEAT_MS)
   }
 
