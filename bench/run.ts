@@ -3,12 +3,19 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RunEvent } from '../src/core/index.js'
-import { createResponseDecoder, decodeStreamEvent } from '../src/dialects/responses/decode.js'
-import { createResponseEncoder, encodeRunEvent, openResponse } from '../src/dialects/responses/encode.js'
+import {
+  createDecoder as createResponseDecoder,
+  decode as decodeStreamEvent,
+} from '../src/dialects/responses/decode.js'
+import {
+  createEncoder as createResponseEncoder,
+  encode as encodeRunEvent,
+  openResponse,
+} from '../src/dialects/responses/encode.js'
 import type { ResponseStreamEvent as WireEvent } from '../src/dialects/responses/wire.js'
 import { ResponseStreamEvent } from '../src/dialects/responses/wire.js'
-import { createA2ADecoder, decodeStreamResponse } from '../src/dialects/a2a/decode.js'
-import { createTaskEncoder, encodeTaskEvent } from '../src/dialects/a2a/encode.js'
+import { createDecoder as createA2ADecoder, decode as decodeStreamResponse } from '../src/dialects/a2a/decode.js'
+import { createEncoder as createTaskEncoder, encode as encodeTaskEvent } from '../src/dialects/a2a/encode.js'
 import { StreamResponse } from '../src/dialects/a2a/wire.js'
 import { serveBridge } from '../src/node.js'
 import { readSSE } from '../src/stream/index.js'

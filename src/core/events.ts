@@ -240,3 +240,7 @@ export const isTerminal = (e: AgentEvent): e is TerminalEvent => (TERMINAL_EVENT
 /** A turn ends when the run finishes or pauses for input; `auth_required` alone keeps the turn open. */
 export const endsTurn = (e: AgentEvent): boolean =>
   isTerminal(e) || (e.type === 'run.status' && e.status === 'input_required')
+
+/** The turn ended or waits on the client (input or auth): a blocking call can answer now. */
+export const settlesTurn = (e: AgentEvent): boolean =>
+  endsTurn(e) || (e.type === 'run.status' && e.status === 'auth_required')

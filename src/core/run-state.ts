@@ -38,11 +38,23 @@ export const RunState = z.object({
 })
 export type RunState = z.infer<typeof RunState>
 
+/** No tokens yet. */
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0 })
+
+/** Adds a `usage` event to a running total (in place): successive usage events add up. */
+export function addUsage(total: Usage, e: EventOf<'usage', AgentEvent>): Usage {
+  total.inputTokens += e.inputTokens
+  total.outputTokens += e.outputTokens
+  total.reasoningTokens += e.reasoningTokens ?? 0
+  total.cachedTokens += e.cachedTokens ?? 0
+  return total
+}
+
 export const initialRunState = (): RunState => ({
   status: 'queued',
   lastSeq: 0,
   calls: {},
-  usage: { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
+  usage: emptyUsage(),
 })
 
 type Reducer<T extends AgentEvent['type']> = (s: RunState, e: EventOf<T, AgentEvent>) => void
@@ -78,10 +90,7 @@ const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
     }
   },
   usage: (s, e) => {
-    s.usage.inputTokens += e.inputTokens
-    s.usage.outputTokens += e.outputTokens
-    s.usage.reasoningTokens += e.reasoningTokens ?? 0
-    s.usage.cachedTokens += e.cachedTokens ?? 0
+    addUsage(s.usage, e)
   },
   'run.completed': (s, e) => {
     s.status = 'completed'

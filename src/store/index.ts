@@ -1,2 +1,3 @@
 export * from './memory.js'
 export * from './types.js'
+export * from './fold.js'

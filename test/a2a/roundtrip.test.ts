@@ -2,8 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
 import { fromV03Event, toV03Event } from '../../src/dialects/a2a/compat.js'
-import { createA2ADecoder, decodeStreamResponse } from '../../src/dialects/a2a/decode.js'
-import { createTaskEncoder, encodeTaskEvent } from '../../src/dialects/a2a/encode.js'
+import { createDecoder, decode } from '../../src/dialects/a2a/decode.js'
+import { createEncoder, encode } from '../../src/dialects/a2a/encode.js'
 import { StreamResponse, V03StreamEvent } from '../../src/dialects/a2a/wire.js'
 
 /** JSON values as they come off the wire (JSON has no -0: it arrives as 0). */
@@ -251,17 +251,15 @@ const turn = fc
 
 /** canonical → A2A (v1 JSON, or v0.3 JSON and back) → canonical, validating the wire with zod on the way. */
 function roundTrip(events: AgentEvent[], version: '1.0' | '0.3'): AgentEvent[] {
-  const encoder = createTaskEncoder({ taskId: 'task', contextId: 'ctx' })
-  const wire = events.flatMap((e, i) =>
-    encodeTaskEvent(encoder, { ...e, runId: 'task', seq: i + 1, time: 0 } as RunEvent),
-  )
-  const decoder = createA2ADecoder()
+  const encoder = createEncoder({ taskId: 'task', contextId: 'ctx' })
+  const wire = events.flatMap((e, i) => encode(encoder, { ...e, runId: 'task', seq: i + 1, time: 0 } as RunEvent))
+  const decoder = createDecoder()
   return wire.flatMap((w) => {
     const back =
       version === '1.0'
         ? StreamResponse.parse(JSON.parse(JSON.stringify(w)))
         : fromV03Event(V03StreamEvent.parse(JSON.parse(JSON.stringify(toV03Event(w)))))
-    return decodeStreamResponse(decoder, back)
+    return decode(decoder, back)
   })
 }
 

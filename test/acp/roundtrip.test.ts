@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
-import { createAcpDecoder, decodeAcpData, finish } from '../../src/dialects/acp/decode.js'
-import { createAcpEncoder, encodeAcpEvent } from '../../src/dialects/acp/encode.js'
+import { createDecoder, decode, end } from '../../src/dialects/acp/decode.js'
+import { createEncoder, encode } from '../../src/dialects/acp/encode.js'
 import { RunOutputStreamData } from '../../src/dialects/acp/wire.js'
 
 /** JSON values as they come off the wire (JSON has no -0: it arrives as 0). */
@@ -61,12 +61,12 @@ const turn = fc
 const stamp = (events: AgentEvent[]) => events.map((e, i) => ({ ...e, runId: 'run', seq: i + 1, time: 0 }) as RunEvent)
 
 function roundTrip(events: AgentEvent[], custom: boolean): AgentEvent[] {
-  const encoder = createAcpEncoder('run-uuid', { values: !custom, custom })
-  const wire = stamp(events).flatMap((e) => encodeAcpEvent(encoder, e))
-  const decoder = createAcpDecoder({ runId: 'run-uuid', output: { messages: '/messages' }, canonical: custom })
-  const out = wire.flatMap((w) => decodeAcpData(decoder, RunOutputStreamData.parse(JSON.parse(JSON.stringify(w)))))
+  const encoder = createEncoder({ runId: 'run-uuid', modes: { values: !custom, custom } })
+  const wire = stamp(events).flatMap((e) => encode(encoder, e))
+  const decoder = createDecoder({ runId: 'run-uuid', output: { messages: '/messages' }, canonical: custom })
+  const out = wire.flatMap((w) => decode(decoder, RunOutputStreamData.parse(JSON.parse(JSON.stringify(w)))))
   // A values stream that ends without a terminal event completes through /wait in the client.
-  return decoder.done ? out : [...out, ...finish(decoder)]
+  return decoder.done ? out : [...out, ...end(decoder)]
 }
 
 /** What the values mode carries: the answers' texts in order, and how the turn ended. */

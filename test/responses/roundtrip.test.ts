@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
-import { createResponseDecoder, decodeStreamEvent } from '../../src/dialects/responses/decode.js'
-import { createResponseEncoder, encodeRunEvent, openResponse } from '../../src/dialects/responses/encode.js'
+import { createDecoder, decode } from '../../src/dialects/responses/decode.js'
+import { createEncoder, encode, openResponse } from '../../src/dialects/responses/encode.js'
 import { ResponseErrorCode, ResponseStreamEvent } from '../../src/dialects/responses/wire.js'
 
 /** What the Responses dialect carries of a canonical turn; the round trip must keep all of it. */
@@ -164,13 +164,11 @@ const turn = fc
 
 /** canonical → Responses wire (through JSON, validated by zod) → canonical. */
 function roundTrip(events: AgentEvent[]): AgentEvent[] {
-  const encoder = createResponseEncoder({ responseId: 'resp_x', model: 'm', createdAt: 0 })
+  const encoder = createEncoder({ responseId: 'resp_x', model: 'm', createdAt: 0 })
   const wire = [...openResponse(encoder)]
-  events.forEach((e, i) =>
-    wire.push(...encodeRunEvent(encoder, { ...e, runId: 'run', seq: i + 1, time: 0 } as RunEvent)),
-  )
-  const decoder = createResponseDecoder()
-  return wire.flatMap((w) => decodeStreamEvent(decoder, ResponseStreamEvent.parse(JSON.parse(JSON.stringify(w)))))
+  events.forEach((e, i) => wire.push(...encode(encoder, { ...e, runId: 'run', seq: i + 1, time: 0 } as RunEvent)))
+  const decoder = createDecoder()
+  return wire.flatMap((w) => decode(decoder, ResponseStreamEvent.parse(JSON.parse(JSON.stringify(w)))))
 }
 
 describe('round trip canonical → Responses → canonical', () => {

@@ -7,8 +7,8 @@ import type { RunStore } from '../../store/index.js'
 import { readSSE, sleep } from '../../stream/index.js'
 import { fromV03Card, fromV03Event, fromV03Task, toV03SendParams } from './compat.js'
 import type { A2ADecoderState } from './decode.js'
-import { createA2ADecoder, decodeStreamResponse } from './decode.js'
-import { encodeSendMessage } from './encode.js'
+import { createDecoder, decode } from './decode.js'
+import { encodeRequest } from './encode.js'
 import { EXTENSION_URI } from './ext.js'
 import type { A2AVersion } from './errors.js'
 import type { AgentCard, AgentInterface, SendMessageRequest, StreamResponse, Task } from './wire.js'
@@ -249,7 +249,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
   ): AsyncGenerator<AgentEvent> {
     let linked = false
     for await (const event of source) {
-      const out = decodeStreamResponse(decoder, event)
+      const out = decode(decoder, event)
       if (!linked && decoder.taskId) {
         linked = true
         await store.putDoc(LINKS, runKey(request.runId), decoder.taskId)
@@ -293,11 +293,11 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       const { card, transport } = await connect()
       const upstreamTask = request.pending ? await store.getDoc<string>(LINKS, runKey(request.runId)) : undefined
       const upstreamContext = await store.getDoc<string>(LINKS, contextKey(request.contextId))
-      const message = encodeSendMessage(request, {
+      const message = encodeRequest(request, {
         ...(upstreamTask ? { taskId: upstreamTask } : {}),
         ...(upstreamContext ? { contextId: upstreamContext } : {}),
       })
-      const decoder = createA2ADecoder(upstreamTask ? { resumes: upstreamTask } : {})
+      const decoder = createDecoder(upstreamTask ? { resumes: upstreamTask } : {})
       if (card.capabilities.streaming) {
         try {
           yield* pump(transport.stream(message, signal), decoder, request)
@@ -330,7 +330,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       // Neither stream nor re-subscription saw the turn end: poll the task until it does.
       while (!decoder.done && !signal.aborted && decoder.taskId) {
         await sleep(pollMs, signal)
-        yield* decodeStreamResponse(decoder, { task: await transport.getTask(decoder.taskId, signal) })
+        yield* decode(decoder, { task: await transport.getTask(decoder.taskId, signal) })
       }
     },
 

@@ -48,7 +48,7 @@ export interface A2ADecoderState {
   done: boolean
 }
 
-export const createA2ADecoder = (options: { resumes?: string } = {}): A2ADecoderState => ({
+export const createDecoder = (options: { resumes?: string } = {}): A2ADecoderState => ({
   working: false,
   artifacts: {},
   done: false,
@@ -65,7 +65,7 @@ export const ENDS_STREAM = (state: TaskState | undefined): boolean =>
   state !== undefined && (TERMINAL_STATES.includes(state) || state === 'TASK_STATE_INPUT_REQUIRED')
 
 /** Decodes one StreamResponse. A repeated task snapshot (after re-subscribing) yields only what is new. */
-export function decodeStreamResponse(s: A2ADecoderState, e: StreamResponse): AgentEvent[] {
+export function decode(s: A2ADecoderState, e: StreamResponse): AgentEvent[] {
   if (s.done && !('task' in e)) return []
   if ('task' in e) return decodeTask(s, e.task)
   if ('message' in e) return decodeMessageAnswer(s, e.message)
@@ -458,7 +458,7 @@ export interface DecodedUserMessage {
   text: string
 }
 
-export function decodeUserMessage(m: Message): DecodedUserMessage {
+export function decodeRequest(m: Message): DecodedUserMessage {
   const toolResults: ToolResult[] = []
   const decisions: ApprovalDecision[] = []
   const data: unknown[] = []

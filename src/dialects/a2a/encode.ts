@@ -4,14 +4,13 @@
 import type {
   EventOf,
   InterruptReason,
-  Part as CanonicalPart,
   RunEvent,
   RunEventType,
   RunRequest,
   ToolCall,
   ToolInfo,
 } from '../../core/index.js'
-import { newId } from '../../core/index.js'
+import { addUsage, emptyUsage, newId, textOf } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
 import { toA2AMessage, toA2APart } from './parts.js'
@@ -44,7 +43,7 @@ export interface TaskEncoderState {
   done: boolean
 }
 
-export function createTaskEncoder(ids: { taskId: string; contextId: string }): TaskEncoderState {
+export function createEncoder(ids: { taskId: string; contextId: string }): TaskEncoderState {
   return {
     task: {
       id: ids.taskId,
@@ -58,13 +57,13 @@ export function createTaskEncoder(ids: { taskId: string; contextId: string }): T
     texts: {},
     calls: {},
     children: [],
-    usage: { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cachedTokens: 0 },
+    usage: emptyUsage(),
     done: false,
   }
 }
 
 /** Encodes one canonical event of the run. The returned events are already folded into `state.task`. */
-export function encodeTaskEvent(state: TaskEncoderState, event: RunEvent): StreamResponse[] {
+export function encode(state: TaskEncoderState, event: RunEvent): StreamResponse[] {
   const out: StreamResponse[] = []
   const handle = handlers[event.type] as Handler<typeof event.type>
   handle(state, event as never, (e) => {
@@ -233,7 +232,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const exec = executionId ? { executionId } : {}
     if (m.reasoning && !t.text && !t.reasoningSent) t.reasoning = m.reasoning
     if (t.reasoning) out(reasoningStatus(s, m.id, t, e.time))
-    const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+    const text = textOf(m.parts)
     const others = m.parts.filter((p) => p.type !== 'text').map(toA2APart)
     if (!t.artifact) {
       const parts: Part[] = [...(text ? [{ text }] : []), ...others]
@@ -350,10 +349,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     out(status(s, 'TASK_STATE_WORKING', e.time, { metadata: withExt({ agent }) }))
   },
   usage: (s, e) => {
-    s.usage.inputTokens += e.inputTokens
-    s.usage.outputTokens += e.outputTokens
-    s.usage.reasoningTokens += e.reasoningTokens ?? 0
-    s.usage.cachedTokens += e.cachedTokens ?? 0
+    addUsage(s.usage, e)
   },
   'run.completed': (s, e, out) => {
     closeOpenArtifacts(s, out)
@@ -474,7 +470,7 @@ export interface SendMessageOptions {
  * A RunRequest as the message of a SendMessageRequest. Tool outputs and approval decisions ride as data parts of
  * the extension; with no upstream conversation yet, earlier history is prepended as text for context.
  */
-export function encodeSendMessage(request: RunRequest, options: SendMessageOptions = {}): SendMessageRequest {
+export function encodeRequest(request: RunRequest, options: SendMessageOptions = {}): SendMessageRequest {
   const parts: Part[] = []
   if (!options.contextId && request.history.length) {
     const transcript = request.history.map((m) => `${m.role}: ${textOf(m.parts)}`).join('\n')
@@ -514,5 +510,3 @@ export function encodeSendMessage(request: RunRequest, options: SendMessageOptio
     ...(request.metadata ? { metadata: request.metadata } : {}),
   }
 }
-
-const textOf = (parts: CanonicalPart[]) => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')

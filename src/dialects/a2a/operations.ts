@@ -1,6 +1,6 @@
 // Every A2A operation once, in both versions' wire shapes, shared by the JSON-RPC and HTTP+JSON bindings.
 import type { z } from 'zod'
-import { fieldPath } from '../../core/index.js'
+import { parseWith } from '../../core/index.js'
 import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
@@ -178,10 +178,10 @@ async function extendedCard(ctx: OperationContext): Promise<AgentCard> {
   return ctx.card()
 }
 
-function parseParams<P>(schema: z.ZodType<P>, params: unknown): P {
-  const result = schema.safeParse(params ?? {})
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const at = issue ? fieldPath(issue.path, 'params') : 'params'
-  throw a2aError('InvalidParamsError', `Invalid params: ${at}: ${issue?.message ?? 'invalid'}.`)
-}
+const parseParams = <P>(schema: z.ZodType<P>, params: unknown): P =>
+  parseWith(
+    schema,
+    params ?? {},
+    (p) => a2aError('InvalidParamsError', `Invalid params: ${p.path}: ${p.message}.`),
+    'params',
+  )

@@ -1,11 +1,10 @@
 // A2A push notifications: configs per task, and a reader of the task's log that POSTs each StreamResponse to them.
 import type { BridgeRuntime, Defer } from '../../bridge/face.js'
 import type { WebhookPolicy } from '../../bridge/webhooks.js'
-import { checkWebhookUrl } from '../../bridge/webhooks.js'
+import { checkWebhookUrl, postNotification } from '../../bridge/webhooks.js'
 import { newId } from '../../core/index.js'
-import { sleep } from '../../stream/index.js'
 import { toV03Event } from './compat.js'
-import { taskSnapshot, encodeTaskEvent } from './encode.js'
+import { taskSnapshot, encode } from './encode.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
 import type { TaskService } from './tasks.js'
@@ -19,8 +18,6 @@ interface StoredConfig extends TaskPushNotificationConfig {
 }
 
 const DOCS = 'a2a:push'
-const RETRIES = [0, 250, 1000]
-
 export class PushService {
   readonly #running = new Map<string, Promise<void>>()
 
@@ -95,7 +92,7 @@ export class PushService {
     if (encoder.done) return
     for await (const batch of this.runtime.runs.events(taskId, afterSeq)) {
       for (const event of batch) {
-        for (const update of encodeTaskEvent(encoder, event)) {
+        for (const update of encode(encoder, event)) {
           if (!(await this.#send(taskId, update))) return
         }
       }
@@ -119,21 +116,6 @@ export class PushService {
       headers['x-a2a-notification-token'] = config.token
     }
     const body = JSON.stringify(v03 ? toV03Event(event) : event)
-    for (const wait of RETRIES) {
-      if (wait) await sleep(wait)
-      try {
-        const res = await this.doFetch(config.url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(5_000),
-        })
-        await res.body?.cancel()
-        if (res.ok) return
-        this.log(`push to ${config.url} answered ${res.status}`)
-      } catch (e) {
-        this.log(`push to ${config.url} failed: ${(e as Error).message}`)
-      }
-    }
+    await postNotification(config.url, body, { headers, fetch: this.doFetch, log: this.log, what: 'push to' })
   }
 }

@@ -2,11 +2,12 @@
 // canonical run (taskId = runId), its contextId the run's conversation.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { PendingInterrupt, RunEvent, RunInput, RunStatus } from '../../core/index.js'
-import { endsTurn, isTerminalStatus } from '../../core/index.js'
+import { isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord } from '../../store/index.js'
+import { foldRun } from '../../store/index.js'
 import type { DecodedUserMessage } from './decode.js'
-import { decodeUserMessage, ENDS_STREAM } from './decode.js'
-import { createTaskEncoder, encodeTaskEvent, taskSnapshot } from './encode.js'
+import { decodeRequest, ENDS_STREAM } from './decode.js'
+import { createEncoder, encode, taskSnapshot } from './encode.js'
 import type { TaskEncoderState } from './encode.js'
 import { a2aError } from './errors.js'
 import { partKind } from './parts.js'
@@ -50,14 +51,8 @@ export class TaskService {
 
   /** Folds the run's log (up to `untilSeq`) into a task encoder. */
   async encoder(record: RunRecord, untilSeq = Number.POSITIVE_INFINITY): Promise<TaskEncoderState> {
-    const encoder = createTaskEncoder({ taskId: record.runId, contextId: record.contextId })
-    for await (const batch of this.runtime.store.read(record.runId, 0)) {
-      for (const event of batch) {
-        if (event.seq > untilSeq) return encoder
-        encodeTaskEvent(encoder, event)
-      }
-    }
-    return encoder
+    const state = createEncoder({ taskId: record.runId, contextId: record.contextId })
+    return foldRun(this.runtime.store, record.runId, state, encode, untilSeq)
   }
 
   async getTask(agentId: string, taskId: string, historyLength?: number): Promise<Task> {
@@ -78,7 +73,7 @@ export class TaskService {
         'message.parts must hold at least one part, each with exactly one of text, raw, url or data.',
       )
     }
-    const decoded = decodeUserMessage(m)
+    const decoded = decodeRequest(m)
     const input: RunInput = {
       input: decoded.message.parts.length ? [decoded.message] : [],
       toolResults: decoded.toolResults,
@@ -124,7 +119,7 @@ export class TaskService {
    * live, until a terminal state or INPUT_REQUIRED (AUTH_REQUIRED keeps the stream open).
    */
   async *stream(record: RunRecord, afterSeq: number, signal?: AbortSignal): AsyncGenerator<StreamResponse[]> {
-    const encoder = createTaskEncoder({ taskId: record.runId, contextId: record.contextId })
+    const encoder = createEncoder({ taskId: record.runId, contextId: record.contextId })
     let sentSnapshot = false
     let last = 0
     for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
@@ -134,7 +129,7 @@ export class TaskService {
           out.push({ task: taskSnapshot(encoder) })
           sentSnapshot = true
         }
-        const encoded = encodeTaskEvent(encoder, event)
+        const encoded = encode(encoder, event)
         last = event.seq
         if (event.seq <= afterSeq) continue
         out.push(...encoded)
@@ -154,7 +149,7 @@ export class TaskService {
   /** Waits until the turn ends or pauses (AUTH_REQUIRED included), then returns the task. */
   async settle(record: RunRecord, afterSeq: number, historyLength?: number, signal?: AbortSignal): Promise<Task> {
     for await (const batch of this.runtime.runs.events(record.runId, afterSeq, { signal })) {
-      if (batch.some((e) => endsTurn(e) || (e.type === 'run.status' && e.status === 'auth_required'))) break
+      if (batch.some(settlesTurn)) break
     }
     return this.getTask(record.agentId, record.runId, historyLength)
   }

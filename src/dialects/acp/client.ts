@@ -6,8 +6,8 @@ import { BridgeError } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
 import { readSSE } from '../../stream/index.js'
 import type { AcpDecoderState } from './decode.js'
-import { createAcpDecoder, decodeAcpData, finish, interruptEvents } from './decode.js'
-import { encodeInput, encodeResume } from './encode.js'
+import { createDecoder, decode, end, interruptEvents } from './decode.js'
+import { encodeRequest, encodeResume } from './encode.js'
 import { CANONICAL_EVENT_MARKER, GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate, OutputTemplate } from './template.js'
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, readOutput } from './template.js'
@@ -186,7 +186,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
           decoder.runId = runId
           await store.putDoc<RunLink>(LINKS, runKey(request.runId), link)
         }
-        yield* decodeAcpData(decoder, parsed.data)
+        yield* decode(decoder, parsed.data)
         if (decoder.done) return
       }
     } finally {
@@ -232,10 +232,10 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     }
     if (out?.type === 'result' && out.values !== undefined && !decoder.canonical) {
       const text = readOutput(decoder.output, out.values)
-      yield* decodeAcpData(decoder, { type: 'values', run_id: decoder.runId, status: 'pending', values: out.values })
+      yield* decode(decoder, { type: 'values', run_id: decoder.runId, status: 'pending', values: out.values })
       if (!text) decoder.text = ''
     }
-    yield* finish(decoder)
+    yield* end(decoder)
   }
 
   return {
@@ -271,7 +271,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       const up = await connect()
       const previous = request.pending ? await store.getDoc<RunLink>(LINKS, runKey(request.runId)) : undefined
       const link: RunLink = previous ?? { runId: '' }
-      const decoder = createAcpDecoder({
+      const decoder = createDecoder({
         runId: link.runId || request.runId,
         output,
         canonical: up.canonical,
@@ -305,7 +305,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       const configurable = { ...options.config, ...request.config }
       const body = {
         agent_id: up.agentId,
-        input: encodeInput(request, input, !up.threads),
+        input: encodeRequest(request, input, !up.threads),
         ...(Object.keys(configurable).length ? { config: { configurable } } : {}),
         ...(request.metadata ? { metadata: request.metadata } : {}),
         stream_mode: up.canonical ? 'custom' : 'values',

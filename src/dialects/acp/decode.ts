@@ -11,7 +11,7 @@ import type {
   RunInput,
   ToolResult,
 } from '../../core/index.js'
-import { AgentEvent as AgentEventSchema, BridgeError, newId } from '../../core/index.js'
+import { AgentEvent as AgentEventSchema, BridgeError, endsTurn, newId } from '../../core/index.js'
 import { ERRCODE } from './encode.js'
 import type { OutputTemplate } from './template.js'
 import { readAnswer } from './template.js'
@@ -34,7 +34,7 @@ export interface AcpDecoderState {
   done: boolean
 }
 
-export const createAcpDecoder = (options: {
+export const createDecoder = (options: {
   runId: string
   output: OutputTemplate
   canonical?: boolean
@@ -61,7 +61,7 @@ type Handler<T extends RunOutputStreamData['type']> = (
   d: Extract<RunOutputStreamData, { type: T }>,
 ) => AgentEvent[]
 
-export function decodeAcpData(s: AcpDecoderState, data: RunOutputStreamData): AgentEvent[] {
+export function decode(s: AcpDecoderState, data: RunOutputStreamData): AgentEvent[] {
   if (s.done) return []
   const handle = handlers[data.type] as Handler<typeof data.type>
   return handle(s, data as never)
@@ -74,19 +74,13 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
     if (!parsed.success || parsed.data.type === 'run.created') return []
     const event = parsed.data
     if (event.type === 'run.status' && event.status === 'working') s.working = true
-    if (
-      event.type === 'run.completed' ||
-      event.type === 'run.failed' ||
-      event.type === 'run.canceled' ||
-      (event.type === 'run.status' && event.status === 'input_required')
-    )
-      s.done = true
+    if (endsTurn(event)) s.done = true
     return [event]
   },
   values: (s, d) => {
     if (s.canonical) return []
     const out = [...working(s), ...diff(s, readAnswer(s.output, d.values))]
-    if (d.status === 'success') out.push(...finish(s))
+    if (d.status === 'success') out.push(...end(s))
     return out
   },
   interrupt: (s, d) => {
@@ -141,7 +135,7 @@ function closeMessage(s: AcpDecoderState): AgentEvent[] {
 }
 
 /** The run is over: close the open message and complete. */
-export function finish(s: AcpDecoderState): AgentEvent[] {
+export function end(s: AcpDecoderState): AgentEvent[] {
   s.done = true
   return [...working(s), ...closeMessage(s), { type: 'run.completed' }]
 }
@@ -249,7 +243,7 @@ export const fromAcpMessage = (m: Message, index: number): CanonicalMessage => (
  * `message` string, or any other JSON (a data part). Messages after the last non-user one are the new input;
  * the ones before are the conversation the client sends along.
  */
-export function decodeInput(input: unknown): Pick<RunInput, 'input' | 'history'> {
+export function decodeRequest(input: unknown): Pick<RunInput, 'input' | 'history'> {
   if (input === undefined) return { input: [] }
   const messages = isObject(input) && Array.isArray(input.messages) ? input.messages : undefined
   if (messages) {

@@ -9,6 +9,7 @@ import type {
   RunEventType,
   RunRequest,
 } from '../../core/index.js'
+import { textOf } from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -40,10 +41,14 @@ export interface AcpEncoderState {
   done: boolean
 }
 
-export function createAcpEncoder(
-  runId: string,
-  modes: { values: boolean; custom: boolean } = { values: true, custom: false },
-): AcpEncoderState {
+export interface AcpEncoderInit {
+  /** The run id as ACP shows it (a UUID). */
+  runId: string
+  /** The stream modes asked for. Default: values only. */
+  modes?: { values: boolean; custom: boolean }
+}
+
+export function createEncoder({ runId, modes = { values: true, custom: false } }: AcpEncoderInit): AcpEncoderState {
   return {
     runId,
     modes,
@@ -60,7 +65,7 @@ type Out = (data: RunOutputStreamData) => void
 type Handler<T extends RunEventType> = (s: AcpEncoderState, e: EventOf<T>, out: Out) => void
 
 /** Encodes one canonical event: `custom` (the event itself) when asked for, plus what the event does to `values`. */
-export function encodeAcpEvent(state: AcpEncoderState, event: RunEvent): RunOutputStreamData[] {
+export function encode(state: AcpEncoderState, event: RunEvent): RunOutputStreamData[] {
   const out: RunOutputStreamData[] = []
   const push: Out = (d) => out.push(d)
   const handle = handlers[event.type] as Handler<typeof event.type>
@@ -144,7 +149,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const m = e.message
     if (m.role !== 'assistant' || s.commentary.includes(m.id) || !isAnswer(s, m.phase, e.executionId ?? m.executionId))
       return
-    const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+    const text = textOf(m.parts)
     const others = m.parts.filter((p) => p.type !== 'text')
     const target = message(s, m.id)
     const before = JSON.stringify(target.content)
@@ -219,8 +224,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
 }
 
-const messageText = (m: CanonicalMessage | undefined) =>
-  m?.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') ?? ''
+const messageText = (m: CanonicalMessage | undefined) => (m ? textOf(m.parts) : '')
 
 /** The payload of an interrupt the agent gave none for, in the generic types' shapes. */
 function genericPayload(e: EventOf<'interrupt'>): unknown {
@@ -255,12 +259,10 @@ export function runOutput(s: AcpEncoderState): RunOutput | undefined {
  * A RunRequest as an ACP `input` through the agent's template (by default `{messages: [{role, content}]}`): with no
  * upstream thread, the conversation so far goes along.
  */
-export function encodeInput(request: RunRequest, template: InputTemplate, withHistory: boolean): unknown {
+export function encodeRequest(request: RunRequest, template: InputTemplate, withHistory: boolean): unknown {
   const messages = [...(withHistory ? request.history : []), ...request.input].map((m) => ({
     role: m.role,
-    content: m.parts.every((p) => p.type === 'text')
-      ? m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
-      : m.parts.map(partJson),
+    content: m.parts.every((p) => p.type === 'text') ? textOf(m.parts) : m.parts.map(partJson),
   }))
   return applyInput(template, messages)
 }

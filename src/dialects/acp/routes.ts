@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
-import { BridgeError, fieldPath, HTTP_STATUS, toBridgeError } from '../../core/index.js'
+import { BridgeError, HTTP_STATUS, parseWith, toBridgeError } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
@@ -45,11 +45,9 @@ async function body<T>(c: Context<BridgeEnv>, schema: z.ZodType<T>, what: string
           if (optional && e instanceof BridgeError && /empty/.test(e.message)) return undefined
           throw e
         })
-  const result = schema.safeParse(raw ?? (optional ? {} : raw))
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const at = issue ? fieldPath(issue.path) : ''
-  throw invalid(`Invalid ${what}${at ? ` at ${at}` : ''}: ${issue?.message ?? 'invalid'}.`)
+  return parseWith(schema, raw ?? (optional ? {} : raw), (p) =>
+    invalid(`Invalid ${what}${p.path ? ` at ${p.path}` : ''}: ${p.message}.`),
+  )
 }
 
 const intQuery = (

@@ -3,13 +3,14 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
 import type { RunInput } from '../../core/index.js'
-import { BridgeError, endsTurn, isTerminalStatus } from '../../core/index.js'
+import { BridgeError, endsTurn, isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord } from '../../store/index.js'
-import { decodeInput, decodeResume } from './decode.js'
+import { foldRun } from '../../store/index.js'
+import { decodeRequest, decodeResume } from './decode.js'
 import { checkSchema } from './check.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { AcpEncoderState } from './encode.js'
-import { createAcpEncoder, encodeAcpEvent, runOutput } from './encode.js'
+import { createEncoder, encode, runOutput } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import type {
   Message,
@@ -87,14 +88,8 @@ export class AcpService {
     modes = { values: true, custom: false },
     untilSeq = Number.POSITIVE_INFINITY,
   ): Promise<AcpEncoderState> {
-    const encoder = createAcpEncoder(toUuid(record.runId), modes)
-    for await (const batch of this.runtime.store.read(record.runId, 0)) {
-      for (const event of batch) {
-        if (event.seq > untilSeq) return encoder
-        encodeAcpEvent(encoder, event)
-      }
-    }
-    return encoder
+    const state = createEncoder({ runId: toUuid(record.runId), modes })
+    return foldRun(this.runtime.store, record.runId, state, encode, untilSeq)
   }
 
   async run(record: RunRecord): Promise<RunStateless | RunStateful> {
@@ -120,7 +115,7 @@ export class AcpService {
     if (body.webhook) checkWebhookUrl(body.webhook, this.runtime.webhooks, 'webhook')
     const modes = modesOf(body.stream_mode)
     if (!modes.values && !modes.custom) throw invalid('stream_mode must name values and/or custom.')
-    const decoded = decodeInput(body.input)
+    const decoded = decodeRequest(body.input)
     let contextId: string | undefined
     if (options.threadId !== undefined) {
       const stateful = body as RunCreateStateful
@@ -180,7 +175,7 @@ export class AcpService {
   ): Promise<{ run: RunStateless | RunStateful; output?: RunOutput }> {
     if (!isTerminalStatus(record.state.status) && record.state.status !== 'input_required') {
       for await (const batch of this.runtime.runs.events(record.runId, afterSeq, { signal })) {
-        if (batch.some((e) => endsTurn(e) || (e.type === 'run.status' && e.status === 'auth_required'))) break
+        if (batch.some(settlesTurn)) break
       }
     }
     const fresh = await this.record(record.runId)
@@ -202,12 +197,12 @@ export class AcpService {
     /** With a Last-Event-ID `N.k`: frames of event N after the k-th were not delivered yet. */
     afterFrame = Number.POSITIVE_INFINITY,
   ): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
-    const encoder = createAcpEncoder(toUuid(record.runId), modes)
+    const encoder = createEncoder({ runId: toUuid(record.runId), modes })
     let caughtUp = false
     for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
       const out: { id: string; data: RunOutputStreamData }[] = []
       for (const event of batch) {
-        const data = encodeAcpEvent(encoder, event)
+        const data = encode(encoder, event)
         if (event.seq === afterSeq && afterFrame < data.length - 1) {
           data.forEach((d, i) => {
             if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })

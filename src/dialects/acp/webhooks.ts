@@ -1,9 +1,7 @@
 // ACP callbacks: the run object POSTed to the run's `webhook` on every status change.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import { sleep } from '../../stream/index.js'
+import { postNotification } from '../../bridge/webhooks.js'
 import type { AcpService } from './service.js'
-
-const RETRIES = [0, 250, 1000]
 
 export class AcpWebhooks {
   constructor(
@@ -33,22 +31,10 @@ export class AcpWebhooks {
   }
 
   async #post(url: string, run: unknown) {
-    const doFetch = this.runtime.fetch ?? fetch
-    for (const wait of RETRIES) {
-      if (wait) await sleep(wait)
-      try {
-        const res = await doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(run),
-          signal: AbortSignal.timeout(5_000),
-        })
-        await res.body?.cancel()
-        if (res.ok) return
-        this.runtime.log(`webhook ${url} answered ${res.status}`)
-      } catch (e) {
-        this.runtime.log(`webhook ${url} failed: ${(e as Error).message}`)
-      }
-    }
+    await postNotification(url, JSON.stringify(run), {
+      fetch: this.runtime.fetch,
+      log: this.runtime.log,
+      what: 'webhook',
+    })
   }
 }

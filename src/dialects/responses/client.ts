@@ -3,9 +3,9 @@ import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core
 import { BridgeError } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
 import { readSSE } from '../../stream/index.js'
-import { createResponseDecoder, decodeStreamEvent } from './decode.js'
+import { createDecoder, decode } from './decode.js'
 import type { ResponseDecoderState } from './decode.js'
-import { encodeCreateResponse } from './encode.js'
+import { encodeRequest } from './encode.js'
 import { ResponseStreamEvent } from './wire.js'
 
 export interface ResponsesClientOptions {
@@ -88,7 +88,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         const parsed = ResponseStreamEvent.safeParse(safeJson(message.data))
         // Event types this bridge does not know (hosted tools, audio) are skipped, as the spec asks.
         if (!parsed.success) continue
-        yield* decodeStreamEvent(decoder, parsed.data)
+        yield* decode(decoder, parsed.data)
         if (decoder.done) return
       }
     } catch (error) {
@@ -104,14 +104,14 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       const previous =
         (request.pending && (await store.getDoc<UpstreamLink>(LINKS, runKey(request.runId)))) ||
         (await store.getDoc<UpstreamLink>(LINKS, contextKey(request.contextId)))
-      const body = encodeCreateResponse(request, {
+      const body = encodeRequest(request, {
         model,
         previousResponseId: previous?.responseId,
         stream: true,
         background,
         store: true,
       })
-      const decoder = createResponseDecoder()
+      const decoder = createDecoder()
       let res = await call('/responses', { method: 'POST', body: JSON.stringify(body), signal })
       let linked = false
       for (let resumes = 0; ; resumes++) {

@@ -2,7 +2,7 @@
 // decoder turns a client's CreateResponse into one turn's input, with errors that name the offending param.
 import type { z } from 'zod'
 import type { AgentEvent, ApprovalDecision, Message, Part, ToolInfo, ToolResult, ToolSpec } from '../../core/index.js'
-import { BridgeError, fieldPath, newId } from '../../core/index.js'
+import { BridgeError, newId, parseWith } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
 import type {
@@ -36,7 +36,7 @@ export interface ResponseDecoderState {
   done: boolean
 }
 
-export const createResponseDecoder = (): ResponseDecoderState => ({
+export const createDecoder = (): ResponseDecoderState => ({
   lastSequence: -1,
   items: {},
   working: false,
@@ -52,7 +52,7 @@ type Handler<T extends ResponseStreamEventType> = (s: ResponseDecoderState, e: E
  * Decodes one upstream event. Events already seen (sequence_number not above the last one) are dropped, so a
  * resumed stream can be fed straight in.
  */
-export function decodeStreamEvent(state: ResponseDecoderState, event: ResponseStreamEvent): AgentEvent[] {
+export function decode(state: ResponseDecoderState, event: ResponseStreamEvent): AgentEvent[] {
   if (state.done) return []
   if (typeof event.sequence_number === 'number') {
     if (event.sequence_number <= state.lastSequence) return []
@@ -290,7 +290,7 @@ export interface DecodedCreateResponse {
 }
 
 /** Throws a BridgeError (`invalid_request`, with `param`) on anything the bridge cannot take. */
-export function decodeCreateResponse(body: unknown, newMessageId: () => string = () => newId()): DecodedCreateResponse {
+export function decodeRequest(body: unknown, newMessageId: () => string = () => newId()): DecodedCreateResponse {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BridgeError('invalid_request', 'The request body must be a JSON object.')
   }
@@ -454,48 +454,19 @@ function checkItem(item: unknown, i: number) {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, at: string): z.infer<T> {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  const issue = deepestIssue(result.error.issues)
-  const param = fieldPath(issue?.path ?? [], at)
-  const message =
-    issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param || 'body'}': ${issue?.message ?? 'invalid'}.`
-  throw new BridgeError('invalid_request', message, {
-    param: param || undefined,
-    wireCode: issue?.code === 'invalid_type' ? 'invalid_type' : 'invalid_value',
-  })
-}
-
-type Issue = z.core.$ZodIssue
-
-/** For unions zod reports one issue per branch; the branch that got furthest names the real problem. */
-function deepestIssue(
-  issues: readonly Issue[],
-  prefix: PropertyKey[] = [],
-): (Issue & { path: PropertyKey[] }) | undefined {
-  let best: (Issue & { path: PropertyKey[] }) | undefined
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path]
-    let candidate: (Issue & { path: PropertyKey[] }) | undefined = { ...issue, path }
-    if (issue.code === 'invalid_union' && issue.errors.length) {
-      for (const branch of issue.errors) {
-        const inner = deepestIssue(branch, path)
-        if (inner && (!candidate || candidate.code === 'invalid_union' || inner.path.length > candidate.path.length))
-          candidate = inner
-      }
-    }
-    if (!best || (candidate && candidate.path.length > best.path.length)) best = candidate
-  }
-  return best
-}
-
-const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>(
-    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+const parse = <T>(schema: z.ZodType<T>, value: unknown, at: string): T =>
+  parseWith(
+    schema,
     value,
+    (p) =>
+      new BridgeError(
+        'invalid_request',
+        p.missing
+          ? `Missing required parameter: '${p.path}'.`
+          : `Invalid value for '${p.path || 'body'}': ${p.message}.`,
+        { param: p.path || undefined, wireCode: p.code === 'invalid_type' ? 'invalid_type' : 'invalid_value' },
+      ),
+    at,
   )
 
 const DATA_URL = /^data:([^;,]+)?(?:;[^,]*)?;base64,(.*)$/s

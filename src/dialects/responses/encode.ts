@@ -11,7 +11,9 @@ import type {
   RunRequest,
   ToolCall,
   ToolInfo,
+  Usage,
 } from '../../core/index.js'
+import { addUsage, emptyUsage, textOf } from '../../core/index.js'
 import { itemId } from './ids.js'
 import type {
   CreateResponse,
@@ -81,14 +83,14 @@ export interface ResponseEncoderState {
   phases: Record<string, 'commentary' | undefined>
   children: string[]
   artifactVersions: Record<string, number>
-  usage: { input: number; output: number; reasoning: number; cached: number }
+  usage: Usage
   inProgress: boolean
   /** The response has reached its end; later events belong to another response (or to none). */
   done: boolean
   serverLabel: string
 }
 
-export function createResponseEncoder(init: ResponseEncoderInit): ResponseEncoderState {
+export function createEncoder(init: ResponseEncoderInit): ResponseEncoderState {
   const echo = init.echo ?? {}
   const calls: Record<string, CallState> = {}
   for (const call of init.priorCalls ?? []) calls[call.callId] = { ...call }
@@ -119,7 +121,7 @@ export function createResponseEncoder(init: ResponseEncoderInit): ResponseEncode
     phases: {},
     children: [],
     artifactVersions: {},
-    usage: { input: 0, output: 0, reasoning: 0, cached: 0 },
+    usage: emptyUsage(),
     inProgress: false,
     done: false,
     serverLabel: init.serverLabel ?? init.model,
@@ -137,7 +139,7 @@ export function openResponse(state: ResponseEncoderState): ResponseStreamEvent[]
 }
 
 /** Encodes one canonical event of this response's turn. Returns nothing once the response is done. */
-export function encodeRunEvent(state: ResponseEncoderState, event: RunEvent): ResponseStreamEvent[] {
+export function encode(state: ResponseEncoderState, event: RunEvent): ResponseStreamEvent[] {
   if (state.done) return []
   const handle = handlers[event.type] as Handler<typeof event.type>
   return collect(state, (out) => handle(state, event as never, out))
@@ -190,10 +192,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       appendText(s, openReasoning(s, m.id, out), m.reasoning, out)
     }
     closeSlot(s, reasoningKey, out)
-    const text = m.parts
-      .filter((p) => p.type === 'text')
-      .map(partText)
-      .join('')
+    const text = textOf(m.parts)
     const extras = m.parts.filter((p) => p.type !== 'text')
     const open = s.slots[outputKey]
     if (open || text || extras.length) {
@@ -304,10 +303,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'agent.completed': () => {},
   usage: (s, e) => {
-    s.usage.input += e.inputTokens
-    s.usage.output += e.outputTokens
-    s.usage.reasoning += e.reasoningTokens ?? 0
-    s.usage.cached += e.cachedTokens ?? 0
+    addUsage(s.usage, e)
   },
   'run.completed': (s, e, out) => {
     if (e.incomplete) {
@@ -391,11 +387,11 @@ function finish(
   if (status === 'cancelled') return
   if (status === 'completed' && time !== undefined) s.response.completed_at = Math.floor(time / 1000)
   s.response.usage = {
-    input_tokens: s.usage.input,
-    input_tokens_details: { cached_tokens: s.usage.cached, cache_write_tokens: 0 },
-    output_tokens: s.usage.output,
-    output_tokens_details: { reasoning_tokens: s.usage.reasoning },
-    total_tokens: s.usage.input + s.usage.output,
+    input_tokens: s.usage.inputTokens,
+    input_tokens_details: { cached_tokens: s.usage.cachedTokens, cache_write_tokens: 0 },
+    output_tokens: s.usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: s.usage.reasoningTokens },
+    total_tokens: s.usage.inputTokens + s.usage.outputTokens,
   }
   const type = (
     { completed: 'response.completed', incomplete: 'response.incomplete', failed: 'response.failed' } as const
@@ -584,7 +580,7 @@ export interface CreateResponseOptions {
  * A RunRequest as the body of `POST /v1/responses`. With `previousResponseId` only this turn's input is sent,
  * since the upstream keeps the rest; without it the conversation history is re-sent.
  */
-export function encodeCreateResponse(request: RunRequest, options: CreateResponseOptions): CreateResponse {
+export function encodeRequest(request: RunRequest, options: CreateResponseOptions): CreateResponse {
   const messages = options.previousResponseId ? request.input : [...request.history, ...request.input]
   const input: InputItem[] = messages.flatMap(messageItems)
   for (const result of request.toolResults ?? []) {

@@ -8,9 +8,9 @@ import { BridgeError, HTTP_STATUS, newId, toBridgeError } from '../../core/index
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import type { DecodedCreateResponse } from './decode.js'
-import { decodeCreateResponse } from './decode.js'
+import { decodeRequest } from './decode.js'
 import type { PriorCall, ResponseEcho, ResponseEncoderState } from './encode.js'
-import { createResponseEncoder, encodeRunEvent, openResponse } from './encode.js'
+import { createEncoder, encode, openResponse } from './encode.js'
 import { itemId } from './ids.js'
 import type { Model, Response as ResponseObject, ResponseStreamEvent } from './wire.js'
 
@@ -91,7 +91,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   }
 
   const encoderFor = (doc: ResponseDoc) =>
-    createResponseEncoder({
+    createEncoder({
       responseId: doc.id,
       model: doc.model,
       createdAt: doc.createdAt,
@@ -112,7 +112,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     for await (const batch of runs.events(doc.runId, doc.afterSeq, { signal })) {
       const out: ResponseStreamEvent[] = []
       for (const event of batch) {
-        out.push(...encodeRunEvent(encoder, event))
+        out.push(...encode(encoder, event))
         if (encoder.done) break
       }
       yield fresh(out)
@@ -155,7 +155,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     const batches = wait ? runs.events(doc.runId, doc.afterSeq, { signal: wait }) : store.read(doc.runId, doc.afterSeq)
     for await (const batch of batches) {
       for (const event of batch) {
-        encodeRunEvent(encoder, event)
+        encode(encoder, event)
         if (encoder.done) return encoder.response
       }
     }
@@ -163,7 +163,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   }
 
   app.post('/responses', async (c) => {
-    const request = decodeCreateResponse(await readJsonBody(c.req.raw))
+    const request = decodeRequest(await readJsonBody(c.req.raw))
     const previous = request.previousResponseId ? await previousResponse(request.previousResponseId) : undefined
     const agentId = request.model ?? previous?.agentId ?? agents.default.id
     agents.require(agentId, 'model')

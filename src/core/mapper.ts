@@ -1,0 +1,43 @@
+import type { AgentEvent, RunEvent } from './events.js'
+
+/** What every mapper state has: whether its turn (or response, or task) is over. */
+export interface MapperState {
+  done: boolean
+}
+
+/**
+ * Canonical → a dialect's stream events: a pure state machine with one table row per canonical event.
+ * Every dialect module exports the pair as `createEncoder` and `encode`.
+ */
+export interface Encoder<State extends MapperState, Init, Wire> {
+  createEncoder(init: Init): State
+  /** The wire events one canonical event becomes (none once the state is done). */
+  encode(state: State, event: RunEvent): Wire[]
+}
+
+/**
+ * A dialect's stream events → canonical: a pure state machine with one table row per wire event type.
+ * Every dialect module exports the pair as `createDecoder` and `decode`.
+ */
+export interface Decoder<State extends MapperState, Init, Wire> {
+  createDecoder(init: Init): State
+  /** The canonical events one wire event becomes (none once the state is done). */
+  decode(state: State, event: Wire): AgentEvent[]
+}
+
+/**
+ * Every mapper of a dialect, as its descriptor carries them: the event pair in each direction, and the request
+ * pair (`decodeRequest`: a client's request → one turn's input; `encodeRequest`: a turn → the upstream's request).
+ */
+export interface Mappers<
+  ES extends MapperState = never,
+  EI = never,
+  EW = unknown,
+  DS extends MapperState = never,
+  DI = never,
+  DW = never,
+> extends Encoder<ES, EI, EW>,
+    Decoder<DS, DI, DW> {
+  decodeRequest(body: never): unknown
+  encodeRequest(request: never, options: never): unknown
+}
