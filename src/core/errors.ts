@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   'unauthenticated',
   'too_far_behind',
   'upstream_failed',
+  'upstream_timeout',
   'rate_limited',
   'internal',
 ])
@@ -28,6 +29,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   too_far_behind: 410,
   upstream_failed: 502,
+  upstream_timeout: 504,
   rate_limited: 429,
   internal: 500,
 }
@@ -38,6 +40,8 @@ export interface BridgeErrorOptions {
   /** A dialect-specific code to surface as is (`model_not_found`). */
   wireCode?: string
   status?: number
+  /** The HTTP status an upstream answered with, when the error is its answer. */
+  upstreamStatus?: number
   cause?: unknown
 }
 
@@ -46,6 +50,7 @@ export class BridgeError extends Error {
   readonly param?: string
   readonly wireCode?: string
   readonly status: number
+  readonly upstreamStatus?: number
   /** The status was chosen by the thrower (a 413, say), not derived from the code; dialects keep it. */
   readonly fixedStatus: boolean
 
@@ -56,6 +61,7 @@ export class BridgeError extends Error {
     this.param = options.param
     this.wireCode = options.wireCode
     this.status = options.status ?? HTTP_STATUS[code]
+    if (options.upstreamStatus !== undefined) this.upstreamStatus = options.upstreamStatus
     this.fixedStatus = options.status !== undefined
   }
 }

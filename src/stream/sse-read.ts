@@ -1,3 +1,4 @@
+import type { ParseError } from 'eventsource-parser'
 import { createParser } from 'eventsource-parser'
 
 /** One server-sent event as read off the wire. */
@@ -7,22 +8,75 @@ export interface SSEEvent {
   data: string
 }
 
+export interface ReadSSEOptions {
+  /**
+   * The most characters one event (or one unfinished line) may hold; a stream that sends more fails with
+   * `SSEEventTooLarge` instead of growing memory without end. Default: unbounded.
+   */
+  maxEventSize?: number
+  /** Told of lines the parser could not use (an unknown field, a bad `retry`); the stream goes on. */
+  onParseError?: (error: ParseError) => void
+  /** Fail with `SSEFirstByteTimeout` when no bytes at all arrive within this many milliseconds. */
+  firstByteTimeoutMs?: number
+}
+
+/** An event larger than `maxEventSize`: the stream is not read further. */
+export class SSEEventTooLarge extends Error {
+  override name = 'SSEEventTooLarge'
+  constructor(readonly limit: number) {
+    super(`A server-sent event is larger than ${limit} characters.`)
+  }
+}
+
+/** Nothing arrived within `firstByteTimeoutMs`: the body is canceled. */
+export class SSEFirstByteTimeout extends Error {
+  override name = 'SSEFirstByteTimeout'
+  constructor(readonly ms: number) {
+    super(`No data arrived within ${ms} ms.`)
+  }
+}
+
 /**
  * Reads server-sent events from a fetch body. Ends when the body ends; aborting `signal` cancels the body,
  * so the upstream connection closes with the consumer. The parser is fed whole network chunks (not one
  * stream hop per event), which keeps a fast stream cheap.
  */
-export async function* readSSE(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<SSEEvent> {
+export async function* readSSE(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+  options: ReadSSEOptions = {},
+): AsyncGenerator<SSEEvent> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let ready: SSEEvent[] = []
-  const parser = createParser({ onEvent: (e) => ready.push({ event: e.event, id: e.id, data: e.data }) })
+  let tooLarge: SSEEventTooLarge | undefined
+  const parser = createParser({
+    onEvent: (e) => ready.push({ event: e.event, id: e.id, data: e.data }),
+    maxBufferSize: options.maxEventSize,
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') tooLarge = new SSEEventTooLarge(options.maxEventSize ?? 0)
+      else options.onParseError?.(error)
+    },
+  })
   const onAbort = () => void reader.cancel(signal?.reason).catch(() => {})
   signal?.addEventListener('abort', onAbort, { once: true })
+  let timedOut = false
+  let firstByte =
+    options.firstByteTimeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true
+          void reader.cancel().catch(() => {})
+        }, options.firstByteTimeoutMs)
   try {
     if (signal?.aborted) return
     for (;;) {
       const { done, value } = await reader.read()
+      if (timedOut) throw new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0)
+      if (firstByte !== undefined) {
+        clearTimeout(firstByte)
+        firstByte = undefined
+      }
       parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }))
       const batch = ready
       ready = []
@@ -30,9 +84,11 @@ export async function* readSSE(body: ReadableStream<Uint8Array>, signal?: AbortS
         yield event
         if (signal?.aborted) return
       }
+      if (tooLarge) throw tooLarge
       if (done) return
     }
   } finally {
+    clearTimeout(firstByte)
     signal?.removeEventListener('abort', onAbort)
     await reader.cancel().catch(() => {})
   }

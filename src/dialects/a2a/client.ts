@@ -1,17 +1,29 @@
 // An AgentBackend for an upstream A2A agent: reads its card, picks JSON-RPC or HTTP+JSON and v1.0 or v0.3 from
 // `supportedInterfaces`, streams when the card allows (else sends and polls), re-subscribes when a stream drops.
-import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
 import type { z } from 'zod'
-import { BridgeError, fieldPath } from '../../core/index.js'
+import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
+import { BridgeError } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
-import { readSSE, sleep } from '../../stream/index.js'
+import { sleep } from '../../stream/index.js'
+import type { Upstream, UpstreamLimits } from '../../upstream/index.js'
+import {
+  createLinks,
+  createUpstream,
+  decodeEach,
+  eventJson,
+  InvalidUpstreamData,
+  lazy,
+  readEvents,
+  readWire,
+  upstreamBackend,
+} from '../../upstream/index.js'
 import { fromV03Card, fromV03Event, fromV03Task, toV03SendParams } from './compat.js'
 import type { A2ADecoderState } from './decode.js'
 import { createDecoder, decode } from './decode.js'
 import { encodeRequest } from './encode.js'
-import { EXTENSION_URI } from './ext.js'
 import type { A2AVersion } from './errors.js'
-import type { AgentCard, AgentInterface, SendMessageRequest, StreamResponse, Task } from './wire.js'
+import { EXTENSION_URI } from './ext.js'
+import type { AgentInterface, SendMessageRequest, StreamResponse, Task } from './wire.js'
 import {
   AgentCard as AgentCardSchema,
   StreamResponse as StreamResponseSchema,
@@ -21,7 +33,7 @@ import {
   V03Task,
 } from './wire.js'
 
-export interface A2AClientOptions {
+export interface A2AClientOptions extends UpstreamLimits {
   /** The agent id on the bridge. */
   id: string
   /** The agent card's URL, or the base URL it sits under (`/.well-known/agent-card.json` is appended). */
@@ -36,6 +48,8 @@ export interface A2AClientOptions {
   maxResubscribes?: number
   /** Polling interval for agents that cannot stream. Default 500 ms. */
   pollIntervalMs?: number
+  /** Told of what the client skips or works around. */
+  log?: (line: string) => void
 }
 
 interface Transport {
@@ -47,7 +61,7 @@ interface Transport {
   cancel(taskId: string): Promise<void>
 }
 
-const LINKS = 'a2a-client'
+const LABEL = 'A2A agent'
 /** The order in which interfaces are preferred: v1 JSON-RPC, v1 HTTP+JSON, then v0.3 JSON-RPC. */
 const PREFERENCE: [string, string][] = [
   ['JSONRPC', '1.0'],
@@ -55,46 +69,25 @@ const PREFERENCE: [string, string][] = [
   ['JSONRPC', '0.3'],
 ]
 
+const wire = <T>(schema: z.ZodType<T>, value: unknown, what: string): T => readWire(LABEL, schema, value, what)
+
 export function createA2AClient(options: A2AClientOptions): AgentBackend {
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
-  const { store } = options
   const maxResubscribes = options.maxResubscribes ?? 3
   const pollMs = options.pollIntervalMs ?? 500
-  let resolved: Promise<{ card: AgentCard; transport: Transport }> | undefined
+  const log = options.log ?? (() => {})
+  const links = createLinks<string, string>(options.store, 'a2a-client', options.id)
+  const upstreamFor = (version: A2AVersion) =>
+    createUpstream({
+      ...options,
+      label: LABEL,
+      headers: { accept: 'application/json, text/event-stream', 'a2a-version': version, ...options.headers },
+    })
 
-  const runKey = (runId: string) => `run:${options.id}:${runId}`
-  const contextKey = (contextId: string) => `ctx:${options.id}:${contextId}`
-
-  async function http(url: string, init: RequestInit, version: A2AVersion): Promise<globalThis.Response> {
-    try {
-      return await doFetch(url, {
-        ...init,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'a2a-version': version,
-          ...options.headers,
-          ...(init.headers as Record<string, string>),
-        },
-      })
-    } catch (error) {
-      if (init.signal?.aborted) throw error
-      throw new BridgeError(
-        'upstream_failed',
-        `Could not reach the upstream A2A agent at ${url}: ${(error as Error).message}`,
-        { cause: error },
-      )
-    }
-  }
-
-  async function resolve() {
+  const connect = lazy(async () => {
     const cardUrl = /\.json($|\?)/.test(options.url)
       ? options.url
       : `${options.url.replace(/\/+$/, '')}/.well-known/agent-card.json`
-    const res = await http(cardUrl, { method: 'GET' }, '1.0')
-    if (!res.ok)
-      throw new BridgeError('upstream_failed', `The upstream agent card at ${cardUrl} answered ${res.status}.`)
-    const raw = (await res.json()) as Record<string, unknown>
+    const raw = (await upstreamFor('1.0').json(cardUrl)) as Record<string, unknown>
     const card =
       Array.isArray(raw.supportedInterfaces) && raw.supportedInterfaces.length
         ? wire(AgentCardSchema, raw, 'agent card')
@@ -104,24 +97,29 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         (i) => i.protocolBinding.toUpperCase() === binding && i.protocolVersion.startsWith(version),
       ),
     ).find((i): i is AgentInterface => i !== undefined)
-    if (!pick)
+    if (!pick) {
       throw new BridgeError(
         'upstream_failed',
-        `The upstream agent offers no interface this bridge speaks (JSON-RPC 1.0/0.3, HTTP+JSON 1.0).`,
+        `The upstream ${LABEL} offers no interface this bridge speaks (JSON-RPC 1.0/0.3, HTTP+JSON 1.0).`,
       )
+    }
     const version: A2AVersion = pick.protocolVersion.startsWith('0.3') ? '0.3' : '1.0'
+    const upstream = upstreamFor(version)
     const transport =
-      pick.protocolBinding.toUpperCase() === 'JSONRPC' ? jsonRpc(pick.url, version) : restTransport(pick.url)
+      pick.protocolBinding.toUpperCase() === 'JSONRPC'
+        ? jsonRpc(upstream, pick.url, version)
+        : restTransport(upstream, pick.url)
     return { card, transport }
+  })
+
+  /** Reads an event stream's data as JSON, naming each event in errors. */
+  async function* sseJson(upstream: Upstream, res: Response, url: string, signal: AbortSignal) {
+    for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
+      yield { event: message.event, data: eventJson(LABEL, message.data, 'event') }
+    }
   }
 
-  const connect = () => {
-    resolved ??= resolve()
-    resolved.catch(() => (resolved = undefined))
-    return resolved
-  }
-
-  function jsonRpc(url: string, version: A2AVersion): Transport {
+  function jsonRpc(upstream: Upstream, url: string, version: A2AVersion): Transport {
     let nextId = 1
     const names =
       version === '1.0'
@@ -145,36 +143,27 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         : fromV03Event(wire(V03StreamEvent, result, 'event'))
     const params = (request: SendMessageRequest) => (version === '1.0' ? request : toV03SendParams(request))
 
-    async function call(method: string, body: unknown, signal?: AbortSignal) {
-      const res = await http(
-        url,
-        {
-          method: 'POST',
-          body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: body }),
-          ...(signal ? { signal } : {}),
-        },
-        version,
-      )
-      return res
+    // A JSON-RPC error may come with a 4xx status; its body says more than the status does.
+    const call = (method: string, body: unknown, signal?: AbortSignal) =>
+      upstream.fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params: body }),
+        accept: (status) => status >= 400 && status < 500 && status !== 404 && status !== 429,
+        ...(signal ? { signal } : {}),
+      })
+    const result = async (res: Response): Promise<unknown> => envelope(await res.text(), 'JSON-RPC response')
+    function envelope(text: string, what: string): unknown {
+      const body = eventJson(LABEL, text, what) as { result?: unknown; error?: { code: number; message: string } }
+      if (body?.error) throw rpcError(body.error)
+      return body?.result
     }
-    async function result(res: globalThis.Response): Promise<unknown> {
-      const body = (await res.json().catch(() => undefined)) as
-        | { result?: unknown; error?: { code: number; message: string } }
-        | undefined
-      if (!body)
-        throw new BridgeError('upstream_failed', `The upstream answered ${res.status} without a JSON-RPC body.`)
-      if (body.error) throw rpcError(body.error)
-      return body.result
-    }
-    async function* events(res: globalThis.Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+    async function* events(res: Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
       if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
         yield lift(await result(res))
         return
       }
-      for await (const message of readSSE(res.body as ReadableStream<Uint8Array>, signal)) {
-        const body = JSON.parse(message.data) as { result?: unknown; error?: { code: number; message: string } }
-        if (body.error) throw rpcError(body.error)
-        yield lift(body.result)
+      for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
+        yield lift(envelope(message.data, 'event'))
       }
     }
     return {
@@ -194,73 +183,53 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     }
   }
 
-  function restTransport(base: string): Transport {
-    const url = base.replace(/\/+$/, '')
-    async function ok(res: globalThis.Response): Promise<globalThis.Response> {
-      if (res.ok) return res
-      const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined
-      throw new BridgeError(
-        res.status === 404 ? 'not_found' : 'upstream_failed',
-        `The upstream answered ${res.status}: ${body?.error?.message ?? res.statusText}`,
-      )
-    }
-    async function* events(res: globalThis.Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
-      for await (const message of readSSE((await ok(res)).body as ReadableStream<Uint8Array>, signal)) {
-        if (message.event === 'error')
-          throw new BridgeError('upstream_failed', `The upstream stream failed: ${message.data}`)
-        yield wire(StreamResponseSchema, safeJson(message.data), 'event')
+  function restTransport(upstream: Upstream, base: string): Transport {
+    const root = base.replace(/\/+$/, '')
+    async function* events(res: Response, url: string, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+      for await (const { event, data } of sseJson(upstream, res, url, signal)) {
+        if (event === 'error')
+          throw new BridgeError('upstream_failed', `The upstream ${LABEL}'s stream failed: ${JSON.stringify(data)}`)
+        yield wire(StreamResponseSchema, data, 'event')
       }
     }
     const post = (path: string, body: unknown, signal?: AbortSignal) =>
-      http(
-        `${url}${path}`,
-        { method: 'POST', body: body === undefined ? '' : JSON.stringify(body), ...(signal ? { signal } : {}) },
-        '1.0',
-      )
+      upstream.fetch(`${root}${path}`, {
+        method: 'POST',
+        body: body === undefined ? '' : JSON.stringify(body),
+        ...(signal ? { signal } : {}),
+      })
+    const task = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`
     return {
       version: '1.0',
       send: async (request, signal) =>
-        wire(StreamResponseSchema, await (await ok(await post('/message:send', request, signal))).json(), 'response'),
+        wire(StreamResponseSchema, await (await post('/message:send', request, signal)).json(), 'response'),
       stream: async function* (request, signal) {
-        yield* events(await post('/message:stream', request, signal), signal)
+        yield* events(await post('/message:stream', request, signal), `${root}/message:stream`, signal)
       },
       subscribe: async function* (taskId, signal) {
-        yield* events(await post(`/tasks/${encodeURIComponent(taskId)}:subscribe`, undefined, signal), signal)
+        const url = `${task(taskId)}:subscribe`
+        yield* events(await post(url, undefined, signal), `${root}${url}`, signal)
       },
-      getTask: async (taskId, signal) => {
-        const res = await ok(
-          await http(
-            `${url}/tasks/${encodeURIComponent(taskId)}`,
-            { method: 'GET', ...(signal ? { signal } : {}) },
-            '1.0',
-          ),
-        )
-        return wire(TaskSchema, await res.json(), 'task')
-      },
-      cancel: async (taskId) => void (await ok(await post(`/tasks/${encodeURIComponent(taskId)}:cancel`, undefined))),
+      getTask: async (taskId, signal) =>
+        wire(TaskSchema, await upstream.json(`${root}${task(taskId)}`, signal ? { signal } : {}), 'task'),
+      cancel: async (taskId) => void (await post(`${task(taskId)}:cancel`, undefined)),
     }
   }
 
-  /** Feeds upstream events to the decoder, remembering the upstream ids as soon as they are known. */
-  async function* pump(
-    source: AsyncIterable<StreamResponse>,
-    decoder: A2ADecoderState,
-    request: RunRequest,
-  ): AsyncGenerator<AgentEvent> {
+  /** Feeds upstream events to the decoder, remembering the upstream ids (before their events go out). */
+  function pump(source: AsyncIterable<StreamResponse>, decoder: A2ADecoderState, request: RunRequest) {
     let linked = false
-    for await (const event of source) {
-      const out = decode(decoder, event)
-      if (!linked && decoder.taskId) {
+    return decodeEach(source, decoder, decode, {
+      after: async (_event, state) => {
+        if (linked || !state.taskId) return
         linked = true
-        await store.putDoc(LINKS, runKey(request.runId), decoder.taskId)
-        if (decoder.contextId) await store.putDoc(LINKS, contextKey(request.contextId), decoder.contextId)
-      }
-      yield* out
-      if (decoder.done) return
-    }
+        await links.run.put(request.runId, state.taskId)
+        if (state.contextId) await links.context.put(request.contextId, state.contextId)
+      },
+    })
   }
 
-  return {
+  const client: AgentBackend = {
     async info(): Promise<AgentInfo> {
       const { card } = await connect()
       const extension = card.capabilities.extensions?.some((e) => e.uri === EXTENSION_URI) ?? false
@@ -291,18 +260,20 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 
     async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
       const { card, transport } = await connect()
-      const upstreamTask = request.pending ? await store.getDoc<string>(LINKS, runKey(request.runId)) : undefined
-      const upstreamContext = await store.getDoc<string>(LINKS, contextKey(request.contextId))
+      const upstreamTask = request.pending ? await links.run.get(request.runId) : undefined
+      const upstreamContext = await links.context.get(request.contextId)
       const message = encodeRequest(request, {
         ...(upstreamTask ? { taskId: upstreamTask } : {}),
         ...(upstreamContext ? { contextId: upstreamContext } : {}),
       })
       const decoder = createDecoder(upstreamTask ? { resumes: upstreamTask } : {})
       if (card.capabilities.streaming) {
+        // A stream that drops (not one that sends bad data) is picked up again by re-subscribing, then by polling.
+        const dropped = (error: unknown) => signal.aborted || error instanceof InvalidUpstreamData
         try {
           yield* pump(transport.stream(message, signal), decoder, request)
         } catch (error) {
-          if (signal.aborted || !decoder.taskId) throw error
+          if (dropped(error) || !decoder.taskId) throw error
         }
         for (
           let attempt = 0;
@@ -312,16 +283,17 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
           try {
             yield* pump(transport.subscribe(decoder.taskId, signal), decoder, request)
           } catch (error) {
-            if (signal.aborted) throw error
+            if (dropped(error)) throw error
           }
         }
       } else {
+        const sent = transport.send(
+          { ...message, configuration: { ...message.configuration, returnImmediately: true } },
+          signal,
+        )
         yield* pump(
           (async function* () {
-            yield await transport.send(
-              { ...message, configuration: { ...message.configuration, returnImmediately: true } },
-              signal,
-            )
+            yield await sent
           })(),
           decoder,
           request,
@@ -335,34 +307,16 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     },
 
     async cancel(runId: string): Promise<void> {
-      const taskId = await store.getDoc<string>(LINKS, runKey(runId))
+      const taskId = await links.run.get(runId)
       if (!taskId) return
       const { transport } = await connect()
       await transport.cancel(taskId)
     },
   }
-}
-
-/** Upstream data validated with zod; what does not fit is the upstream's failure, said plainly. */
-function wire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  throw new BridgeError(
-    'upstream_failed',
-    `The upstream A2A agent sent an invalid ${what}: ${issue ? `${fieldPath(issue.path)} ${issue.message}` : 'unreadable'}.`,
-  )
-}
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
+  return upstreamBackend(LABEL, client)
 }
 
 function rpcError(error: { code: number; message: string }): BridgeError {
   const code = error.code === -32001 ? 'not_found' : error.code === -32602 ? 'invalid_request' : 'upstream_failed'
-  return new BridgeError(code, `The upstream A2A agent answered error ${error.code}: ${error.message}`)
+  return new BridgeError(code, `The upstream ${LABEL} answered error ${error.code}: ${error.message}`)
 }

@@ -18,6 +18,7 @@ const BY_CODE: Record<ErrorCode, JSONRPCErrorName> = {
   unauthenticated: 'InvalidRequestError',
   too_far_behind: 'UnsupportedOperationError',
   upstream_failed: 'InternalError',
+  upstream_timeout: 'InternalError',
   rate_limited: 'InternalError',
   internal: 'InternalError',
 }

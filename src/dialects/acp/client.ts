@@ -1,26 +1,37 @@
 // An AgentBackend for an upstream ACP server: descriptor → AgentInfo; runs streamed (values snapshots diffed into
 // deltas, or canonical events from a bridge's custom updates), interrupts and resume, cancel; threads for
 // multi-turn when the agent has them, the conversation re-sent in `input` when it does not.
+import { z } from 'zod'
 import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
-import { readSSE } from '../../stream/index.js'
+import type { CallInit, UpstreamLimits } from '../../upstream/index.js'
+import {
+  createLinks,
+  createUpstream,
+  decodeEach,
+  eventJson,
+  lazy,
+  readEvents,
+  readWire,
+  upstreamBackend,
+} from '../../upstream/index.js'
 import type { AcpDecoderState } from './decode.js'
-import { createDecoder, decode, end, interruptEvents } from './decode.js'
+import { createDecoder, decode, end, interruptEvents, isKnownData } from './decode.js'
 import { encodeRequest, encodeResume } from './encode.js'
 import { CANONICAL_EVENT_MARKER, GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate, OutputTemplate } from './template.js'
 import { DEFAULT_INPUT, DEFAULT_OUTPUT, readOutput } from './template.js'
-import type { AgentACPDescriptor, RunOutput, RunStateless } from './wire.js'
+import type { AgentACPDescriptor, RunOutput, RunOutputStreamData } from './wire.js'
 import {
   Agent,
   AgentACPDescriptor as DescriptorSchema,
-  RunOutputStreamData,
+  RunOutputStreamData as StreamDataSchema,
   RunStateless as RunSchema,
   RunWaitResponseStateless,
 } from './wire.js'
 
-export interface AcpClientOptions {
+export interface AcpClientOptions extends UpstreamLimits {
   /** The agent id on the bridge. */
   id: string
   /** The ACP root URL (the paths `/agents/…`, `/runs/…` sit under it). */
@@ -38,6 +49,8 @@ export interface AcpClientOptions {
   description?: string
   store: RunStore
   fetch?: typeof fetch
+  /** Told of what the client skips or works around. */
+  log?: (line: string) => void
 }
 
 interface Upstream {
@@ -55,7 +68,7 @@ interface RunLink {
   lastEventId?: string
 }
 
-const LINKS = 'acp-client'
+const LABEL = 'ACP server'
 const REASONS: Record<string, InterruptReason> = Object.fromEntries(
   Object.entries(GENERIC_TYPE).map(([reason, type]) => [type, reason as InterruptReason]),
 )
@@ -71,75 +84,43 @@ function reasonOf(type: string, resume: Record<string, unknown>): InterruptReaso
 
 export function createAcpClient(options: AcpClientOptions): AgentBackend {
   const base = options.url.replace(/\/+$/, '')
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   const input = options.input ?? DEFAULT_INPUT
   const output = options.output ?? DEFAULT_OUTPUT
-  const { store } = options
-  const runKey = (runId: string) => `run:${options.id}:${runId}`
-  const contextKey = (contextId: string) => `ctx:${options.id}:${contextId}`
-  let resolved: Promise<Upstream> | undefined
+  const log = options.log ?? (() => {})
+  const upstream = createUpstream({
+    ...options,
+    label: LABEL,
+    headers: { accept: 'text/event-stream, application/json', ...options.headers },
+  })
+  const links = createLinks<RunLink, string>(options.store, 'acp-client', options.id)
+  const call = (path: string, init: CallInit = {}) => upstream.fetch(`${base}${path}`, init)
+  const json = (path: string, init?: CallInit) => upstream.json(`${base}${path}`, init)
 
-  async function call(path: string, init: RequestInit = {}): Promise<globalThis.Response> {
-    let res: globalThis.Response
-    try {
-      res = await doFetch(`${base}${path}`, {
-        ...init,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'text/event-stream, application/json',
-          ...options.headers,
-          ...(init.headers as Record<string, string>),
-        },
-      })
-    } catch (error) {
-      if (init.signal?.aborted) throw error
-      throw new BridgeError(
-        'upstream_failed',
-        `Could not reach the upstream ACP server at ${base}: ${(error as Error).message}`,
-        { cause: error },
-      )
-    }
-    if (res.ok) return res
-    const text = await res.text().catch(() => '')
-    let detail = text
-    try {
-      const body = JSON.parse(text) as unknown
-      detail =
-        typeof body === 'string'
-          ? body
-          : typeof (body as { detail?: unknown }).detail === 'string'
-            ? (body as { detail: string }).detail
-            : text
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new BridgeError(
-      res.status === 404 ? 'not_found' : 'upstream_failed',
-      `The upstream ACP server answered ${res.status}: ${detail || res.statusText}`,
-    )
-  }
-  const json = async <T>(path: string, init?: RequestInit) => (await (await call(path, init)).json()) as T
-
-  async function resolve(): Promise<Upstream> {
+  const connect = lazy(async (): Promise<Upstream> => {
     let agentId = options.agentId
     if (!agentId) {
-      const found = Agent.array().parse(
-        await json('/agents/search', {
-          method: 'POST',
-          body: JSON.stringify({ name: options.agentName ?? options.id }),
-        }),
-      )
-      const all = found.length
-        ? found
-        : Agent.array().parse(await json('/agents/search', { method: 'POST', body: '{}' }))
+      const search = async (body: unknown) =>
+        readWire(
+          LABEL,
+          Agent.array(),
+          await json('/agents/search', { method: 'POST', body: JSON.stringify(body) }),
+          'agent list',
+        )
+      const found = await search({ name: options.agentName ?? options.id })
+      const all = found.length ? found : await search({})
       if (!found.length && all.length !== 1)
         throw new BridgeError(
           'upstream_failed',
-          `The upstream ACP server has no agent named '${options.agentName ?? options.id}'; set acp.agentId.`,
+          `The upstream ${LABEL} has no agent named '${options.agentName ?? options.id}'; set acp.agentId.`,
         )
       agentId = (found[0] ?? all[0])?.agent_id ?? ''
     }
-    const descriptor = DescriptorSchema.parse(await json(`/agents/${encodeURIComponent(agentId)}/descriptor`))
+    const descriptor = readWire(
+      LABEL,
+      DescriptorSchema,
+      await json(`/agents/${encodeURIComponent(agentId)}/descriptor`),
+      'agent descriptor',
+    )
     const caps = descriptor.specs.capabilities
     const reasons = Object.fromEntries(
       (descriptor.specs.interrupts ?? []).map((i) => [i.interrupt_type, reasonOf(i.interrupt_type, i.resume_payload)]),
@@ -153,58 +134,55 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         !!caps.streaming?.custom && descriptor.specs.custom_streaming_update?.[CANONICAL_EVENT_MARKER] !== undefined,
       reasons,
     }
-  }
-  const connect = () => {
-    resolved ??= resolve()
-    resolved.catch(() => (resolved = undefined))
-    return resolved
+  })
+
+  /** One SSE answer's stream data, read as the decoder's wire events; unknown data types are skipped. */
+  async function* streamData(res: Response, path: string, link: RunLink, signal: AbortSignal) {
+    for await (const message of readEvents(upstream, res, { url: `${base}${path}`, signal, warn: log })) {
+      const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
+      if (!isKnownData(raw)) {
+        log(`upstream ${LABEL} ${base}: skipped stream data of a type this bridge does not know (${describe(raw)})`)
+        continue
+      }
+      if (message.id) link.lastEventId = message.id
+      yield readWire(LABEL, StreamDataSchema, raw, `'${(raw as { type: string }).type}' stream data`)
+    }
   }
 
-  /** Reads one SSE response; returns whether the decoder saw the turn end. */
+  /** Reads one SSE answer into the decoder, following the upstream run id it names. */
   async function* pump(
-    res: globalThis.Response,
+    res: Response,
+    path: string,
     decoder: AcpDecoderState,
     link: RunLink,
     request: RunRequest,
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent> {
-    if (!res.body) return
     try {
-      for await (const message of readSSE(res.body, signal)) {
-        let data: unknown
-        try {
-          data = JSON.parse(message.data)
-        } catch {
-          continue
-        }
-        const parsed = RunOutputStreamData.safeParse(data)
-        if (!parsed.success) continue
-        if (message.id) link.lastEventId = message.id
-        const runId = parsed.data.run_id
-        if (runId && runId !== link.runId) {
+      yield* decodeEach(streamData(res, path, link, signal), decoder, decode, {
+        before: async (data: RunOutputStreamData) => {
+          const runId = data.run_id
+          if (!runId || runId === link.runId) return
           link.runId = runId
           decoder.runId = runId
-          await store.putDoc<RunLink>(LINKS, runKey(request.runId), link)
-        }
-        yield* decode(decoder, parsed.data)
-        if (decoder.done) return
-      }
+          await links.run.put(request.runId, link)
+        },
+      })
     } finally {
       // Where this stream got to (even when the reader stops at the turn's end): a later join asks for what follows.
-      if (link.runId) await store.putDoc<RunLink>(LINKS, runKey(request.runId), link)
+      if (link.runId) await links.run.put(request.runId, link)
     }
   }
 
   /** After a stream closed (or for an agent that cannot stream): the run's fate, from its status and /wait. */
-  async function* settle(
-    _up: Upstream,
-    decoder: AcpDecoderState,
-    link: RunLink,
-    signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent> {
+  async function* settle(decoder: AcpDecoderState, link: RunLink, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     if (decoder.done || !link.runId) return
-    const prefix = link.threadId ? `/threads/${link.threadId}/runs/${link.runId}` : `/runs/${link.runId}`
-    const waited = RunWaitResponseStateless.parse(await json(`${prefix}/wait`, { signal }))
+    const waited = readWire(
+      LABEL,
+      RunWaitResponseStateless,
+      await json(`${runPath(link)}/wait`, { signal, longPoll: true }),
+      'run wait response',
+    )
     yield* outcome(decoder, waited.output, waited.run?.status)
   }
 
@@ -238,7 +216,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     yield* end(decoder)
   }
 
-  return {
+  const client: AgentBackend = {
     async info(): Promise<AgentInfo> {
       const up = await connect()
       const d = up.descriptor
@@ -269,7 +247,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
 
     async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
       const up = await connect()
-      const previous = request.pending ? await store.getDoc<RunLink>(LINKS, runKey(request.runId)) : undefined
+      const previous = request.pending ? await links.run.get(request.runId) : undefined
       const link: RunLink = previous ?? { runId: '' }
       const decoder = createDecoder({
         runId: link.runId || request.runId,
@@ -278,27 +256,23 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         reasons: up.reasons,
       })
       if (previous?.runId) {
-        const prefix = previous.threadId
-          ? `/threads/${previous.threadId}/runs/${previous.runId}`
-          : `/runs/${previous.runId}`
+        const prefix = runPath(previous)
         await call(prefix, { method: 'POST', body: JSON.stringify(encodeResume(request)), signal })
         if (up.streaming) {
           const headers: Record<string, string> = link.lastEventId ? { 'last-event-id': link.lastEventId } : {}
-          yield* pump(await call(`${prefix}/stream`, { headers, signal }), decoder, link, request, signal)
+          const path = `${prefix}/stream`
+          yield* pump(await call(path, { headers, signal }), path, decoder, link, request, signal)
         }
-        yield* settle(up, decoder, link, signal)
+        yield* settle(decoder, link, signal)
         return
       }
       if (up.threads) {
-        let threadId = await store.getDoc<string>(LINKS, contextKey(request.contextId))
+        let threadId = await links.context.get(request.contextId)
         if (!threadId) {
-          threadId = (
-            (await json('/threads', {
-              method: 'POST',
-              body: JSON.stringify({ metadata: { bridge_context: request.contextId } }),
-            })) as { thread_id: string }
-          ).thread_id
-          await store.putDoc(LINKS, contextKey(request.contextId), threadId)
+          const body = JSON.stringify({ metadata: { bridge_context: request.contextId } })
+          const thread = readWire(LABEL, ThreadId, await json('/threads', { method: 'POST', body }), 'thread')
+          threadId = thread.thread_id
+          await links.context.put(request.contextId, threadId)
         }
         link.threadId = threadId
       }
@@ -314,29 +288,35 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       }
       const runs = link.threadId ? `/threads/${link.threadId}/runs` : '/runs'
       if (up.streaming) {
-        yield* pump(
-          await call(`${runs}/stream`, { method: 'POST', body: JSON.stringify(body), signal }),
-          decoder,
-          link,
-          request,
-          signal,
-        )
+        const path = `${runs}/stream`
+        const res = await call(path, { method: 'POST', body: JSON.stringify(body), signal })
+        yield* pump(res, path, decoder, link, request, signal)
       } else {
-        const run = RunSchema.parse(
-          await json(runs, { method: 'POST', body: JSON.stringify(body), signal }),
-        ) as RunStateless
+        const raw = await json(runs, { method: 'POST', body: JSON.stringify(body), signal })
+        const run = readWire(LABEL, RunSchema, raw, 'run')
         link.runId = run.run_id
         decoder.runId = run.run_id
-        await store.putDoc<RunLink>(LINKS, runKey(request.runId), link)
+        await links.run.put(request.runId, link)
       }
-      yield* settle(up, decoder, link, signal)
+      yield* settle(decoder, link, signal)
     },
 
     async cancel(runId: string): Promise<void> {
-      const link = await store.getDoc<RunLink>(LINKS, runKey(runId))
+      const link = await links.run.get(runId)
       if (!link?.runId) return
-      const prefix = link.threadId ? `/threads/${link.threadId}/runs/${link.runId}` : `/runs/${link.runId}`
-      await call(`${prefix}/cancel`, { method: 'POST' })
+      await call(`${runPath(link)}/cancel`, { method: 'POST' })
     },
   }
+  return upstreamBackend(LABEL, client)
+}
+
+/** Where an upstream run lives: on its thread, or stateless. */
+const runPath = (link: RunLink) =>
+  link.threadId ? `/threads/${link.threadId}/runs/${link.runId}` : `/runs/${link.runId}`
+
+const ThreadId = z.looseObject({ thread_id: z.string() })
+
+const describe = (raw: unknown): string => {
+  const type = (raw as { type?: unknown } | null)?.type
+  return typeof type === 'string' ? `'${type}'` : 'no type'
 }

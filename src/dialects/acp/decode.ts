@@ -67,6 +67,12 @@ export function decode(s: AcpDecoderState, data: RunOutputStreamData): AgentEven
   return handle(s, data as never)
 }
 
+/** Whether the decoder has a row for this raw stream data's `type` (servers may add their own). */
+export const isKnownData = (raw: unknown): boolean => {
+  const type = (raw as { type?: unknown } | null)?.type
+  return typeof type === 'string' && Object.hasOwn(handlers, type)
+}
+
 const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
   custom: (s, d) => {
     if (!s.canonical) return []
@@ -98,7 +104,12 @@ const handlers: { [T in RunOutputStreamData['type']]: Handler<T> } = {
     s.done = true
     const out = [...working(s), ...closeMessage(s)]
     if (d.errcode === ERRCODE.canceled) return [...out, { type: 'run.canceled', reason: d.description }]
-    const code = d.status === 'timeout' || d.errcode === ERRCODE.timeout ? 'timeout' : 'upstream_failed'
+    const code =
+      d.status === 'timeout' || d.errcode === ERRCODE.timeout
+        ? 'timeout'
+        : d.errcode === ERRCODE.upstreamTimeout
+          ? 'upstream_timeout'
+          : 'upstream_failed'
     return [...out, { type: 'run.failed', error: { code, message: d.description } }]
   },
 }

@@ -23,7 +23,21 @@ export interface OutputValues {
 }
 
 /** errcodes the bridge uses (ACP leaves them open). */
-export const ERRCODE = { unknown: 0, timeout: 408, canceled: 499, agent: 500, upstream: 502 } as const
+export const ERRCODE = {
+  unknown: 0,
+  timeout: 408,
+  canceled: 499,
+  agent: 500,
+  upstream: 502,
+  upstreamTimeout: 504,
+} as const
+
+/** The errcode of each canonical error code that has its own. */
+const ERRCODE_OF: Record<string, number> = {
+  timeout: ERRCODE.timeout,
+  upstream_failed: ERRCODE.upstream,
+  upstream_timeout: ERRCODE.upstreamTimeout,
+}
 
 export interface AcpEncoderState {
   /** The run id as ACP shows it (a UUID). */
@@ -206,13 +220,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.failed': (s, e, out) => {
     s.status = e.error.code === 'timeout' ? 'timeout' : 'error'
     s.done = true
-    const errcode =
-      e.error.code === 'timeout'
-        ? ERRCODE.timeout
-        : e.error.code === 'upstream_failed'
-          ? ERRCODE.upstream
-          : ERRCODE.agent
-    s.error = { errcode, description: e.error.message }
+    s.error = { errcode: ERRCODE_OF[e.error.code] ?? ERRCODE.agent, description: e.error.message }
     out({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
   },
   'run.canceled': (s, e, out) => {

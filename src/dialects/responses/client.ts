@@ -2,13 +2,23 @@
 import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { RunStore } from '../../store/index.js'
-import { readSSE } from '../../stream/index.js'
-import { createDecoder, decode } from './decode.js'
+import type { UpstreamLimits } from '../../upstream/index.js'
+import {
+  createLinks,
+  createUpstream,
+  decodeEach,
+  eventJson,
+  readEvents,
+  readWire,
+  upstreamBackend,
+} from '../../upstream/index.js'
 import type { ResponseDecoderState } from './decode.js'
+import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
+import type { ResponseStreamEvent as StreamEvent } from './wire.js'
 import { ResponseStreamEvent } from './wire.js'
 
-export interface ResponsesClientOptions {
+export interface ResponsesClientOptions extends UpstreamLimits {
   /** The agent id on the bridge. */
   id: string
   /** The upstream's base URL, ending in `/v1`. */
@@ -25,6 +35,8 @@ export interface ResponsesClientOptions {
   /** How many times a stream that drops before its end is resumed with `starting_after`. Default 3. */
   maxResumes?: number
   fetch?: typeof fetch
+  /** Told of what the client skips or works around. */
+  log?: (line: string) => void
 }
 
 /** The upstream response a run or a conversation continues from. */
@@ -33,17 +45,20 @@ interface UpstreamLink {
   background: boolean
 }
 
-const LINKS = 'responses-client'
+const LABEL = 'Responses server'
 
 export function createResponsesClient(options: ResponsesClientOptions): AgentBackend {
   const base = options.url.replace(/\/+$/, '')
   const model = options.model ?? options.id
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   const maxResumes = options.maxResumes ?? 3
   const background = options.background ?? false
-  const { store } = options
-  const runKey = (runId: string) => `run:${options.id}:${runId}`
-  const contextKey = (contextId: string) => `ctx:${options.id}:${contextId}`
+  const log = options.log ?? (() => {})
+  const upstream = createUpstream({
+    ...options,
+    label: LABEL,
+    headers: { accept: 'text/event-stream, application/json', ...options.headers },
+  })
+  const links = createLinks<UpstreamLink, UpstreamLink>(options.store, 'responses-client', options.id)
 
   const info: AgentInfo = {
     id: options.id,
@@ -54,56 +69,42 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     outputModes: ['text/plain'],
   }
 
-  async function call(path: string, init: RequestInit): Promise<globalThis.Response> {
-    let res: globalThis.Response
-    try {
-      res = await doFetch(`${base}${path}`, {
-        ...init,
-        headers: {
-          'content-type': 'application/json',
-          accept: 'text/event-stream, application/json',
-          ...options.headers,
-        },
-      })
-    } catch (error) {
-      if (init.signal?.aborted) throw error
-      throw new BridgeError('upstream_failed', `Could not reach the upstream at ${base}: ${(error as Error).message}`, {
-        cause: error,
-      })
-    }
-    if (!res.ok) throw await upstreamError(res)
-    return res
-  }
-
-  /** Reads one SSE body into the decoder; returns whether the response reached its end. */
-  async function* pump(
-    res: globalThis.Response,
-    decoder: ResponseDecoderState,
-    signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent> {
-    if (!res.body) return
-    try {
-      for await (const message of readSSE(res.body, signal)) {
-        if (message.data === '[DONE]') return
-        const parsed = ResponseStreamEvent.safeParse(safeJson(message.data))
-        // Event types this bridge does not know (hosted tools, audio) are skipped, as the spec asks.
-        if (!parsed.success) continue
-        yield* decode(decoder, parsed.data)
-        if (decoder.done) return
+  /** One SSE answer's events, read as the decoder's wire events; `[DONE]` ends it, unknown types are skipped. */
+  async function* streamEvents(res: Response, url: string, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+    for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
+      if (message.data === '[DONE]') return
+      const what = `event${message.event ? ` '${message.event}'` : ''}`
+      const raw = eventJson(LABEL, message.data, what)
+      if (!isKnownEvent(raw)) {
+        log(`upstream ${LABEL} ${base}: skipped an event this bridge does not know (${describe(raw)})`)
+        continue
       }
-    } catch (error) {
-      if (signal.aborted) throw error
-      // A dropped connection: the caller resumes from the last sequence number.
+      yield readWire(LABEL, ResponseStreamEvent, raw, `'${(raw as { type: string }).type}' event`)
     }
   }
 
-  return {
+  /** Reads one SSE answer into the decoder, linking the run to the upstream response once it is known. */
+  async function* pump(res: Response, url: string, decoder: ResponseDecoderState, runId: string, signal: AbortSignal) {
+    let linked = !!decoder.responseId
+    const link = async () => {
+      if (linked || !decoder.responseId) return
+      linked = true
+      await links.run.put(runId, { responseId: decoder.responseId, background })
+    }
+    try {
+      yield* decodeEach(streamEvents(res, url, signal), decoder, decode, { after: link })
+    } catch (error) {
+      // A dropped connection (not a bad event): the caller resumes from the last sequence number.
+      if (signal.aborted || error instanceof BridgeError) throw error
+    }
+  }
+
+  const client: AgentBackend = {
     info: () => info,
 
     async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
       const previous =
-        (request.pending && (await store.getDoc<UpstreamLink>(LINKS, runKey(request.runId)))) ||
-        (await store.getDoc<UpstreamLink>(LINKS, contextKey(request.contextId)))
+        (request.pending && (await links.run.get(request.runId))) || (await links.context.get(request.contextId))
       const body = encodeRequest(request, {
         model,
         previousResponseId: previous?.responseId,
@@ -112,61 +113,33 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         store: true,
       })
       const decoder = createDecoder()
-      let res = await call('/responses', { method: 'POST', body: JSON.stringify(body), signal })
-      let linked = false
+      let url = `${base}/responses`
+      let res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
       for (let resumes = 0; ; resumes++) {
-        for await (const event of pump(res, decoder, signal)) {
-          if (!linked && decoder.responseId) {
-            linked = true
-            await store.putDoc<UpstreamLink>(LINKS, runKey(request.runId), {
-              responseId: decoder.responseId,
-              background,
-            })
-          }
-          yield event
-        }
+        yield* pump(res, url, decoder, request.runId, signal)
         if (decoder.done || signal.aborted) break
         if (!decoder.responseId || resumes >= maxResumes) {
-          throw new BridgeError('upstream_failed', 'The upstream stream ended before its response finished.')
+          throw new BridgeError('upstream_failed', `The upstream ${LABEL} stream ended before its response finished.`)
         }
         const query = `stream=true&starting_after=${decoder.lastSequence}`
-        res = await call(`/responses/${encodeURIComponent(decoder.responseId)}?${query}`, { method: 'GET', signal })
+        url = `${base}/responses/${encodeURIComponent(decoder.responseId)}?${query}`
+        res = await upstream.fetch(url, { method: 'GET', signal })
       }
-      if (decoder.responseId) {
-        await store.putDoc<UpstreamLink>(LINKS, contextKey(request.contextId), {
-          responseId: decoder.responseId,
-          background,
-        })
-      }
+      if (decoder.responseId) await links.context.put(request.contextId, { responseId: decoder.responseId, background })
     },
 
     async cancel(runId: string): Promise<void> {
-      const link = await store.getDoc<UpstreamLink>(LINKS, runKey(runId))
+      const link = await links.run.get(runId)
       // Foreground upstream responses stop when the bridge closes their stream; only background ones need a call.
       if (!link?.background) return
-      await call(`/responses/${encodeURIComponent(link.responseId)}/cancel`, { method: 'POST' })
+      await upstream.fetch(`${base}/responses/${encodeURIComponent(link.responseId)}/cancel`, { method: 'POST' })
     },
   }
+  return upstreamBackend(LABEL, client)
 }
 
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-async function upstreamError(res: globalThis.Response): Promise<BridgeError> {
-  const body = safeJson(await res.text().catch(() => '')) as { error?: { message?: string; code?: string } } | undefined
-  const detail = body?.error?.message ?? res.statusText
-  const code =
-    res.status === 404
-      ? 'not_found'
-      : res.status === 429
-        ? 'rate_limited'
-        : res.status === 401
-          ? 'unauthenticated'
-          : 'upstream_failed'
-  return new BridgeError(code, `The upstream answered ${res.status}: ${detail}`, { wireCode: body?.error?.code })
+const describe = (raw: unknown): string => {
+  const e = raw as { type?: unknown; item?: { type?: unknown } } | null
+  const item = typeof e?.item?.type === 'string' ? ` with a '${e.item.type}' item` : ''
+  return typeof e?.type === 'string' ? `'${e.type}'${item}` : 'no type'
 }

@@ -272,6 +272,17 @@ function usageEvents(usage: ResponseUsage | null | undefined): AgentEvent[] {
   ]
 }
 
+/**
+ * Whether the decoder has a row for this raw event: its type, and for output item events the item's type. Servers
+ * add event and item types (hosted tools, audio); clients are to skip what they do not know.
+ */
+export function isKnownEvent(raw: unknown): boolean {
+  const e = raw as { type?: unknown; item?: { type?: unknown } } | null
+  if (typeof e?.type !== 'string' || !Object.hasOwn(handlers, e.type)) return false
+  if (e.type !== 'response.output_item.added' && e.type !== 'response.output_item.done') return true
+  return typeof e.item?.type === 'string' && Object.hasOwn(itemAdded, e.item.type)
+}
+
 /** A client's CreateResponse, decoded into one canonical turn plus what the Response must echo. */
 export interface DecodedCreateResponse {
   model?: string

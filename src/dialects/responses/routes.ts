@@ -50,6 +50,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   unauthenticated: 'authentication_error',
   rate_limited: 'rate_limit_error',
   upstream_failed: 'server_error',
+  upstream_timeout: 'server_error',
   internal: 'server_error',
 }
 

@@ -1,0 +1,36 @@
+import type { AgentBackend, AgentEvent, RunRequest } from '../core/index.js'
+import { isBridgeError } from '../core/index.js'
+import { upstreamFailure } from './errors.js'
+
+/**
+ * An upstream client as the bridge sees it: whatever goes wrong reads as a canonical error naming the upstream
+ * (never a bare "The agent failed."), and a cancel the upstream says is moot (the run is gone or already over)
+ * is not an error.
+ */
+export function upstreamBackend(label: string, client: AgentBackend): AgentBackend {
+  return {
+    async info() {
+      try {
+        return await client.info()
+      } catch (error) {
+        throw upstreamFailure(error, label)
+      }
+    },
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+      try {
+        yield* client.run(request, signal)
+      } catch (error) {
+        if (signal.aborted) throw error
+        throw upstreamFailure(error, label)
+      }
+    },
+    async cancel(runId: string) {
+      try {
+        await client.cancel?.(runId)
+      } catch (error) {
+        if (isBridgeError(error) && (error.upstreamStatus === 404 || error.upstreamStatus === 409)) return
+        throw upstreamFailure(error, label)
+      }
+    },
+  }
+}

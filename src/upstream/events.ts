@@ -1,0 +1,88 @@
+// Reading what an upstream streams: SSE with a bounded event size and a deadline for the first bytes, JSON that
+// names the event it came in, and wire validation whose errors name the event and the field.
+import type { z } from 'zod'
+import type { AgentEvent, MapperState } from '../core/index.js'
+import { BridgeError, parseWith } from '../core/index.js'
+import type { SSEEvent } from '../stream/index.js'
+import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
+import { invalidError, timeoutError } from './errors.js'
+import type { Upstream } from './http.js'
+
+/** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
+export const MAX_EVENT_SIZE = 8 * 1024 * 1024
+
+export interface ReadEventsOptions {
+  signal?: AbortSignal
+  /** Where the stream came from, for errors. */
+  url: string
+  maxEventSize?: number
+  /** Told of SSE lines that could not be used; the stream goes on. */
+  warn?: (message: string) => void
+}
+
+/**
+ * The events of an upstream's SSE answer, as they arrive. Fails with `upstream_timeout` when nothing arrives within
+ * the upstream's first-byte deadline, and with `upstream_failed` when one event outgrows `maxEventSize`.
+ */
+export async function* readEvents(
+  upstream: Upstream,
+  res: Response,
+  options: ReadEventsOptions,
+): AsyncGenerator<SSEEvent> {
+  if (!res.body) return
+  const size = options.maxEventSize ?? MAX_EVENT_SIZE
+  try {
+    yield* readSSE(res.body, options.signal, {
+      maxEventSize: size,
+      firstByteTimeoutMs: upstream.limits.firstByteTimeoutMs,
+      onParseError: (e) => options.warn?.(`the upstream ${upstream.label}'s stream: ${e.message}`),
+    })
+  } catch (error) {
+    if (error instanceof SSEEventTooLarge) {
+      throw new BridgeError(
+        'upstream_failed',
+        `The upstream ${upstream.label} sent an event larger than ${size} characters.`,
+      )
+    }
+    if (error instanceof SSEFirstByteTimeout) throw timeoutError(upstream.label, options.url, error.ms, 'first byte')
+    throw error
+  }
+}
+
+/** An event's JSON data; text that is not JSON is the upstream's failure, naming the event. */
+export function eventJson(label: string, data: string, what: string): unknown {
+  try {
+    return JSON.parse(data)
+  } catch {
+    const shown = data.length > 80 ? `${data.slice(0, 80)}…` : data
+    throw invalidError(label, what, `it is not JSON (${JSON.stringify(shown)}).`)
+  }
+}
+
+/** A value the upstream sent, checked against the dialect's reading schema; the error names what and where. */
+export const readWire = <T>(label: string, schema: z.ZodType<T>, value: unknown, what: string): T =>
+  parseWith(schema, value, (p) => invalidError(label, what, `${p.path ? `${p.path}: ` : ''}${p.message}.`))
+
+/** What a client does around each decoded wire event (remember ids and cursors). */
+export interface DecodeHooks<S, W> {
+  /** Before the event is decoded (ids the decoder itself needs). */
+  before?(event: W, state: S): void | Promise<void>
+  /** After it is decoded and before its canonical events go out (links a cancel must find). */
+  after?(event: W, state: S): void | Promise<void>
+}
+
+/** Feeds wire events through a decoder and yields the canonical events as they come, until its turn is done. */
+export async function* decodeEach<S extends MapperState, W>(
+  source: AsyncIterable<W>,
+  state: S,
+  decode: (state: S, event: W) => AgentEvent[],
+  hooks: DecodeHooks<S, W> = {},
+): AsyncGenerator<AgentEvent> {
+  for await (const event of source) {
+    await hooks.before?.(event, state)
+    const out = decode(state, event)
+    await hooks.after?.(event, state)
+    yield* out
+    if (state.done) return
+  }
+}

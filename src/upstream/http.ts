@@ -1,0 +1,147 @@
+// Every upstream request goes through here: the configured headers, a deadline for the answer, retries with backoff
+// while nothing has been received yet, and one reading of failures (errors.ts).
+import { BridgeError } from '../core/index.js'
+import { sleep } from '../stream/index.js'
+import { networkError, statusError, timeoutError } from './errors.js'
+
+/** How patient the bridge is with an upstream, per agent in the configuration (`timeouts`, `retries`). */
+export interface UpstreamLimits {
+  /** Until the answer's status and headers arrive. Default 30 s. Long-poll calls (a blocking wait) are exempt. */
+  connectTimeoutMs?: number
+  /** Until the first bytes of a streamed answer arrive. Default 120 s. */
+  firstByteTimeoutMs?: number
+  /** Tries after the first, before any byte came back: refused connections, 429 and 502–504. Default 2. */
+  retries?: number
+  /** The first backoff; each retry doubles it. Default 250 ms. */
+  backoffMs?: number
+  /** The longest `Retry-After` the bridge waits out; a longer one fails at once. Default 10 s. */
+  maxRetryAfterMs?: number
+}
+
+export interface UpstreamOptions extends UpstreamLimits {
+  /** How errors name the upstream: `Responses server`, `A2A agent`, `ACP server`. */
+  label: string
+  /** Sent with every request (credentials live here); a call's own headers come on top. */
+  headers?: Record<string, string>
+  fetch?: typeof fetch
+}
+
+export interface CallInit extends Omit<RequestInit, 'body'> {
+  /** JSON text (or nothing): a string, so a retry can send it again. */
+  body?: string
+  /** The answer may take as long as the work (a blocking wait): no connect timeout. */
+  longPoll?: boolean
+  /** Statuses to hand back instead of throwing (a JSON-RPC error body comes with its own status). */
+  accept?: (status: number) => boolean
+}
+
+/** The client side of one upstream: fetch with its headers, deadlines, retries and error mapping. */
+export interface Upstream {
+  readonly label: string
+  readonly limits: Required<UpstreamLimits>
+  /** An answer with a 2xx status (or one `accept` takes); anything else is a canonical BridgeError. */
+  fetch(url: string, init?: CallInit): Promise<Response>
+  /** The answer's JSON body. */
+  json(url: string, init?: CallInit): Promise<unknown>
+}
+
+export const DEFAULT_LIMITS: Required<UpstreamLimits> = {
+  connectTimeoutMs: 30_000,
+  firstByteTimeoutMs: 120_000,
+  retries: 2,
+  backoffMs: 250,
+  maxRetryAfterMs: 10_000,
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504])
+/** Causes that say the request never reached the server, so even a POST is safe to send again. */
+const NOT_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const limits: Required<UpstreamLimits> = {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_LIMITS.connectTimeoutMs,
+    firstByteTimeoutMs: options.firstByteTimeoutMs ?? DEFAULT_LIMITS.firstByteTimeoutMs,
+    retries: options.retries ?? DEFAULT_LIMITS.retries,
+    backoffMs: options.backoffMs ?? DEFAULT_LIMITS.backoffMs,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_LIMITS.maxRetryAfterMs,
+  }
+  const { label } = options
+
+  /** One attempt: the answer, or why there is none. */
+  async function attempt(url: string, init: CallInit): Promise<Response> {
+    const { longPoll: _, accept: __, ...request } = init
+    const deadline = new AbortController()
+    const timer = init.longPoll ? undefined : setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal
+    try {
+      return await doFetch(url, {
+        ...request,
+        headers: {
+          'content-type': 'application/json',
+          ...options.headers,
+          ...(init.headers as Record<string, string> | undefined),
+        },
+        signal,
+      })
+    } catch (error) {
+      if (init.signal?.aborted) throw error
+      if (deadline.signal.aborted) throw timeoutError(label, url, limits.connectTimeoutMs, 'answer')
+      throw networkError(error, label, url)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function call(url: string, init: CallInit = {}): Promise<Response> {
+    const method = (init.method ?? 'GET').toUpperCase()
+    for (let retry = 0; ; retry++) {
+      let res: Response
+      try {
+        res = await attempt(url, init)
+      } catch (error) {
+        const cause = (error as { cause?: { cause?: { code?: string; message?: string } } }).cause?.cause
+        const safe = IDEMPOTENT.has(method) || NOT_CONNECTED.test(`${cause?.code ?? ''} ${cause?.message ?? ''}`)
+        const network = error instanceof BridgeError && error.code === 'upstream_failed'
+        if (!network || !safe || retry >= limits.retries) throw error
+        await sleep(backoff(retry), init.signal ?? undefined)
+        continue
+      }
+      if (res.ok || init.accept?.(res.status)) return res
+      if (!RETRY_STATUSES.has(res.status) || retry >= limits.retries) throw await statusError(res, label, url)
+      const after = retryAfterMs(res.headers.get('retry-after'))
+      if (after !== undefined && after > limits.maxRetryAfterMs) throw await statusError(res, label, url)
+      await res.body?.cancel().catch(() => {})
+      await sleep(after ?? backoff(retry), init.signal ?? undefined)
+    }
+  }
+
+  /** Doubling, with jitter so many bridges do not knock again in step. */
+  const backoff = (retry: number) => limits.backoffMs * 2 ** retry * (0.8 + Math.random() * 0.4)
+
+  return {
+    label,
+    limits,
+    fetch: call,
+    async json(url, init) {
+      const res = await call(url, init)
+      const text = await res.text()
+      try {
+        return JSON.parse(text)
+      } catch {
+        throw new BridgeError('upstream_failed', `The upstream ${label} answered with something that is not JSON.`, {
+          upstreamStatus: res.status,
+        })
+      }
+    },
+  }
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}

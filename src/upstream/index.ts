@@ -1,0 +1,18 @@
+export { lazy } from './connect.js'
+export { upstreamBackend } from './backend.js'
+export {
+  errorDetail,
+  InvalidUpstreamData,
+  invalidError,
+  networkError,
+  statusError,
+  timeoutError,
+  upstreamFailure,
+  where,
+} from './errors.js'
+export type { DecodeHooks, ReadEventsOptions } from './events.js'
+export { decodeEach, eventJson, MAX_EVENT_SIZE, readEvents, readWire } from './events.js'
+export type { CallInit, Upstream, UpstreamLimits, UpstreamOptions } from './http.js'
+export { createUpstream, DEFAULT_LIMITS, retryAfterMs } from './http.js'
+export type { Links, LinkTable } from './links.js'
+export { createLinks } from './links.js'
