@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import type { BridgeApp, BridgeOptions } from './bridge/index.js'
 import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
+import { dialects } from './dialects/index.js'
 
 export { substituteEnv }
 import type { BridgeConfig } from './bridge/index.js'
@@ -30,6 +31,7 @@ export async function serveBridge(options: ServeOptions = {}): Promise<RunningBr
   const config = options.config ?? DEMO_CONFIG
   const bridge = createBridge({
     ...options,
+    dialects: options.dialects ?? dialects,
     agents: options.agents ?? config.agents,
     baseUrl: options.baseUrl ?? config.baseUrl,
     apiKeys: options.apiKeys ?? config.apiKeys,
@@ -65,7 +67,7 @@ export async function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BridgeConfig> {
   const fromEnv = env.BRIDGE_CONFIG?.trim()
-  if (!file && fromEnv?.startsWith('{')) return parseConfigText(substituteEnv(fromEnv, env), 'BRIDGE_CONFIG')
+  if (!file && fromEnv?.startsWith('{')) return parseConfigText(substituteEnv(fromEnv, env), 'BRIDGE_CONFIG', dialects)
   const path = file ?? fromEnv
   if (!path) return DEMO_CONFIG
   let text: string
@@ -74,7 +76,7 @@ export async function loadConfig(
   } catch (e) {
     throw new ConfigError(`Cannot read the configuration file ${path}: ${(e as Error).message}`)
   }
-  return parseConfigText(substituteEnv(text, env), path)
+  return parseConfigText(substituteEnv(text, env), path, dialects)
 }
 
 const USAGE = `Usage: dialect-bridge serve [--port 8787] [--host 127.0.0.1] [--config FILE]
@@ -85,7 +87,7 @@ Serves every configured agent on every dialect face. With no configuration
 Environment: BRIDGE_CONFIG (path or inline JSON), PORT, HOST.`
 
 export function banner(running: RunningBridge, config: BridgeConfig): string {
-  const agents = config.agents.map((a) => `  ${a.id} (${a.dialect}${a.url ? ` → ${a.url}` : ''})`).join('\n')
+  const agents = config.agents.map((a) => `  ${a.id} (${a.dialect}${'url' in a ? ` → ${a.url}` : ''})`).join('\n')
   const faces = running.bridge.faces
     .map(
       (f) =>

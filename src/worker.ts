@@ -13,6 +13,7 @@ import {
   substituteEnv,
 } from './bridge/index.js'
 import { agentEntries } from './bridge/backends.js'
+import { dialects } from './dialects/index.js'
 import type {
   DirectoryApi,
   DocKey,
@@ -63,7 +64,7 @@ function readConfig(env: Env): BridgeConfig {
   const raw = env.BRIDGE_CONFIG
   if (raw === undefined || raw === '') return DEMO_CONFIG
   const text = typeof raw === 'string' ? raw : JSON.stringify(raw)
-  const config = parseConfigText(substituteEnv(text, env), 'BRIDGE_CONFIG')
+  const config = parseConfigText(substituteEnv(text, env), 'BRIDGE_CONFIG', dialects)
   const keys = (env.BRIDGE_API_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -93,6 +94,7 @@ const log = (line: string) => console.log(line)
 function createWorkerBridge(env: Env): BridgeApp {
   const { config, limits, objects } = settingsOf(env)
   return createBridge({
+    dialects,
     agents: config.agents,
     store: new DurableRunStore(objects, limits),
     runs: (_store, agents) => new DurableRuns(objects, agents),
@@ -136,7 +138,7 @@ export class BridgeRun extends DurableObject<Env> implements RunObjectApi {
       storage: ctx.storage,
       objects,
       limits,
-      agents: (store) => new AgentRegistry(agentEntries(config.agents, { store })),
+      agents: (store) => new AgentRegistry(agentEntries(config.agents, dialects, { store, log: console.warn })),
       log: (message, error) => console.warn(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`),
     })
     void ctx.blockConcurrencyWhile(() => this.#host.ready)

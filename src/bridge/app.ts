@@ -1,31 +1,34 @@
 import { Hono } from 'hono'
 import { BridgeError, toBridgeError } from '../core/index.js'
-import { a2aFace } from '../dialects/a2a/routes.js'
-import { acpFace } from '../dialects/acp/routes.js'
-import { responsesFace } from '../dialects/responses/routes.js'
+import { dialects as builtIn } from '../dialects/index.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
 import { requireApiKey } from './auth.js'
-import { limitBody } from './http.js'
-import type { BackendDeps } from './backends.js'
+import type { AgentConfigEntry } from './backends.js'
 import { agentEntries } from './backends.js'
 import type { AgentConfig } from './config.js'
-import type { BridgeEnv, BridgeRuntime, Face, FaceFactory } from './face.js'
+import { parseConfig } from './config.js'
+import type { BackendDeps, Dialect } from './dialect.js'
+import type { BridgeEnv, BridgeRuntime, Face } from './face.js'
+import { limitBody } from './http.js'
 import type { AgentEntry } from './registry.js'
 import { AgentRegistry } from './registry.js'
 import type { RunLogger, RunService } from './runs.js'
 import { RunManager } from './runs.js'
 
 export interface BridgeOptions {
-  /** Agents from configuration (`{id, dialect, url, …}`) or built in code (`{id, backend}`). */
-  agents: readonly (AgentConfig | AgentEntry)[]
+  /**
+   * Agents from configuration (`{id, dialect, url, …}`, any dialect in `dialects`) or built in code
+   * (`{id, backend}`).
+   */
+  agents: readonly (AgentConfig | AgentConfigEntry | AgentEntry)[]
+  /** The dialects: faces to serve and clients for configured agents. Default: every dialect this build has. */
+  dialects?: readonly Dialect[]
   store?: RunStore
   baseUrl?: string
   apiKeys?: readonly string[]
   trustProxy?: boolean
   webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
-  /** The dialects to serve; default: every face this build has. */
-  faces?: readonly FaceFactory[]
   /** One line per request, and warnings. Default: silent. */
   log?: (line: string) => void
   /** For upstream clients (tests inject their own). */
@@ -33,8 +36,6 @@ export interface BridgeOptions {
   /** Who drives runs; default a RunManager in this process over `store`. The worker hands runs to Durable Objects. */
   runs?: (store: RunStore, agents: AgentRegistry, log: RunLogger) => RunService
 }
-
-export const DEFAULT_FACES: readonly FaceFactory[] = [responsesFace, a2aFace, acpFace]
 
 export type BridgeApp = Hono<BridgeEnv> & {
   readonly runtime: BridgeRuntime
@@ -47,8 +48,12 @@ export type BridgeApp = Hono<BridgeEnv> & {
 export function createBridge(options: BridgeOptions): BridgeApp {
   const store = options.store ?? new MemoryRunStore()
   const log = options.log ?? (() => {})
-  const deps: BackendDeps = { store, fetch: options.fetch }
-  const agents = new AgentRegistry(agentEntries(options.agents, deps))
+  const dialects = options.dialects ?? builtIn
+  const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
+  const configured = options.agents.filter((a): a is AgentConfigEntry => !('backend' in a))
+  // Agents configured in code are checked as a configuration file is: every bad option named, by its dialect.
+  if (configured.length) parseConfig({ agents: configured }, 'agents', dialects)
+  const agents = new AgentRegistry(agentEntries(options.agents, dialects, deps))
   const runLog: RunLogger = (message, error) =>
     log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {
@@ -62,7 +67,7 @@ export function createBridge(options: BridgeOptions): BridgeApp {
     fetch: options.fetch,
     log,
   }
-  const faces = (options.faces ?? DEFAULT_FACES).map((make) => make(runtime))
+  const faces = dialects.flatMap((d) => (d.face ? [d.face(runtime)] : []))
   const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
 
   const app = new Hono<BridgeEnv>()

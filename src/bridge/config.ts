@@ -1,81 +1,74 @@
 import { z } from 'zod'
 import { fieldPath } from '../core/errors.js'
+import type { BuiltInDialect } from '../dialects/index.js'
+import { dialects as builtIn } from '../dialects/index.js'
+import type { AgentConfigFor, Dialect } from './dialect.js'
+import { AGENT_FIELDS } from './dialect.js'
 
-export const DIALECTS = ['demo', 'responses', 'a2a', 'acp'] as const
+export type { DisconnectPolicy } from './dialect.js'
 
-export const DisconnectPolicy = z.enum(['cancel', 'continue'])
-export type DisconnectPolicy = z.infer<typeof DisconnectPolicy>
+/** A configured agent of one of the built-in dialects (`{id, dialect, url, …}`). */
+export type AgentConfig = AgentConfigFor<BuiltInDialect>
 
-export const AgentConfig = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", "_", ":" or "-"'),
-    dialect: z.enum(DIALECTS),
-    /** The upstream's URL (Responses: the base ending in /v1; A2A: the agent card, or the URL it sits under). Never taken from a request. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
-    /** Sent with every upstream request (credentials live here, or in env vars the config references). */
-    headers: z.record(z.string(), z.string()).optional(),
-    /** What happens to a run when its last reader disconnects. Default `continue`. */
-    disconnect: DisconnectPolicy.optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    /** Responses upstreams: the `model` to ask for (defaults to the agent id). */
-    model: z.string().optional(),
-    /** Responses upstreams: start upstream responses with background=true so cancel reaches them. */
-    background: z.boolean().optional(),
-    /** Demo agent: pause per streamed word in milliseconds. */
-    delayMs: z.number().int().min(0).max(10_000).optional(),
-    /** ACP upstreams: which agent, and where text goes in its input and comes back in its values. */
-    acp: z
-      .object({
-        agentId: z.string().optional(),
-        agentName: z.string().optional(),
-        input: z
-          .object({
-            messages: z.string().optional(),
-            text: z.string().optional(),
-            base: z.record(z.string(), z.unknown()).optional(),
-          })
-          .strict()
-          .optional(),
-        output: z.object({ messages: z.string().optional(), text: z.string().optional() }).strict().optional(),
-        config: z.record(z.string(), z.unknown()).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .superRefine((agent, ctx) => {
-    if (agent.dialect !== 'demo' && !agent.url) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: `is required for a ${agent.dialect} agent` })
-    }
-  })
-export type AgentConfig = z.infer<typeof AgentConfig>
+export interface BridgeSettings {
+  /** The bridge's public URL, for discovery documents that point back at it. */
+  baseUrl?: string
+  /** When set, every face requires one of these keys (`Authorization: Bearer …` or `x-api-key`). */
+  apiKeys?: string[]
+  /** Work out the bridge's URL from X-Forwarded-Proto/-Host (set only behind a proxy you trust). */
+  trustProxy?: boolean
+  /** Where clients may ask the bridge to POST notifications: https to public hosts unless allowed here. */
+  webhooks?: { allowInsecure?: boolean; allowHosts?: string[] }
+}
 
-export const BridgeConfig = z
-  .object({
-    agents: z.array(AgentConfig).min(1, 'must list at least one agent'),
-    /** The bridge's public URL, for discovery documents that point back at it. */
-    baseUrl: z.url().optional(),
-    /** When set, every face requires one of these keys (`Authorization: Bearer …` or `x-api-key`). */
-    apiKeys: z.array(z.string().min(1)).optional(),
-    /** Work out the bridge's URL from X-Forwarded-Proto/-Host (set only behind a proxy you trust). */
-    trustProxy: z.boolean().optional(),
-    /** Where clients may ask the bridge to POST notifications: https to public hosts unless allowed here. */
-    webhooks: z
-      .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>()
-    config.agents.forEach((agent, i) => {
-      if (seen.has(agent.id))
-        ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `"${agent.id}" is used twice` })
-      seen.add(agent.id)
+export interface BridgeConfig<A = AgentConfig> extends BridgeSettings {
+  agents: A[]
+}
+
+/** One agent's schema: the common fields, its dialect's name and that dialect's own options, nothing else. */
+const agentSchema = (dialect: Dialect) =>
+  z.object({ ...AGENT_FIELDS, ...dialect.options, dialect: z.literal(dialect.name) }).strict()
+
+const schemas = new WeakMap<readonly Dialect[], z.ZodType<BridgeConfig<unknown>>>()
+
+/** The configuration's schema for a list of dialects: agents are a union discriminated by `dialect`. */
+function configSchema(dialects: readonly Dialect[]): z.ZodType<BridgeConfig<unknown>> {
+  const known = schemas.get(dialects)
+  if (known) return known
+  const names = dialects.map((d) => d.name)
+  const agent = z.discriminatedUnion(
+    'dialect',
+    dialects.map(agentSchema) as unknown as [z.ZodObject, ...z.ZodObject[]],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? { message: `must be one of ${names.join(', ')}`, path: ['dialect'] }
+          : undefined,
+    },
+  )
+  const schema = z
+    .object({
+      agents: z.array(agent).min(1, 'must list at least one agent'),
+      baseUrl: z.url().optional(),
+      apiKeys: z.array(z.string().min(1)).optional(),
+      trustProxy: z.boolean().optional(),
+      webhooks: z
+        .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })
+        .strict()
+        .optional(),
     })
-  })
-export type BridgeConfig = z.infer<typeof BridgeConfig>
+    .strict()
+    .superRefine((config, ctx) => {
+      const seen = new Set<string>()
+      config.agents.forEach((agent, i) => {
+        const id = (agent as { id: string }).id
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `"${id}" is used twice` })
+        seen.add(id)
+      })
+    }) as z.ZodType<BridgeConfig<unknown>>
+  schemas.set(dialects, schema)
+  return schema
+}
 
 export const DEMO_CONFIG: BridgeConfig = { agents: [{ id: 'demo', dialect: 'demo' }] }
 
@@ -83,23 +76,52 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-/** Validates a configuration; the error names every bad field (`agents[0].url: Invalid URL`). */
-export function parseConfig(value: unknown, source = 'configuration'): BridgeConfig {
-  const result = BridgeConfig.safeParse(value)
+/** One line per issue; an unknown agent option is told which dialect owns it (`agents[0].model: not an option…`). */
+function describeIssue(issue: z.core.$ZodIssue, value: unknown, dialects: readonly Dialect[]): string[] {
+  if (issue.code !== 'unrecognized_keys') return [`  ${fieldPath(issue.path) || '(root)'}: ${issue.message}`]
+  const at = fieldPath(issue.path) || '(root)'
+  const entry = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], value) as
+    | { dialect?: unknown }
+    | undefined
+  const isAgent = issue.path[0] === 'agents' && issue.path.length === 2 && typeof entry?.dialect === 'string'
+  return issue.keys.map((key) => {
+    if (!isAgent) return `  ${at === '(root)' ? key : `${at}.${key}`}: unknown option`
+    const owners = dialects.filter((d) => key in d.options).map((d) => d.name)
+    const hint = owners.length ? ` (an option of ${owners.join(', ')} agents)` : ''
+    return `  ${at}.${key}: not an option of ${entry?.dialect} agents${hint}`
+  })
+}
+
+/**
+ * Validates a configuration against the dialects the bridge serves; the error names every bad field
+ * (`agents[0].url: is required for a responses agent`), and an option against the dialect that owns it.
+ */
+export function parseConfig(value: unknown, source?: string): BridgeConfig
+export function parseConfig<D extends Dialect>(
+  value: unknown,
+  source: string,
+  dialects: readonly D[],
+): BridgeConfig<AgentConfigFor<D>>
+export function parseConfig(
+  value: unknown,
+  source = 'configuration',
+  dialects: readonly Dialect[] = builtIn,
+): BridgeConfig<unknown> {
+  const result = configSchema(dialects).safeParse(value)
   if (result.success) return result.data
-  const lines = result.error.issues.map((i) => `  ${fieldPath(i.path) || '(root)'}: ${i.message}`)
+  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, value, dialects))
   throw new ConfigError(`Invalid ${source}:\n${lines.join('\n')}`)
 }
 
 /** Parses configuration text (JSON). */
-export function parseConfigText(text: string, source = 'configuration'): BridgeConfig {
+export function parseConfigText(text: string, source = 'configuration', dialects: readonly Dialect[] = builtIn) {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (e) {
     throw new ConfigError(`Invalid ${source}: not JSON (${(e as Error).message})`)
   }
-  return parseConfig(value, source)
+  return parseConfig(value, source, dialects) as BridgeConfig
 }
 
 /**

@@ -26,18 +26,18 @@ export interface Decoder<State extends MapperState, Init, Wire> {
 }
 
 /**
- * Every mapper of a dialect, as its descriptor carries them: the event pair in each direction, and the request
- * pair (`decodeRequest`: a client's request → one turn's input; `encodeRequest`: a turn → the upstream's request).
+ * Every mapper of a dialect, as its descriptor carries them: the event pair in each direction (each dialect states
+ * its own types with `Encoder` and `Decoder`), and the request pair (`decodeRequest`: a client's request → one
+ * turn's input; `encodeRequest`: a turn → the upstream's request).
  */
-export interface Mappers<
-  ES extends MapperState = never,
-  EI = never,
-  EW = unknown,
-  DS extends MapperState = never,
-  DI = never,
-  DW = never,
-> extends Encoder<ES, EI, EW>,
-    Decoder<DS, DI, DW> {
-  decodeRequest(body: never): unknown
-  encodeRequest(request: never, options: never): unknown
+/** The request pair of a dialect's mappers. */
+export type RequestMappers = Pick<Mappers, 'decodeRequest' | 'encodeRequest'>
+
+export interface Mappers {
+  createEncoder(init: never): MapperState
+  encode(state: never, event: RunEvent): unknown[]
+  createDecoder(init: never): MapperState
+  decode(state: never, event: never): AgentEvent[]
+  decodeRequest(body: never, ...rest: never[]): unknown
+  encodeRequest(request: never, ...rest: never[]): unknown
 }

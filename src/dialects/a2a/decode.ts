@@ -48,7 +48,12 @@ export interface A2ADecoderState {
   done: boolean
 }
 
-export const createDecoder = (options: { resumes?: string } = {}): A2ADecoderState => ({
+export interface A2ADecoderInit {
+  /** A task this turn continues (its first snapshot is the state before the turn). */
+  resumes?: string
+}
+
+export const createDecoder = (options: A2ADecoderInit = {}): A2ADecoderState => ({
   working: false,
   artifacts: {},
   done: false,

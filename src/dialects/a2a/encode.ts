@@ -43,7 +43,12 @@ export interface TaskEncoderState {
   done: boolean
 }
 
-export function createEncoder(ids: { taskId: string; contextId: string }): TaskEncoderState {
+export interface TaskEncoderInit {
+  taskId: string
+  contextId: string
+}
+
+export function createEncoder(ids: TaskEncoderInit): TaskEncoderState {
   return {
     task: {
       id: ids.taskId,

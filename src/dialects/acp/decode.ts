@@ -34,12 +34,18 @@ export interface AcpDecoderState {
   done: boolean
 }
 
-export const createDecoder = (options: {
+export interface AcpDecoderInit {
+  /** The upstream run (ids of messages derive from it). */
   runId: string
+  /** Where the answer is in the upstream's `values`. */
   output: OutputTemplate
+  /** Read `custom` updates as canonical events (the upstream is a bridge). */
   canonical?: boolean
+  /** The reason behind each interrupt type the upstream declares. */
   reasons?: Record<string, InterruptReason>
-}): AcpDecoderState => ({
+}
+
+export const createDecoder = (options: AcpDecoderInit): AcpDecoderState => ({
   runId: options.runId,
   output: options.output,
   canonical: options.canonical ?? false,
