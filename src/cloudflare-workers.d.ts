@@ -5,8 +5,8 @@ declare module 'cloudflare:workers' {
     toString(): string
     readonly name?: string
   }
-  /** The storage calls the hosts make (src/store/durable/storage.ts is the one list of them). */
-  export type DurableObjectStorage = import('./store/durable/storage.js').ObjectStorage
+  /** The storage calls the hosts make (src/edge/storage.ts is the one list of them). */
+  export type DurableObjectStorage = import('./edge/storage.js').ObjectStorage
   export interface DurableObjectState {
     readonly id: DurableObjectId
     readonly storage: DurableObjectStorage

@@ -22,15 +22,8 @@ import type {
   RunIndexEntry,
   RunObjectApi,
   ValueObjectApi,
-} from './store/durable/index.js'
-import {
-  DEFAULT_LIMITS,
-  DirectoryHost,
-  DurableRuns,
-  DurableRunStore,
-  RunHost,
-  ValueHost,
-} from './store/durable/index.js'
+} from './edge/index.js'
+import { DEFAULT_LIMITS, DirectoryHost, DurableRuns, DurableRunStore, RunHost, ValueHost } from './edge/index.js'
 import type { RunQuery, RunRecord } from './store/index.js'
 
 export interface Env {

@@ -11,6 +11,8 @@ const PORTABLE = [
   'src/stream',
   'src/dialects',
   'src/store',
+  'src/upstream',
+  'src/edge',
   'src/demo',
   'src/bridge',
   'src/index.ts',

@@ -69,7 +69,11 @@ function messageOf(body: unknown): string | undefined {
 
 /** An upstream that answered with an error status: its status and its own message, canonically coded. */
 export async function statusError(res: Response, label: string, url: string): Promise<BridgeError> {
-  const text = await readSome(res, MAX_ERROR_BODY)
+  return statusErrorOf(res, await readSome(res, MAX_ERROR_BODY), label, url)
+}
+
+/** The same, for an answer whose body was already read. */
+export function statusErrorOf(res: Response, text: string, label: string, url: string): BridgeError {
   const detail = errorDetail(text, res.headers.get('content-type') ?? '') || res.statusText || 'no message'
   const code = CODE_OF_STATUS[res.status] ?? 'upstream_failed'
   return new BridgeError(code, `The upstream ${label} at ${where(url)} answered ${res.status}: ${detail}`, {

@@ -6,6 +6,7 @@ export {
   invalidError,
   networkError,
   statusError,
+  statusErrorOf,
   timeoutError,
   upstreamFailure,
   where,

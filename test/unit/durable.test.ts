@@ -5,8 +5,8 @@ import type { RunEvent } from '../../src/core/index.js'
 import { BridgeError } from '../../src/core/index.js'
 import { AgentRegistry } from '../../src/bridge/index.js'
 import { createDemoAgent } from '../../src/demo/index.js'
-import type { DurableLimits, DurableObjects, ObjectStorage } from '../../src/store/durable/index.js'
-import { DirectoryHost, DurableRuns, DurableRunStore, RunHost, ValueHost } from '../../src/store/durable/index.js'
+import type { DurableLimits, DurableObjects, ObjectStorage } from '../../src/edge/index.js'
+import { DirectoryHost, DurableRuns, DurableRunStore, RunHost, ValueHost } from '../../src/edge/index.js'
 
 class FakeStorage implements ObjectStorage {
   readonly data = new Map<string, unknown>()

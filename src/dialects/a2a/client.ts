@@ -15,6 +15,7 @@ import {
   lazy,
   readEvents,
   readWire,
+  statusErrorOf,
   upstreamBackend,
 } from '../../upstream/index.js'
 import { fromV03Card, fromV03Event, fromV03Task, toV03SendParams } from './compat.js'
@@ -151,10 +152,22 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         accept: (status) => status >= 400 && status < 500 && status !== 404 && status !== 429,
         ...(signal ? { signal } : {}),
       })
-    const result = async (res: Response): Promise<unknown> => envelope(await res.text(), 'JSON-RPC response')
-    function envelope(text: string, what: string): unknown {
-      const body = eventJson(LABEL, text, what) as { result?: unknown; error?: { code: number; message: string } }
-      if (body?.error) throw rpcError(body.error)
+    /** The reply's result. A 4xx is read as JSON-RPC only when its body is a JSON-RPC reply (else: its status). */
+    async function result(res: Response): Promise<unknown> {
+      const text = await res.text()
+      if (res.ok) return envelope(text, 'JSON-RPC response')
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        throw statusErrorOf(res, text, LABEL, url)
+      }
+      if (!isReply(body)) throw statusErrorOf(res, text, LABEL, url)
+      return envelope(text, 'JSON-RPC response', res.status)
+    }
+    function envelope(text: string, what: string, status?: number): unknown {
+      const body = eventJson(LABEL, text, what) as { result?: unknown; error?: { code?: number; message?: string } }
+      if (body?.error) throw rpcError(body.error, status)
       return body?.result
     }
     async function* events(res: Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
@@ -316,7 +329,17 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
   return upstreamBackend(LABEL, client)
 }
 
-function rpcError(error: { code: number; message: string }): BridgeError {
+const isReply = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && 'jsonrpc' in body && ('error' in body || 'result' in body)
+
+function rpcError(error: { code?: number; message?: string }, status?: number): BridgeError {
   const code = error.code === -32001 ? 'not_found' : error.code === -32602 ? 'invalid_request' : 'upstream_failed'
-  return new BridgeError(code, `The upstream ${LABEL} answered error ${error.code}: ${error.message}`)
+  const answered = status ? `answered ${status} with error` : 'answered error'
+  return new BridgeError(
+    code,
+    `The upstream ${LABEL} ${answered} ${error.code ?? '(no code)'}: ${error.message ?? ''}`,
+    {
+      ...(status ? { upstreamStatus: status } : {}),
+    },
+  )
 }

@@ -1,8 +1,8 @@
-import type { AgentEvent, Message, RunEvent, RunInput } from '../../core/index.js'
-import { BridgeError, newId } from '../../core/index.js'
-import type { ReadRunOptions, RunService, StartOptions } from '../../bridge/runs.js'
-import type { AgentRegistry } from '../../bridge/registry.js'
-import type { ReadOptions, RunQuery, RunRecord, RunStore } from '../types.js'
+import type { AgentEvent, Message, RunEvent, RunInput } from '../core/index.js'
+import { BridgeError, newId } from '../core/index.js'
+import type { ReadRunOptions, RunService, StartOptions } from '../bridge/runs.js'
+import type { AgentRegistry } from '../bridge/registry.js'
+import type { ReadOptions, RunQuery, RunRecord, RunStore } from '../store/types.js'
 import type { DurableObjects } from './protocol.js'
 import { lifeline, readBatches, unwrap } from './protocol.js'
 

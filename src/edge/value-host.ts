@@ -1,4 +1,4 @@
-import type { Message } from '../../core/index.js'
+import type { Message } from '../core/index.js'
 import type { DocKey, DurableObjects, ValueObjectApi } from './protocol.js'
 import type { ObjectStorage } from './storage.js'
 

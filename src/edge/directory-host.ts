@@ -1,4 +1,4 @@
-import type { RunQuery } from '../types.js'
+import type { RunQuery } from '../store/types.js'
 import type { DirectoryApi, DocKey, RunIndexEntry } from './protocol.js'
 import type { ObjectStorage } from './storage.js'
 

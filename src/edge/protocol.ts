@@ -1,7 +1,7 @@
-import type { AgentEvent, ErrorCode, Message, RunEvent, RunInput } from '../../core/index.js'
-import { BridgeError, toBridgeError } from '../../core/index.js'
-import type { StartOptions } from '../../bridge/runs.js'
-import type { RunQuery, RunRecord } from '../types.js'
+import type { AgentEvent, ErrorCode, Message, RunEvent, RunInput } from '../core/index.js'
+import { BridgeError, toBridgeError } from '../core/index.js'
+import type { StartOptions } from '../bridge/runs.js'
+import type { RunQuery, RunRecord } from '../store/types.js'
 
 /**
  * What crosses a Durable Object RPC call. Errors travel as data (`Outcome`), because an exception thrown across RPC
