@@ -5,7 +5,7 @@ import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
 import { requireApiKey } from './auth.js'
 import type { AgentConfigEntry } from './backends.js'
-import { agentEntries } from './backends.js'
+import { agentEntries, isBuilt } from './backends.js'
 import type { AgentConfig } from './config.js'
 import { parseConfig } from './config.js'
 import type { BackendDeps, Dialect } from './dialect.js'
@@ -50,7 +50,7 @@ export function createBridge(options: BridgeOptions): BridgeApp {
   const log = options.log ?? (() => {})
   const dialects = options.dialects ?? builtIn
   const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
-  const configured = options.agents.filter((a): a is AgentConfigEntry => !('backend' in a))
+  const configured = options.agents.filter((a) => !isBuilt(a))
   // Agents configured in code are checked as a configuration file is: every bad option named, by its dialect.
   if (configured.length) parseConfig({ agents: configured }, 'agents', dialects)
   const agents = new AgentRegistry(agentEntries(options.agents, dialects, deps))

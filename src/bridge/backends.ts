@@ -7,6 +7,8 @@ export interface AgentConfigEntry {
   id: string
   dialect: string
   disconnect?: 'cancel' | 'continue'
+  /** The dialect's own options (checked against its schema when the bridge is made). */
+  [option: string]: unknown
 }
 
 /** Configured agents (and agents built in code) as registry entries, each built by its dialect's client. */
@@ -16,7 +18,7 @@ export function agentEntries(
   deps: BackendDeps,
 ): AgentEntry[] {
   return agents.map((agent) => {
-    if ('backend' in agent) return agent
+    if (isBuilt(agent)) return agent
     const dialect = dialects.find((d) => d.name === agent.dialect)
     if (!dialect?.client) {
       const known = dialects.filter((d) => d.client).map((d) => d.name)
@@ -26,3 +28,7 @@ export function agentEntries(
     return { id: agent.id, backend, ...(agent.disconnect ? { disconnect: agent.disconnect } : {}) }
   })
 }
+
+/** An agent built in code (`{id, backend}`) rather than configured. */
+export const isBuilt = (agent: AgentConfigEntry | AgentEntry): agent is AgentEntry =>
+  typeof (agent as { backend?: unknown }).backend === 'object' && !('dialect' in agent)

@@ -10,8 +10,10 @@ import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
-import type { RunDoc } from './service.js'
-import { AcpService, invalid, modesOf } from './service.js'
+import { invalid } from './errors.js'
+import type { RunDoc } from './runs.js'
+import { AcpRuns, modesOf } from './runs.js'
+import { AcpThreads } from './threads.js'
 import { AcpWebhooks } from './webhooks.js'
 import * as wire from './wire.js'
 import type { RunCreateStateful, RunCreateStateless, RunOutputStreamData } from './wire.js'
@@ -68,7 +70,8 @@ const intQuery = (
 }
 
 export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): Face {
-  const acp = new AcpService(runtime)
+  const threads = new AcpThreads(runtime)
+  const acp = new AcpRuns(runtime, threads)
   const webhooks = new AcpWebhooks(runtime, acp)
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
@@ -207,7 +210,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   app.post('/threads/search', async (c) => {
     const q = await body(c, wire.ThreadSearchRequest, 'ThreadSearchRequest')
     return c.json(
-      await acp.searchThreads({
+      await threads.searchThreads({
         ...(q.metadata ? { metadata: q.metadata } : {}),
         ...(q.status ? { status: q.status } : {}),
         limit: q.limit,
@@ -216,19 +219,19 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     )
   })
   app.post('/threads', async (c) =>
-    c.json(await acp.thread(await acp.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))),
+    c.json(await threads.thread(await threads.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))),
   )
   const threadOf = async (c: Context<BridgeEnv>) => {
-    const doc = await acp.threadDoc(c.req.param('threadId') ?? '')
+    const doc = await threads.threadDoc(c.req.param('threadId') ?? '')
     if (!doc) throw new BridgeError('not_found', `Thread ${c.req.param('threadId')} not found.`)
     return doc
   }
   app.get('/threads/:threadId/history', async (c) => {
     const threadId = c.req.param('threadId')
-    return c.json(await acp.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')))
+    return c.json(await threads.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')))
   })
   app.post('/threads/:threadId/copy', async (c) =>
-    c.json(await acp.thread(await acp.copyThread(c.req.param('threadId')))),
+    c.json(await threads.thread(await threads.copyThread(c.req.param('threadId')))),
   )
   app.get('/threads/:threadId/runs', async (c) => {
     const doc = await threadOf(c)
@@ -237,15 +240,17 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     return c.json(await acp.search({ contextId: fromUuid('ctx', doc.threadId), limit, offset }))
   })
   runVerbs('/threads/:threadId/runs')
-  app.get('/threads/:threadId', async (c) => c.json(await acp.thread(await threadOf(c))))
+  app.get('/threads/:threadId', async (c) => c.json(await threads.thread(await threadOf(c))))
   app.patch('/threads/:threadId', async (c) => {
     await threadOf(c)
     return c.json(
-      await acp.thread(await acp.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch'))),
+      await threads.thread(
+        await threads.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch')),
+      ),
     )
   })
   app.delete('/threads/:threadId', async (c) => {
-    await acp.deleteThread(c.req.param('threadId'))
+    await threads.deleteThread(c.req.param('threadId'))
     return c.body(null, 204)
   })
 

@@ -1,12 +1,12 @@
 // ACP callbacks: the run object POSTed to the run's `webhook` on every status change.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { postNotification } from '../../bridge/webhooks.js'
-import type { AcpService } from './service.js'
+import type { AcpRuns } from './runs.js'
 
 export class AcpWebhooks {
   constructor(
     private readonly runtime: BridgeRuntime,
-    private readonly acp: AcpService,
+    private readonly acp: AcpRuns,
   ) {}
 
   /** Follows the run's log and POSTs the run each time its ACP status changes, until it ends. */

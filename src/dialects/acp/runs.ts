@@ -1,19 +1,20 @@
-// The ACP operations on runs and threads, over the bridge's runs: an ACP run is a canonical run (run_id = its id as a
-// UUID), a thread is a conversation (thread_id = the context id as a UUID).
+// ACP runs over the bridge's runs: an ACP run is a canonical run (run_id = its id as a UUID), created stateless or
+// on a thread (see threads.ts), streamed, waited for, resumed, canceled and searched.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
 import type { RunInput } from '../../core/index.js'
 import { BridgeError, endsTurn, isTerminalStatus, settlesTurn } from '../../core/index.js'
-import type { RunRecord } from '../../store/index.js'
+import type { RunRecord, RunStore } from '../../store/index.js'
 import { foldRun } from '../../store/index.js'
-import { decodeRequest, decodeResume } from './decode.js'
 import { checkSchema } from './check.js'
-import { GENERIC_TYPE } from './schemas.js'
+import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
 import { createEncoder, encode, runOutput } from './encode.js'
+import { conflict, invalid, notFound } from './errors.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
+import { GENERIC_TYPE } from './schemas.js'
+import type { AcpThreads } from './threads.js'
 import type {
-  Message,
   RunCreateStateful,
   RunCreateStateless,
   RunOutput,
@@ -21,8 +22,6 @@ import type {
   RunStateful,
   RunStateless,
   RunStatus,
-  Thread,
-  ThreadStatus,
 } from './wire.js'
 
 /** What the face keeps per run: how it was created (echoed as `creation`) and whether it is a thread run. */
@@ -31,32 +30,24 @@ export interface RunDoc {
   stateful: boolean
 }
 
-export interface ThreadDoc {
-  threadId: string
-  createdAt: number
-  updatedAt: number
-  metadata: Record<string, unknown>
-  values?: unknown
-  messages?: Message[]
-  deleted?: boolean
-}
-
 const RUNS = 'acp:run'
-const THREADS = 'acp:thread'
 
-const iso = (ms: number) => new Date(ms).toISOString()
+export const iso = (ms: number) => new Date(ms).toISOString()
 
 export const modesOf = (mode: RunCreateStateless['stream_mode']) => {
   const list = mode === null || mode === undefined ? ['values'] : Array.isArray(mode) ? mode : [mode]
   return { values: list.includes('values'), custom: list.includes('custom') }
 }
 
-export const notFound = (what: string) => new BridgeError('not_found', `${what} not found.`)
-export const conflict = (message: string) => new BridgeError('conflict', message)
-export const invalid = (message: string) => new BridgeError('invalid_request', message)
+/** The run as ACP shows it right now: its log folded through the ACP encoder. */
+export const runView = (store: RunStore, record: RunRecord, modes = { values: true, custom: false }) =>
+  foldRun(store, record.runId, createEncoder({ runId: toUuid(record.runId), modes }), encode)
 
-export class AcpService {
-  constructor(private readonly runtime: BridgeRuntime) {}
+export class AcpRuns {
+  constructor(
+    private readonly runtime: BridgeRuntime,
+    private readonly threads: AcpThreads,
+  ) {}
 
   /** An agent by its ACP id (the UUID of its name) or by its name. */
   agentId(id: string): string {
@@ -82,14 +73,9 @@ export class AcpService {
     )
   }
 
-  /** Folds the run's log into an ACP encoder (up to `untilSeq`). */
-  async encoder(
-    record: RunRecord,
-    modes = { values: true, custom: false },
-    untilSeq = Number.POSITIVE_INFINITY,
-  ): Promise<AcpEncoderState> {
-    const state = createEncoder({ runId: toUuid(record.runId), modes })
-    return foldRun(this.runtime.store, record.runId, state, encode, untilSeq)
+  /** The run as ACP shows it now (its log folded into an ACP encoder). */
+  encoder(record: RunRecord, modes = { values: true, custom: false }): Promise<AcpEncoderState> {
+    return runView(this.runtime.store, record, modes)
   }
 
   async run(record: RunRecord): Promise<RunStateless | RunStateful> {
@@ -119,9 +105,9 @@ export class AcpService {
     let contextId: string | undefined
     if (options.threadId !== undefined) {
       const stateful = body as RunCreateStateful
-      const thread = await this.threadDoc(options.threadId)
+      const thread = await this.threads.threadDoc(options.threadId)
       if (!thread && stateful.if_not_exists !== 'create') throw notFound(`Thread ${options.threadId}`)
-      if (!thread) await this.createThread({ thread_id: options.threadId })
+      if (!thread) await this.threads.createThread({ thread_id: options.threadId })
       contextId = fromUuid('ctx', options.threadId)
       const busy = (await this.runtime.store.listRuns({ contextId })).some(
         (r) => r.state.status === 'queued' || r.state.status === 'working',
@@ -146,7 +132,7 @@ export class AcpService {
       creation: body,
       stateful: options.threadId !== undefined,
     })
-    if (contextId) await this.touchThread(contextId)
+    if (contextId) await this.threads.touchThread(contextId)
     return started
   }
 
@@ -295,189 +281,8 @@ export class AcpService {
     const offset = filter.offset ?? 0
     return out.slice(offset, offset + (filter.limit ?? 10))
   }
-
-  async threadDoc(threadId: string): Promise<ThreadDoc | undefined> {
-    const doc = await this.runtime.store.getDoc<ThreadDoc>(THREADS, fromUuid('ctx', threadId))
-    if (doc?.deleted) return undefined
-    if (doc) return doc
-    // A conversation started through another face is a thread too.
-    const runs = await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) })
-    if (!runs.length) return undefined
-    const first = runs.at(-1) as RunRecord
-    return {
-      threadId: toUuid(first.contextId),
-      createdAt: first.createdAt,
-      updatedAt: runs[0]?.updatedAt ?? first.updatedAt,
-      metadata: {},
-    }
-  }
-
-  async createThread(body: {
-    thread_id?: string
-    metadata?: Record<string, unknown>
-    if_exists?: 'raise' | 'do_nothing'
-  }): Promise<ThreadDoc> {
-    const threadId = (body.thread_id ?? toUuid(`ctx_${crypto.randomUUID().replaceAll('-', '')}`)).toLowerCase()
-    const existing = await this.threadDoc(threadId)
-    if (existing) {
-      if (body.if_exists === 'do_nothing') return existing
-      throw conflict(`Thread ${threadId} already exists.`)
-    }
-    const now = Date.now()
-    const doc: ThreadDoc = { threadId, createdAt: now, updatedAt: now, metadata: body.metadata ?? {} }
-    await this.runtime.store.putDoc(THREADS, fromUuid('ctx', threadId), doc)
-    return doc
-  }
-
-  async touchThread(contextId: string) {
-    const doc = await this.threadDoc(toUuid(contextId))
-    if (doc) await this.runtime.store.putDoc(THREADS, contextId, { ...doc, updatedAt: Date.now() })
-  }
-
-  async patchThread(
-    threadId: string,
-    patch: {
-      metadata?: Record<string, unknown>
-      values?: unknown
-      messages?: Message[]
-      checkpoint?: { checkpoint_id: string }
-    },
-  ): Promise<ThreadDoc> {
-    const doc = await this.threadDoc(threadId)
-    if (!doc) throw notFound(`Thread ${threadId}`)
-    if (patch.checkpoint) {
-      const latest = (await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) }))[0]
-      if (!latest || toUuid(latest.runId) !== patch.checkpoint.checkpoint_id)
-        throw invalid('Branching from an earlier checkpoint is not supported; patch the latest state.')
-    }
-    const next: ThreadDoc = {
-      ...doc,
-      updatedAt: Date.now(),
-      metadata: { ...doc.metadata, ...patch.metadata },
-      ...(patch.values !== undefined ? { values: patch.values } : {}),
-      ...(patch.messages ? { messages: patch.messages } : {}),
-    }
-    await this.runtime.store.putDoc(THREADS, fromUuid('ctx', threadId), next)
-    return next
-  }
-
-  async deleteThread(threadId: string): Promise<void> {
-    const doc = await this.threadDoc(threadId)
-    if (!doc) throw notFound(`Thread ${threadId}`)
-    const contextId = fromUuid('ctx', threadId)
-    if (
-      (await this.runtime.store.listRuns({ contextId })).some(
-        (r) => r.state.status === 'queued' || r.state.status === 'working',
-      )
-    ) {
-      throw conflict(`Thread ${threadId} has a run in progress.`)
-    }
-    await this.runtime.store.putDoc<ThreadDoc>(THREADS, contextId, { ...doc, deleted: true })
-    await this.runtime.store.deleteHistory(contextId)
-  }
-
-  async copyThread(threadId: string): Promise<ThreadDoc> {
-    const doc = await this.threadDoc(threadId)
-    if (!doc) throw notFound(`Thread ${threadId}`)
-    const copy = await this.createThread({ metadata: structuredClone(doc.metadata) })
-    const history = await this.runtime.store.getHistory(fromUuid('ctx', threadId))
-    if (history.length) await this.runtime.store.appendHistory(fromUuid('ctx', copy.threadId), history)
-    const { threadId: _, createdAt: __, updatedAt: ___, ...state } = doc
-    await this.runtime.store.putDoc(THREADS, fromUuid('ctx', copy.threadId), {
-      ...copy,
-      ...state,
-      metadata: copy.metadata,
-    })
-    return (await this.threadDoc(copy.threadId)) as ThreadDoc
-  }
-
-  /** The thread as ACP shows it: status from its latest run, values from that run (or a patch), its messages. */
-  async thread(doc: ThreadDoc): Promise<Thread> {
-    const contextId = fromUuid('ctx', doc.threadId)
-    const latest = (await this.runtime.store.listRuns({ contextId }))[0]
-    const encoder = latest ? await this.encoder(latest) : undefined
-    const status: ThreadStatus = !encoder
-      ? 'idle'
-      : encoder.status === 'pending'
-        ? 'busy'
-        : encoder.status === 'interrupted'
-          ? 'interrupted'
-          : encoder.status === 'success'
-            ? 'idle'
-            : 'error'
-    const history = await this.runtime.store.getHistory(contextId)
-    const messages = doc.messages ?? history.map(toAcpMessage)
-    const values = doc.values ?? (encoder ? { ...encoder.values, messages } : undefined)
-    return {
-      thread_id: doc.threadId,
-      created_at: iso(doc.createdAt),
-      updated_at: iso(Math.max(doc.updatedAt, latest?.updatedAt ?? 0)),
-      metadata: doc.metadata,
-      status,
-      ...(values !== undefined ? { values: values as Record<string, unknown> } : {}),
-      messages,
-    }
-  }
-
-  async searchThreads(filter: {
-    metadata?: Record<string, unknown>
-    status?: ThreadStatus
-    limit?: number
-    offset?: number
-  }): Promise<Thread[]> {
-    const ids = new Set<string>()
-    for (const r of await this.runtime.store.listRuns({})) ids.add(r.contextId)
-    const docs = await this.runtime.store.listDocs<ThreadDoc>(THREADS)
-    for (const d of docs) if (!d.deleted) ids.add(fromUuid('ctx', d.threadId))
-    const threads: Thread[] = []
-    for (const contextId of ids) {
-      const doc = await this.threadDoc(toUuid(contextId))
-      if (!doc) continue
-      const thread = await this.thread(doc)
-      if (filter.metadata && !matches(thread.metadata, filter.metadata)) continue
-      if (filter.status && thread.status !== filter.status) continue
-      threads.push(thread)
-    }
-    threads.sort((a, b) => b.updated_at.localeCompare(a.updated_at))
-    const offset = filter.offset ?? 0
-    return threads.slice(offset, offset + (filter.limit ?? 10))
-  }
-
-  /** One state per run on the thread, newest first: its checkpoint is the run, its values what the run produced. */
-  async history(threadId: string, limit = 10, before?: string) {
-    const doc = await this.threadDoc(threadId)
-    if (!doc) throw notFound(`Thread ${threadId}`)
-    const runs = await this.runtime.store.listRuns({ contextId: fromUuid('ctx', threadId) })
-    const at = before ? runs.findIndex((r) => toUuid(r.runId) === before.toLowerCase()) : -1
-    if (before && at < 0) return []
-    const start = before ? at + 1 : 0
-    const states = []
-    for (const r of runs.slice(start, start + limit)) {
-      const encoder = await this.encoder(r)
-      states.push({
-        checkpoint: { checkpoint_id: toUuid(r.runId) },
-        values: structuredClone(encoder.values) as unknown as Record<string, unknown>,
-        messages: encoder.values.messages,
-        metadata: { run_id: toUuid(r.runId), status: encoder.status },
-      })
-    }
-    return states
-  }
-}
-
-export function toAcpMessage(m: { id: string; role: string; parts: { type: string; text?: string }[] }): Message {
-  const onlyText = m.parts.every((p) => p.type === 'text')
-  return {
-    role: m.role,
-    content: onlyText
-      ? m.parts.map((p) => p.text ?? '').join('')
-      : m.parts.map((p) =>
-          p.type === 'text' ? { type: 'text' as const, text: p.text ?? '' } : { ...p, type: p.type },
-        ),
-    id: m.id,
-  }
 }
 
 /** Exact-match filter: every key of `filter` equals the same key of `value`. */
-const matches = (value: Record<string, unknown>, filter: Record<string, unknown>) =>
+export const matches = (value: Record<string, unknown>, filter: Record<string, unknown>) =>
   Object.entries(filter).every(([k, v]) => JSON.stringify(value[k]) === JSON.stringify(v))
