@@ -7,7 +7,14 @@ export { createBridge } from './bridge/app.js'
 export type { AgentConfigEntry } from './bridge/backends.js'
 export type { AgentConfig, BridgeConfig, BridgeSettings, DisconnectPolicy } from './bridge/config.js'
 export { ConfigError, DEMO_CONFIG, parseConfig, parseConfigText, substituteEnv } from './bridge/config.js'
-export type { AgentConfigFor, AgentConfigOf, BackendDeps, Dialect, DiscoveryContext } from './bridge/dialect.js'
+export type {
+  AgentConfigFor,
+  AgentConfigOf,
+  BackendDeps,
+  Dialect,
+  DiscoveryContext,
+  UpstreamClientOptions,
+} from './bridge/dialect.js'
 export { AGENT_FIELDS, defineDialect, upstreamClientOptions, upstreamOptions } from './bridge/dialect.js'
 export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory } from './bridge/face.js'
 export { publicOrigin } from './bridge/face.js'

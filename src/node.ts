@@ -7,15 +7,17 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import type { BridgeApp, BridgeOptions } from './bridge/index.js'
+import type { Dialect } from './bridge/dialect.js'
+import type { BuiltInDialect } from './dialects/index.js'
 import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
 import { dialects } from './dialects/index.js'
 
 export { substituteEnv }
 import type { BridgeConfig } from './bridge/index.js'
 
-export interface ServeOptions extends Partial<Omit<BridgeOptions, 'agents'>> {
+export interface ServeOptions<D extends Dialect = BuiltInDialect> extends Partial<Omit<BridgeOptions<D>, 'agents'>> {
   config?: BridgeConfig
-  agents?: BridgeOptions['agents']
+  agents?: BridgeOptions<D>['agents']
   port?: number
   host?: string
 }
@@ -27,12 +29,15 @@ export interface RunningBridge {
 }
 
 /** Starts the bridge on a local port (0 picks a free one). */
-export async function serveBridge(options: ServeOptions = {}): Promise<RunningBridge> {
+export async function serveBridge<D extends Dialect = BuiltInDialect>(
+  options: ServeOptions<D> = {},
+): Promise<RunningBridge> {
   const config = options.config ?? DEMO_CONFIG
   const bridge = createBridge({
     ...options,
-    dialects: options.dialects ?? dialects,
-    agents: options.agents ?? config.agents,
+    // The built-in list and configuration when none are given: D is then the built-in dialects.
+    dialects: options.dialects ?? (dialects as readonly Dialect[] as readonly D[]),
+    agents: options.agents ?? (config.agents as unknown as BridgeOptions<D>['agents']),
     baseUrl: options.baseUrl ?? config.baseUrl,
     apiKeys: options.apiKeys ?? config.apiKeys,
     trustProxy: options.trustProxy ?? config.trustProxy,

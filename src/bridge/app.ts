@@ -1,14 +1,14 @@
 import { Hono } from 'hono'
 import { BridgeError, toBridgeError } from '../core/index.js'
+import type { BuiltInDialect } from '../dialects/index.js'
 import { dialects as builtIn } from '../dialects/index.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
 import { requireApiKey } from './auth.js'
 import type { AgentConfigEntry } from './backends.js'
 import { agentEntries, isBuilt } from './backends.js'
-import type { AgentConfig } from './config.js'
 import { parseConfig } from './config.js'
-import type { BackendDeps, Dialect } from './dialect.js'
+import type { AgentConfigFor, BackendDeps, Dialect } from './dialect.js'
 import type { BridgeEnv, BridgeRuntime, Face } from './face.js'
 import { limitBody } from './http.js'
 import type { AgentEntry } from './registry.js'
@@ -16,14 +16,14 @@ import { AgentRegistry } from './registry.js'
 import type { RunLogger, RunService } from './runs.js'
 import { RunManager } from './runs.js'
 
-export interface BridgeOptions {
+export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   /**
-   * Agents from configuration (`{id, dialect, url, …}`, any dialect in `dialects`) or built in code
-   * (`{id, backend}`).
+   * Agents from configuration (`{id, dialect, url, …}`, typed by the options of the dialects in `dialects`) or built
+   * in code (`{id, backend}`).
    */
-  agents: readonly (AgentConfig | AgentConfigEntry | AgentEntry)[]
+  agents: readonly (AgentConfigFor<D> | AgentEntry)[]
   /** The dialects: faces to serve and clients for configured agents. Default: every dialect this build has. */
-  dialects?: readonly Dialect[]
+  dialects?: readonly D[]
   store?: RunStore
   baseUrl?: string
   apiKeys?: readonly string[]
@@ -45,15 +45,16 @@ export type BridgeApp = Hono<BridgeEnv> & {
 }
 
 /** The bridge as a Hono app: every face mounted in front of every configured agent. */
-export function createBridge(options: BridgeOptions): BridgeApp {
+export function createBridge<D extends Dialect = BuiltInDialect>(options: BridgeOptions<D>): BridgeApp {
   const store = options.store ?? new MemoryRunStore()
   const log = options.log ?? (() => {})
-  const dialects = options.dialects ?? builtIn
+  const dialects: readonly Dialect[] = options.dialects ?? builtIn
   const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
-  const configured = options.agents.filter((a) => !isBuilt(a))
+  const all = options.agents as readonly (AgentConfigEntry | AgentEntry)[]
+  const configured = all.filter((a) => !isBuilt(a))
   // Agents configured in code are checked as a configuration file is: every bad option named, by its dialect.
   if (configured.length) parseConfig({ agents: configured }, 'agents', dialects)
-  const agents = new AgentRegistry(agentEntries(options.agents, dialects, deps))
+  const agents = new AgentRegistry(agentEntries(all, dialects, deps))
   const runLog: RunLogger = (message, error) =>
     log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {

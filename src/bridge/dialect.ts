@@ -96,19 +96,23 @@ export type AgentConfigFor<D extends Dialect> =
   D extends Dialect<infer Name, infer Options> ? AgentConfigOf<Name, Options> : never
 
 /** What every upstream client is given from its configuration entry. */
-export function upstreamClientOptions(
-  config: Fields<typeof AGENT_FIELDS> & Fields<ReturnType<typeof upstreamOptions>>,
-  deps: BackendDeps,
-): {
+export interface UpstreamClientOptions extends UpstreamLimits {
+  /** The agent id on the bridge. */
   id: string
   url: string
   headers?: Record<string, string>
   name?: string
   description?: string
+  /** Where the client keeps its links. */
   store: RunStore
   fetch?: typeof fetch
   log?: (line: string) => void
-} & UpstreamLimits {
+}
+
+export function upstreamClientOptions(
+  config: Fields<typeof AGENT_FIELDS> & Fields<ReturnType<typeof upstreamOptions>>,
+  deps: BackendDeps,
+): UpstreamClientOptions {
   return {
     id: config.id,
     url: config.url,

@@ -269,10 +269,12 @@ describe('the configuration knows a listed dialect', () => {
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as Error).message).toMatch(/agents\[0\]\.dialect: must be one of responses, /)
     expect((error as Error).message).not.toContain('jsonl')
+    // @ts-expect-error: the compiler already refuses a dialect the bridge does not list; JSON callers get this.
     expect(() => createBridge({ agents: [entry] })).toThrow(/agents\[0\]\.dialect: must be one of /)
   })
 
   it('agents configured in code are checked against the listed dialect too', () => {
+    // @ts-expect-error: `url` is required by jsonl's options, in the types as at run time.
     expect(() => createBridge({ dialects: withJsonl, agents: [{ id: 'x', dialect: 'jsonl' }] })).toThrow(
       'agents[0].url: is required for a jsonl agent',
     )
