@@ -13,7 +13,6 @@ export type {
   BackendDeps,
   Dialect,
   DiscoveryContext,
-  UpstreamClientOptions,
 } from './bridge/dialect.js'
 export { AGENT_FIELDS, defineDialect, upstreamClientOptions, upstreamOptions } from './bridge/dialect.js'
 export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory } from './bridge/face.js'
@@ -96,7 +95,15 @@ export { foldRun, MemoryRunStore } from './store/index.js'
 // Streams, and the upstream-client core every dialect's client is built on
 export type { ReadSSEOptions, SSEChunk, SSEEvent, SSEMessage, SSEStreamOptions } from './stream/index.js'
 export { formatSSE, readSSE, sseResponse, sseStream } from './stream/index.js'
-export type { CallInit, DecodeHooks, Links, Upstream, UpstreamLimits, UpstreamOptions } from './upstream/index.js'
+export type {
+  CallInit,
+  DecodeHooks,
+  Links,
+  Upstream,
+  UpstreamClientOptions,
+  UpstreamLimits,
+  UpstreamOptions,
+} from './upstream/index.js'
 export {
   createLinks,
   createUpstream,

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import type { AgentBackend, AgentInfo, LossTable, Mappers } from '../core/index.js'
 import type { RunStore } from '../store/index.js'
-import type { UpstreamLimits } from '../upstream/index.js'
+import type { UpstreamClientOptions } from '../upstream/index.js'
 import type { FaceFactory } from './face.js'
 
 /** What a backend is built with besides its own configuration entry. */
@@ -96,19 +96,6 @@ export type AgentConfigFor<D extends Dialect> =
   D extends Dialect<infer Name, infer Options> ? AgentConfigOf<Name, Options> : never
 
 /** What every upstream client is given from its configuration entry. */
-export interface UpstreamClientOptions extends UpstreamLimits {
-  /** The agent id on the bridge. */
-  id: string
-  url: string
-  headers?: Record<string, string>
-  name?: string
-  description?: string
-  /** Where the client keeps its links. */
-  store: RunStore
-  fetch?: typeof fetch
-  log?: (line: string) => void
-}
-
 export function upstreamClientOptions(
   config: Fields<typeof AGENT_FIELDS> & Fields<ReturnType<typeof upstreamOptions>>,
   deps: BackendDeps,

@@ -1,6 +1,7 @@
 // Every upstream request goes through here: the configured headers, a deadline for the answer, retries with backoff
 // while nothing has been received yet, and one reading of failures (errors.ts).
 import { BridgeError } from '../core/index.js'
+import type { RunStore } from '../store/index.js'
 import { sleep } from '../stream/index.js'
 import { networkError, statusError, timeoutError } from './errors.js'
 
@@ -16,6 +17,23 @@ export interface UpstreamLimits {
   backoffMs?: number
   /** The longest `Retry-After` the bridge waits out; a longer one fails at once. Default 10 s. */
   maxRetryAfterMs?: number
+}
+
+/** What every upstream client is given from its configuration entry (each client adds its own options). */
+export interface UpstreamClientOptions extends UpstreamLimits {
+  /** The agent id on the bridge. */
+  id: string
+  /** The upstream, from configuration only. */
+  url: string
+  /** Sent with every upstream request (credentials live here). */
+  headers?: Record<string, string>
+  name?: string
+  description?: string
+  /** Where the client keeps its links (and the run store of the bridge it serves). */
+  store: RunStore
+  fetch?: typeof fetch
+  /** Told of what the client skips or works around. */
+  log?: (line: string) => void
 }
 
 export interface UpstreamOptions extends UpstreamLimits {

@@ -13,7 +13,7 @@ export {
 } from './errors.js'
 export type { DecodeHooks, ReadEventsOptions } from './events.js'
 export { decodeEach, eventJson, MAX_EVENT_SIZE, readEvents, readWire } from './events.js'
-export type { CallInit, Upstream, UpstreamLimits, UpstreamOptions } from './http.js'
+export type { CallInit, Upstream, UpstreamClientOptions, UpstreamLimits, UpstreamOptions } from './http.js'
 export { createUpstream, DEFAULT_LIMITS, retryAfterMs } from './http.js'
 export type { Links, LinkTable } from './links.js'
 export { createLinks } from './links.js'

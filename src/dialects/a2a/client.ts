@@ -3,9 +3,8 @@
 import type { z } from 'zod'
 import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
-import type { RunStore } from '../../store/index.js'
 import { sleep } from '../../stream/index.js'
-import type { Upstream, UpstreamLimits } from '../../upstream/index.js'
+import type { Upstream, UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
@@ -34,23 +33,13 @@ import {
   V03Task,
 } from './wire.js'
 
-export interface A2AClientOptions extends UpstreamLimits {
-  /** The agent id on the bridge. */
-  id: string
+export interface A2AClientOptions extends UpstreamClientOptions {
   /** The agent card's URL, or the base URL it sits under (`/.well-known/agent-card.json` is appended). */
   url: string
-  headers?: Record<string, string>
-  name?: string
-  description?: string
-  /** Where the client keeps its id maps (upstream task per run, upstream context per conversation). */
-  store: RunStore
-  fetch?: typeof fetch
   /** Re-subscriptions after a stream drops before the task's turn ends. Default 3. */
   maxResubscribes?: number
   /** Polling interval for agents that cannot stream. Default 500 ms. */
   pollIntervalMs?: number
-  /** Told of what the client skips or works around. */
-  log?: (line: string) => void
 }
 
 interface Transport {

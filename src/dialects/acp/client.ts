@@ -4,8 +4,7 @@
 import { z } from 'zod'
 import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
-import type { RunStore } from '../../store/index.js'
-import type { CallInit, UpstreamLimits } from '../../upstream/index.js'
+import type { CallInit, UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
@@ -31,12 +30,9 @@ import {
   RunWaitResponseStateless,
 } from './wire.js'
 
-export interface AcpClientOptions extends UpstreamLimits {
-  /** The agent id on the bridge. */
-  id: string
+export interface AcpClientOptions extends UpstreamClientOptions {
   /** The ACP root URL (the paths `/agents/…`, `/runs/…` sit under it). */
   url: string
-  headers?: Record<string, string>
   /** The upstream agent: its ACP id, or its name (`metadata.ref.name`) to search for. Default: the bridge id. */
   agentId?: string
   agentName?: string
@@ -45,12 +41,6 @@ export interface AcpClientOptions extends UpstreamLimits {
   output?: OutputTemplate
   /** `config.configurable` sent with every run. */
   config?: Record<string, unknown>
-  name?: string
-  description?: string
-  store: RunStore
-  fetch?: typeof fetch
-  /** Told of what the client skips or works around. */
-  log?: (line: string) => void
 }
 
 interface Upstream {

@@ -91,7 +91,8 @@ export function encode(state: AcpEncoderState, event: RunEvent): RunOutputStream
   return out
 }
 
-const snapshot = (s: AcpEncoderState): RunOutputStreamData => ({
+/** The run's `values` so far, as stream data (a copy: later events do not change it). */
+export const valuesSnapshot = (s: AcpEncoderState): RunOutputStreamData => ({
   type: 'values',
   run_id: s.runId,
   status: s.status,
@@ -99,7 +100,7 @@ const snapshot = (s: AcpEncoderState): RunOutputStreamData => ({
 })
 
 const values = (s: AcpEncoderState, out: Out) => {
-  if (s.modes.values) out(snapshot(s))
+  if (s.modes.values) out(valuesSnapshot(s))
 }
 
 const isAnswer = (s: AcpEncoderState, phase: string | undefined, executionId: string | undefined) =>
@@ -215,7 +216,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.completed': (s, _e, out) => {
     s.status = 'success'
     s.done = true
-    if (s.modes.values) out(snapshot(s))
+    if (s.modes.values) out(valuesSnapshot(s))
   },
   'run.failed': (s, e, out) => {
     s.status = e.error.code === 'timeout' ? 'timeout' : 'error'

@@ -9,7 +9,7 @@ import { foldRun } from '../../store/index.js'
 import { checkSchema } from './check.js'
 import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
-import { createEncoder, encode, runOutput } from './encode.js'
+import { createEncoder, encode, runOutput, valuesSnapshot } from './encode.js'
 import { conflict, invalid, notFound } from './errors.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { GENERIC_TYPE } from './schemas.js'
@@ -200,15 +200,7 @@ export class AcpRuns {
         if (!caughtUp) {
           caughtUp = true
           if (snapshot && modes.values && encoder.values.messages.length)
-            out.push({
-              id: String(afterSeq),
-              data: {
-                type: 'values',
-                run_id: encoder.runId,
-                status: encoder.status,
-                values: structuredClone(encoder.values) as never,
-              },
-            })
+            out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
         }
         data.forEach((d, i) => {
           out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
@@ -225,16 +217,7 @@ export class AcpRuns {
           out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
         else if (output?.type === 'error')
           out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
-        else if (modes.values)
-          out.push({
-            id: String(afterSeq),
-            data: {
-              type: 'values',
-              run_id: encoder.runId,
-              status: encoder.status,
-              values: structuredClone(encoder.values) as never,
-            },
-          })
+        else if (modes.values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
         yield out
         return
       }

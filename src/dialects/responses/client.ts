@@ -1,8 +1,7 @@
 // An AgentBackend for an upstream agent that speaks the Responses dialect (OpenAI or any compatible server).
 import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
-import type { RunStore } from '../../store/index.js'
-import type { UpstreamLimits } from '../../upstream/index.js'
+import type { UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
@@ -18,25 +17,15 @@ import { encodeRequest } from './encode.js'
 import type { ResponseStreamEvent as StreamEvent } from './wire.js'
 import { ResponseStreamEvent } from './wire.js'
 
-export interface ResponsesClientOptions extends UpstreamLimits {
-  /** The agent id on the bridge. */
-  id: string
+export interface ResponsesClientOptions extends UpstreamClientOptions {
   /** The upstream's base URL, ending in `/v1`. */
   url: string
-  headers?: Record<string, string>
   /** The upstream `model`; defaults to `id`. */
   model?: string
-  name?: string
-  description?: string
   /** Start upstream responses in background mode, so an explicit cancel reaches the upstream. */
   background?: boolean
-  /** Where the client keeps its id chain (upstream response ids per run and per conversation). */
-  store: RunStore
   /** How many times a stream that drops before its end is resumed with `starting_after`. Default 3. */
   maxResumes?: number
-  fetch?: typeof fetch
-  /** Told of what the client skips or works around. */
-  log?: (line: string) => void
 }
 
 /** The upstream response a run or a conversation continues from. */
