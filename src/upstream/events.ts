@@ -20,6 +20,24 @@ export interface ReadEventsOptions {
   warn?: (message: string) => void
 }
 
+const sseOptions = (upstream: Upstream, options: ReadEventsOptions) => ({
+  maxEventSize: options.maxEventSize ?? MAX_EVENT_SIZE,
+  firstByteTimeoutMs: upstream.limits.firstByteTimeoutMs,
+  onParseError: (e: Error) => options.warn?.(`the upstream ${upstream.label}'s stream: ${e.message}`),
+})
+
+/** A failure while reading a stream, as a canonical error: too large an event, no first byte in time. */
+function readError(error: unknown, upstream: Upstream, options: ReadEventsOptions): unknown {
+  if (error instanceof SSEEventTooLarge) {
+    return new BridgeError(
+      'upstream_failed',
+      `The upstream ${upstream.label} sent an event larger than ${error.limit} characters.`,
+    )
+  }
+  if (error instanceof SSEFirstByteTimeout) return timeoutError(upstream.label, options.url, error.ms, 'first byte')
+  return error
+}
+
 /**
  * The events of an upstream's SSE answer, as they arrive. Fails with `upstream_timeout` when nothing arrives within
  * the upstream's first-byte deadline, and with `upstream_failed` when one event outgrows `maxEventSize`.
@@ -30,22 +48,47 @@ export async function* readEvents(
   options: ReadEventsOptions,
 ): AsyncGenerator<SSEEvent> {
   if (!res.body) return
-  const size = options.maxEventSize ?? MAX_EVENT_SIZE
   try {
-    yield* readSSE(res.body, options.signal, {
-      maxEventSize: size,
-      firstByteTimeoutMs: upstream.limits.firstByteTimeoutMs,
-      onParseError: (e) => options.warn?.(`the upstream ${upstream.label}'s stream: ${e.message}`),
-    })
+    yield* readSSE(res.body, options.signal, sseOptions(upstream, options))
   } catch (error) {
-    if (error instanceof SSEEventTooLarge) {
-      throw new BridgeError(
-        'upstream_failed',
-        `The upstream ${upstream.label} sent an event larger than ${size} characters.`,
-      )
+    throw readError(error, upstream, options)
+  }
+}
+
+/** How a client turns its upstream's stream into canonical events. */
+export interface StreamDecoding<S extends MapperState, W> {
+  state: S
+  decode: (state: S, event: W) => AgentEvent[]
+  /** One SSE message as the wire event it holds (read with `eventJson` and `readWire`), or undefined to skip it. */
+  read: (message: SSEEvent) => W | undefined
+  hooks?: DecodeHooks<S, W>
+}
+
+/**
+ * An upstream's SSE answer decoded into canonical events as they arrive, until the decoder's turn is done: reading,
+ * parsing, validating and decoding in one pass (one generator over the SSE reader, so an event crosses few hops).
+ */
+export async function* decodeEvents<S extends MapperState, W>(
+  upstream: Upstream,
+  res: Response,
+  options: ReadEventsOptions,
+  { state, decode, read, hooks = {} }: StreamDecoding<S, W>,
+): AsyncGenerator<AgentEvent> {
+  if (!res.body) return
+  try {
+    for await (const message of readSSE(res.body, options.signal, sseOptions(upstream, options))) {
+      const event = read(message)
+      if (event === undefined) continue
+      const before = hooks.before?.(event, state)
+      if (before) await before
+      const out = decode(state, event)
+      const after = hooks.after?.(event, state)
+      if (after) await after
+      yield* out
+      if (state.done) return
     }
-    if (error instanceof SSEFirstByteTimeout) throw timeoutError(upstream.label, options.url, error.ms, 'first byte')
-    throw error
+  } catch (error) {
+    throw readError(error, upstream, options)
   }
 }
 
@@ -79,9 +122,11 @@ export async function* decodeEach<S extends MapperState, W>(
   hooks: DecodeHooks<S, W> = {},
 ): AsyncGenerator<AgentEvent> {
   for await (const event of source) {
-    await hooks.before?.(event, state)
+    const before = hooks.before?.(event, state)
+    if (before) await before
     const out = decode(state, event)
-    await hooks.after?.(event, state)
+    const after = hooks.after?.(event, state)
+    if (after) await after
     yield* out
     if (state.done) return
   }

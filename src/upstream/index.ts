@@ -11,8 +11,8 @@ export {
   upstreamFailure,
   where,
 } from './errors.js'
-export type { DecodeHooks, ReadEventsOptions } from './events.js'
-export { decodeEach, eventJson, MAX_EVENT_SIZE, readEvents, readWire } from './events.js'
+export type { DecodeHooks, ReadEventsOptions, StreamDecoding } from './events.js'
+export { decodeEach, decodeEvents, eventJson, MAX_EVENT_SIZE, readEvents, readWire } from './events.js'
 export type { CallInit, Upstream, UpstreamClientOptions, UpstreamLimits, UpstreamOptions } from './http.js'
 export { createUpstream, DEFAULT_LIMITS, retryAfterMs } from './http.js'
 export type { Links, LinkTable } from './links.js'

@@ -102,13 +102,6 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     return { card, transport }
   })
 
-  /** Reads an event stream's data as JSON, naming each event in errors. */
-  async function* sseJson(upstream: Upstream, res: Response, url: string, signal: AbortSignal) {
-    for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
-      yield { event: message.event, data: eventJson(LABEL, message.data, 'event') }
-    }
-  }
-
   function jsonRpc(upstream: Upstream, url: string, version: A2AVersion): Transport {
     let nextId = 1
     const names =
@@ -159,7 +152,9 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       if (body?.error) throw rpcError(body.error, status)
       return body?.result
     }
-    async function* events(res: Response, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+    /** A streamed answer's events (or the one result of an answer that is not a stream), as they come. */
+    async function* events(answer: Promise<Response>, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+      const res = await answer
       if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
         yield lift(await result(res))
         return
@@ -171,12 +166,8 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     return {
       version,
       send: async (request, signal) => lift(await result(await call(names.send, params(request), signal))),
-      stream: async function* (request, signal) {
-        yield* events(await call(names.stream, params(request), signal), signal)
-      },
-      subscribe: async function* (taskId, signal) {
-        yield* events(await call(names.subscribe, { id: taskId }, signal), signal)
-      },
+      stream: (request, signal) => events(call(names.stream, params(request), signal), signal),
+      subscribe: (taskId, signal) => events(call(names.subscribe, { id: taskId }, signal), signal),
       getTask: async (taskId, signal) => {
         const task = await result(await call(names.get, { id: taskId }, signal))
         return version === '1.0' ? wire(TaskSchema, task, 'task') : fromV03Task(wire(V03Task, task, 'task'))
@@ -187,10 +178,13 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 
   function restTransport(upstream: Upstream, base: string): Transport {
     const root = base.replace(/\/+$/, '')
-    async function* events(res: Response, url: string, signal: AbortSignal): AsyncGenerator<StreamResponse> {
-      for await (const { event, data } of sseJson(upstream, res, url, signal)) {
-        if (event === 'error')
+    async function* events(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+      const res = await post(path, body, signal)
+      for await (const message of readEvents(upstream, res, { url: `${root}${path}`, signal, warn: log })) {
+        const data = eventJson(LABEL, message.data, 'event')
+        if (message.event === 'error') {
           throw new BridgeError('upstream_failed', `The upstream ${LABEL}'s stream failed: ${JSON.stringify(data)}`)
+        }
         yield wire(StreamResponseSchema, data, 'event')
       }
     }
@@ -205,13 +199,8 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       version: '1.0',
       send: async (request, signal) =>
         wire(StreamResponseSchema, await (await post('/message:send', request, signal)).json(), 'response'),
-      stream: async function* (request, signal) {
-        yield* events(await post('/message:stream', request, signal), `${root}/message:stream`, signal)
-      },
-      subscribe: async function* (taskId, signal) {
-        const url = `${task(taskId)}:subscribe`
-        yield* events(await post(url, undefined, signal), `${root}${url}`, signal)
-      },
+      stream: (request, signal) => events('/message:stream', request, signal),
+      subscribe: (taskId, signal) => events(`${task(taskId)}:subscribe`, undefined, signal),
       getTask: async (taskId, signal) =>
         wire(TaskSchema, await upstream.json(`${root}${task(taskId)}`, signal ? { signal } : {}), 'task'),
       cancel: async (taskId) => void (await post(`${task(taskId)}:cancel`, undefined)),

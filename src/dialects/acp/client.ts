@@ -4,14 +4,14 @@
 import { z } from 'zod'
 import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
+import type { SSEEvent } from '../../stream/index.js'
 import type { CallInit, UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
-  decodeEach,
+  decodeEvents,
   eventJson,
   lazy,
-  readEvents,
   readWire,
   upstreamBackend,
 } from '../../upstream/index.js'
@@ -126,20 +126,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     }
   })
 
-  /** One SSE answer's stream data, read as the decoder's wire events; unknown data types are skipped. */
-  async function* streamData(res: Response, path: string, link: RunLink, signal: AbortSignal) {
-    for await (const message of readEvents(upstream, res, { url: `${base}${path}`, signal, warn: log })) {
-      const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
-      if (!isKnownData(raw)) {
-        log(`upstream ${LABEL} ${base}: skipped stream data of a type this bridge does not know (${describe(raw)})`)
-        continue
-      }
-      if (message.id) link.lastEventId = message.id
-      yield readWire(LABEL, StreamDataSchema, raw, `'${(raw as { type: string }).type}' stream data`)
-    }
-  }
-
-  /** Reads one SSE answer into the decoder, following the upstream run id it names. */
+  /** Reads one SSE answer into the decoder, following the upstream run id it names and the last event id. */
   async function* pump(
     res: Response,
     path: string,
@@ -148,16 +135,25 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     request: RunRequest,
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent> {
+    const read = (message: SSEEvent): RunOutputStreamData | undefined => {
+      const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
+      if (!isKnownData(raw)) {
+        log(`upstream ${LABEL} ${base}: skipped stream data of a type this bridge does not know (${describe(raw)})`)
+        return undefined
+      }
+      if (message.id) link.lastEventId = message.id
+      return readWire(LABEL, StreamDataSchema, raw, `'${(raw as { type: string }).type}' stream data`)
+    }
+    const follow = (data: RunOutputStreamData) => {
+      const runId = data.run_id
+      if (!runId || runId === link.runId) return
+      link.runId = runId
+      decoder.runId = runId
+      return links.run.put(request.runId, link)
+    }
     try {
-      yield* decodeEach(streamData(res, path, link, signal), decoder, decode, {
-        before: async (data: RunOutputStreamData) => {
-          const runId = data.run_id
-          if (!runId || runId === link.runId) return
-          link.runId = runId
-          decoder.runId = runId
-          await links.run.put(request.runId, link)
-        },
-      })
+      const options = { url: `${base}${path}`, signal, warn: log }
+      yield* decodeEvents(upstream, res, options, { state: decoder, decode, read, hooks: { before: follow } })
     } finally {
       // Where this stream got to (even when the reader stops at the turn's end): a later join asks for what follows.
       if (link.runId) await links.run.put(request.runId, link)

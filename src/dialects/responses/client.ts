@@ -1,17 +1,16 @@
 // An AgentBackend for an upstream agent that speaks the Responses dialect (OpenAI or any compatible server).
 import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
+import type { SSEEvent } from '../../stream/index.js'
 import type { UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
-  decodeEach,
+  decodeEvents,
   eventJson,
-  readEvents,
   readWire,
   upstreamBackend,
 } from '../../upstream/index.js'
-import type { ResponseDecoderState } from './decode.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
 import type { ResponseStreamEvent as StreamEvent } from './wire.js'
@@ -58,34 +57,15 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     outputModes: ['text/plain'],
   }
 
-  /** One SSE answer's events, read as the decoder's wire events; `[DONE]` ends it, unknown types are skipped. */
-  async function* streamEvents(res: Response, url: string, signal: AbortSignal): AsyncGenerator<StreamEvent> {
-    for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
-      if (message.data === '[DONE]') return
-      const what = `event${message.event ? ` '${message.event}'` : ''}`
-      const raw = eventJson(LABEL, message.data, what)
-      if (!isKnownEvent(raw)) {
-        log(`upstream ${LABEL} ${base}: skipped an event this bridge does not know (${describe(raw)})`)
-        continue
-      }
-      yield readWire(LABEL, ResponseStreamEvent, raw, `'${(raw as { type: string }).type}' event`)
+  /** One SSE message as the decoder's wire event; `[DONE]` and event types this bridge does not know are skipped. */
+  function read(message: SSEEvent): StreamEvent | undefined {
+    if (message.data === '[DONE]') return undefined
+    const raw = eventJson(LABEL, message.data, `event${message.event ? ` '${message.event}'` : ''}`)
+    if (!isKnownEvent(raw)) {
+      log(`upstream ${LABEL} ${base}: skipped an event this bridge does not know (${describe(raw)})`)
+      return undefined
     }
-  }
-
-  /** Reads one SSE answer into the decoder, linking the run to the upstream response once it is known. */
-  async function* pump(res: Response, url: string, decoder: ResponseDecoderState, runId: string, signal: AbortSignal) {
-    let linked = !!decoder.responseId
-    const link = async () => {
-      if (linked || !decoder.responseId) return
-      linked = true
-      await links.run.put(runId, { responseId: decoder.responseId, background })
-    }
-    try {
-      yield* decodeEach(streamEvents(res, url, signal), decoder, decode, { after: link })
-    } catch (error) {
-      // A dropped connection (not a bad event): the caller resumes from the last sequence number.
-      if (signal.aborted || error instanceof BridgeError) throw error
-    }
+    return readWire(LABEL, ResponseStreamEvent, raw, `'${(raw as { type: string }).type}' event`)
   }
 
   const client: AgentBackend = {
@@ -104,8 +84,25 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       const decoder = createDecoder()
       let url = `${base}/responses`
       let res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
+      // The run is linked to the upstream response as soon as one is named, before its events go out.
+      const link = () => {
+        if (linked || !decoder.responseId) return
+        linked = true
+        return links.run.put(request.runId, { responseId: decoder.responseId, background })
+      }
+      let linked = false
       for (let resumes = 0; ; resumes++) {
-        yield* pump(res, url, decoder, request.runId, signal)
+        try {
+          yield* decodeEvents(
+            upstream,
+            res,
+            { url, signal, warn: log },
+            { state: decoder, decode, read, hooks: { after: link } },
+          )
+        } catch (error) {
+          // A dropped connection (not a bad event): resumed below from the last sequence number.
+          if (signal.aborted || error instanceof BridgeError) throw error
+        }
         if (decoder.done || signal.aborted) break
         if (!decoder.responseId || resumes >= maxResumes) {
           throw new BridgeError('upstream_failed', `The upstream ${LABEL} stream ended before its response finished.`)
