@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { serve } from '@hono/node-server'
 import type { BridgeApp, BridgeOptions } from './bridge/index.js'
-import type { Dialect } from './bridge/dialect.js'
+import type { AgentConfigFor, Dialect } from './bridge/dialect.js'
 import type { BuiltInDialect } from './dialects/index.js'
 import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
 import { dialects } from './dialects/index.js'
@@ -16,7 +16,8 @@ export { substituteEnv }
 import type { BridgeConfig } from './bridge/index.js'
 
 export interface ServeOptions<D extends Dialect = BuiltInDialect> extends Partial<Omit<BridgeOptions<D>, 'agents'>> {
-  config?: BridgeConfig
+  /** A parsed configuration (its agents, keys, base URL…); the demo agent when absent. */
+  config?: BridgeConfig<AgentConfigFor<D>>
   agents?: BridgeOptions<D>['agents']
   port?: number
   host?: string
@@ -32,12 +33,11 @@ export interface RunningBridge {
 export async function serveBridge<D extends Dialect = BuiltInDialect>(
   options: ServeOptions<D> = {},
 ): Promise<RunningBridge> {
-  const config = options.config ?? DEMO_CONFIG
+  const config = options.config ?? (DEMO_CONFIG as unknown as BridgeConfig<AgentConfigFor<D>>)
   const bridge = createBridge({
     ...options,
-    // The built-in list and configuration when none are given: D is then the built-in dialects.
     dialects: options.dialects ?? (dialects as readonly Dialect[] as readonly D[]),
-    agents: options.agents ?? (config.agents as unknown as BridgeOptions<D>['agents']),
+    agents: options.agents ?? config.agents,
     baseUrl: options.baseUrl ?? config.baseUrl,
     apiKeys: options.apiKeys ?? config.apiKeys,
     trustProxy: options.trustProxy ?? config.trustProxy,

@@ -1,9 +1,9 @@
 // The package as a user gets it: `npm pack`, installed into an empty project, every export imported in Node; and a
 // bundle of an app that imports only `dialect-bridge/a2a` holds no other dialect's code.
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { build } from 'esbuild'
@@ -18,14 +18,38 @@ let app: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dialect-bridge-pack-'))
-  // `npm pack` builds dist/ first (prepack), exactly as a publish would.
-  const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json', '--silent'], { cwd: root })
+  // The package is built and packed in a staging folder, so the work tree's dist/ is left alone.
+  const stage = join(dir, 'stage')
+  await mkdir(stage)
+  await run(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(stage, 'dist')],
+    {
+      cwd: root,
+    },
+  )
+  for (const file of ['package.json', 'README.md', 'specs'])
+    await cp(join(root, file), join(stage, file), { recursive: true })
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--silent', '--pack-destination', dir], {
+    cwd: stage,
+  })
   const [{ filename }] = JSON.parse(stdout) as [{ filename: string }]
+  // Installed as npm lays it out, without the network: the tarball unpacked into node_modules, and each dependency
+  // it declares (only those) linked from this checkout's node_modules, at the versions of its lockfile. None of
+  // them has dependencies of its own, so a dependency the package forgot to declare fails the imports below.
   app = join(dir, 'app')
-  await mkdir(app)
+  const modules = join(app, 'node_modules')
+  await mkdir(modules, { recursive: true })
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }))
-  // Its dependencies come from the registry (or npm's cache), as declared: a missing one fails the imports below.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, filename)], { cwd: app })
+  await run('tar', ['-xzf', join(dir, filename), '-C', dir])
+  await rename(join(dir, 'package'), join(modules, 'dialect-bridge'))
+  const packed = JSON.parse(await readFile(join(modules, 'dialect-bridge/package.json'), 'utf8')) as {
+    dependencies: Record<string, string>
+  }
+  for (const dependency of Object.keys(packed.dependencies)) {
+    await mkdir(dirname(join(modules, dependency)), { recursive: true })
+    await symlink(join(root, 'node_modules', dependency), join(modules, dependency), 'dir')
+  }
 }, 180_000)
 
 afterAll(async () => {

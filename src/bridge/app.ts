@@ -51,10 +51,13 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   const dialects: readonly Dialect[] = options.dialects ?? builtIn
   const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
   const all = options.agents as readonly (AgentConfigEntry | AgentEntry)[]
+  // Agents configured in code are checked as a configuration file is (every bad option named, by its dialect), and
+  // built from what the check returns.
   const configured = all.filter((a) => !isBuilt(a))
-  // Agents configured in code are checked as a configuration file is: every bad option named, by its dialect.
-  if (configured.length) parseConfig({ agents: configured }, 'agents', dialects)
-  const agents = new AgentRegistry(agentEntries(all, dialects, deps))
+  const parsed = configured.length ? parseConfig({ agents: configured }, 'agents', dialects).agents : []
+  let next = 0
+  const checked = all.map((a) => (isBuilt(a) ? a : (parsed[next++] as AgentConfigEntry)))
+  const agents = new AgentRegistry(agentEntries(checked, dialects, deps))
   const runLog: RunLogger = (message, error) =>
     log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {

@@ -25,7 +25,11 @@ export interface DiscoveryContext {
  * dialect has a face (clients speak it to the bridge), a client (the bridge speaks it to an upstream), mappers, a
  * loss table and a discovery document; a built-in backend such as the demo agent has only `client`.
  */
-export interface Dialect<Name extends string = string, Options extends z.ZodRawShape = z.ZodRawShape> {
+export interface Dialect<
+  Name extends string = string,
+  Options extends z.ZodRawShape = z.ZodRawShape,
+  M extends Mappers = Mappers,
+> {
   readonly name: Name
   /**
    * The dialect's agent options, next to the fields every agent has (`id`, `disconnect`, `name`, `description`).
@@ -37,7 +41,8 @@ export interface Dialect<Name extends string = string, Options extends z.ZodRawS
   // Methods rather than function properties: a dialect whose client takes its own options is still a `Dialect`.
   /** Builds the backend for one configured agent of this dialect. */
   client?(config: AgentConfigOf<Name, Options>, deps: BackendDeps): AgentBackend
-  readonly mappers?: Mappers
+  /** The dialect's mappers, typed as the dialect declares them (`a2a.mappers.encode(state, event)`). */
+  readonly mappers?: M
   /** What the dialect carries of the canonical model (README shows it). */
   readonly loss?: LossTable
   /** The dialect's discovery document for an agent (agent card, ACP descriptor, model entry). */
@@ -45,9 +50,9 @@ export interface Dialect<Name extends string = string, Options extends z.ZodRawS
 }
 
 /** Names a dialect's types for the compiler: the options' types flow into `client`. */
-export const defineDialect = <Name extends string, Options extends z.ZodRawShape>(
-  dialect: Dialect<Name, Options>,
-): Dialect<Name, Options> => dialect
+export const defineDialect = <Name extends string, Options extends z.ZodRawShape, M extends Mappers = Mappers>(
+  dialect: Dialect<Name, Options, M>,
+): Dialect<Name, Options, M> => dialect
 
 export const DisconnectPolicy = z.enum(['cancel', 'continue'])
 export type DisconnectPolicy = z.infer<typeof DisconnectPolicy>

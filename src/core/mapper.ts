@@ -25,14 +25,14 @@ export interface Decoder<State extends MapperState, Init, Wire> {
   decode(state: State, event: Wire): AgentEvent[]
 }
 
+/** The request pair of a dialect's mappers. */
+export type RequestMappers = Pick<Mappers, 'decodeRequest' | 'encodeRequest'>
+
 /**
  * Every mapper of a dialect, as its descriptor carries them: the event pair in each direction (each dialect states
  * its own types with `Encoder` and `Decoder`), and the request pair (`decodeRequest`: a client's request → one
  * turn's input; `encodeRequest`: a turn → the upstream's request).
  */
-/** The request pair of a dialect's mappers. */
-export type RequestMappers = Pick<Mappers, 'decodeRequest' | 'encodeRequest'>
-
 export interface Mappers {
   createEncoder(init: never): MapperState
   encode(state: never, event: RunEvent): unknown[]

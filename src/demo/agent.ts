@@ -1,5 +1,5 @@
 import type { AgentBackend, AgentEvent, AgentInfo, PendingInterrupt, RunRequest } from '../core/index.js'
-import { textOf } from '../core/index.js'
+import { endsTurn, textOf } from '../core/index.js'
 import type { Pace } from './say.js'
 import { words } from './say.js'
 import type { Turn } from './script.js'
@@ -84,7 +84,7 @@ export function createDemoAgent(options: DemoAgentOptions = {}): AgentBackend {
       yield { type: 'run.status', status: 'working' }
       for await (const event of script(turn)) {
         // A pause or a failure ends the turn, so the turn's usage goes out before it.
-        if (event.type === 'run.failed' || (event.type === 'run.status' && event.status === 'input_required')) {
+        if (endsTurn(event)) {
           yield usage()
           return yield event
         }

@@ -110,13 +110,22 @@ export const networkError = (error: unknown, label: string, url: string): Bridge
   })
 }
 
-export const timeoutError = (label: string, url: string, ms: number, what: 'answer' | 'first byte'): BridgeError =>
-  new BridgeError(
-    'upstream_timeout',
-    what === 'answer'
-      ? `The upstream ${label} at ${where(url)} did not answer within ${ms} ms.`
-      : `The upstream ${label} at ${where(url)} answered but sent nothing within ${ms} ms.`,
-  )
+const TIMEOUT_TEXT = {
+  answer: 'did not answer within',
+  'first byte': 'answered but sent nothing within',
+  'whole answer': 'did not finish its answer within',
+}
+
+export const timeoutError = (label: string, url: string, ms: number, what: keyof typeof TIMEOUT_TEXT): BridgeError =>
+  new BridgeError('upstream_timeout', `The upstream ${label} at ${where(url)} ${TIMEOUT_TEXT[what]} ${ms} ms.`)
+
+/** A stream that broke off after it began (the connection reset, the body errored): the client may pick it up again. */
+export class StreamDropped extends BridgeError {
+  constructor(label: string, url: string, cause: unknown) {
+    const reason = (cause as { cause?: { message?: string } })?.cause?.message ?? (cause as Error)?.message ?? cause
+    super('upstream_failed', `The upstream ${label}'s stream from ${where(url)} broke off: ${reason}`, { cause })
+  }
+}
 
 /** Something the upstream sent that cannot be read: a fault in the data, not in the connection. */
 export class InvalidUpstreamData extends BridgeError {
@@ -128,6 +137,16 @@ export class InvalidUpstreamData extends BridgeError {
 /** Something the upstream sent that cannot be read: the event (or document) and the field at fault are named. */
 export const invalidError = (label: string, what: string, problem: string): BridgeError =>
   new InvalidUpstreamData(`The upstream ${label} sent an invalid ${what}: ${problem}`)
+
+/** JSON the upstream sent, or its failure naming what it was (an event, an answer) and quoting the start of it. */
+export function parseJson(label: string, text: string, what: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text
+    throw invalidError(label, what, `it is not JSON (${JSON.stringify(shown)}).`)
+  }
+}
 
 /**
  * Any failure while talking to an upstream, as a canonical error: BridgeErrors pass as they are; anything else

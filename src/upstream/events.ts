@@ -5,7 +5,7 @@ import type { AgentEvent, MapperState } from '../core/index.js'
 import { BridgeError, parseWith } from '../core/index.js'
 import type { SSEEvent } from '../stream/index.js'
 import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
-import { invalidError, timeoutError } from './errors.js'
+import { invalidError, parseJson, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
@@ -75,32 +75,40 @@ export async function* decodeEvents<S extends MapperState, W>(
   { state, decode, read, hooks = {} }: StreamDecoding<S, W>,
 ): AsyncGenerator<AgentEvent> {
   if (!res.body) return
+  // Only what the reader throws is the stream's failure; a throw while decoding is the client's own.
+  let reading = true
   try {
     for await (const message of readSSE(res.body, options.signal, sseOptions(upstream, options))) {
+      reading = false
       const event = read(message)
-      if (event === undefined) continue
-      const before = hooks.before?.(event, state)
-      if (before) await before
-      const out = decode(state, event)
-      const after = hooks.after?.(event, state)
-      if (after) await after
-      yield* out
-      if (state.done) return
+      if (event !== undefined) {
+        const out = step(state, event, decode, hooks)
+        yield* Array.isArray(out) ? out : await out
+        if (state.done) return
+      }
+      reading = true
     }
   } catch (error) {
-    throw readError(error, upstream, options)
+    throw reading ? readError(error, upstream, options) : error
   }
 }
 
-/** An event's JSON data; text that is not JSON is the upstream's failure, naming the event. */
-export function eventJson(label: string, data: string, what: string): unknown {
-  try {
-    return JSON.parse(data)
-  } catch {
-    const shown = data.length > 80 ? `${data.slice(0, 80)}…` : data
-    throw invalidError(label, what, `it is not JSON (${JSON.stringify(shown)}).`)
-  }
+/** One wire event through the hooks and the decoder; a promise only when a hook returned one. */
+function step<S, W>(
+  state: S,
+  event: W,
+  decode: (state: S, event: W) => AgentEvent[],
+  hooks: DecodeHooks<S, W>,
+): AgentEvent[] | Promise<AgentEvent[]> {
+  const before = hooks.before?.(event, state)
+  if (before) return before.then(() => step(state, event, decode, { after: hooks.after }))
+  const out = decode(state, event)
+  const after = hooks.after?.(event, state)
+  return after ? after.then(() => out) : out
 }
+
+/** An event's JSON data; text that is not JSON is the upstream's failure, naming the event. */
+export const eventJson = (label: string, data: string, what: string): unknown => parseJson(label, data, what)
 
 /** A value the upstream sent, checked against the dialect's reading schema; the error names what and where. */
 export const readWire = <T>(label: string, schema: z.ZodType<T>, value: unknown, what: string): T =>
@@ -122,12 +130,8 @@ export async function* decodeEach<S extends MapperState, W>(
   hooks: DecodeHooks<S, W> = {},
 ): AsyncGenerator<AgentEvent> {
   for await (const event of source) {
-    const before = hooks.before?.(event, state)
-    if (before) await before
-    const out = decode(state, event)
-    const after = hooks.after?.(event, state)
-    if (after) await after
-    yield* out
+    const out = step(state, event, decode, hooks)
+    yield* Array.isArray(out) ? out : await out
     if (state.done) return
   }
 }

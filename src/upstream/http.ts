@@ -3,7 +3,7 @@
 import { BridgeError } from '../core/index.js'
 import type { RunStore } from '../store/index.js'
 import { sleep } from '../stream/index.js'
-import { networkError, statusError, timeoutError } from './errors.js'
+import { networkError, parseJson, statusError, timeoutError, where } from './errors.js'
 
 /** How patient the bridge is with an upstream, per agent in the configuration (`timeouts`, `retries`). */
 export interface UpstreamLimits {
@@ -59,8 +59,14 @@ export interface Upstream {
   readonly limits: Required<UpstreamLimits>
   /** An answer with a 2xx status (or one `accept` takes); anything else is a canonical BridgeError. */
   fetch(url: string, init?: CallInit): Promise<Response>
-  /** The answer's JSON body. */
+  /** The whole answer as text, read within the connect deadline too (a body that stalls is a timeout). */
+  text(url: string, init?: CallInit): Promise<{ res: Response; text: string }>
+  /** The body of an answer already received, as `text` reads it. */
+  read(res: Response, url: string): Promise<string>
+  /** The answer's JSON body (read as `text` does). */
   json(url: string, init?: CallInit): Promise<unknown>
+  /** A call whose answer says all by its status (a cancel, a resume): its body is not read. */
+  send(url: string, init?: CallInit): Promise<void>
 }
 
 export const DEFAULT_LIMITS: Required<UpstreamLimits> = {
@@ -71,10 +77,16 @@ export const DEFAULT_LIMITS: Required<UpstreamLimits> = {
   maxRetryAfterMs: 10_000,
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+/** Statuses worth another try of a request that may be repeated. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504])
+/**
+ * For a POST only the statuses that say the request was not acted on: a 502 or 504 may come from a gateway whose
+ * upstream already started the run, so sending it again could start a second one.
+ */
+const RETRY_STATUSES_POST = new Set([429, 503])
 /** Causes that say the request never reached the server, so even a POST is safe to send again. */
 const NOT_CONNECTED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT/
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 
 export function createUpstream(options: UpstreamOptions): Upstream {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
@@ -90,22 +102,20 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   /** One attempt: the answer, or why there is none. */
   async function attempt(url: string, init: CallInit): Promise<Response> {
     const { longPoll: _, accept: __, ...request } = init
-    const deadline = new AbortController()
-    const timer = init.longPoll ? undefined : setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal
+    const headers = new Headers({ 'content-type': 'application/json' })
+    for (const extra of [options.headers, init.headers]) new Headers(extra).forEach((v, k) => headers.set(k, v))
+    const deadline = init.longPoll ? undefined : new AbortController()
+    const timer = deadline && setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
+    const signal = deadline
+      ? init.signal
+        ? AbortSignal.any([init.signal, deadline.signal])
+        : deadline.signal
+      : init.signal
     try {
-      return await doFetch(url, {
-        ...request,
-        headers: {
-          'content-type': 'application/json',
-          ...options.headers,
-          ...(init.headers as Record<string, string> | undefined),
-        },
-        signal,
-      })
+      return await doFetch(url, { ...request, headers, ...(signal ? { signal } : {}) })
     } catch (error) {
       if (init.signal?.aborted) throw error
-      if (deadline.signal.aborted) throw timeoutError(label, url, limits.connectTimeoutMs, 'answer')
+      if (deadline?.signal.aborted) throw timeoutError(label, url, limits.connectTimeoutMs, 'answer')
       throw networkError(error, label, url)
     } finally {
       clearTimeout(timer)
@@ -113,26 +123,49 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
 
   async function call(url: string, init: CallInit = {}): Promise<Response> {
-    const method = (init.method ?? 'GET').toUpperCase()
+    const idempotent = IDEMPOTENT.has((init.method ?? 'GET').toUpperCase())
+    const retryStatuses = idempotent ? RETRY_STATUSES : RETRY_STATUSES_POST
     for (let retry = 0; ; retry++) {
       let res: Response
       try {
         res = await attempt(url, init)
       } catch (error) {
         const cause = (error as { cause?: { cause?: { code?: string; message?: string } } }).cause?.cause
-        const safe = IDEMPOTENT.has(method) || NOT_CONNECTED.test(`${cause?.code ?? ''} ${cause?.message ?? ''}`)
+        const safe = idempotent || NOT_CONNECTED.test(`${cause?.code ?? ''} ${cause?.message ?? ''}`)
         const network = error instanceof BridgeError && error.code === 'upstream_failed'
         if (!network || !safe || retry >= limits.retries) throw error
         await sleep(backoff(retry), init.signal ?? undefined)
         continue
       }
       if (res.ok || init.accept?.(res.status)) return res
-      if (!RETRY_STATUSES.has(res.status) || retry >= limits.retries) throw await statusError(res, label, url)
+      if (!retryStatuses.has(res.status) || retry >= limits.retries) throw await statusError(res, label, url)
       const after = retryAfterMs(res.headers.get('retry-after'))
       if (after !== undefined && after > limits.maxRetryAfterMs) throw await statusError(res, label, url)
       await res.body?.cancel().catch(() => {})
       await sleep(after ?? backoff(retry), init.signal ?? undefined)
     }
+  }
+
+  /** The body as text within the connect deadline: a body that stalls is a timeout. */
+  async function read(res: Response, url: string): Promise<string> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(timeoutError(label, url, limits.connectTimeoutMs, 'whole answer'))
+        res.body?.cancel().catch(() => {})
+      }, limits.connectTimeoutMs)
+    })
+    try {
+      return await Promise.race([res.text(), stalled])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** A whole answer as text; a long poll's body may take as long as the work. */
+  async function text(url: string, init: CallInit = {}): Promise<{ res: Response; text: string }> {
+    const res = await call(url, init)
+    return { res, text: init.longPoll ? await res.text() : await read(res, url) }
   }
 
   /** Doubling, with jitter so many bridges do not knock again in step. */
@@ -142,16 +175,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     label,
     limits,
     fetch: call,
+    text,
+    read,
     async json(url, init) {
+      const answer = await text(url, init)
+      return parseJson(label, answer.text, `answer from ${where(url)}`)
+    },
+    async send(url, init) {
       const res = await call(url, init)
-      const text = await res.text()
-      try {
-        return JSON.parse(text)
-      } catch {
-        throw new BridgeError('upstream_failed', `The upstream ${label} answered with something that is not JSON.`, {
-          upstreamStatus: res.status,
-        })
-      }
+      await res.body?.cancel().catch(() => {})
     },
   }
 }
@@ -159,7 +191,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
 export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Number(value) * 1000
   const at = Date.parse(value)
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }

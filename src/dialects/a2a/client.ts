@@ -1,7 +1,7 @@
 // An AgentBackend for an upstream A2A agent: reads its card, picks JSON-RPC or HTTP+JSON and v1.0 or v0.3 from
 // `supportedInterfaces`, streams when the card allows (else sends and polls), re-subscribes when a stream drops.
 import type { z } from 'zod'
-import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentEvent, AgentInfo, ErrorCode, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import { sleep } from '../../stream/index.js'
 import type { Upstream, UpstreamClientOptions } from '../../upstream/index.js'
@@ -14,6 +14,7 @@ import {
   lazy,
   readEvents,
   readWire,
+  StreamDropped,
   statusErrorOf,
   upstreamBackend,
 } from '../../upstream/index.js'
@@ -136,7 +137,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       })
     /** The reply's result. A 4xx is read as JSON-RPC only when its body is a JSON-RPC reply (else: its status). */
     async function result(res: Response): Promise<unknown> {
-      const text = await res.text()
+      const text = await upstream.read(res, url)
       if (res.ok) return envelope(text, 'JSON-RPC response')
       let body: unknown
       try {
@@ -197,13 +198,20 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     const task = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`
     return {
       version: '1.0',
-      send: async (request, signal) =>
-        wire(StreamResponseSchema, await (await post('/message:send', request, signal)).json(), 'response'),
+      send: async (request, signal) => {
+        const body = JSON.stringify(request)
+        const answer = await upstream.json(`${root}/message:send`, {
+          method: 'POST',
+          body,
+          ...(signal ? { signal } : {}),
+        })
+        return wire(StreamResponseSchema, answer, 'response')
+      },
       stream: (request, signal) => events('/message:stream', request, signal),
       subscribe: (taskId, signal) => events(`${task(taskId)}:subscribe`, undefined, signal),
       getTask: async (taskId, signal) =>
         wire(TaskSchema, await upstream.json(`${root}${task(taskId)}`, signal ? { signal } : {}), 'task'),
-      cancel: async (taskId) => void (await post(`${task(taskId)}:cancel`, undefined)),
+      cancel: (taskId) => upstream.send(`${root}${task(taskId)}:cancel`, { method: 'POST', body: '' }),
     }
   }
 
@@ -259,12 +267,12 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       })
       const decoder = createDecoder(upstreamTask ? { resumes: upstreamTask } : {})
       if (card.capabilities.streaming) {
-        // A stream that drops (not one that sends bad data) is picked up again by re-subscribing, then by polling.
-        const dropped = (error: unknown) => signal.aborted || error instanceof InvalidUpstreamData
         try {
           yield* pump(transport.stream(message, signal), decoder, request)
         } catch (error) {
-          if (dropped(error) || !decoder.taskId) throw error
+          // Only a stream that broke off once the task was named is picked up again: re-subscribed, then polled.
+          if (signal.aborted || !(error instanceof StreamDropped) || !decoder.taskId) throw error
+          log(`${error.message}; re-subscribing to task ${decoder.taskId}`)
         }
         for (
           let attempt = 0;
@@ -274,7 +282,10 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
           try {
             yield* pump(transport.subscribe(decoder.taskId, signal), decoder, request)
           } catch (error) {
-            if (dropped(error)) throw error
+            if (signal.aborted || error instanceof InvalidUpstreamData) throw error
+            // The agent may not offer re-subscription, or the stream broke again: polling finds how the task ends.
+            log(`re-subscribing to task ${decoder.taskId} failed (${(error as Error).message}); polling it`)
+            if (!(error instanceof StreamDropped)) break
           }
         }
       } else {
@@ -295,6 +306,12 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         await sleep(pollMs, signal)
         yield* decode(decoder, { task: await transport.getTask(decoder.taskId, signal) })
       }
+      if (!decoder.done && !signal.aborted) {
+        throw new BridgeError(
+          'upstream_failed',
+          `The upstream ${LABEL}'s answer ended before it named a task or a reply.`,
+        )
+      }
     },
 
     async cancel(runId: string): Promise<void> {
@@ -310,8 +327,15 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 const isReply = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && 'jsonrpc' in body && ('error' in body || 'result' in body)
 
+/** The canonical code of the A2A errors that have one (TaskNotFound, TaskNotCancelable, InvalidParams). */
+const RPC_CODES: Record<number, ErrorCode> = {
+  [-32001]: 'not_found',
+  [-32002]: 'not_cancelable',
+  [-32602]: 'invalid_request',
+}
+
 function rpcError(error: { code?: number; message?: string }, status?: number): BridgeError {
-  const code = error.code === -32001 ? 'not_found' : error.code === -32602 ? 'invalid_request' : 'upstream_failed'
+  const code = RPC_CODES[error.code ?? 0] ?? 'upstream_failed'
   const answered = status ? `answered ${status} with error` : 'answered error'
   return new BridgeError(
     code,

@@ -13,6 +13,7 @@ import {
   eventJson,
   lazy,
   readWire,
+  StreamDropped,
   upstreamBackend,
 } from '../../upstream/index.js'
 import type { AcpDecoderState } from './decode.js'
@@ -59,6 +60,8 @@ interface RunLink {
 }
 
 const LABEL = 'ACP server'
+/** Joins of a run's stream after it broke off, before /wait is asked instead. */
+const MAX_REJOINS = 2
 const REASONS: Record<string, InterruptReason> = Object.fromEntries(
   Object.entries(GENERIC_TYPE).map(([reason, type]) => [type, reason as InterruptReason]),
 )
@@ -160,9 +163,36 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     }
   }
 
+  /**
+   * A run's stream, followed to its end: a stream that breaks off is joined again after the last event id it gave
+   * (twice at most; then /wait tells how the run ended).
+   */
+  async function* follow(
+    res: Response,
+    path: string,
+    decoder: AcpDecoderState,
+    link: RunLink,
+    request: RunRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent> {
+    for (let rejoins = 0; ; rejoins++) {
+      try {
+        return yield* pump(res, path, decoder, link, request, signal)
+      } catch (error) {
+        if (signal.aborted || !(error instanceof StreamDropped) || !link.runId) throw error
+        log(`${error.message}; ${rejoins < MAX_REJOINS ? `joining run ${link.runId} again` : 'waiting for its end'}`)
+        if (rejoins >= MAX_REJOINS) return
+      }
+      path = `${runPath(link)}/stream`
+      res = await call(path, { headers: link.lastEventId ? { 'last-event-id': link.lastEventId } : {}, signal })
+    }
+  }
+
   /** After a stream closed (or for an agent that cannot stream): the run's fate, from its status and /wait. */
   async function* settle(decoder: AcpDecoderState, link: RunLink, signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    if (decoder.done || !link.runId) return
+    if (decoder.done) return
+    if (!link.runId)
+      throw new BridgeError('upstream_failed', `The upstream ${LABEL}'s stream ended before it named a run.`)
     const waited = readWire(
       LABEL,
       RunWaitResponseStateless,
@@ -243,11 +273,11 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       })
       if (previous?.runId) {
         const prefix = runPath(previous)
-        await call(prefix, { method: 'POST', body: JSON.stringify(encodeResume(request)), signal })
+        await upstream.send(`${base}${prefix}`, { method: 'POST', body: JSON.stringify(encodeResume(request)), signal })
         if (up.streaming) {
           const headers: Record<string, string> = link.lastEventId ? { 'last-event-id': link.lastEventId } : {}
           const path = `${prefix}/stream`
-          yield* pump(await call(path, { headers, signal }), path, decoder, link, request, signal)
+          yield* follow(await call(path, { headers, signal }), path, decoder, link, request, signal)
         }
         yield* settle(decoder, link, signal)
         return
@@ -276,7 +306,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       if (up.streaming) {
         const path = `${runs}/stream`
         const res = await call(path, { method: 'POST', body: JSON.stringify(body), signal })
-        yield* pump(res, path, decoder, link, request, signal)
+        yield* follow(res, path, decoder, link, request, signal)
       } else {
         const raw = await json(runs, { method: 'POST', body: JSON.stringify(body), signal })
         const run = readWire(LABEL, RunSchema, raw, 'run')
@@ -290,7 +320,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     async cancel(runId: string): Promise<void> {
       const link = await links.run.get(runId)
       if (!link?.runId) return
-      await call(`${runPath(link)}/cancel`, { method: 'POST' })
+      await upstream.send(`${base}${runPath(link)}/cancel`, { method: 'POST' })
     },
   }
   return upstreamBackend(LABEL, client)

@@ -9,6 +9,7 @@ import {
   decodeEvents,
   eventJson,
   readWire,
+  StreamDropped,
   upstreamBackend,
 } from '../../upstream/index.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
@@ -92,6 +93,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       }
       let linked = false
       for (let resumes = 0; ; resumes++) {
+        let dropped: StreamDropped | undefined
         try {
           yield* decodeEvents(
             upstream,
@@ -100,13 +102,14 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
             { state: decoder, decode, read, hooks: { after: link } },
           )
         } catch (error) {
-          // A dropped connection (not a bad event): resumed below from the last sequence number.
-          if (signal.aborted || error instanceof BridgeError) throw error
+          // A stream that broke off (not bad data, not a timeout) is resumed below from the last sequence number.
+          if (signal.aborted || !(error instanceof StreamDropped)) throw error
+          dropped = error
         }
         if (decoder.done || signal.aborted) break
-        if (!decoder.responseId || resumes >= maxResumes) {
-          throw new BridgeError('upstream_failed', `The upstream ${LABEL} stream ended before its response finished.`)
-        }
+        const why = dropped?.message ?? `The upstream ${LABEL} stream ended before its response finished.`
+        if (!decoder.responseId || resumes >= maxResumes) throw new BridgeError('upstream_failed', why)
+        log(`${why} Resuming after sequence number ${decoder.lastSequence}.`)
         const query = `stream=true&starting_after=${decoder.lastSequence}`
         url = `${base}/responses/${encodeURIComponent(decoder.responseId)}?${query}`
         res = await upstream.fetch(url, { method: 'GET', signal })
@@ -118,7 +121,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       const link = await links.run.get(runId)
       // Foreground upstream responses stop when the bridge closes their stream; only background ones need a call.
       if (!link?.background) return
-      await upstream.fetch(`${base}/responses/${encodeURIComponent(link.responseId)}/cancel`, { method: 'POST' })
+      await upstream.send(`${base}/responses/${encodeURIComponent(link.responseId)}/cancel`, { method: 'POST' })
     },
   }
   return upstreamBackend(LABEL, client)

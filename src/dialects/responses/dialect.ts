@@ -5,10 +5,10 @@ import { createResponsesClient } from './client.js'
 import type { ResponseDecoderState } from './decode.js'
 import { createDecoder, decode, decodeRequest } from './decode.js'
 import type { ResponseEncoderInit, ResponseEncoderState } from './encode.js'
-import { createEncoder, encode, encodeRequest } from './encode.js'
+import { createEncoder, encode, encodeRequest, modelEntry } from './encode.js'
 import { responsesLoss } from './loss.js'
 import { responsesFace } from './routes.js'
-import type { Model, ResponseStreamEvent } from './wire.js'
+import type { ResponseStreamEvent } from './wire.js'
 
 /** The OpenAI Responses dialect: `/v1/responses` as a face, any Responses server as an upstream. */
 export const responses = defineDialect({
@@ -39,5 +39,5 @@ export const responses = defineDialect({
     RequestMappers,
   loss: responsesLoss,
   /** An agent is a model: its entry in `GET /v1/models`. */
-  discovery: (info): Model => ({ id: info.id, object: 'model', created: 0, owned_by: 'dialect-bridge' }),
+  discovery: (info) => modelEntry(info.id),
 })

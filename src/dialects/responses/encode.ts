@@ -17,6 +17,7 @@ import { addUsage, emptyUsage, textOf } from '../../core/index.js'
 import { itemId } from './ids.js'
 import type {
   CreateResponse,
+  Model,
   FunctionTool,
   FunctionToolCall,
   InputContent,
@@ -682,3 +683,11 @@ function stringMetadata(metadata: Record<string, unknown> | undefined): Record<s
     .map(([k, v]) => [k.slice(0, 64), (typeof v === 'string' ? v : JSON.stringify(v)).slice(0, 512)] as const)
   return entries.length ? Object.fromEntries(entries) : undefined
 }
+
+/** An agent as a model: its entry in `GET /v1/models` (`created` in Unix seconds). */
+export const modelEntry = (id: string, created = 0): Model => ({
+  id,
+  object: 'model',
+  created,
+  owned_by: 'dialect-bridge',
+})

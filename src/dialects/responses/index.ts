@@ -11,10 +11,10 @@ export type {
   ResponseEncoderInit,
   ResponseEncoderState,
 } from './encode.js'
-export { createEncoder, encode, encodeRequest, openResponse } from './encode.js'
+export { createEncoder, encode, encodeRequest, modelEntry, openResponse } from './encode.js'
 export { fromItemId, itemId } from './ids.js'
 export { responsesLoss } from './loss.js'
 export type { ResponsesFaceOptions } from './routes.js'
 export { responsesErrorResponse, responsesFace, responsesFaceWith } from './routes.js'
 export * as wire from './wire.js'
-export type { CreateResponse, Response, ResponseStreamEvent } from './wire.js'
+export type { CreateResponse, Response as ResponseObject, ResponseStreamEvent } from './wire.js'

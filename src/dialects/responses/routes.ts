@@ -8,10 +8,9 @@ import { BridgeError, HTTP_STATUS, toBridgeError } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { decodeRequest } from './decode.js'
-import { openResponse } from './encode.js'
+import { modelEntry, openResponse } from './encode.js'
 import type { ResponseDoc } from './service.js'
 import { ResponseService } from './service.js'
-import type { Model } from './wire.js'
 
 export interface ResponsesFaceOptions {
   /** End streams with `data: [DONE]` (Open Responses wants it; OpenAI's SDK ignores it). Default true. */
@@ -132,7 +131,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     return c.json(await responses.cancel(doc))
   })
 
-  const model = (id: string): Model => ({ id, object: 'model', created: startedAt, owned_by: 'dialect-bridge' })
+  const model = (id: string) => modelEntry(id, startedAt)
   app.get('/models', (c) => c.json({ object: 'list' as const, data: agents.ids().map(model) }))
   app.get('/models/:model', (c) => {
     const id = c.req.param('model')
