@@ -95,16 +95,18 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   })
   const limit = limitBody()
   for (const face of faces) app.use(`${face.basePath}/*`, limit)
-  if (options.apiKeys?.length) {
-    const auth = requireApiKey(options.apiKeys)
-    // Discovery documents stay public: a client reads them to learn how to authenticate.
-    const guarded: typeof auth = (c, next) => (c.req.path.includes('/.well-known/') ? next() : auth(c, next))
-    for (const face of faces) app.use(`${face.basePath}/*`, guarded)
-  }
+  // Discovery documents stay public (a client reads them to learn how to authenticate): the faces' public routes
+  // are registered before the key check, so a request they match is answered before it; every other route of a face
+  // is behind the key. By route, never by what a path contains.
   for (const face of faces) {
-    app.route(face.basePath, face.routes)
+    if (face.publicRoutes) app.route(face.basePath, face.publicRoutes)
     if (face.rootRoutes) app.route('/', face.rootRoutes)
   }
+  if (options.apiKeys?.length) {
+    const auth = requireApiKey(options.apiKeys)
+    for (const face of faces) app.use(`${face.basePath}/*`, auth)
+  }
+  for (const face of faces) app.route(face.basePath, face.routes)
 
   app.get('/', (c) =>
     c.json({

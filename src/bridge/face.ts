@@ -41,8 +41,11 @@ export interface Face {
   name: string
   /** Where the face is mounted (`/v1` for Responses). */
   basePath: string
+  /** The face's routes, under `basePath`; behind the API key when keys are configured. */
   routes: Hono<BridgeEnv>
-  /** Routes the dialect defines at the bridge's root (`/.well-known/agent-card.json`). */
+  /** Discovery documents under `basePath` (an agent card), served without an API key. */
+  publicRoutes?: Hono<BridgeEnv>
+  /** Public routes the dialect defines at the bridge's root (`/.well-known/agent-card.json`). */
   rootRoutes?: Hono<BridgeEnv>
   /** An error in this dialect's own format, with the matching HTTP status. */
   errorResponse(error: BridgeError, request?: Request): Response

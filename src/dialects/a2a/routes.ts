@@ -46,12 +46,6 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
   const app = new Hono<BridgeEnv>()
   app.onError((err) => restErrorResponse(toBridgeError(err)))
 
-  app.get('/:agent/.well-known/agent-card.json', async (c) => {
-    const agentId = agentOf(c.req.param('agent'))
-    c.set('agent', agentId)
-    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
-  })
-
   const jsonRpc = async (c: Context<BridgeEnv>) => {
     const agentId = c.req.param('agent') ?? ''
     // An unknown agent is still answered as JSON-RPC, to the request's own id.
@@ -83,6 +77,14 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     )
   })
 
+  // The agent cards are discovery documents: public even when the face needs a key.
+  const cards = new Hono<BridgeEnv>()
+  cards.onError((err) => restErrorResponse(toBridgeError(err)))
+  cards.get('/:agent/.well-known/agent-card.json', async (c) => {
+    const agentId = agentOf(c.req.param('agent'))
+    c.set('agent', agentId)
+    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
+  })
   const root = new Hono<BridgeEnv>()
   root.get('/.well-known/agent-card.json', async (c) => {
     const agentId = runtime.agents.default.id
@@ -94,6 +96,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     name: 'a2a',
     basePath: '/a2a',
     routes: app,
+    publicRoutes: cards,
     rootRoutes: root,
     errorResponse: (error: BridgeError, request?: Request) => {
       // A POST to the agent's URL itself is JSON-RPC; anything else under /a2a is HTTP+JSON.
