@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Node entry: the bridge as a local HTTP server, and the `dialect-bridge` CLI.
+import { lookup } from 'node:dns/promises'
 import { realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
@@ -29,6 +30,10 @@ export interface RunningBridge {
   close(): Promise<void>
 }
 
+/** Every address a host name resolves to (webhook and push targets are checked by address before delivery). */
+export const resolveHost = async (host: string): Promise<string[]> =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address)
+
 /** Starts the bridge on a local port (0 picks a free one). */
 export async function serveBridge<D extends Dialect = BuiltInDialect>(
   options: ServeOptions<D> = {},
@@ -42,6 +47,7 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     apiKeys: options.apiKeys ?? config.apiKeys,
     trustProxy: options.trustProxy ?? config.trustProxy,
     webhooks: options.webhooks ?? config.webhooks,
+    resolveHost: options.resolveHost ?? resolveHost,
   })
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

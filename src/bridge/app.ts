@@ -29,6 +29,11 @@ export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   apiKeys?: readonly string[]
   trustProxy?: boolean
   webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
+  /**
+   * A host name's addresses, so webhook and push targets are checked by address before each delivery (the Node
+   * server passes DNS). Without it only literal addresses are checked.
+   */
+  resolveHost?: (host: string) => Promise<readonly string[]>
   /** One line per request, and warnings. Default: silent. */
   log?: (line: string) => void
   /** For upstream clients (tests inject their own). */
@@ -67,7 +72,7 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     baseUrl: options.baseUrl,
     trustProxy: options.trustProxy,
     apiKeyRequired: (options.apiKeys?.length ?? 0) > 0,
-    webhooks: options.webhooks ?? {},
+    webhooks: { ...options.webhooks, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) },
     fetch: options.fetch,
     log,
   }

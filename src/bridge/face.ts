@@ -2,6 +2,7 @@ import type { Hono } from 'hono'
 import type { BridgeError } from '../core/index.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
+import type { WebhookPolicy } from './webhooks.js'
 import type { RunService } from './runs.js'
 
 /** Hono environment shared by the bridge and its faces. */
@@ -31,7 +32,7 @@ export interface BridgeRuntime {
   /** Inbound API keys are required. */
   apiKeyRequired: boolean
   /** Where clients may ask the bridge to POST (A2A push notifications, ACP webhooks). */
-  webhooks: { allowInsecure?: boolean; allowHosts?: readonly string[] }
+  webhooks: WebhookPolicy
   fetch?: typeof fetch
   log: (line: string) => void
 }

@@ -1,7 +1,7 @@
 // A2A push notifications: configs per task, and a reader of the task's log that POSTs each StreamResponse to them.
 import type { BridgeRuntime, Defer } from '../../bridge/face.js'
 import type { WebhookPolicy } from '../../bridge/webhooks.js'
-import { checkWebhookUrl, postNotification } from '../../bridge/webhooks.js'
+import { checkWebhookUrl, NotificationTarget } from '../../bridge/webhooks.js'
 import { newId } from '../../core/index.js'
 import { toV03Event } from './compat.js'
 import { taskSnapshot, encode } from './encode.js'
@@ -88,26 +88,29 @@ export class PushService {
     const record = await this.tasks.record(agentId, taskId)
     const afterSeq = record.state.lastSeq
     const encoder = await this.tasks.encoder(record, afterSeq)
-    await this.#send(taskId, { task: taskSnapshot(encoder) })
+    // One target per config for this loop: a config that keeps failing is given up on, the others go on.
+    const targets = new Map<string, NotificationTarget>()
+    await this.#send(taskId, { task: taskSnapshot(encoder) }, targets)
     if (encoder.done) return
     for await (const batch of this.runtime.runs.events(taskId, afterSeq)) {
       for (const event of batch) {
         for (const update of encode(encoder, event)) {
-          if (!(await this.#send(taskId, update))) return
+          if (!(await this.#send(taskId, update, targets))) return
         }
       }
       if (encoder.done) return
     }
   }
 
-  /** POSTs one event to every config of the task; false when none is left. */
-  async #send(taskId: string, event: StreamResponse): Promise<boolean> {
+  /** POSTs one event to every config of the task; false when none is left (or every one was given up on). */
+  async #send(taskId: string, event: StreamResponse, targets: Map<string, NotificationTarget>): Promise<boolean> {
     const configs = await this.#configs(taskId)
-    await Promise.all(configs.map((c) => this.#post(c, event)))
-    return configs.length > 0
+    const live = configs.filter((c) => !targets.get(c.id)?.givenUp)
+    await Promise.all(live.map((c) => this.#post(c, event, targets)))
+    return live.some((c) => !targets.get(c.id)?.givenUp)
   }
 
-  async #post(config: StoredConfig, event: StreamResponse) {
+  async #post(config: StoredConfig, event: StreamResponse, targets: Map<string, NotificationTarget>) {
     const v03 = config.version === '0.3'
     const headers: Record<string, string> = { 'content-type': v03 ? 'application/json' : A2A_CONTENT_TYPE }
     if (config.authentication?.scheme && config.authentication.credentials) {
@@ -115,7 +118,16 @@ export class PushService {
     } else if (config.token) {
       headers['x-a2a-notification-token'] = config.token
     }
-    const body = JSON.stringify(v03 ? toV03Event(event) : event)
-    await postNotification(config.url, body, { headers, fetch: this.doFetch, log: this.log, what: 'push to' })
+    let target = targets.get(config.id)
+    if (target?.url !== config.url) {
+      target = new NotificationTarget(config.url, {
+        fetch: this.doFetch,
+        log: this.log,
+        what: 'push to',
+        policy: this.policy,
+      })
+      targets.set(config.id, target)
+    }
+    await target.post(JSON.stringify(v03 ? toV03Event(event) : event), headers)
   }
 }

@@ -1,6 +1,6 @@
 // ACP callbacks: the run object POSTed to the run's `webhook` on every status change.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import { postNotification } from '../../bridge/webhooks.js'
+import { NotificationTarget } from '../../bridge/webhooks.js'
 import type { AcpRuns } from './runs.js'
 
 export class AcpWebhooks {
@@ -17,6 +17,12 @@ export class AcpWebhooks {
   }
 
   async #follow(runId: string, url: string) {
+    const target = new NotificationTarget(url, {
+      fetch: this.runtime.fetch,
+      log: this.runtime.log,
+      what: 'webhook',
+      policy: this.runtime.webhooks,
+    })
     let last: string | undefined
     for await (const _batch of this.runtime.runs.events(runId, 0)) {
       const record = await this.runtime.store.getRun(runId)
@@ -24,17 +30,10 @@ export class AcpWebhooks {
       const run = await this.acp.run(record)
       if (run.status !== last) {
         last = run.status
-        await this.#post(url, run)
+        await target.post(JSON.stringify(run))
+        if (target.givenUp) return
       }
       if (run.status !== 'pending' && run.status !== 'interrupted') return
     }
-  }
-
-  async #post(url: string, run: unknown) {
-    await postNotification(url, JSON.stringify(run), {
-      fetch: this.runtime.fetch,
-      log: this.runtime.log,
-      what: 'webhook',
-    })
   }
 }
