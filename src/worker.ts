@@ -131,7 +131,10 @@ export class BridgeRun extends DurableObject<Env> implements RunObjectApi {
       storage: ctx.storage,
       objects,
       limits,
-      agents: (store) => new AgentRegistry(agentEntries(config.agents, dialects, { store, log: (line) => console.warn(`warn: ${line}`) })),
+      agents: (store) =>
+        new AgentRegistry(
+          agentEntries(config.agents, dialects, { store, log: (line) => console.warn(`warn: ${line}`) }),
+        ),
       log: (message, error) => console.warn(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`),
     })
     void ctx.blockConcurrencyWhile(() => this.#host.ready)
