@@ -1,7 +1,10 @@
+// Reading what clients send, the same way on every face: bounded bodies, JSON only as JSON, bounded nesting.
 import { bodyLimit } from 'hono/body-limit'
 import { BridgeError } from '../core/index.js'
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
+/** How deep a client's JSON may nest; deeper bodies are refused before they are parsed (nothing real needs more). */
+export const MAX_JSON_DEPTH = 64
 
 /** Refuses bodies over the limit (by Content-Length, or while reading a chunked one) with a 413 BridgeError. */
 export const limitBody = (maxBytes = MAX_BODY_BYTES) =>
@@ -15,13 +18,47 @@ export const limitBody = (maxBytes = MAX_BODY_BYTES) =>
     },
   })
 
-/** The request body as JSON, or a clear `invalid_request`. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text()
-  if (!text.trim())
-    throw new BridgeError('invalid_request', 'The request body is empty; send a JSON object.', {
-      wireCode: 'invalid_json',
-    })
+/**
+ * Whether a Content-Type is JSON (`application/json`, `application/*+json`). Anything else is refused: a web page can
+ * send `text/plain` or a form to any URL without a preflight, so reading those as JSON would let it start runs.
+ */
+export const isJsonType = (contentType: string | null | undefined): boolean => {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? ''
+  return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type)
+}
+
+/** A 415 `content_type` error naming what was sent. */
+export const notJson = (contentType: string | null | undefined): BridgeError =>
+  new BridgeError(
+    'content_type',
+    `Content-Type ${contentType ? `'${contentType}'` : '(none)'} is not supported; send application/json.`,
+    { status: 415, wireCode: 'unsupported_media_type' },
+  )
+
+/** The JSON text's nesting depth is within `max` (strings are skipped; a linear scan, before any parse). */
+export function checkJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92)
+        i++ // a backslash escapes the next character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) {
+        throw new BridgeError('invalid_request', `The request body nests deeper than ${max} levels.`, {
+          wireCode: 'invalid_json',
+        })
+      }
+    } else if (c === 125 || c === 93) depth--
+  }
+}
+
+/** A client's JSON text, parsed once its depth is known to be bounded; a clear `invalid_request` otherwise. */
+export function parseRequestJson(text: string): unknown {
+  checkJsonDepth(text)
   try {
     return JSON.parse(text)
   } catch (e) {
@@ -29,4 +66,16 @@ export async function readJsonBody(request: Request): Promise<unknown> {
       wireCode: 'invalid_json',
     })
   }
+}
+
+/** The request body as JSON: a JSON content type (415 otherwise), not empty, bounded nesting. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const contentType = request.headers.get('content-type')
+  if (!isJsonType(contentType)) throw notJson(contentType)
+  const text = await request.text()
+  if (!text.trim())
+    throw new BridgeError('invalid_request', 'The request body is empty; send a JSON object.', {
+      wireCode: 'invalid_json',
+    })
+  return parseRequestJson(text)
 }

@@ -115,7 +115,11 @@ describe('a dialect registered through the list gets a face', () => {
   })
 
   it('streams live: the first line arrives while the run is still going', async () => {
-    const res = await fetch(`${a.url}/jsonl/slow`, { method: 'POST', body: JSON.stringify({ text: 'count to 3' }) })
+    const res = await fetch(`${a.url}/jsonl/slow`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'count to 3' }),
+    })
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
     // Words come 100 ms apart: a face that held the lines back until the run ended would send `done` with the first.
     const first = (await reader.read()).value ?? ''

@@ -1,6 +1,7 @@
 // The JSON-RPC binding: one POST URL per agent; v1 and v0.3 method names; SSE for streaming methods.
 import type { BridgeError } from '../../core/index.js'
 import { toBridgeError } from '../../core/index.js'
+import { parseRequestJson } from '../../bridge/http.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError, jsonRpcError } from './errors.js'
 import type { OperationContext } from './operations.js'
@@ -13,8 +14,9 @@ type Id = string | number | null
 const reply = (id: Id, body: { result: unknown } | { error: unknown }, status = 200) =>
   Response.json({ jsonrpc: '2.0', id, ...body }, { status })
 
+/** JSON-RPC errors travel in a 200, except what HTTP itself is for: a missing key (401), a body too large (413). */
 export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion): Response =>
-  reply(id, { error: jsonRpcError(e, version) }, e.code === 'unauthenticated' ? 401 : 200)
+  reply(id, { error: jsonRpcError(e, version) }, e.code === 'unauthenticated' ? 401 : e.status === 413 ? 413 : 200)
 
 const validId = (id: unknown): id is Id =>
   id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
@@ -37,11 +39,15 @@ export async function handleJsonRpc(
         `Content-Type ${type} is not supported; JSON-RPC requests are application/json.`,
       )
     }
+    // The body limit's 413 passes as it is; anything else unreadable is a parse error.
+    const text = await request.text()
     let body: unknown
     try {
-      body = JSON.parse(await request.text())
-    } catch {
-      throw a2aError('JSONParseError', 'Invalid JSON payload.')
+      body = parseRequestJson(text)
+    } catch (e) {
+      throw /nests deeper/.test((e as Error).message)
+        ? a2aError('InvalidRequestError', (e as Error).message)
+        : a2aError('JSONParseError', 'Invalid JSON payload.')
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw a2aError('InvalidRequestError', 'A JSON-RPC request must be a JSON object.')
@@ -56,8 +62,9 @@ export async function handleJsonRpc(
         'Not a JSON-RPC 2.0 request: it needs jsonrpc "2.0", a method name and a string or number id.',
       )
     }
-    const v03 = V03_OPERATIONS[call.method]
-    const v1 = V1_OPERATIONS[call.method]
+    // Only the tables' own keys are methods (`constructor`, `__proto__` and `toString` are not).
+    const v03 = Object.hasOwn(V03_OPERATIONS, call.method) ? V03_OPERATIONS[call.method] : undefined
+    const v1 = Object.hasOwn(V1_OPERATIONS, call.method) ? V1_OPERATIONS[call.method] : undefined
     version = v03 ? '0.3' : '1.0'
     const operation = v03 ?? v1
     if (!operation) throw a2aError('MethodNotFoundError', `Method not found: ${call.method}.`)

@@ -1,5 +1,6 @@
 // The HTTP+JSON binding (v1): the routes under an agent's interface URL, each calling the same operation as its
 // JSON-RPC method. Paths carry literal colons (`/message:send`, `/tasks/{id}:cancel`), so they are matched here.
+import { parseRequestJson } from '../../bridge/http.js'
 import { BridgeError, toBridgeError } from '../../core/index.js'
 import { a2aError, restErrorBody, restErrorResponse } from './errors.js'
 import type { OperationContext } from './operations.js'
@@ -120,7 +121,7 @@ export async function handleRest(
     if (!m) continue
     allowed.push(method)
     if (method === request.method) {
-      match = { route, path: m.slice(1).map(decodeURIComponent) }
+      match = { route, path: m.slice(1).map(decodePathPart) }
       break
     }
   }
@@ -166,6 +167,15 @@ export async function handleRest(
   }
 }
 
+/** A path segment as sent; bad percent-encoding is the client's error, not the bridge's. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw a2aError('InvalidRequestError', `The path segment '${part}' is not valid percent-encoding.`)
+  }
+}
+
 async function readBody(request: Request): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'DELETE') return undefined
   const text = await request.text()
@@ -177,8 +187,8 @@ async function readBody(request: Request): Promise<unknown> {
       `Content-Type ${type} is not supported; send application/a2a+json or application/json.`,
     )
   try {
-    return JSON.parse(text)
-  } catch {
-    throw a2aError('InvalidParamsError', 'The request body is not valid JSON.')
+    return parseRequestJson(text)
+  } catch (e) {
+    throw a2aError('InvalidParamsError', (e as Error).message)
   }
 }
