@@ -103,7 +103,9 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   async function attempt(url: string, init: CallInit): Promise<Response> {
     const { longPoll: _, accept: __, ...request } = init
     const headers = new Headers({ 'content-type': 'application/json' })
-    for (const extra of [options.headers, init.headers]) new Headers(extra).forEach((v, k) => headers.set(k, v))
+    for (const extra of [options.headers, init.headers]) {
+      for (const [name, value] of new Headers(extra)) headers.set(name, value)
+    }
     const deadline = init.longPoll ? undefined : new AbortController()
     const timer = deadline && setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
     const signal = deadline
