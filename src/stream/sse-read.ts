@@ -50,11 +50,16 @@ export async function* readSSE(
   const decoder = new TextDecoder()
   let ready: SSEEvent[] = []
   let tooLarge: SSEEventTooLarge | undefined
+  const max = options.maxEventSize
   const parser = createParser({
-    onEvent: (e) => ready.push({ event: e.event, id: e.id, data: e.data }),
-    maxBufferSize: options.maxEventSize,
+    // The parser bounds what it buffers between reads; an event that came whole within one read is measured here.
+    onEvent: (e) => {
+      if (max !== undefined && e.data.length > max) tooLarge ??= new SSEEventTooLarge(max)
+      else if (!tooLarge) ready.push({ event: e.event, id: e.id, data: e.data })
+    },
+    maxBufferSize: max,
     onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') tooLarge = new SSEEventTooLarge(options.maxEventSize ?? 0)
+      if (error.type === 'max-buffer-size-exceeded') tooLarge ??= new SSEEventTooLarge(max ?? 0)
       else options.onParseError?.(error)
     },
   })

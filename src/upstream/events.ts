@@ -5,7 +5,7 @@ import type { AgentEvent, MapperState } from '../core/index.js'
 import { BridgeError, parseWith } from '../core/index.js'
 import type { SSEEvent } from '../stream/index.js'
 import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
-import { invalidError, parseJson, timeoutError } from './errors.js'
+import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
@@ -26,16 +26,17 @@ const sseOptions = (upstream: Upstream, options: ReadEventsOptions) => ({
   onParseError: (e: Error) => options.warn?.(`the upstream ${upstream.label}'s stream: ${e.message}`),
 })
 
-/** A failure while reading a stream, as a canonical error: too large an event, no first byte in time. */
+/**
+ * A failure while reading a stream, as a canonical error: too large an event (bad data), no first byte in time,
+ * or the body breaking off (`StreamDropped`, which a client may pick up again).
+ */
 function readError(error: unknown, upstream: Upstream, options: ReadEventsOptions): unknown {
   if (error instanceof SSEEventTooLarge) {
-    return new BridgeError(
-      'upstream_failed',
-      `The upstream ${upstream.label} sent an event larger than ${error.limit} characters.`,
-    )
+    return invalidError(upstream.label, 'stream', `an event is larger than ${error.limit} characters.`)
   }
   if (error instanceof SSEFirstByteTimeout) return timeoutError(upstream.label, options.url, error.ms, 'first byte')
-  return error
+  if (error instanceof BridgeError || options.signal?.aborted) return error
+  return new StreamDropped(upstream.label, options.url, error)
 }
 
 /**
