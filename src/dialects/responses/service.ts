@@ -175,6 +175,11 @@ export class ResponseService {
     const latest = await store.getDoc<string>(LATEST, previous.runId)
     const pending =
       record?.state.status === 'input_required' && latest === previous.id ? record.state.pending : undefined
+    // An answer (tool output, approval) to a response whose run already went on answers nothing: the same answer sent
+    // twice must not run the tool, or start anything, again.
+    if (record && latest && latest !== previous.id && (request.toolResults.length || request.decisions.length)) {
+      throw alreadyAnswered(previous.id, `its run went on as '${latest}'; continue from that response`)
+    }
     if (!record || !pending) {
       const { record: run } = await runs.start(agentId, input, {
         contextId: previous.contextId,
@@ -189,11 +194,22 @@ export class ResponseService {
         { param: 'model' },
       )
     }
-    const { afterSeq } = await runs.resume(record.runId, { ...input, resume: answerTo(pending, request) })
+    const { afterSeq } = await runs.resume(record.runId, { ...input, resume: answerTo(pending, request) }).catch((e) => {
+      // Two answers racing for one pause: the one that lost is told so.
+      throw e instanceof BridgeError && e.code === 'conflict' ? alreadyAnswered(previous.id, e.message) : e
+    })
     const priorCalls = pending.calls.map((call) => ({ ...call, approvalRequested: pending.reason === 'approval' }))
     return { runId: record.runId, contextId: record.contextId, afterSeq, priorCalls }
   }
 }
+
+/** 409, not OpenAI's usual 400 for conflicts: the request was right, only late. */
+const alreadyAnswered = (id: string, why: string) =>
+  new BridgeError('conflict', `Response '${id}' has already been answered: ${why}.`, {
+    status: 409,
+    param: 'previous_response_id',
+    wireCode: 'response_already_answered',
+  })
 
 /**
  * How a follow-up answers the interrupt its run waits on: tool outputs for client tools, approval responses
