@@ -66,6 +66,11 @@ export const AGENT_FIELDS = {
   description: z.string().optional(),
 }
 
+/** An HTTP header name (a token). */
+const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'is not a valid header name')
+/** A header value: no line breaks or NULs (they would split the request); the value itself is never quoted back. */
+const HeaderValue = z.string().refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks or NUL characters')
+
 /**
  * The fields of every agent behind an upstream client: where it is (never taken from a request), what to send with
  * every request (credentials), and how patient to be.
@@ -75,7 +80,10 @@ export const upstreamOptions = (dialect: string) => ({
     protocol: /^https?$/,
     error: (issue) => (issue.input === undefined ? `is required for a ${dialect} agent` : undefined),
   }),
-  headers: z.record(z.string(), z.string()).optional(),
+  /** Sent to the upstream's own origin (and `credentialOrigins`) with every request: the place for credentials. */
+  headers: z.record(HeaderName, HeaderValue).optional(),
+  /** Further origins the upstream may send the bridge to (an agent card's interface on another host) that get `headers`. */
+  credentialOrigins: z.array(z.url({ protocol: /^https?$/ })).optional(),
   timeouts: z
     .object({
       /** Until the upstream's answer (status and headers) arrives. */
@@ -109,6 +117,7 @@ export function upstreamClientOptions(
     id: config.id,
     url: config.url,
     headers: config.headers,
+    credentialOrigins: config.credentialOrigins,
     name: config.name,
     description: config.description,
     store: deps.store,

@@ -25,8 +25,10 @@ export interface UpstreamClientOptions extends UpstreamLimits {
   id: string
   /** The upstream, from configuration only. */
   url: string
-  /** Sent with every upstream request (credentials live here). */
+  /** Sent with the upstream's requests (credentials live here), to its own origin only. */
   headers?: Record<string, string>
+  /** Other origins the upstream sends the bridge to (an agent card naming another host) that may have `headers`. */
+  credentialOrigins?: readonly string[]
   name?: string
   description?: string
   /** Where the client keeps its links (and the run store of the bridge it serves). */
@@ -39,9 +41,19 @@ export interface UpstreamClientOptions extends UpstreamLimits {
 export interface UpstreamOptions extends UpstreamLimits {
   /** How errors name the upstream: `Responses server`, `A2A agent`, `ACP server`. */
   label: string
-  /** Sent with every request (credentials live here); a call's own headers come on top. */
+  /** The configured upstream URL: its origin is where `headers` may go. */
+  url: string
+  /**
+   * The configured headers (credentials): sent only to the origin of `url` and to `credentialOrigins`, never to a
+   * host an upstream's answer names; their values never appear in an error.
+   */
   headers?: Record<string, string>
+  credentialOrigins?: readonly string[]
+  /** The dialect's own headers (`accept`, `a2a-version`), sent with every request; a call's own come on top. */
+  protocolHeaders?: Record<string, string>
   fetch?: typeof fetch
+  /** Told when credentials are held back from an origin. */
+  log?: (line: string) => void
 }
 
 export interface CallInit extends Omit<RequestInit, 'body'> {
@@ -98,12 +110,33 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_LIMITS.maxRetryAfterMs,
   }
   const { label } = options
+  const origins = new Set([originOf(options.url), ...(options.credentialOrigins ?? []).map(originOf)])
+  const secrets = Object.values(options.headers ?? {}).filter((v) => v.length >= 4)
+  const warned = new Set<string>()
+  /** Credentials for this URL: the configured headers when it is one of their origins, else none (said once). */
+  function credentialsFor(url: string): Record<string, string> | undefined {
+    if (!options.headers) return undefined
+    const origin = originOf(url)
+    if (origins.has(origin)) return options.headers
+    if (!warned.has(origin)) {
+      warned.add(origin)
+      options.log?.(`credentials for the upstream ${label} are not sent to ${origin} (not ${[...origins].join(', ')})`)
+    }
+    return undefined
+  }
+  /** An error with every configured header value blanked out: an upstream may echo the token back. */
+  const redacted = <E>(error: E): E => {
+    if (error instanceof Error && secrets.length) {
+      for (const secret of secrets) error.message = error.message.split(secret).join('[redacted]')
+    }
+    return error
+  }
 
   /** One attempt: the answer, or why there is none. */
   async function attempt(url: string, init: CallInit): Promise<Response> {
     const { longPoll: _, accept: __, ...request } = init
     const headers = new Headers({ 'content-type': 'application/json' })
-    for (const extra of [options.headers, init.headers]) {
+    for (const extra of [options.protocolHeaders, credentialsFor(url), init.headers]) {
       for (const [name, value] of new Headers(extra)) headers.set(name, value)
     }
     const deadline = init.longPoll ? undefined : new AbortController()
@@ -176,8 +209,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   return {
     label,
     limits,
-    fetch: call,
-    text,
+    fetch: (url, init) => call(url, init).catch((e) => Promise.reject(redacted(e))),
+    text: (url, init) => text(url, init).catch((e) => Promise.reject(redacted(e))),
     read,
     async json(url, init) {
       const answer = await text(url, init)
@@ -187,6 +220,14 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       const res = await call(url, init)
       await res.body?.cancel().catch(() => {})
     },
+  }
+}
+
+const originOf = (url: string): string => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
   }
 }
 

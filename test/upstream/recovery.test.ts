@@ -366,7 +366,13 @@ function countingFetch(): { fetch: typeof fetch; calls: string[] } {
 
 describe('retries: only where the request may be sent again', () => {
   const upstream = (limits: UpstreamLimits, fetcher?: typeof fetch) =>
-    createUpstream({ label: 'Test server', backoffMs: 1, ...limits, ...(fetcher ? { fetch: fetcher } : {}) })
+    createUpstream({
+      label: 'Test server',
+      url: base,
+      backoffMs: 1,
+      ...limits,
+      ...(fetcher ? { fetch: fetcher } : {}),
+    })
 
   it('a GET answered 502 is sent again, and the second answer is the result', async () => {
     let seen = 0
@@ -578,7 +584,7 @@ describe('event size: at most 8 Mi characters per event', () => {
     const seen: number[] = []
     try {
       const options = { url: 'http://up.example/s', maxEventSize: 1000 }
-      for await (const e of readEvents(createUpstream({ label: 'Test server' }), res, options)) seen.push(e.data.length)
+      for await (const e of readEvents(createUpstream({ label: 'Test server', url: options.url }), res, options)) seen.push(e.data.length)
       return { seen, error: undefined as unknown }
     } catch (error) {
       return { seen, error }

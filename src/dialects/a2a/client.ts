@@ -71,7 +71,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
     createUpstream({
       ...options,
       label: LABEL,
-      headers: { accept: 'application/json, text/event-stream', 'a2a-version': version, ...options.headers },
+      protocolHeaders: { accept: 'application/json, text/event-stream', 'a2a-version': version },
     })
 
   const connect = lazy(async () => {

@@ -83,7 +83,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
   const upstream = createUpstream({
     ...options,
     label: LABEL,
-    headers: { accept: 'text/event-stream, application/json', ...options.headers },
+    protocolHeaders: { accept: 'text/event-stream, application/json' },
   })
   const links = createLinks<RunLink, string>(options.store, 'acp-client', options.id)
   const call = (path: string, init: CallInit = {}) => upstream.fetch(`${base}${path}`, init)

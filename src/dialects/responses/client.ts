@@ -45,7 +45,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
   const upstream = createUpstream({
     ...options,
     label: LABEL,
-    headers: { accept: 'text/event-stream, application/json', ...options.headers },
+    protocolHeaders: { accept: 'text/event-stream, application/json' },
   })
   const links = createLinks<UpstreamLink, UpstreamLink>(options.store, 'responses-client', options.id)
 
