@@ -584,7 +584,8 @@ describe('event size: at most 8 Mi characters per event', () => {
     const seen: number[] = []
     try {
       const options = { url: 'http://up.example/s', maxEventSize: 1000 }
-      for await (const e of readEvents(createUpstream({ label: 'Test server', url: options.url }), res, options)) seen.push(e.data.length)
+      for await (const e of readEvents(createUpstream({ label: 'Test server', url: options.url }), res, options))
+        seen.push(e.data.length)
       return { seen, error: undefined as unknown }
     } catch (error) {
       return { seen, error }

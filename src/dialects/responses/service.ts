@@ -194,10 +194,12 @@ export class ResponseService {
         { param: 'model' },
       )
     }
-    const { afterSeq } = await runs.resume(record.runId, { ...input, resume: answerTo(pending, request) }).catch((e) => {
-      // Two answers racing for one pause: the one that lost is told so.
-      throw e instanceof BridgeError && e.code === 'conflict' ? alreadyAnswered(previous.id, e.message) : e
-    })
+    const { afterSeq } = await runs
+      .resume(record.runId, { ...input, resume: answerTo(pending, request) })
+      .catch((e) => {
+        // Two answers racing for one pause: the one that lost is told so.
+        throw e instanceof BridgeError && e.code === 'conflict' ? alreadyAnswered(previous.id, e.message) : e
+      })
     const priorCalls = pending.calls.map((call) => ({ ...call, approvalRequested: pending.reason === 'approval' }))
     return { runId: record.runId, contextId: record.contextId, afterSeq, priorCalls }
   }
