@@ -1,5 +1,6 @@
+import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { BridgeError, toBridgeError } from '../core/index.js'
+import { BridgeError, newId, toBridgeError } from '../core/index.js'
 import type { BuiltInDialect } from '../dialects/index.js'
 import { dialects as builtIn } from '../dialects/index.js'
 import type { RunStore } from '../store/index.js'
@@ -63,6 +64,15 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   let next = 0
   const checked = all.map((a) => (isBuilt(a) ? a : (parsed[next++] as AgentConfigEntry)))
   const agents = new AgentRegistry(agentEntries(checked, dialects, deps))
+  // Every request gets an id (the x-request-id response header); an internal error's log line and message carry it.
+  const report = (err: unknown, c?: Context<BridgeEnv>): BridgeError => {
+    const error = toBridgeError(err)
+    if (error.code !== 'internal') return error
+    const id = c?.get('requestId') ?? newId('req')
+    const where = c ? `${c.req.method} ${c.req.path} ` : ''
+    log(`error: ${where}[${id}]: ${(err as Error)?.stack ?? err}`)
+    return new BridgeError('internal', `Internal error in the bridge (request ${id}).`, { cause: err })
+  }
   const runLog: RunLogger = (message, error) =>
     log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {
@@ -75,16 +85,20 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     webhooks: { ...options.webhooks, ...(options.resolveHost ? { resolve: options.resolveHost } : {}) },
     fetch: options.fetch,
     log,
+    report,
   }
   const faces = dialects.flatMap((d) => (d.face ? [d.face(runtime)] : []))
   const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
 
   const app = new Hono<BridgeEnv>()
   app.use(async (c, next) => {
+    const id = newId('req')
+    c.set('requestId', id)
     const started = performance.now()
     await next()
     // The rest of a refused oversized body is never read, so the connection cannot be reused.
     if (c.res.status === 413) c.res.headers.set('connection', 'close')
+    c.res.headers.set('x-request-id', id)
     const ms = (performance.now() - started).toFixed(1)
     log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
   })
@@ -130,8 +144,7 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     )
   })
   app.onError((err, c) => {
-    const error = toBridgeError(err)
-    if (error.code === 'internal') log(`error: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? err}`)
+    const error = report(err, c)
     return (
       faceFor(c.req.path)?.errorResponse(error, c.req.raw) ??
       c.json({ error: { code: error.code, message: error.message } }, error.status as 500)

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono'
+import type { Context, Hono } from 'hono'
 import type { BridgeError } from '../core/index.js'
 import type { RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
@@ -15,6 +15,8 @@ export interface BridgeEnv {
      * Workers, where a request's pending work is otherwise dropped; in Node the process simply goes on.
      */
     defer: Defer
+    /** This request's id (the x-request-id response header). */
+    requestId: string
   }
 }
 
@@ -35,6 +37,11 @@ export interface BridgeRuntime {
   webhooks: WebhookPolicy
   fetch?: typeof fetch
   log: (line: string) => void
+  /**
+   * Any error as the BridgeError a client gets. An internal one (a bug) is logged once with its stack and the
+   * request's id, and the client's message names that id, so the two can be matched.
+   */
+  report(error: unknown, c?: Context<BridgeEnv>): BridgeError
 }
 
 /** One dialect served in front of every configured agent. */

@@ -31,6 +31,8 @@ export async function handleJsonRpc(
   const controller = linkedController(request.signal)
   let id: Id = null
   let version: A2AVersion = '1.0'
+  // An unknown agent has no operation context; its errors are its own.
+  const report = (e: unknown) => (base instanceof Error ? toBridgeError(e) : base.report(e))
   try {
     const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
     if (type && type !== 'application/json' && type !== 'application/a2a+json') {
@@ -81,10 +83,10 @@ export async function handleJsonRpc(
       result.stream,
       controller,
       (r) => JSON.stringify({ jsonrpc: '2.0', id: requestId, result: r }),
-      (e) => JSON.stringify({ jsonrpc: '2.0', id: requestId, error: jsonRpcError(e, v) }),
+      (e) => JSON.stringify({ jsonrpc: '2.0', id: requestId, error: jsonRpcError(report(e), v) }),
       keepAliveMs,
     )
   } catch (e) {
-    return jsonRpcErrorResponse(toBridgeError(e), id, version)
+    return jsonRpcErrorResponse(report(e), id, version)
   }
 }

@@ -1,5 +1,6 @@
 // Every A2A operation once, in both versions' wire shapes, shared by the JSON-RPC and HTTP+JSON bindings.
 import type { z } from 'zod'
+import type { BridgeError } from '../../core/index.js'
 import { parseWith } from '../../core/index.js'
 import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
@@ -21,6 +22,8 @@ export interface OperationContext {
   push: PushService
   /** Keeps push deliveries going after the response (see BridgeEnv). */
   defer: Defer
+  /** Any error as the client's BridgeError (an internal one logged with the request's id). */
+  report(error: unknown): BridgeError
 }
 
 /** A streaming result: batches of wire events. */

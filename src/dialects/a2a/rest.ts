@@ -1,7 +1,7 @@
 // The HTTP+JSON binding (v1): the routes under an agent's interface URL, each calling the same operation as its
 // JSON-RPC method. Paths carry literal colons (`/message:send`, `/tasks/{id}:cancel`), so they are matched here.
 import { parseRequestJson } from '../../bridge/http.js'
-import { BridgeError, toBridgeError } from '../../core/index.js'
+import { BridgeError } from '../../core/index.js'
 import { a2aError, restErrorBody, restErrorResponse } from './errors.js'
 import type { OperationContext } from './operations.js'
 import { isStreamed, V1_OPERATIONS } from './operations.js'
@@ -157,13 +157,13 @@ export async function handleRest(
         result.stream,
         controller,
         (e) => JSON.stringify(e),
-        (e) => JSON.stringify(restErrorBody(e).body),
+        (e) => JSON.stringify(restErrorBody(base.report(e)).body),
         keepAliveMs,
       )
     }
     return json(result, match.route.status)
   } catch (e) {
-    return restErrorResponse(toBridgeError(e))
+    return restErrorResponse(base.report(e))
   }
 }
 

@@ -1,10 +1,9 @@
 // The A2A face: every configured agent at `/a2a/{agent}`, with its card, JSON-RPC (v1 and v0.3) and HTTP+JSON (v1).
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import type { BridgeEnv, BridgeRuntime, Defer, Face } from '../../bridge/face.js'
+import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { publicOrigin } from '../../bridge/face.js'
 import type { BridgeError } from '../../core/index.js'
-import { toBridgeError } from '../../core/index.js'
 import { agentCard } from './card.js'
 import { a2aError, restErrorResponse } from './errors.js'
 import { handleJsonRpc, jsonRpcErrorResponse } from './jsonrpc.js'
@@ -34,17 +33,18 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     return id
   }
 
-  const context = (agentId: string, request: Request, defer: Defer): Omit<OperationContext, 'version' | 'signal'> => ({
+  const context = (agentId: string, c: Context<BridgeEnv>): Omit<OperationContext, 'version' | 'signal'> => ({
     agentId,
-    defer,
-    card: () => cardFor(agentId, request),
+    defer: c.get('defer'),
+    card: () => cardFor(agentId, c.req.raw),
     extendedCard: runtime.apiKeyRequired,
+    report: (error) => runtime.report(error, c),
     tasks,
     push,
   })
 
   const app = new Hono<BridgeEnv>()
-  app.onError((err) => restErrorResponse(toBridgeError(err)))
+  app.onError((err, c) => restErrorResponse(runtime.report(err, c)))
 
   const jsonRpc = async (c: Context<BridgeEnv>) => {
     const agentId = c.req.param('agent') ?? ''
@@ -55,7 +55,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
         a2aError('MethodNotFoundError', `No agent '${agentId}' here; agents: ${runtime.agents.ids().join(', ')}.`),
       )
     c.set('agent', agentId)
-    return handleJsonRpc(c.req.raw, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
+    return handleJsonRpc(c.req.raw, context(agentId, c), options.keepAliveMs)
   }
   app.post('/:agent', jsonRpc)
   app.post('/:agent/', jsonRpc)
@@ -64,7 +64,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     const agentId = agentOf(c.req.param('agent'))
     c.set('agent', agentId)
     const rest = c.req.path.slice(`/a2a/${c.req.param('agent')}`.length)
-    const response = await handleRest(c.req.raw, rest, context(agentId, c.req.raw, c.get('defer')), options.keepAliveMs)
+    const response = await handleRest(c.req.raw, rest, context(agentId, c), options.keepAliveMs)
     const hint =
       rest === '' || rest === '/'
         ? ' JSON-RPC requests are POSTed to the agent URL; the card is at /.well-known/agent-card.json.'
@@ -79,7 +79,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
 
   // The agent cards are discovery documents: public even when the face needs a key.
   const cards = new Hono<BridgeEnv>()
-  cards.onError((err) => restErrorResponse(toBridgeError(err)))
+  cards.onError((err, c) => restErrorResponse(runtime.report(err, c)))
   cards.get('/:agent/.well-known/agent-card.json', async (c) => {
     const agentId = agentOf(c.req.param('agent'))
     c.set('agent', agentId)

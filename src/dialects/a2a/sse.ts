@@ -1,5 +1,3 @@
-import type { BridgeError } from '../../core/index.js'
-import { toBridgeError } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 
@@ -19,14 +17,14 @@ export function a2aStream(
   source: AsyncIterable<unknown[]>,
   controller: AbortController,
   frame: (event: unknown) => string,
-  errorFrame: (error: BridgeError) => string,
+  errorFrame: (error: unknown) => string,
   keepAliveMs?: number,
 ): Response {
   async function* frames(): AsyncGenerator<SSEMessage[]> {
     try {
       for await (const batch of source) yield batch.map((e) => ({ data: frame(e) }))
     } catch (e) {
-      if (!controller.signal.aborted) yield [{ event: 'error', data: errorFrame(toBridgeError(e)) }]
+      if (!controller.signal.aborted) yield [{ event: 'error', data: errorFrame(e) }]
     }
   }
   return sseResponse(

@@ -5,7 +5,7 @@ import type { z } from 'zod'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
-import { BridgeError, HTTP_STATUS, parseWith, toBridgeError } from '../../core/index.js'
+import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
@@ -88,7 +88,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     )
 
   const app = new Hono<BridgeEnv>()
-  app.onError((err) => acpErrorResponse(toBridgeError(err)))
+  app.onError((err, c) => acpErrorResponse(runtime.report(err, c)))
 
   app.post('/agents/search', async (c) => {
     const q = await body(c, wire.AgentSearchRequest, 'AgentSearchRequest')

@@ -4,7 +4,7 @@ import type { Context } from 'hono'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
 import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
-import { BridgeError, HTTP_STATUS, toBridgeError } from '../../core/index.js'
+import { BridgeError, HTTP_STATUS } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { decodeRequest } from './decode.js'
@@ -62,9 +62,14 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   const sendDone = options.done ?? true
   const startedAt = Math.floor(Date.now() / 1000)
   const app = new Hono<BridgeEnv>()
-  app.onError((err) => responsesErrorResponse(toBridgeError(err)))
+  app.onError((err, c) => responsesErrorResponse(runtime.report(err, c)))
 
-  async function* sse(doc: ResponseDoc, signal: AbortSignal, startingAfter?: number): AsyncGenerator<SSEMessage[]> {
+  async function* sse(
+    c: Context<BridgeEnv>,
+    doc: ResponseDoc,
+    signal: AbortSignal,
+    startingAfter?: number,
+  ): AsyncGenerator<SSEMessage[]> {
     let last = startingAfter ?? -1
     try {
       for await (const batch of responses.events(doc, signal, startingAfter)) {
@@ -73,7 +78,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
       }
     } catch (err) {
       if (signal.aborted) return
-      const e = toBridgeError(err)
+      const e = runtime.report(err, c)
       const error = {
         type: 'error',
         code: e.wireCode ?? e.code,
@@ -87,7 +92,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   }
 
   const stream = (c: Context<BridgeEnv>, doc: ResponseDoc, startingAfter?: number) =>
-    sseResponse((signal) => sse(doc, signal, startingAfter), {
+    sseResponse((signal) => sse(c, doc, signal, startingAfter), {
       signal: c.req.raw.signal,
       keepAliveMs: options.keepAliveMs,
     })
