@@ -8,7 +8,6 @@ const broken: AgentBackend = {
   info: () => {
     throw new TypeError("Cannot read properties of undefined (reading 'name')")
   },
-  // biome-ignore lint/correctness/useYield: a backend that is never run; only its info() is asked for.
   run: async function* () {},
 }
 
