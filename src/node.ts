@@ -47,6 +47,7 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     apiKeys: options.apiKeys ?? config.apiKeys,
     trustProxy: options.trustProxy ?? config.trustProxy,
     webhooks: options.webhooks ?? config.webhooks,
+    cors: options.cors ?? config.cors,
     resolveHost: options.resolveHost ?? resolveHost,
   })
   const host = options.host ?? '127.0.0.1'

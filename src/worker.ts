@@ -95,6 +95,7 @@ function createWorkerBridge(env: Env): BridgeApp {
     apiKeys: config.apiKeys,
     trustProxy: config.trustProxy,
     webhooks: config.webhooks,
+    cors: config.cors,
     log,
   })
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { cors } from 'hono/cors'
 import { BridgeError, newId, toBridgeError } from '../core/index.js'
 import type { BuiltInDialect } from '../dialects/index.js'
 import { dialects as builtIn } from '../dialects/index.js'
@@ -30,6 +31,8 @@ export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   apiKeys?: readonly string[]
   trustProxy?: boolean
   webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
+  /** Web pages (by origin, or `*`) that may call the bridge from a browser; none by default. */
+  cors?: { origins: readonly string[] }
   /**
    * A host name's addresses, so webhook and push targets are checked by address before each delivery (the Node
    * server passes DNS). Without it only literal addresses are checked.
@@ -112,6 +115,19 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     c.set('defer', (task) => ctx?.waitUntil(task))
     await next()
   })
+  // Off unless configured: without CORS headers a browser lets no other web page read the bridge's answers.
+  if (options.cors?.origins.length) {
+    const origins = [...options.cors.origins]
+    app.use(
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['authorization', 'x-api-key', 'content-type', 'a2a-version', 'a2a-extensions', 'last-event-id'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: 600,
+      }),
+    )
+  }
   const limit = limitBody()
   for (const face of faces) app.use(`${face.basePath}/*`, limit)
   // Discovery documents stay public (a client reads them to learn how to authenticate): the faces' public routes

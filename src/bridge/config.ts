@@ -19,6 +19,8 @@ export interface BridgeSettings {
   trustProxy?: boolean
   /** Where clients may ask the bridge to POST notifications: https to public hosts unless allowed here. */
   webhooks?: { allowInsecure?: boolean; allowHosts?: string[] }
+  /** Web pages (by origin) that may call the bridge from a browser. Default: none (no CORS headers at all). */
+  cors?: { origins: string[] }
 }
 
 export interface BridgeConfig<A = AgentConfig> extends BridgeSettings {
@@ -54,6 +56,19 @@ function configSchema(dialects: readonly Dialect[]): z.ZodType<BridgeConfig<unkn
       trustProxy: z.boolean().optional(),
       webhooks: z
         .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })
+        .strict()
+        .optional(),
+      cors: z
+        .object({
+          origins: z.array(
+            z.union([
+              z.literal('*'),
+              z
+                .url({ protocol: /^https?$/ })
+                .refine((u) => new URL(u).origin === u, 'must be an origin (scheme://host[:port]), with no path'),
+            ]),
+          ),
+        })
         .strict()
         .optional(),
     })
