@@ -12,6 +12,7 @@ import type { AgentConfigFor, Dialect } from './bridge/dialect.js'
 import type { BuiltInDialect } from './dialects/index.js'
 import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
 import { dialects } from './dialects/index.js'
+import { MemoryRunStore } from './store/index.js'
 
 export { substituteEnv }
 import type { BridgeConfig } from './bridge/index.js'
@@ -39,8 +40,15 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
   options: ServeOptions<D> = {},
 ): Promise<RunningBridge> {
   const config = options.config ?? (DEMO_CONFIG as unknown as BridgeConfig<AgentConfigFor<D>>)
+  const store =
+    options.store ??
+    new MemoryRunStore({
+      ...(config.ttlSeconds ? { ttlMs: config.ttlSeconds * 1000 } : {}),
+      ...(config.maxRuns ? { maxRuns: config.maxRuns } : {}),
+    })
   const bridge = createBridge({
     ...options,
+    store,
     dialects: options.dialects ?? (dialects as readonly Dialect[] as readonly D[]),
     agents: options.agents ?? config.agents,
     baseUrl: options.baseUrl ?? config.baseUrl,
@@ -96,7 +104,19 @@ const USAGE = `Usage: dialect-bridge serve [--port 8787] [--host 127.0.0.1] [--c
 Serves every configured agent on every dialect face. With no configuration
 (no --config, no BRIDGE_CONFIG) it serves the built-in demo agent.
 
-Environment: BRIDGE_CONFIG (path or inline JSON), PORT, HOST.`
+Options:
+  --ttl SECONDS     forget runs, conversations and documents this long after their last change (default 3600)
+  --max-runs N      runs kept at most; the oldest finished ones go first (default 10000)
+
+Environment: BRIDGE_CONFIG (path or inline JSON), PORT, HOST, BRIDGE_TTL_SECONDS, BRIDGE_MAX_RUNS.`
+
+/** A positive whole number from a flag or the environment, or a ConfigError naming it. */
+function whole(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive whole number, not "${raw}"`)
+  return n
+}
 
 export function banner(running: RunningBridge, config: BridgeConfig): string {
   const agents = config.agents.map((a) => `  ${a.id} (${a.dialect}${'url' in a ? ` → ${a.url}` : ''})`).join('\n')
@@ -117,6 +137,8 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
+      ttl: { type: 'string' },
+      'max-runs': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -133,8 +155,11 @@ async function main(argv: string[]): Promise<number> {
   const port = Number(values.port ?? process.env.PORT ?? 8787)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ConfigError(`--port must be a port number, not "${values.port}"`)
+  // Flag, then environment, then configuration (the worker reads the same environment names).
+  const ttlSeconds = whole('--ttl', values.ttl) ?? whole('BRIDGE_TTL_SECONDS', process.env.BRIDGE_TTL_SECONDS)
+  const maxRuns = whole('--max-runs', values['max-runs']) ?? whole('BRIDGE_MAX_RUNS', process.env.BRIDGE_MAX_RUNS)
   const running = await serveBridge({
-    config,
+    config: { ...config, ttlSeconds: ttlSeconds ?? config.ttlSeconds, maxRuns: maxRuns ?? config.maxRuns },
     port,
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     log: (line) => console.log(line),

@@ -72,15 +72,19 @@ const objectsOf = (env: Env): DurableObjects => ({
   directory: () => env.DIRECTORY.get(env.DIRECTORY.idFromName('directory')),
 })
 
-const settingsOf = (env: Env): Settings => ({
-  config: readConfig(env),
-  limits: {
-    ttlMs: positive(env.BRIDGE_TTL_SECONDS, DEFAULT_LIMITS.ttlMs / 1000) * 1000,
-    maxEventsPerRun: positive(env.BRIDGE_MAX_EVENTS_PER_RUN, DEFAULT_LIMITS.maxEventsPerRun),
-    maxHistory: DEFAULT_LIMITS.maxHistory,
-  },
-  objects: objectsOf(env),
-})
+const settingsOf = (env: Env): Settings => {
+  const config = readConfig(env)
+  return {
+    config,
+    limits: {
+      // The environment first, then the configuration: the same names and order as in Node.
+      ttlMs: positive(env.BRIDGE_TTL_SECONDS, config.ttlSeconds ?? DEFAULT_LIMITS.ttlMs / 1000) * 1000,
+      maxEventsPerRun: positive(env.BRIDGE_MAX_EVENTS_PER_RUN, DEFAULT_LIMITS.maxEventsPerRun),
+      maxHistory: DEFAULT_LIMITS.maxHistory,
+    },
+    objects: objectsOf(env),
+  }
+}
 
 const log = (line: string) => console.log(line)
 

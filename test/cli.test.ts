@@ -256,6 +256,14 @@ describe('dialect-bridge serve (child process)', () => {
       expect(stdout).not.toMatch(BANNER)
     })
 
+    it('a bad --max-runs or BRIDGE_TTL_SECONDS is named', async () => {
+      const flag = await failsToStart(['serve', '--port', '0', '--max-runs', 'many'])
+      expect(flag.code).not.toBe(0)
+      expect(flag.stderr).toContain('--max-runs must be a positive whole number, not "many"')
+      const env = await failsToStart(['serve', '--port', '0'], { BRIDGE_TTL_SECONDS: '-5' })
+      expect(env.stderr).toContain('BRIDGE_TTL_SECONDS must be a positive whole number, not "-5"')
+    })
+
     it('a bad dialect names agents[0].dialect', async () => {
       const path = tempFile('{"agents":[{"id":"x","dialect":"klingon"}]}')
       const { code, stderr } = await failsToStart(['serve', '--port', '0', '--config', path])

@@ -21,6 +21,10 @@ export interface BridgeSettings {
   webhooks?: { allowInsecure?: boolean; allowHosts?: string[] }
   /** Web pages (by origin) that may call the bridge from a browser. Default: none (no CORS headers at all). */
   cors?: { origins: string[] }
+  /** Runs, conversations and documents are forgotten this long after their last change. Default 3600. */
+  ttlSeconds?: number
+  /** Runs kept at most (Node); the oldest finished ones go first. Default 10 000. */
+  maxRuns?: number
 }
 
 export interface BridgeConfig<A = AgentConfig> extends BridgeSettings {
@@ -58,6 +62,13 @@ function configSchema(dialects: readonly Dialect[]): z.ZodType<BridgeConfig<unkn
         .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })
         .strict()
         .optional(),
+      ttlSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 24 * 3600)
+        .optional(),
+      maxRuns: z.number().int().min(1).max(10_000_000).optional(),
       cors: z
         .object({
           origins: z.array(

@@ -9,8 +9,18 @@ export interface MemoryStoreOptions {
   maxHistory?: number
   /** Runs, histories and documents are forgotten this long after their last change. Default one hour. */
   ttlMs?: number
+  /**
+   * Runs kept at most. Past it the oldest finished run is forgotten to make room; when every run is still going, a
+   * new one is refused (`rate_limited`, 429). Default 10 000.
+   */
+  maxRuns?: number
+  /** Documents (id chains, response records, thread records) and conversation histories kept at most, each. Default 50 000. */
+  maxDocs?: number
   now?: () => number
 }
+
+export const DEFAULT_MAX_RUNS = 10_000
+export const DEFAULT_MAX_DOCS = 50_000
 
 interface RunEntry {
   record: RunRecord
@@ -54,6 +64,8 @@ export class MemoryRunStore implements RunStore {
   readonly #maxEvents: number
   readonly #maxHistory: number
   readonly #ttl: number
+  readonly #maxRuns: number
+  readonly #maxDocs: number
   readonly #now: () => number
   #nextSweep = 0
 
@@ -61,12 +73,15 @@ export class MemoryRunStore implements RunStore {
     this.#maxEvents = options.maxEventsPerRun ?? 10_000
     this.#maxHistory = options.maxHistory ?? 500
     this.#ttl = options.ttlMs ?? 60 * 60 * 1000
+    this.#maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS
+    this.#maxDocs = options.maxDocs ?? DEFAULT_MAX_DOCS
     this.#now = options.now ?? Date.now
   }
 
   async createRun(record: RunRecord): Promise<void> {
     this.#sweep()
     if (this.#runs.has(record.runId)) throw new BridgeError('conflict', `Run ${record.runId} already exists.`)
+    if (this.#runs.size >= this.#maxRuns) this.#makeRoom()
     this.#runs.set(record.runId, {
       record: structuredClone(record),
       log: [],
@@ -211,7 +226,7 @@ export class MemoryRunStore implements RunStore {
   async appendHistory(contextId: string, messages: Message[]): Promise<void> {
     const current = this.#live(this.#history, contextId) ?? []
     const value = [...current, ...structuredClone(messages)].slice(-this.#maxHistory)
-    this.#history.set(contextId, { value, expiresAt: this.#now() + this.#ttl })
+    this.#bounded(this.#history, contextId, { value, expiresAt: this.#now() + this.#ttl })
   }
 
   async deleteHistory(contextId: string): Promise<void> {
@@ -237,7 +252,10 @@ export class MemoryRunStore implements RunStore {
   }
 
   async putDoc<T>(namespace: string, key: string, value: T): Promise<void> {
-    this.#docs.set(`${namespace}\u0000${key}`, { value: structuredClone(value), expiresAt: this.#now() + this.#ttl })
+    this.#bounded(this.#docs, `${namespace}\u0000${key}`, {
+      value: structuredClone(value),
+      expiresAt: this.#now() + this.#ttl,
+    })
   }
 
   async deleteDoc(namespace: string, key: string): Promise<void> {
@@ -274,6 +292,41 @@ export class MemoryRunStore implements RunStore {
       entry.waiters.add(done)
       signal?.addEventListener('abort', done, { once: true })
     })
+  }
+
+  /** Room for one more run: the oldest finished run (least recently changed) goes; if none has finished, a 429. */
+  #makeRoom() {
+    this.#nextSweep = 0
+    this.#sweep()
+    if (this.#runs.size < this.#maxRuns) return
+    let oldest: [string, RunEntry] | undefined
+    for (const item of this.#runs) {
+      const [, entry] = item
+      if (!isTerminalStatus(entry.record.state.status) || entry.cursors.size > 0) continue
+      if (!oldest || entry.touchedAt < oldest[1].touchedAt) oldest = item
+    }
+    if (!oldest) {
+      throw new BridgeError(
+        'rate_limited',
+        `The bridge is running its maximum of ${this.#maxRuns} runs; try again later.`,
+        {
+          wireCode: 'resource_exhausted',
+        },
+      )
+    }
+    this.#runs.delete(oldest[0])
+  }
+
+  /** Sets a value; past the cap the value that expires first goes (the least recently changed). */
+  #bounded<T>(map: Map<string, Expiring<T>>, key: string, item: Expiring<T>) {
+    map.delete(key)
+    map.set(key, item)
+    // Values are set with the same TTL, so insertion order is expiry order: the first key is the oldest.
+    while (map.size > this.#maxDocs) {
+      const first = map.keys().next().value
+      if (first === undefined) break
+      map.delete(first)
+    }
   }
 
   /** Drops whatever has not changed for a TTL; runs still being written are kept. */
