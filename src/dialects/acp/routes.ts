@@ -125,7 +125,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     c.set('agent', record.agentId)
     if (create.webhook) c.get('defer')(webhooks.watch(record.runId, create.webhook))
     if (mode === 'stream')
-      return stream(c, (signal) => acp.stream(record, afterSeq, modesOf(create.stream_mode), false, signal))
+      return stream(c, (signal) =>
+        acp.stream(record, afterSeq, modesOf(create.stream_mode), { signal, startSeq: afterSeq, fresh: true }),
+      )
     if (mode === 'wait') return c.json(await acp.wait(record, afterSeq, c.req.raw.signal))
     return c.json(await acp.run(record))
   }
@@ -143,7 +145,12 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const afterSeq = id ? Math.min(Number(id[1]), record.state.lastSeq) : record.state.lastSeq
     const afterFrame = id ? Number(id[2] ?? 0) : Number.POSITIVE_INFINITY
     return stream(c, (signal) =>
-      acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), !id, signal, afterFrame),
+      acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), {
+        snapshot: !id,
+        signal,
+        afterFrame,
+        ...(id && doc.startSeq !== undefined ? { startSeq: doc.startSeq } : {}),
+      }),
     )
   }
   const resume = async (c: Context<BridgeEnv>) => {

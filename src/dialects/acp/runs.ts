@@ -28,6 +28,8 @@ import type {
 export interface RunDoc {
   creation: RunCreateStateless | RunCreateStateful
   stateful: boolean
+  /** The seq after which the agent's own events start: a values stream opens with the run's id at this point. */
+  startSeq?: number
 }
 
 const RUNS = 'acp:run'
@@ -42,6 +44,18 @@ export const modesOf = (mode: RunCreateStateless['stream_mode']) => {
 /** The run as ACP shows it right now: its log folded through the ACP encoder. */
 export const runView = (store: RunStore, record: RunRecord, modes = { values: true, custom: false }) =>
   foldRun(store, record.runId, createEncoder({ runId: toUuid(record.runId), modes }), encode)
+
+export interface StreamOptions {
+  /** First the run's state so far (a join without Last-Event-ID). */
+  snapshot?: boolean
+  signal?: AbortSignal
+  /** With a Last-Event-ID `N.k`: frames of event N after the k-th were not delivered yet. */
+  afterFrame?: number
+  /** The run's start (`RunDoc.startSeq`): a values stream opens there with a frame naming the run (its id). */
+  startSeq?: number
+  /** The stream of a run just created: it opens with that frame at once. */
+  fresh?: boolean
+}
 
 export class AcpRuns {
   constructor(
@@ -131,6 +145,7 @@ export class AcpRuns {
     await this.runtime.store.putDoc<RunDoc>(RUNS, started.record.runId, {
       creation: body,
       stateful: options.threadId !== undefined,
+      startSeq: started.afterSeq,
     })
     if (contextId) await this.threads.touchThread(contextId)
     return started
@@ -178,16 +193,25 @@ export class AcpRuns {
     record: RunRecord,
     afterSeq: number,
     modes: { values: boolean; custom: boolean },
-    snapshot: boolean,
-    signal?: AbortSignal,
-    /** With a Last-Event-ID `N.k`: frames of event N after the k-th were not delivered yet. */
-    afterFrame = Number.POSITIVE_INFINITY,
+    options: StreamOptions = {},
   ): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
+    const { snapshot = false, signal, afterFrame = Number.POSITIVE_INFINITY, startSeq } = options
     const encoder = createEncoder({ runId: toUuid(record.runId), modes })
     let caughtUp = false
+    // A new run's values stream says at once which run it is (a client needs the run_id to rejoin or cancel), with the
+    // values as they stand when the run starts, before the agent has said anything; a replay from before then too.
+    const due = options.fresh || (startSeq !== undefined && afterSeq < startSeq)
+    let announced = !due || startSeq === undefined || !modes.values
+    const announce = (out: { id: string; data: RunOutputStreamData }[]) => {
+      announced = true
+      out.push({ id: String(startSeq), data: valuesSnapshot(encoder) })
+    }
+    let last = 0
     for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
       const out: { id: string; data: RunOutputStreamData }[] = []
       for (const event of batch) {
+        if (!announced && event.seq > (startSeq ?? 0)) announce(out)
+        last = event.seq
         const data = encode(encoder, event)
         if (event.seq === afterSeq && afterFrame < data.length - 1) {
           data.forEach((d, i) => {
@@ -210,6 +234,7 @@ export class AcpRuns {
           return
         }
       }
+      if (!announced && last >= (startSeq ?? 0)) announce(out)
       if (!caughtUp && snapshot && encoder.status !== 'pending') {
         // Joined a run that had already paused or ended: say how, and close.
         const output = runOutput(encoder)
