@@ -60,7 +60,17 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
   })
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: bridge.fetch, port: options.port ?? 8787, hostname: host }, () => resolve(s))
+    const s = serve(
+      {
+        fetch: bridge.fetch,
+        port: options.port ?? 8787,
+        hostname: host,
+        // Room above the bridge's own limits, so a long URL or header is answered in the face's format (414, 431)
+        // rather than by Node's bare 431.
+        serverOptions: { maxHeaderSize: 64 * 1024 },
+      },
+      () => resolve(s),
+    )
     s.once('error', reject)
   })
   const { port } = server.address() as AddressInfo

@@ -12,7 +12,7 @@ import { agentEntries, isBuilt } from './backends.js'
 import { parseConfig } from './config.js'
 import type { AgentConfigFor, BackendDeps, Dialect } from './dialect.js'
 import type { BridgeEnv, BridgeRuntime, Face } from './face.js'
-import { limitBody } from './http.js'
+import { checkRequestSize, limitBody } from './http.js'
 import type { AgentEntry } from './registry.js'
 import { AgentRegistry } from './registry.js'
 import type { RunLogger, RunService } from './runs.js'
@@ -104,6 +104,10 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     c.res.headers.set('x-request-id', id)
     const ms = (performance.now() - started).toFixed(1)
     log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
+  })
+  app.use(async (c, next) => {
+    checkRequestSize(c.req.raw)
+    await next()
   })
   app.use(async (c, next) => {
     let ctx: { waitUntil(task: Promise<unknown>): void } | undefined

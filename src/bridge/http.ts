@@ -3,6 +3,27 @@ import { bodyLimit } from 'hono/body-limit'
 import { BridgeError } from '../core/index.js'
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
+/** The longest URL, and the most header bytes, a request may have. */
+export const MAX_URL_LENGTH = 16 * 1024
+export const MAX_HEADER_BYTES = 32 * 1024
+
+/** Refuses a URL over MAX_URL_LENGTH (414) or headers over MAX_HEADER_BYTES (431), as BridgeErrors a face formats. */
+export function checkRequestSize(request: Request): void {
+  if (request.url.length > MAX_URL_LENGTH) {
+    throw new BridgeError('invalid_request', `The URL is longer than ${MAX_URL_LENGTH} characters.`, {
+      status: 414,
+      wireCode: 'uri_too_long',
+    })
+  }
+  let bytes = 0
+  for (const [name, value] of request.headers) bytes += name.length + value.length + 4
+  if (bytes > MAX_HEADER_BYTES) {
+    throw new BridgeError('invalid_request', `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`, {
+      status: 431,
+      wireCode: 'headers_too_large',
+    })
+  }
+}
 /** How deep a client's JSON may nest; deeper bodies are refused before they are parsed (nothing real needs more). */
 export const MAX_JSON_DEPTH = 64
 

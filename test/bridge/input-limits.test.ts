@@ -3,6 +3,7 @@
 // bad percent-encoding, and JSON-RPC method names that are not the methods' own.
 import { describe, expect, it } from 'vitest'
 import { createBridge } from '../../src/bridge/index.js'
+import { startBridge } from '../helpers/bridge.js'
 
 const bridge = createBridge({ agents: [{ id: 'demo', dialect: 'demo', delayMs: 0 }] })
 const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`
@@ -108,5 +109,25 @@ describe('other edges', () => {
     const big = `{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"pad":"${'x'.repeat(17 * 1024 * 1024)}"}}`
     const res = await post('/a2a/demo', big, 'application/json')
     expect(res.status).toBe(413)
+  })
+})
+
+describe('long URLs and headers, through the Node server', () => {
+  it('a URL over 16 KiB → 414 and headers over 32 KiB → 431, in the face’s own error shape', async () => {
+    const bridge = await startBridge()
+    try {
+      const long = await fetch(`${bridge.url}/v1/models?x=${'a'.repeat(20_000)}`)
+      expect(long.status).toBe(414)
+      expect(await long.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'uri_too_long' } })
+      const big = await fetch(`${bridge.url}/acp/agents/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pad': 'a'.repeat(40_000) },
+        body: '{}',
+      })
+      expect(big.status).toBe(431)
+      expect(await big.json()).toMatch(/headers are larger than 32768 bytes/)
+    } finally {
+      await bridge.close()
+    }
   })
 })
