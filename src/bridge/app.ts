@@ -6,6 +6,7 @@ import type { BuiltInDialect } from '../dialects/index.js'
 import { dialects as builtIn } from '../dialects/index.js'
 import type { RunStore } from '../store/index.js'
 import { MemoryRunStore } from '../store/index.js'
+import type { ApiKey } from './auth.js'
 import { requireApiKey } from './auth.js'
 import type { AgentConfigEntry } from './backends.js'
 import { agentEntries, isBuilt } from './backends.js'
@@ -13,6 +14,7 @@ import { parseConfig } from './config.js'
 import type { AgentConfigFor, BackendDeps, Dialect } from './dialect.js'
 import type { BridgeEnv, BridgeRuntime, Face } from './face.js'
 import { checkRequestSize, limitBody } from './http.js'
+import { ANONYMOUS, OwnedRuns, OwnedStore } from './owner.js'
 import type { AgentEntry } from './registry.js'
 import { AgentRegistry } from './registry.js'
 import type { RunLogger, RunService } from './runs.js'
@@ -28,7 +30,8 @@ export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   dialects?: readonly D[]
   store?: RunStore
   baseUrl?: string
-  apiKeys?: readonly string[]
+  /** Keys a client must send; each is a principal that sees only its own runs (`{ key, name }` names it). */
+  apiKeys?: readonly ApiKey[]
   trustProxy?: boolean
   webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
   /** Web pages (by origin, or `*`) that may call the bridge from a browser; none by default. */
@@ -89,6 +92,10 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     fetch: options.fetch,
     log,
     report,
+    forRequest: (c) => {
+      const scoped = new OwnedStore(runtime.store, c.get('principal') ?? ANONYMOUS)
+      return { ...runtime, store: scoped, runs: new OwnedRuns(runtime.runs, scoped) }
+    },
   }
   const faces = dialects.flatMap((d) => (d.face ? [d.face(runtime)] : []))
   const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
@@ -97,6 +104,7 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   app.use(async (c, next) => {
     const id = newId('req')
     c.set('requestId', id)
+    c.set('principal', ANONYMOUS)
     const started = performance.now()
     await next()
     // The rest of a refused oversized body is never read, so the connection cannot be reused.

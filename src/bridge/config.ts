@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { fieldPath } from '../core/errors.js'
 import type { BuiltInDialect } from '../dialects/index.js'
 import { dialects as builtIn } from '../dialects/index.js'
+import type { ApiKey } from './auth.js'
 import type { AgentConfigFor, Dialect } from './dialect.js'
 import { AGENT_FIELDS } from './dialect.js'
 
@@ -14,7 +15,7 @@ export interface BridgeSettings {
   /** The bridge's public URL, for discovery documents that point back at it. */
   baseUrl?: string
   /** When set, every face requires one of these keys (`Authorization: Bearer …` or `x-api-key`). */
-  apiKeys?: string[]
+  apiKeys?: ApiKey[]
   /** Work out the bridge's URL from X-Forwarded-Proto/-Host (set only behind a proxy you trust). */
   trustProxy?: boolean
   /** Where clients may ask the bridge to POST notifications: https to public hosts unless allowed here. */
@@ -56,7 +57,19 @@ function configSchema(dialects: readonly Dialect[]): z.ZodType<BridgeConfig<unkn
     .object({
       agents: z.array(agent).min(1, 'must list at least one agent'),
       baseUrl: z.url().optional(),
-      apiKeys: z.array(z.string().min(1)).optional(),
+      apiKeys: z
+        .array(
+          z.union([
+            z.string().min(1),
+            z
+              .object({
+                key: z.string().min(1),
+                name: z.string().regex(/^[\w.@:-]+$/, 'must be letters, digits or ._@:-'),
+              })
+              .strict(),
+          ]),
+        )
+        .optional(),
       trustProxy: z.boolean().optional(),
       webhooks: z
         .object({ allowInsecure: z.boolean().optional(), allowHosts: z.array(z.string().min(1)).optional() })

@@ -17,6 +17,8 @@ export interface BridgeEnv {
     defer: Defer
     /** This request's id (the x-request-id response header). */
     requestId: string
+    /** Who the request is for: the API key's principal (`anonymous` on a bridge without keys). */
+    principal: string
   }
 }
 
@@ -42,6 +44,11 @@ export interface BridgeRuntime {
    * request's id, and the client's message names that id, so the two can be matched.
    */
   report(error: unknown, c?: Context<BridgeEnv>): BridgeError
+  /**
+   * The runtime as the request's principal sees it: `runs` and `store` hold only its own runs, conversations and
+   * documents. Faces serve every request through it.
+   */
+  forRequest(c: Context<BridgeEnv>): BridgeRuntime
 }
 
 /** One dialect served in front of every configured agent. */

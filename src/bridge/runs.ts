@@ -13,6 +13,8 @@ export interface StartOptions {
   disconnect?: 'cancel' | 'continue'
   /** The new run's id; a fresh one when absent (a Durable Object hosting the run already has its name). */
   runId?: string
+  /** The principal the run belongs to. */
+  owner?: string
 }
 
 export interface ReadRunOptions {
@@ -87,6 +89,7 @@ export class RunManager implements RunService {
       background: options.background ?? false,
       ...(options.disconnect ? { disconnect: options.disconnect } : {}),
       ...(input.metadata ? { metadata: input.metadata } : {}),
+      ...(options.owner ? { owner: options.owner } : {}),
       state: initialRunState(),
     }
     await this.store.createRun(record)

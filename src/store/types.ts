@@ -12,6 +12,8 @@ export interface RunRecord {
   /** This run's own disconnect policy (ACP `on_disconnect`), over the agent's. */
   disconnect?: 'cancel' | 'continue'
   metadata?: Record<string, unknown>
+  /** The principal (API key) that started the run; only it sees the run. */
+  owner?: string
   state: RunState
 }
 

@@ -19,15 +19,20 @@ interface StoredConfig extends TaskPushNotificationConfig {
 
 const DOCS = 'a2a:push'
 export class PushService {
-  readonly #running = new Map<string, Promise<void>>()
+  private readonly policy: WebhookPolicy
+  private readonly doFetch: typeof fetch
+  private readonly log: (message: string) => void
 
   constructor(
     private readonly runtime: BridgeRuntime,
     private readonly tasks: TaskService,
-    private readonly policy: WebhookPolicy,
-    private readonly doFetch: typeof fetch = (input, init) => fetch(input, init),
-    private readonly log: (message: string) => void = () => {},
-  ) {}
+    /** Delivery loops by task, shared by the face's PushServices (one per request). */
+    private readonly running: Map<string, Promise<void>> = new Map(),
+  ) {
+    this.policy = runtime.webhooks
+    this.doFetch = runtime.fetch ?? ((input, init) => fetch(input, init))
+    this.log = runtime.log
+  }
 
   async create(
     agentId: string,
@@ -76,11 +81,11 @@ export class PushService {
 
   /** One delivery loop per task: the current snapshot, then every event until the task ends or has no configs. */
   #start(taskId: string, agentId: string, defer: Defer) {
-    if (this.#running.has(taskId)) return
+    if (this.running.has(taskId)) return
     const loop = this.#deliver(taskId, agentId)
       .catch((e) => this.log(`push delivery for task ${taskId} stopped: ${(e as Error).message}`))
-      .finally(() => this.#running.delete(taskId))
-    this.#running.set(taskId, loop)
+      .finally(() => this.running.delete(taskId))
+    this.running.set(taskId, loop)
     defer(loop)
   }
 

@@ -17,8 +17,8 @@ export interface A2AFaceOptions {
 }
 
 export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): Face {
-  const tasks = new TaskService(runtime)
-  const push = new PushService(runtime, tasks, runtime.webhooks, runtime.fetch, runtime.log)
+  // Push delivery loops, one per task, shared by every request's PushService.
+  const deliveries = new Map<string, Promise<void>>()
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
   const cardFor = async (agentId: string, request: Request) =>
@@ -33,15 +33,21 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     return id
   }
 
-  const context = (agentId: string, c: Context<BridgeEnv>): Omit<OperationContext, 'version' | 'signal'> => ({
-    agentId,
-    defer: c.get('defer'),
-    card: () => cardFor(agentId, c.req.raw),
-    extendedCard: runtime.apiKeyRequired,
-    report: (error) => runtime.report(error, c),
-    tasks,
-    push,
-  })
+  const context = (agentId: string, c: Context<BridgeEnv>): Omit<OperationContext, 'version' | 'signal'> => {
+    // The request's principal's tasks only.
+    const forRequest = runtime.forRequest(c)
+    const tasks = new TaskService(forRequest)
+    const push = new PushService(forRequest, tasks, deliveries)
+    return {
+      agentId,
+      defer: c.get('defer'),
+      card: () => cardFor(agentId, c.req.raw),
+      extendedCard: runtime.apiKeyRequired,
+      report: (error) => runtime.report(error, c),
+      tasks,
+      push,
+    }
+  }
 
   const app = new Hono<BridgeEnv>()
   app.onError((err, c) => restErrorResponse(runtime.report(err, c)))

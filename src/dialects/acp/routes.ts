@@ -70,9 +70,19 @@ const intQuery = (
 }
 
 export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): Face {
-  const threads = new AcpThreads(runtime)
-  const acp = new AcpRuns(runtime, threads)
-  const webhooks = new AcpWebhooks(runtime, acp)
+  // The services of one request, over its principal's runs and threads.
+  const scoped = new WeakMap<Context<BridgeEnv>, { acp: AcpRuns; threads: AcpThreads; webhooks: AcpWebhooks }>()
+  const servicesOf = (c: Context<BridgeEnv>) => {
+    let services = scoped.get(c)
+    if (!services) {
+      const forRequest = runtime.forRequest(c)
+      const threads = new AcpThreads(forRequest)
+      const acp = new AcpRuns(forRequest, threads)
+      services = { acp, threads, webhooks: new AcpWebhooks(forRequest, acp) }
+      scoped.set(c, services)
+    }
+    return services
+  }
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
 
   const stream = (
@@ -100,12 +110,12 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     return c.json(found.slice(offset, offset + (q.limit ?? 10)).map(agentObject))
   })
   app.get('/agents/:agentId', async (c) => {
-    const id = acp.agentId(c.req.param('agentId'))
+    const id = servicesOf(c).acp.agentId(c.req.param('agentId'))
     c.set('agent', id)
     return c.json(agentObject(await infoOf(id)))
   })
   app.get('/agents/:agentId/descriptor', async (c) => {
-    const id = acp.agentId(c.req.param('agentId'))
+    const id = servicesOf(c).acp.agentId(c.req.param('agentId'))
     c.set('agent', id)
     return c.json(descriptor(await infoOf(id)))
   })
@@ -117,35 +127,39 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
       threadId === undefined
         ? await body(c, wire.RunCreateStateless, 'RunCreateStateless')
         : await body(c, wire.RunCreateStateful, 'RunCreateStateful')
-    const { record, afterSeq } = await acp.create(create as RunCreateStateless | RunCreateStateful, {
+    const { record, afterSeq } = await servicesOf(c).acp.create(create as RunCreateStateless | RunCreateStateful, {
       ...(threadId !== undefined ? { threadId } : {}),
       background: mode === 'background',
       streaming: mode === 'stream',
     })
     c.set('agent', record.agentId)
-    if (create.webhook) c.get('defer')(webhooks.watch(record.runId, create.webhook))
+    if (create.webhook) c.get('defer')(servicesOf(c).webhooks.watch(record.runId, create.webhook))
     if (mode === 'stream')
       return stream(c, (signal) =>
-        acp.stream(record, afterSeq, modesOf(create.stream_mode), { signal, startSeq: afterSeq, fresh: true }),
+        servicesOf(c).acp.stream(record, afterSeq, modesOf(create.stream_mode), {
+          signal,
+          startSeq: afterSeq,
+          fresh: true,
+        }),
       )
-    if (mode === 'wait') return c.json(await acp.wait(record, afterSeq, c.req.raw.signal))
-    return c.json(await acp.run(record))
+    if (mode === 'wait') return c.json(await servicesOf(c).acp.wait(record, afterSeq, c.req.raw.signal))
+    return c.json(await servicesOf(c).acp.run(record))
   }
   const runOf = async (c: Context<BridgeEnv>) => {
-    const record = await acp.record(c.req.param('runId') ?? '', c.req.param('threadId'))
+    const record = await servicesOf(c).acp.record(c.req.param('runId') ?? '', c.req.param('threadId'))
     c.set('agent', record.agentId)
     return record
   }
   const joinStream = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
-    const doc: RunDoc = await acp.doc(record)
+    const doc: RunDoc = await servicesOf(c).acp.doc(record)
     // Last-Event-ID (`N`, or `N.k` for the k-th frame of event N) resumes exactly after it; without one (or with one
     // this server did not give out) a join starts from the values so far.
     const id = /^(\d+)(?:\.(\d+))?$/.exec(c.req.header('last-event-id') ?? '')
     const afterSeq = id ? Math.min(Number(id[1]), record.state.lastSeq) : record.state.lastSeq
     const afterFrame = id ? Number(id[2] ?? 0) : Number.POSITIVE_INFINITY
     return stream(c, (signal) =>
-      acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), {
+      servicesOf(c).acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), {
         snapshot: !id,
         signal,
         afterFrame,
@@ -156,8 +170,8 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   const resume = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
     const payload = await body(c, wire.ResumePayloadSchema, 'resume payload')
-    const { record: resumed } = await acp.resume(record, payload)
-    return c.json(await acp.run(await acp.record(resumed.runId)))
+    const { record: resumed } = await servicesOf(c).acp.resume(record, payload)
+    return c.json(await servicesOf(c).acp.run(await servicesOf(c).acp.record(resumed.runId)))
   }
   const cancel = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
@@ -167,16 +181,16 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const wait = c.req.query('wait')
     if (wait !== undefined && wait !== 'true' && wait !== 'false')
       throw invalid(`Query parameter wait must be true or false, not '${wait}'.`)
-    await acp.cancel(record, action)
+    await servicesOf(c).acp.cancel(record, action)
     return c.body(null, 204)
   }
   const remove = async (c: Context<BridgeEnv>) => {
-    await acp.delete(await runOf(c))
+    await servicesOf(c).acp.delete(await runOf(c))
     return c.body(null, 204)
   }
   const waitFor = async (c: Context<BridgeEnv>) => {
     const record = await runOf(c)
-    return c.json(await acp.wait(record, record.state.lastSeq, c.req.raw.signal))
+    return c.json(await servicesOf(c).acp.wait(record, record.state.lastSeq, c.req.raw.signal))
   }
 
   // Static paths before parameters: /runs/search is not a run id.
@@ -190,7 +204,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
       : undefined
     if (q.agent_id && !agentId) return c.json([])
     return c.json(
-      await acp.search({
+      await servicesOf(c).acp.search({
         ...(agentId ? { agentId } : {}),
         ...(q.status ? { status: q.status } : {}),
         ...(q.metadata ? { metadata: q.metadata } : {}),
@@ -208,7 +222,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     app.get(`${runs}/:runId/stream`, joinStream)
     app.get(`${runs}/:runId/wait`, waitFor)
     app.post(`${runs}/:runId/cancel`, cancel)
-    app.get(`${runs}/:runId`, async (c) => c.json(await acp.run(await runOf(c))))
+    app.get(`${runs}/:runId`, async (c) => c.json(await servicesOf(c).acp.run(await runOf(c))))
     app.post(`${runs}/:runId`, resume)
     app.delete(`${runs}/:runId`, remove)
   }
@@ -217,7 +231,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   app.post('/threads/search', async (c) => {
     const q = await body(c, wire.ThreadSearchRequest, 'ThreadSearchRequest')
     return c.json(
-      await threads.searchThreads({
+      await servicesOf(c).threads.searchThreads({
         ...(q.metadata ? { metadata: q.metadata } : {}),
         ...(q.status ? { status: q.status } : {}),
         limit: q.limit,
@@ -226,38 +240,47 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     )
   })
   app.post('/threads', async (c) =>
-    c.json(await threads.thread(await threads.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)))),
+    c.json(
+      await servicesOf(c).threads.thread(
+        await servicesOf(c).threads.createThread(await body(c, wire.ThreadCreate, 'ThreadCreate', true)),
+      ),
+    ),
   )
   const threadOf = async (c: Context<BridgeEnv>) => {
-    const doc = await threads.threadDoc(c.req.param('threadId') ?? '')
+    const doc = await servicesOf(c).threads.threadDoc(c.req.param('threadId') ?? '')
     if (!doc) throw new BridgeError('not_found', `Thread ${c.req.param('threadId')} not found.`)
     return doc
   }
   app.get('/threads/:threadId/history', async (c) => {
     const threadId = c.req.param('threadId')
-    return c.json(await threads.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')))
+    return c.json(
+      await servicesOf(c).threads.history(threadId, intQuery(c, 'limit', 10, 1, 1000), c.req.query('before')),
+    )
   })
   app.post('/threads/:threadId/copy', async (c) =>
-    c.json(await threads.thread(await threads.copyThread(c.req.param('threadId')))),
+    c.json(await servicesOf(c).threads.thread(await servicesOf(c).threads.copyThread(c.req.param('threadId')))),
   )
   app.get('/threads/:threadId/runs', async (c) => {
     const doc = await threadOf(c)
     const limit = intQuery(c, 'limit', 10, 1, 1000)
     const offset = intQuery(c, 'offset', 0, 0)
-    return c.json(await acp.search({ contextId: fromUuid('ctx', doc.threadId), limit, offset }))
+    return c.json(await servicesOf(c).acp.search({ contextId: fromUuid('ctx', doc.threadId), limit, offset }))
   })
   runVerbs('/threads/:threadId/runs')
-  app.get('/threads/:threadId', async (c) => c.json(await threads.thread(await threadOf(c))))
+  app.get('/threads/:threadId', async (c) => c.json(await servicesOf(c).threads.thread(await threadOf(c))))
   app.patch('/threads/:threadId', async (c) => {
     await threadOf(c)
     return c.json(
-      await threads.thread(
-        await threads.patchThread(c.req.param('threadId'), await body(c, wire.ThreadPatch, 'ThreadPatch')),
+      await servicesOf(c).threads.thread(
+        await servicesOf(c).threads.patchThread(
+          c.req.param('threadId'),
+          await body(c, wire.ThreadPatch, 'ThreadPatch'),
+        ),
       ),
     )
   })
   app.delete('/threads/:threadId', async (c) => {
-    await threads.deleteThread(c.req.param('threadId'))
+    await servicesOf(c).threads.deleteThread(c.req.param('threadId'))
     return c.body(null, 204)
   })
 

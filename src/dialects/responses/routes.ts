@@ -58,7 +58,7 @@ export function responsesErrorResponse(error: BridgeError): Response {
 
 export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOptions = {}): Face {
   const { agents } = runtime
-  const responses = new ResponseService(runtime)
+  const responsesOf = (c: Context<BridgeEnv>) => new ResponseService(runtime.forRequest(c))
   const sendDone = options.done ?? true
   const startedAt = Math.floor(Date.now() / 1000)
   const app = new Hono<BridgeEnv>()
@@ -72,7 +72,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   ): AsyncGenerator<SSEMessage[]> {
     let last = startingAfter ?? -1
     try {
-      for await (const batch of responses.events(doc, signal, startingAfter)) {
+      for await (const batch of responsesOf(c).events(doc, signal, startingAfter)) {
         last = batch.at(-1)?.sequence_number ?? last
         yield batch.map((event) => ({ event: event.type, data: JSON.stringify(event) }))
       }
@@ -99,21 +99,21 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
 
   app.post('/responses', async (c) => {
     const request = decodeRequest(await readJsonBody(c.req.raw))
-    const doc = await responses.create(request)
+    const doc = await responsesOf(c).create(request)
     c.set('agent', doc.agentId)
     if (request.stream) return stream(c, doc)
     if (request.background) {
-      const encoder = responses.encoder(doc)
+      const encoder = responsesOf(c).encoder(doc)
       openResponse(encoder)
       return c.json(encoder.response)
     }
-    return c.json(await responses.snapshot(doc, c.req.raw.signal))
+    return c.json(await responsesOf(c).snapshot(doc, c.req.raw.signal))
   })
 
   app.get('/responses/:id', async (c) => {
-    const doc = await responses.get(c.req.param('id'))
+    const doc = await responsesOf(c).get(c.req.param('id'))
     c.set('agent', doc.agentId)
-    if (c.req.query('stream') !== 'true') return c.json(await responses.snapshot(doc))
+    if (c.req.query('stream') !== 'true') return c.json(await responsesOf(c).snapshot(doc))
     const raw = c.req.query('starting_after')
     const startingAfter = raw === undefined ? undefined : Number(raw)
     if (startingAfter !== undefined && (raw?.trim() === '' || !Number.isInteger(startingAfter))) {
@@ -125,15 +125,15 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   })
 
   app.delete('/responses/:id', async (c) => {
-    const doc = await responses.get(c.req.param('id'))
-    await responses.delete(doc)
+    const doc = await responsesOf(c).get(c.req.param('id'))
+    await responsesOf(c).delete(doc)
     return c.json({ id: doc.id, object: 'response' as const, deleted: true })
   })
 
   app.post('/responses/:id/cancel', async (c) => {
-    const doc = await responses.get(c.req.param('id'))
+    const doc = await responsesOf(c).get(c.req.param('id'))
     c.set('agent', doc.agentId)
-    return c.json(await responses.cancel(doc))
+    return c.json(await responsesOf(c).cancel(doc))
   })
 
   const model = (id: string) => modelEntry(id, startedAt)
