@@ -80,10 +80,12 @@ export function jsonRpcError(e: BridgeError, version: A2AVersion): JSONRPCError 
   return { code: JSONRPC_ERROR_CODES[name], message: e.message, ...(data ? { data } : {}) }
 }
 
+/** Codes whose HTTP status says more than the A2A error they become (an upstream's 502 or 504, a 401, a 429). */
+const OWN_STATUS = new Set<ErrorCode>(['unauthenticated', 'rate_limited', 'upstream_failed', 'upstream_timeout'])
+
 export function restErrorBody(e: BridgeError): { status: number; body: A2AErrorResponse } {
   const name = errorName(e)
-  const status =
-    e.fixedStatus || e.code === 'unauthenticated' || e.code === 'rate_limited' ? e.status : REST[name].status
+  const status = e.fixedStatus || OWN_STATUS.has(e.code) ? e.status : REST[name].status
   return {
     status,
     body: { error: { code: status, status: REST[name].grpc, message: e.message, details: [errorInfo(name, e)] } },

@@ -102,7 +102,13 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
 
   app.post('/agents/search', async (c) => {
     const q = await body(c, wire.AgentSearchRequest, 'AgentSearchRequest')
-    const infos = await Promise.all(runtime.agents.ids().map(infoOf))
+    // An agent whose upstream cannot describe itself is left out (and logged), not allowed to hide the others.
+    const settled = await Promise.allSettled(runtime.agents.ids().map(infoOf))
+    const infos = settled.flatMap((r, i) => {
+      if (r.status === 'fulfilled') return [r.value]
+      runtime.log(`warn: agent ${runtime.agents.ids()[i]} left out of an ACP search: ${(r.reason as Error).message}`)
+      return []
+    })
     const found = infos.filter(
       (i) => (!q.name || q.name === i.id) && (!q.version || q.version === (i.version ?? '1.0.0')),
     )
