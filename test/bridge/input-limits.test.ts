@@ -126,6 +126,17 @@ describe('long URLs and headers, through the Node server', () => {
       })
       expect(big.status).toBe(431)
       expect(await big.json()).toMatch(/headers are larger than 32768 bytes/)
+      // On the JSON-RPC URL too: these are HTTP's own errors, not JSON-RPC ones in a 200.
+      const rpc = await fetch(`${bridge.url}/a2a/demo?x=${'a'.repeat(20_000)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"GetTask","params":{"id":"x"}}',
+      })
+      expect(rpc.status).toBe(414)
+      expect(await rpc.json()).toMatchObject({
+        jsonrpc: '2.0',
+        error: { message: expect.stringMatching(/URL is longer/) },
+      })
     } finally {
       await bridge.close()
     }

@@ -14,9 +14,12 @@ type Id = string | number | null
 const reply = (id: Id, body: { result: unknown } | { error: unknown }, status = 200) =>
   Response.json({ jsonrpc: '2.0', id, ...body }, { status })
 
-/** JSON-RPC errors travel in a 200, except what HTTP itself is for: a missing key (401), a body too large (413). */
+/** What HTTP itself is for, rather than JSON-RPC: a missing key, a body, URL or headers too large. */
+const HTTP_LEVEL = new Set([401, 413, 414, 431])
+
+/** JSON-RPC errors travel in a 200, except the HTTP-level ones, which keep their status. */
 export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion): Response =>
-  reply(id, { error: jsonRpcError(e, version) }, e.code === 'unauthenticated' ? 401 : e.status === 413 ? 413 : 200)
+  reply(id, { error: jsonRpcError(e, version) }, HTTP_LEVEL.has(e.status) ? e.status : 200)
 
 const validId = (id: unknown): id is Id =>
   id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))

@@ -1,0 +1,365 @@
+// Fuzzing every face in-process (Hono's app.request: no sockets): the routes come from the app's own route table, so
+// a new route is fuzzed without being listed here. Whatever is sent — odd paths, odd methods, broken or hostile
+// bodies, wrong content types, JSON-RPC envelopes with odd methods and ids — the answer is a success or a 4xx in that
+// face's own error format, never a 5xx, never a hang; and the bridge still answers afterwards. Bounded (a fixed seed,
+// a few thousand requests) so it runs in CI; fast-check prints the seed and the shrunk request of any failure.
+import fc from 'fast-check'
+import { Hono } from 'hono'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import type { BridgeApp } from '../../src/bridge/index.js'
+import { createBridge } from '../../src/bridge/index.js'
+import type { Pools } from './arbitraries.js'
+import {
+  A2A_REST_TARGETS,
+  ACP_TARGETS,
+  concurrent,
+  emptyPools,
+  RESPONSES_TARGETS,
+  RPC_JOINS,
+  routeRequest,
+  routeTable,
+  rpcRequest,
+  TOUCH_TARGETS,
+  targeted,
+} from './arbitraries.js'
+import type { Handler, Req, Verdict } from './oracle.js'
+import { describeReq, failure, judge, routedPath } from './oracle.js'
+
+// CI runs the fixed seed. To explore further locally: FUZZ_SEED (another seed), FUZZ_SCALE (multiplies every numRuns),
+// FUZZ_SLOW=<ms> (logs requests slower than that), FUZZ_STATS=1 (prints the statuses seen, per property).
+const SEED = Number(process.env.FUZZ_SEED || 20_260_611)
+const SCALE = Number(process.env.FUZZ_SCALE || 1)
+const SLOW_MS = Number(process.env.FUZZ_SLOW || Number.POSITIVE_INFINITY)
+const KEY = 'k'
+
+/** Where push notifications and webhooks would go: nowhere (no request leaves the process). */
+let deliveries = 0
+const noNetwork: typeof fetch = async () => {
+  deliveries++
+  return new Response(null, { status: 204 })
+}
+
+const agents = [{ id: 'demo', dialect: 'demo', delayMs: 0 }] as const
+const open = createBridge({ agents: [...agents], fetch: noNetwork })
+const keyed = createBridge({ agents: [...agents], apiKeys: [KEY], fetch: noNetwork })
+const openPools = emptyPools()
+const keyedPools = emptyPools()
+
+const handler =
+  (app: BridgeApp): Handler =>
+  (request) =>
+    app.request(request)
+
+/** A request that must succeed while the pools are being filled. */
+async function ok(app: BridgeApp, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await app.request(path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'a2a-version': '1.0' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return JSON.parse(text) as Record<string, unknown>
+}
+
+/** Creates what ids in paths and bodies can name (responses, runs, threads, tasks, push configs), afresh. */
+async function fillPools(app: BridgeApp, pools: Pools): Promise<void> {
+  for (const list of Object.values(pools)) list.length = 0
+  const weather = {
+    type: 'function',
+    name: 'get_weather',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  }
+  for (const body of [
+    { input: 'hello' },
+    { input: 'What is the weather in Paris?', tools: [weather] },
+    { input: 'count to 3', background: true },
+    { input: 'please fail' },
+  ])
+    pools.responses.push((await ok(app, 'POST', '/v1/responses', body)).id as string)
+
+  const input = (text: string) => ({ messages: [{ role: 'user', content: text }] })
+  for (const text of ['hello', 'deploy to production', 'plan a trip']) {
+    const waited = await ok(app, 'POST', '/acp/runs/wait', { agent_id: 'demo', input: input(text) })
+    pools.runs.push((waited.run as { run_id: string }).run_id)
+  }
+  for (let i = 0; i < 2; i++) {
+    const thread = (await ok(app, 'POST', '/acp/threads', {})).thread_id as string
+    pools.threads.push(thread)
+    for (const text of ['my name is Ada', 'What is the weather in Paris?']) {
+      const waited = await ok(app, 'POST', `/acp/threads/${thread}/runs/wait`, { input: input(text) })
+      pools.threadRuns.push([thread, (waited.run as { run_id: string }).run_id])
+    }
+  }
+
+  for (const text of ['hello', 'plan a trip', 'deploy to production']) {
+    const message = { messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text }] }
+    const { task } = (await ok(app, 'POST', '/a2a/demo/message:send', { message })) as {
+      task: { id: string; contextId: string }
+    }
+    pools.tasks.push(task.id)
+    pools.contexts.push(task.contextId)
+  }
+  const taskId = pools.tasks[0] as string
+  const config = await ok(app, 'POST', `/a2a/demo/tasks/${taskId}/pushNotificationConfigs`, {
+    url: 'https://example.com/hook',
+  })
+  pools.configs.push([taskId, config.id as string])
+}
+
+const POOL_SIZE = 40
+const add = <T>(list: T[], item: T) => {
+  list.push(item)
+  if (list.length > POOL_SIZE) list.shift()
+}
+
+/** Ids a successful answer names join the pools, so later cases can address what earlier ones created. */
+function harvest(pools: Pools, text: string): void {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return
+  }
+  const visit = (v: unknown, depth: number) => {
+    if (depth > 4 || typeof v !== 'object' || v === null) return
+    if (Array.isArray(v)) return v.slice(0, 5).forEach((x) => visit(x, depth + 1))
+    const o = v as Record<string, unknown>
+    const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined)
+    const [id, runId, threadId] = [str('id'), str('run_id'), str('thread_id')]
+    if (o.object === 'response' && id) add(pools.responses, id)
+    if (runId && threadId) add(pools.threadRuns, [threadId, runId])
+    else if (runId) add(pools.runs, runId)
+    else if (threadId && str('created_at')) add(pools.threads, threadId)
+    if (id?.startsWith('run_') && str('contextId')) {
+      add(pools.tasks, id)
+      add(pools.contexts, str('contextId') as string)
+    }
+    const taskId = str('taskId')
+    if (id && taskId && str('url')) add(pools.configs, [taskId, id])
+    for (const x of Object.values(o)) visit(x, depth + 1)
+  }
+  visit(body, 0)
+}
+
+/** Joins of a run or task that may be unfinished: only their headers must come in time. */
+const mayStayOpen = (req: Req, rpcMethod?: unknown) =>
+  req.method === 'GET' || /:subscribe(\?|$)/.test(req.path) || RPC_JOINS.has(rpcMethod as string)
+
+/** The routes served without a key (test/bridge/route-auth.test.ts lists the same). */
+const isPublic = (req: Req) => {
+  if (req.method !== 'GET') return false
+  const path = routedPath(req.path)
+  return (
+    ['/', '/healthz', '/.well-known/agent-card.json'].includes(path) ||
+    /^\/a2a\/[^/]+\/\.well-known\/agent-card\.json$/.test(path)
+  )
+}
+
+/** A JSON-RPC error envelope (which travels in a 200). */
+const isRpcError = (text: string) => {
+  try {
+    const body = JSON.parse(text) as { jsonrpc?: unknown; error?: unknown }
+    return body.jsonrpc === '2.0' && typeof body.error === 'object' && body.error !== null
+  } catch {
+    return false
+  }
+}
+
+/** Statuses seen per property, to show the fuzz gets past validation (FUZZ_STATS=1 prints them). */
+const seen = new Map<string, number>()
+const tally = (what: string, v: Verdict) => {
+  const key = `${what} ${v.status}`
+  seen.set(key, (seen.get(key) ?? 0) + 1)
+}
+
+async function check(app: BridgeApp, pools: Pools, what: string, req: Req, rpcMethod?: unknown): Promise<Verdict> {
+  const started = performance.now()
+  const v = await judge(handler(app), req, mayStayOpen(req, rpcMethod))
+  const ms = performance.now() - started
+  if (ms > SLOW_MS) console.log(`slow: ${ms.toFixed(0)} ms, ${v.status}\n${describeReq(req)}`)
+  tally(what, v)
+  if (v.problem) throw failure(req, v)
+  if (v.status < 300 && /json/.test(v.contentType)) harvest(pools, v.text)
+  return v
+}
+
+const params = (numRuns: number): fc.Parameters<unknown> => ({
+  seed: SEED,
+  numRuns: Math.round(numRuns * SCALE),
+  // A hang costs a deadline per run while shrinking; stop shrinking after a while and report what it got to.
+  interruptAfterTimeLimit: 50_000,
+  markInterruptAsFailure: false,
+})
+
+afterAll(async () => {
+  await open.close()
+  await keyed.close()
+  if (!process.env.FUZZ_STATS) return
+  const counts = [...seen].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`)
+  console.log(`fuzz statuses (seed ${SEED}):\n  ${counts.join('\n  ')}\nnotifications sent: ${deliveries}`)
+})
+
+describe('fuzzing every face', () => {
+  // Each property starts from live ids (the one before may have deleted or resumed them).
+  beforeEach(async () => {
+    await fillPools(open, openPools)
+    await fillPools(keyed, keyedPools)
+  }, 20_000)
+
+  it('the route table has routes of every face', () => {
+    const paths = routeTable(open).map((r) => r.path)
+    for (const prefix of ['/v1/', '/a2a/', '/acp/']) expect(paths.some((p) => p.startsWith(prefix))).toBe(true)
+  })
+
+  it('every route, any method, any body: a success or the face’s own 4xx, no 5xx, no hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(routeRequest(routeTable(open), openPools), async (req) => {
+        await check(open, openPools, 'route', req)
+      }),
+      params(2000),
+    )
+  }, 90_000)
+
+  it('A2A JSON-RPC: any envelope gets a JSON-RPC answer', async () => {
+    await fc.assert(
+      fc.asyncProperty(rpcRequest(openPools), async ({ req, method }) => {
+        await check(open, openPools, 'rpc', req, method)
+      }),
+      params(1000),
+    )
+  }, 90_000)
+
+  it.each([
+    ['Responses', RESPONSES_TARGETS, 400],
+    ['ACP', ACP_TARGETS, 700],
+    ['A2A HTTP+JSON', A2A_REST_TARGETS, 400],
+  ] as const)(
+    '%s: valid requests with one field mutated',
+    async (name, targets, runs) => {
+      await fc.assert(
+        fc.asyncProperty(targeted([...targets], openPools), async (req) => {
+          await check(open, openPools, name, req)
+        }),
+        params(runs),
+      )
+    },
+    90_000,
+  )
+
+  it('requests at once about the same run, thread, response and task: each answered properly', async () => {
+    const targets = [...RESPONSES_TARGETS, ...ACP_TARGETS, ...A2A_REST_TARGETS, ...TOUCH_TARGETS]
+    await fc.assert(
+      fc.asyncProperty(concurrent(targets, openPools), async (reqs) => {
+        await Promise.all(reqs.map((req) => check(open, openPools, 'concurrent', req)))
+      }),
+      params(250),
+    )
+  }, 90_000)
+
+  it('with API keys: the same, with the key, a wrong one or none; nothing but discovery served without it', async () => {
+    const auth = fc.constantFrom<Record<string, string>>(
+      { authorization: `Bearer ${KEY}` },
+      { 'x-api-key': KEY },
+      { authorization: `bearer   ${KEY}` },
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: KEY },
+      { authorization: `Basic ${KEY}` },
+      { 'x-api-key': '' },
+    )
+    await fc.assert(
+      fc.asyncProperty(routeRequest(routeTable(keyed), keyedPools, auth), async (req) => {
+        const v = await check(keyed, keyedPools, 'keyed', req)
+        const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]
+        const sent = bearer ?? req.headers['x-api-key']
+        if (sent !== KEY && v.status < 300 && !isPublic(req) && !isRpcError(v.text))
+          throw failure(req, { ...v, problem: 'served without a valid API key' })
+      }),
+      params(800),
+    )
+  }, 90_000)
+
+  it('afterwards the bridge is healthy: /healthz is 200 and /v1/models answers', async () => {
+    for (const app of [open, keyed]) {
+      expect((await app.request('/healthz')).status).toBe(200)
+      const models = await app.request('/v1/models', { headers: { authorization: `Bearer ${KEY}` } })
+      expect(models.status).toBe(200)
+      expect(((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id)).toEqual(['demo'])
+    }
+  })
+})
+
+describe('the oracle fails what it should', () => {
+  // A throwaway app that answers wrongly in every way the oracle looks for, each under the face its path belongs to;
+  // and answers rightly too, so the oracle is seen to pass what it should.
+  const broken = new Hono()
+  const encoder = new TextEncoder()
+  const endless = () =>
+    new Response(new ReadableStream({ start: (c) => c.enqueue(encoder.encode('data: {}\n\n')) }), {
+      headers: { 'content-type': 'text/event-stream' },
+    })
+  const responsesError = { error: { message: 'x', type: 't', param: null, code: null } }
+  const restError = { error: { code: 400, status: 'INVALID_ARGUMENT', message: 'x', details: [] } }
+  broken.get('/v1/crash', () => new Response('boom', { status: 500 }))
+  broken.get('/v1/bad-gateway', (c) => c.json(responsesError, 502))
+  broken.get('/v1/rest-shape', (c) => c.json(restError, 400))
+  broken.get('/v1/text', (c) => c.text('nope', 404))
+  broken.get('/acp/object', (c) => c.json({ error: 'x' }, 422))
+  broken.get('/acp/empty-string', (c) => c.json('', 404))
+  broken.get('/a2a/demo/tasks/x', (c) => c.json(responsesError, 404))
+  broken.get('/a2a/demo/code', (c) => c.json({ error: { ...restError.error, code: 404 } }, 400))
+  broken.post('/a2a/demo', (c) => c.json({ error: { code: 400, message: 'x' } }, 200))
+  broken.post('/a2a/demo/', (c) => c.json(restError, 400))
+  broken.get('/elsewhere', (c) => c.json('not found', 404))
+  broken.get('/acp/hang', () => new Promise<Response>(() => {}))
+  broken.post('/v1/endless', endless)
+  broken.get('/acp/runs/x/stream', endless)
+  broken.post(
+    '/acp/not-json-event',
+    () => new Response('data: {oops\n\n', { headers: { 'content-type': 'text/event-stream' } }),
+  )
+  broken.get('/v1/redirect', (c) => c.redirect('/v1/models'))
+  broken.get('/v1/fine', (c) => c.json(responsesError, 404))
+  broken.get('/acp/fine', (c) => c.json('Run x not found.', 404))
+  broken.post('/a2a/demo/fine', (c) => c.json(restError, 400))
+  broken.post('/a2a/ok', (c) => c.json({ jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'x' } }))
+  broken.get('/elsewhere/fine', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
+
+  const quick = { headers: 200, body: 200, join: 50 }
+  const send = (method: string, path: string) => {
+    const req = { method, path, headers: { 'content-type': 'application/json' } }
+    return judge((r) => broken.request(r), req, mayStayOpen(req), quick)
+  }
+
+  it.each([
+    ['GET', '/v1/crash', /^500/],
+    ['GET', '/v1/bad-gateway', /^502/],
+    ['GET', '/v1/rest-shape', /not in the face's error format/],
+    ['GET', '/v1/text', /content-type/],
+    ['GET', '/acp/object', /not in the face's error format/],
+    ['GET', '/acp/empty-string', /not in the face's error format/],
+    ['GET', '/a2a/demo/tasks/x', /not in the face's error format/],
+    ['GET', '/a2a/demo/code', /is not the HTTP status/],
+    ['POST', '/a2a/demo', /not a JSON-RPC 2.0 envelope/],
+    ['POST', '/a2a/demo/', /not a JSON-RPC 2.0 envelope/],
+    ['GET', '/elsewhere', /not in the face's error format/],
+    ['GET', '/acp/hang', /hang: no response/],
+    ['POST', '/v1/endless', /hang: the body did not end/],
+    ['POST', '/acp/not-json-event', /not JSON/],
+    ['GET', '/v1/redirect', /unexpected status 302/],
+  ])('%s %s is a failure', async (method, path, why) => {
+    expect((await send(method, path)).problem).toMatch(why)
+  })
+
+  it.each([
+    ['GET', '/v1/fine'],
+    ['GET', '/acp/fine'],
+    ['POST', '/a2a/demo/fine'],
+    ['POST', '/a2a/ok'],
+    ['GET', '/elsewhere/fine'],
+    ['GET', '/acp/runs/x/stream'],
+  ])('%s %s passes', async (method, path) => {
+    expect((await send(method, path)).problem).toBeUndefined()
+  })
+})
