@@ -56,30 +56,53 @@ export const notJson = (contentType: string | null | undefined): BridgeError =>
     { status: 415, wireCode: 'unsupported_media_type' },
   )
 
-/** The JSON text's nesting depth is within `max` (strings are skipped; a linear scan, before any parse). */
-export function checkJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
-  let depth = 0
+/** The most items one JSON array in a request may hold, and the longest string (a whole inline file fits). */
+export const MAX_JSON_ITEMS = 10_000
+export const MAX_JSON_STRING = 12 * 1024 * 1024
+
+const tooBig = (message: string) => new BridgeError('invalid_request', message, { wireCode: 'json_too_large' })
+
+/**
+ * The JSON text's shape is within bounds: nesting depth, items per array and string length. One linear scan before
+ * any parse, so a hostile body costs no more than reading it.
+ */
+export function checkJsonShape(text: string, maxDepth = MAX_JSON_DEPTH): void {
+  // Per open bracket: whether it is an array, and how many items it has so far.
+  const arrays: boolean[] = []
+  const items: number[] = []
   let inString = false
+  let stringStart = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
       if (c === 92)
         i++ // a backslash escapes the next character
-      else if (c === 34) inString = false
-    } else if (c === 34) inString = true
-    else if (c === 123 || c === 91) {
-      if (++depth > max) {
-        throw new BridgeError('invalid_request', `The request body nests deeper than ${max} levels.`, {
-          wireCode: 'invalid_json',
-        })
+      else if (c === 34) {
+        inString = false
+        if (i - stringStart > MAX_JSON_STRING)
+          throw tooBig(`A string in the request body is longer than ${MAX_JSON_STRING} characters.`)
       }
-    } else if (c === 125 || c === 93) depth--
+    } else if (c === 34) {
+      inString = true
+      stringStart = i
+    } else if (c === 123 || c === 91) {
+      if (arrays.length >= maxDepth) throw tooBig(`The request body nests deeper than ${maxDepth} levels.`)
+      arrays.push(c === 91)
+      items.push(0)
+    } else if (c === 125 || c === 93) {
+      arrays.pop()
+      items.pop()
+    } else if (c === 44 && arrays.at(-1)) {
+      const n = (items[items.length - 1] ?? 0) + 1
+      items[items.length - 1] = n
+      if (n >= MAX_JSON_ITEMS) throw tooBig(`An array in the request body has more than ${MAX_JSON_ITEMS} items.`)
+    }
   }
 }
 
 /** A client's JSON text, parsed once its depth is known to be bounded; a clear `invalid_request` otherwise. */
 export function parseRequestJson(text: string): unknown {
-  checkJsonDepth(text)
+  checkJsonShape(text)
   try {
     return JSON.parse(text)
   } catch (e) {

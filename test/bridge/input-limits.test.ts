@@ -78,6 +78,23 @@ describe('nesting is bounded before parsing', () => {
     expect(res.status).toBe(400)
   })
 
+  it('an array of more than 10,000 items → 400, in any face', async () => {
+    const items = `[${Array.from({ length: 10_001 }, () => '1').join(',')}]`
+    const res = await post(
+      '/v1/responses',
+      `{"model":"demo","input":"hi","metadata":{"a":${items}}}`,
+      'application/json',
+    )
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: { message: expect.stringMatching(/more than 10000 items/) } })
+    const rpc = await post(
+      '/a2a/demo',
+      `{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":${items}}`,
+      'application/json',
+    )
+    expect(((await rpc.json()) as { error: { code: number } }).error.code).toBe(-32600)
+  })
+
   it('brackets inside strings do not count', async () => {
     const text = `"${'['.repeat(200)}"`
     const res = await post('/v1/responses', `{"model":"demo","input":${text}}`, 'application/json')

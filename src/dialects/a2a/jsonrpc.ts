@@ -50,7 +50,7 @@ export async function handleJsonRpc(
     try {
       body = parseRequestJson(text)
     } catch (e) {
-      throw /nests deeper/.test((e as Error).message)
+      throw (e as BridgeError).wireCode === 'json_too_large'
         ? a2aError('InvalidRequestError', (e as Error).message)
         : a2aError('JSONParseError', 'Invalid JSON payload.')
     }
