@@ -1,5 +1,13 @@
 import type { AgentEvent, Message, RunEvent, RunInput, RunRequest } from '../core/index.js'
-import { BridgeError, endsTurn, initialRunState, isTerminalStatus, newId, toBridgeError } from '../core/index.js'
+import {
+  BridgeError,
+  endsTurn,
+  initialRunState,
+  isTerminal,
+  isTerminalStatus,
+  newId,
+  toBridgeError,
+} from '../core/index.js'
 import { anySignal, sleep } from '../stream/index.js'
 import type { RunRecord, RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
@@ -222,11 +230,18 @@ export class RunManager implements RunService {
     const { runId } = record
     const backend = this.agents.require(record.agentId).backend
     let ended = false
+    // Every turn opens with `run.status working` (a resumed one already has it): a backend that starts straight with
+    // a tool call or a message gets it put first, so no face shows part of a turn before the turn began.
+    let working = request.resume !== undefined
     try {
       for await (const event of backend.run(request, producer.controller.signal)) {
         if (producer.controller.signal.aborted) break
         // The bridge owns run.created; a backend's own is ignored.
         if (event.type === 'run.created') continue
+        if (!working && event.type !== 'run.status' && !isTerminal(event)) {
+          await this.#append(runId, { type: 'run.status', status: 'working' })
+        }
+        working = true
         await this.#append(runId, event)
         if (endsTurn(event)) {
           ended = true

@@ -178,6 +178,8 @@ export const RunCompleted = z.object({
   output: z.array(Message).optional(),
   /** Set when the agent stopped early (token limit, content filter) but the run still succeeded. */
   incomplete: z.object({ reason: z.string() }).optional(),
+  /** The agent answered with its message alone and kept no task of its own (an A2A `Message` reply). */
+  direct: z.boolean().optional(),
   ...common,
 })
 

@@ -7,6 +7,7 @@ import type { SSEEvent } from '../stream/index.js'
 import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
 import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
+import { tolerant } from './tolerant.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
 export const MAX_EVENT_SIZE = 8 * 1024 * 1024
@@ -111,9 +112,12 @@ function step<S, W>(
 /** An event's JSON data; text that is not JSON is the upstream's failure, naming the event. */
 export const eventJson = (label: string, data: string, what: string): unknown => parseJson(label, data, what)
 
-/** A value the upstream sent, checked against the dialect's reading schema; the error names what and where. */
+/**
+ * A value the upstream sent, read against the dialect's schema in its tolerant form (optional fields may be null,
+ * unknown fields are kept); what still does not fit is the upstream's failure, naming what and where.
+ */
 export const readWire = <T>(label: string, schema: z.ZodType<T>, value: unknown, what: string): T =>
-  parseWith(schema, value, (p) => invalidError(label, what, `${p.path ? `${p.path}: ` : ''}${p.message}.`))
+  parseWith(tolerant(schema), value, (p) => invalidError(label, what, `${p.path ? `${p.path}: ` : ''}${p.message}.`))
 
 /** What a client does around each decoded wire event (remember ids and cursors). */
 export interface DecodeHooks<S, W> {

@@ -19,3 +19,4 @@ export type { CallInit, Upstream, UpstreamClientOptions, UpstreamLimits, Upstrea
 export { createUpstream, DEFAULT_LIMITS, retryAfterMs } from './http.js'
 export type { Links, LinkTable } from './links.js'
 export { createLinks } from './links.js'
+export { tolerant } from './tolerant.js'

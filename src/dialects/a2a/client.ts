@@ -266,14 +266,40 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         ...(upstreamContext ? { contextId: upstreamContext } : {}),
       })
       const decoder = createDecoder(upstreamTask ? { resumes: upstreamTask } : {})
-      if (card.capabilities.streaming) {
+      /** The blocking form: sent to return at once, then the task polled (below) until its turn ends. */
+      const sendOnce = () =>
+        pump(
+          (async function* () {
+            yield await transport.send(
+              { ...message, configuration: { ...message.configuration, returnImmediately: true } },
+              signal,
+            )
+          })(),
+          decoder,
+          request,
+        )
+      let streamed = card.capabilities.streaming === true
+      if (streamed) {
+        let started = false
         try {
-          yield* pump(transport.stream(message, signal), decoder, request)
+          for await (const event of pump(transport.stream(message, signal), decoder, request)) {
+            started = true
+            yield event
+          }
         } catch (error) {
-          // Only a stream that broke off once the task was named is picked up again: re-subscribed, then polled.
-          if (signal.aborted || !(error instanceof StreamDropped) || !decoder.taskId) throw error
-          log(`${error.message}; re-subscribing to task ${decoder.taskId}`)
+          if (!started && !signal.aborted && refused(error)) {
+            // Some agents stream a new task but not a follow-up (an SDK answers -32004): this call goes blocking.
+            log(`the upstream ${LABEL} refused a streamed message (${(error as Error).message}); sending it blocking`)
+            streamed = false
+          } else if (signal.aborted || !(error instanceof StreamDropped) || !decoder.taskId) {
+            throw error
+          } else {
+            // Only a stream that broke off once the task was named is picked up again: re-subscribed, then polled.
+            log(`${error.message}; re-subscribing to task ${decoder.taskId}`)
+          }
         }
+      }
+      if (streamed) {
         for (
           let attempt = 0;
           !decoder.done && !signal.aborted && decoder.taskId && attempt < maxResubscribes;
@@ -289,17 +315,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
           }
         }
       } else {
-        const sent = transport.send(
-          { ...message, configuration: { ...message.configuration, returnImmediately: true } },
-          signal,
-        )
-        yield* pump(
-          (async function* () {
-            yield await sent
-          })(),
-          decoder,
-          request,
-        )
+        yield* sendOnce()
       }
       // Neither stream nor re-subscription saw the turn end: poll the task until it does.
       while (!decoder.done && !signal.aborted && decoder.taskId) {
@@ -324,11 +340,18 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
   return upstreamBackend(LABEL, client)
 }
 
+/** An upstream that will not take a streamed call (an unsupported method or operation), as opposed to one that failed. */
+const refused = (error: unknown): boolean =>
+  error instanceof BridgeError &&
+  (error.code === 'unsupported' || [404, 405, 415, 501].includes(error.upstreamStatus ?? 0))
+
 const isReply = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && 'jsonrpc' in body && ('error' in body || 'result' in body)
 
 /** The canonical code of the A2A errors that have one (TaskNotFound, TaskNotCancelable, InvalidParams). */
 const RPC_CODES: Record<number, ErrorCode> = {
+  [-32004]: 'unsupported',
+  [-32601]: 'unsupported',
   [-32001]: 'not_found',
   [-32002]: 'not_cancelable',
   [-32602]: 'invalid_request',

@@ -46,6 +46,8 @@ export interface A2ADecoderState {
   artifacts: Record<string, ArtifactState>
   /** The turn is over: a terminal state, INPUT_REQUIRED, or a message-only answer. */
   done: boolean
+  /** An answer (a message artifact) came in this turn: a COMPLETED status message is then not the answer. */
+  answered?: boolean
 }
 
 export interface A2ADecoderInit {
@@ -154,10 +156,13 @@ const statusHandlers: Record<TaskState, StatusHandler> = {
       { type: 'run.status', status: 'auth_required', ...statusMessage(status) },
     ]
   },
-  TASK_STATE_COMPLETED: (s, _status, ext) => {
+  TASK_STATE_COMPLETED: (s, status, ext) => {
     s.done = true
+    // Many agents put the answer in the final status message rather than in an artifact: then it is the answer.
+    const answer = !s.answered && status.message ? answerEvents(status.message) : []
     return [
       ...closeArtifacts(s),
+      ...answer,
       ...usage(ext),
       { type: 'run.completed', ...(ext.incomplete ? { incomplete: ext.incomplete } : {}) },
     ]
@@ -282,7 +287,13 @@ function progress(_s: A2ADecoderState, message: Message | undefined, ext: ExtMet
     })
     return out
   }
-  // Any other status message is commentary: progress next to the answer, which comes as artifacts.
+  if (ext.kind !== 'commentary') {
+    // Progress an agent reports in its WORKING status ("working…", "looking it up"): the run's status, never a part
+    // of the answer (a client that joins every message's text would glue it to the answer).
+    out.push({ type: 'run.status', status: 'working', message: fromA2AMessage({ ...message, parts: rest }), ...exec })
+    return out
+  }
+  // Commentary (a bridge's own: sub-agent chatter) is a message of its own next to the answer.
   out.push({ type: 'message.started', messageId, role: 'assistant', phase: 'commentary', ...exec })
   if (text) out.push({ type: 'message.delta', messageId, delta: text, channel: 'output', ...exec })
   out.push({
@@ -347,25 +358,30 @@ function interrupt(s: A2ADecoderState, status: TaskStatus, ext: ExtMetadata, fal
   return out
 }
 
-/** A message as the whole answer (no task): it is the turn, and it is over. */
-function decodeMessageAnswer(s: A2ADecoderState, m: Message): AgentEvent[] {
-  s.done = true
+/** An agent's message as the answer: started, its text as one delta, completed. */
+function answerEvents(m: Message): AgentEvent[] {
   const message = fromA2AMessage(m)
   const text = textOf(m.parts)
+  if (!text && !message.parts.length) return []
   return [
-    ...working(s),
     { type: 'message.started', messageId: message.id, role: 'assistant' },
     ...(text
       ? [{ type: 'message.delta' as const, messageId: message.id, delta: text, channel: 'output' as const }]
       : []),
     { type: 'message.completed', message: { ...message, role: 'assistant' } },
-    { type: 'run.completed' },
   ]
+}
+
+/** A message as the whole answer (no task): it is the turn, and it is over. */
+function decodeMessageAnswer(s: A2ADecoderState, m: Message): AgentEvent[] {
+  s.done = true
+  return [...working(s), ...answerEvents(m), { type: 'run.completed', direct: true }]
 }
 
 function decodeArtifactUpdate(s: A2ADecoderState, e: TaskArtifactUpdateEvent): AgentEvent[] {
   const a = e.artifact
   const ext = extOf(a.metadata)
+  s.answered = true
   let known = s.artifacts[a.artifactId]
   const out: AgentEvent[] = [...working(s)]
   if (!known || !e.append) {

@@ -204,7 +204,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.status': (s, e, out) => {
     if (e.status === 'working') {
       s.interrupt = undefined
-      if (s.task.status.state !== 'TASK_STATE_WORKING') out(status(s, 'TASK_STATE_WORKING', e.time))
+      // Progress text rides on a WORKING status of its own; without it, one WORKING is enough.
+      if (e.message) out(status(s, 'TASK_STATE_WORKING', e.time, { message: toA2AMessage(e.message, s) }))
+      else if (s.task.status.state !== 'TASK_STATE_WORKING') out(status(s, 'TASK_STATE_WORKING', e.time))
       return
     }
     const pending = s.interrupt

@@ -103,4 +103,14 @@ export const a2aLoss: LossTable = [
     fidelity: 'dropped',
     how: 'A2A messages have no such fields; request metadata is passed as `metadata`',
   },
+  {
+    feature: 'progress text (a working status with a message)',
+    fidelity: 'carried',
+    how: 'a WORKING status message; read back the same way, never as part of the answer',
+  },
+  {
+    feature: 'direct answer (no task)',
+    fidelity: 'carried',
+    how: 'a blocking SendMessage is answered with a `Message`, as the agent answered (the bridge still keeps a task)',
+  },
 ]

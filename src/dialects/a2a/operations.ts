@@ -2,7 +2,7 @@
 import type { z } from 'zod'
 import type { BridgeError } from '../../core/index.js'
 import { parseWith } from '../../core/index.js'
-import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03PushConfig, toV03Task } from './compat.js'
+import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03Message, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
 import type { Defer } from '../../bridge/face.js'
@@ -72,10 +72,12 @@ export const V1_OPERATIONS: Record<string, Operation> = {
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, req)
     const historyLength = req.configuration?.historyLength
     await registerInlinePush(ctx, record.runId, req.configuration?.taskPushNotificationConfig)
-    const task = req.configuration?.returnImmediately
-      ? await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength)
-      : await ctx.tasks.settle(record, afterSeq, historyLength, ctx.signal)
-    return { task }
+    if (req.configuration?.returnImmediately)
+      return { task: await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength) }
+    const task = await ctx.tasks.settle(record, afterSeq, historyLength, ctx.signal)
+    // An agent that answered with a Message (no task) is answered for as it answered.
+    const reply = req.message.taskId ? undefined : await ctx.tasks.directReply(record)
+    return reply ? { message: reply } : { task }
   }),
   SendStreamingMessage: op(wire.SendMessageRequest, async (ctx, req) => {
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, req)
@@ -116,10 +118,12 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     if (config)
       await ctx.push.create(ctx.agentId, record.runId, fromV03PushConfig(config, record.runId), '0.3', ctx.defer)
     const historyLength = req.configuration?.historyLength
-    const task = req.configuration?.returnImmediately
-      ? await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength)
-      : await ctx.tasks.settle(record, afterSeq, historyLength, ctx.signal)
-    return toV03Task(task)
+    if (req.configuration?.returnImmediately) {
+      return toV03Task(await ctx.tasks.getTask(ctx.agentId, record.runId, historyLength))
+    }
+    const task = await ctx.tasks.settle(record, afterSeq, historyLength, ctx.signal)
+    const reply = req.message.taskId ? undefined : await ctx.tasks.directReply(record)
+    return reply ? toV03Message(reply) : toV03Task(task)
   }),
   'message/stream': op(wire.V03MessageSendParams, async (ctx, params) => {
     const { record, afterSeq } = await ctx.tasks.send(ctx.agentId, fromV03SendParams(params))

@@ -1,7 +1,7 @@
 // The A2A operations in v1 terms, independent of binding (JSON-RPC or HTTP+JSON) and version: an A2A task is a
 // canonical run (taskId = runId), its contextId the run's conversation.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import type { PendingInterrupt, RunEvent, RunInput, RunStatus } from '../../core/index.js'
+import type { Message as CanonicalMessage, PendingInterrupt, RunEvent, RunInput, RunStatus } from '../../core/index.js'
 import { isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord } from '../../store/index.js'
 import { foldRun } from '../../store/index.js'
@@ -10,10 +10,11 @@ import { decodeRequest, ENDS_STREAM } from './decode.js'
 import { createEncoder, encode, taskSnapshot } from './encode.js'
 import type { TaskEncoderState } from './encode.js'
 import { a2aError } from './errors.js'
-import { partKind } from './parts.js'
+import { partKind, toA2AMessage } from './parts.js'
 import type {
   ListTasksRequest,
   ListTasksResponse,
+  Message,
   SendMessageRequest,
   StreamResponse,
   Task,
@@ -144,6 +145,22 @@ export class TaskService {
       }
       if (out.length) yield out
     }
+  }
+
+  /**
+   * The agent's message when it answered directly, keeping no task of its own (the canonical `direct` completion,
+   * from an A2A agent's Message reply): a blocking send answers with that Message, as the agent did.
+   */
+  async directReply(record: RunRecord): Promise<Message | undefined> {
+    let reply: CanonicalMessage | undefined
+    let direct = false
+    for await (const batch of this.runtime.store.read(record.runId, 0)) {
+      for (const e of batch) {
+        if (e.type === 'message.completed' && e.message.role === 'assistant' && !e.executionId) reply = e.message
+        if (e.type === 'run.completed') direct = e.direct === true
+      }
+    }
+    return direct && reply ? toA2AMessage(reply, { contextId: record.contextId }) : undefined
   }
 
   /** Waits until the turn ends or pauses (AUTH_REQUIRED included), then returns the task. */

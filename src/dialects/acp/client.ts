@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
+import { sleep } from '../../stream/index.js'
 import type { CallInit, UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
@@ -42,6 +43,8 @@ export interface AcpClientOptions extends UpstreamClientOptions {
   output?: OutputTemplate
   /** `config.configurable` sent with every run. */
   config?: Record<string, unknown>
+  /** Pause between /wait calls that came back while the run was still going. Default 500 ms. */
+  pollIntervalMs?: number
 }
 
 interface Upstream {
@@ -86,6 +89,9 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     protocolHeaders: { accept: 'text/event-stream, application/json' },
   })
   const links = createLinks<RunLink, string>(options.store, 'acp-client', options.id)
+  /** Whether to name a `stream_mode`; off once the server has refused one. */
+  let streamMode = true
+  const pollMs = options.pollIntervalMs ?? 500
   const call = (path: string, init: CallInit = {}) => upstream.fetch(`${base}${path}`, init)
   const json = (path: string, init?: CallInit) => upstream.json(`${base}${path}`, init)
 
@@ -193,13 +199,18 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     if (decoder.done) return
     if (!link.runId)
       throw new BridgeError('upstream_failed', `The upstream ${LABEL}'s stream ended before it named a run.`)
-    const waited = readWire(
-      LABEL,
-      RunWaitResponseStateless,
-      await json(`${runPath(link)}/wait`, { signal, longPoll: true }),
-      'run wait response',
-    )
-    yield* outcome(decoder, waited.output, waited.run?.status)
+    // /wait blocks until the run leaves `pending`, or (on some servers) until a timeout of its own: then ask again.
+    for (;;) {
+      const waited = readWire(
+        LABEL,
+        RunWaitResponseStateless,
+        await json(`${runPath(link)}/wait`, { signal, longPoll: true }),
+        'run wait response',
+      )
+      if (waited.output || waited.run?.status !== 'pending')
+        return yield* outcome(decoder, waited.output, waited.run?.status)
+      await sleep(pollMs, signal)
+    }
   }
 
   function* outcome(
@@ -292,20 +303,27 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         }
         link.threadId = threadId
       }
-      const configurable = { ...options.config, ...request.config }
       const body = {
         agent_id: up.agentId,
         input: encodeRequest(request, input, !up.threads),
-        ...(Object.keys(configurable).length ? { config: { configurable } } : {}),
+        // Sent even when empty: some servers require `config`.
+        config: { configurable: { ...options.config, ...request.config } },
         ...(request.metadata ? { metadata: request.metadata } : {}),
-        stream_mode: up.canonical ? 'custom' : 'values',
+        ...(streamMode ? { stream_mode: up.canonical ? 'custom' : 'values' } : {}),
         // The bridge decides about disconnects itself; an explicit cancel reaches the upstream.
         on_disconnect: 'continue',
       }
       const runs = link.threadId ? `/threads/${link.threadId}/runs` : '/runs'
       if (up.streaming) {
         const path = `${runs}/stream`
-        const res = await call(path, { method: 'POST', body: JSON.stringify(body), signal })
+        const res = await call(path, { method: 'POST', body: JSON.stringify(body), signal }).catch((error: unknown) => {
+          // A server that refuses `stream_mode` (422) streams its default mode: asked again without it, from now on.
+          if (!streamMode || !(error instanceof BridgeError) || error.upstreamStatus !== 422) throw error
+          log(`the upstream ${LABEL} refused stream_mode (${error.message}); asking without it`)
+          streamMode = false
+          const { stream_mode: _, ...plain } = body
+          return call(path, { method: 'POST', body: JSON.stringify(plain), signal })
+        })
         yield* follow(res, path, decoder, link, request, signal)
       } else {
         const raw = await json(runs, { method: 'POST', body: JSON.stringify(body), signal })

@@ -56,7 +56,7 @@ export const acpLoss: LossTable = [
   {
     feature: 'failure',
     fidelity: 'carried',
-    how: '`error` event and RunError `{errcode, description}` (errcodes: 408 timeout, 499 canceled, 500 agent, 502 upstream)',
+    how: '`error` event and RunError `{errcode, description}` (errcodes: 408 timeout, 499 canceled, 500 agent, 502 upstream, 504 upstream timeout)',
   },
   { feature: 'cancel', fidelity: 'approximated', how: 'ACP has no canceled status: status error with errcode 499' },
   { feature: 'incomplete completion', fidelity: 'dropped', how: 'success, with the reason only in custom mode' },
@@ -65,4 +65,10 @@ export const acpLoss: LossTable = [
     fidelity: 'carried',
     how: "SSE ids are the run's event seqs; a join with `Last-Event-ID` replays what followed",
   },
+  {
+    feature: 'progress text (a working status with a message)',
+    fidelity: 'dropped',
+    how: 'values hold the answers only; custom mode carries it',
+  },
+  { feature: 'direct answer (no task)', fidelity: 'approximated', how: 'a run like any other' },
 ]

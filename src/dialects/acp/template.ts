@@ -13,7 +13,10 @@ export interface InputTemplate {
 
 /** Where the bridge finds the answer in the agent's `values`. */
 export interface OutputTemplate {
-  /** JSON pointer of a messages array; the last assistant (or `ai`) message's content is the answer. */
+  /**
+   * JSON pointer of a messages array; the last assistant message's content is the answer (`role` assistant, ai, agent
+   * or model, or LangChain's `type: "ai"`; content a string or text blocks).
+   */
   messages?: string
   /** JSON pointer of the answer text (`""`: the values are that string). */
   text?: string
@@ -91,8 +94,11 @@ export function readAnswer(template: OutputTemplate, values: unknown): { text: s
     return { text: textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '') }
   const messages = getPointer(values, template.messages ?? '/messages')
   if (Array.isArray(messages)) {
+    // `{role: "assistant"}` messages, or LangChain-serialised ones (`{type: "ai"}`, no role).
     const isAnswer = (m: unknown) =>
-      typeof m === 'object' && m !== null && ASSISTANT.has(String((m as { role?: unknown }).role))
+      typeof m === 'object' &&
+      m !== null &&
+      ASSISTANT.has(String((m as { role?: unknown }).role ?? (m as { type?: unknown }).type).toLowerCase())
     const index = messages.findLastIndex(isAnswer)
     if (index >= 0) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
   }

@@ -14,8 +14,7 @@ import {
 } from '../../upstream/index.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
-import type { ResponseStreamEvent as StreamEvent } from './wire.js'
-import { ResponseStreamEvent } from './wire.js'
+import { StreamEventIn } from './reading.js'
 
 export interface ResponsesClientOptions extends UpstreamClientOptions {
   /** The upstream's base URL, ending in `/v1`. */
@@ -59,14 +58,14 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
   }
 
   /** One SSE message as the decoder's wire event; `[DONE]` and event types this bridge does not know are skipped. */
-  function read(message: SSEEvent): StreamEvent | undefined {
+  function read(message: SSEEvent): StreamEventIn | undefined {
     if (message.data === '[DONE]') return undefined
     const raw = eventJson(LABEL, message.data, `event${message.event ? ` '${message.event}'` : ''}`)
     if (!isKnownEvent(raw)) {
       log(`upstream ${LABEL} ${base}: skipped an event this bridge does not know (${describe(raw)})`)
       return undefined
     }
-    return readWire(LABEL, ResponseStreamEvent, raw, `'${(raw as { type: string }).type}' event`)
+    return readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
   }
 
   const client: AgentBackend = {
@@ -85,11 +84,15 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       const decoder = createDecoder()
       let url = `${base}/responses`
       let res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
-      // The run is linked to the upstream response as soon as one is named, before its events go out.
-      const link = () => {
+      // The run and the conversation are linked to the upstream response as soon as one is named, before its events
+      // go out: a run may be left at its turn's end (the bridge stops reading), and the next turn must still send
+      // `previous_response_id`.
+      const link = async () => {
         if (linked || !decoder.responseId) return
         linked = true
-        return links.run.put(request.runId, { responseId: decoder.responseId, background })
+        const upstreamResponse = { responseId: decoder.responseId, background }
+        await links.run.put(request.runId, upstreamResponse)
+        await links.context.put(request.contextId, upstreamResponse)
       }
       let linked = false
       for (let resumes = 0; ; resumes++) {
@@ -108,13 +111,15 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         }
         if (decoder.done || signal.aborted) break
         const why = dropped?.message ?? `The upstream ${LABEL} stream ended before its response finished.`
-        if (!decoder.responseId || resumes >= maxResumes) throw new BridgeError('upstream_failed', why)
+        // Without sequence numbers there is no cursor to resume from: the upstream's stream is not resumable.
+        if (!decoder.responseId || decoder.lastSequence < 0 || resumes >= maxResumes) {
+          throw new BridgeError('upstream_failed', why)
+        }
         log(`${why} Resuming after sequence number ${decoder.lastSequence}.`)
         const query = `stream=true&starting_after=${decoder.lastSequence}`
         url = `${base}/responses/${encodeURIComponent(decoder.responseId)}?${query}`
         res = await upstream.fetch(url, { method: 'GET', signal })
       }
-      if (decoder.responseId) await links.context.put(request.contextId, { responseId: decoder.responseId, background })
     },
 
     async cancel(runId: string): Promise<void> {

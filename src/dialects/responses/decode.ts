@@ -5,18 +5,12 @@ import type { AgentEvent, ApprovalDecision, Message, Part, ToolInfo, ToolResult,
 import { BridgeError, newId, parseWith } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
-import type {
-  InputContent,
-  OutputItem,
-  ResponseStreamEvent,
-  ResponseStreamEventType,
-  ResponseUsage,
-  ToolChoice,
-} from './wire.js'
+import type { OutputItemIn, StreamEventIn, StreamEventInType, UsageIn } from './reading.js'
+import type { InputContent, ToolChoice } from './wire.js'
 import * as wire from './wire.js'
 
 interface ItemState {
-  kind: OutputItem['type']
+  kind: OutputItemIn['type']
   /** The canonical message id or call id the item stands for. */
   ref: string
   name?: string
@@ -45,14 +39,14 @@ export const createDecoder = (): ResponseDecoderState => ({
   done: false,
 })
 
-type Event<T extends ResponseStreamEventType> = Extract<ResponseStreamEvent, { type: T }>
-type Handler<T extends ResponseStreamEventType> = (s: ResponseDecoderState, e: Event<T>) => AgentEvent[]
+type Event<T extends StreamEventInType> = Extract<StreamEventIn, { type: T }>
+type Handler<T extends StreamEventInType> = (s: ResponseDecoderState, e: Event<T>) => AgentEvent[]
 
 /**
  * Decodes one upstream event. Events already seen (sequence_number not above the last one) are dropped, so a
  * resumed stream can be fed straight in.
  */
-export function decode(state: ResponseDecoderState, event: ResponseStreamEvent): AgentEvent[] {
+export function decode(state: ResponseDecoderState, event: StreamEventIn): AgentEvent[] {
   if (state.done) return []
   if (typeof event.sequence_number === 'number') {
     if (event.sequence_number <= state.lastSequence) return []
@@ -70,7 +64,7 @@ const none = (): AgentEvent[] => []
 
 const itemRef = (s: ResponseDecoderState, itemId: string) => s.items[itemId]?.ref ?? itemId
 
-const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
+const handlers: { [T in StreamEventInType]: Handler<T> } = {
   'response.created': (s, e) => {
     s.responseId = e.response.id
     return []
@@ -140,24 +134,25 @@ const handlers: { [T in ResponseStreamEventType]: Handler<T> } = {
   },
   'response.failed': (s, e) => {
     s.done = true
-    const error = e.response.error ?? { code: 'server_error', message: 'The upstream response failed.' }
-    return [
-      ...usageEvents(e.response.usage),
-      { type: 'run.failed', error: { code: error.code, message: error.message } },
-    ]
+    const error = {
+      code: e.response.error?.code ?? 'server_error',
+      message: e.response.error?.message ?? 'The upstream response failed.',
+    }
+    return [...usageEvents(e.response.usage), { type: 'run.failed', error }]
   },
   error: (s, e) => {
     s.done = true
-    return [{ type: 'run.failed', error: { code: e.code ?? 'server_error', message: e.message } }]
+    const message = e.message || 'The upstream reported an error.'
+    return [{ type: 'run.failed', error: { code: e.code ?? 'server_error', message } }]
   },
 }
 
-type ItemHandler<T extends OutputItem['type']> = (
+type ItemHandler<T extends OutputItemIn['type']> = (
   s: ResponseDecoderState,
-  item: Extract<OutputItem, { type: T }>,
+  item: Extract<OutputItemIn, { type: T }>,
 ) => AgentEvent[]
 
-const itemAdded: { [T in OutputItem['type']]: ItemHandler<T> } = {
+const itemAdded: { [T in OutputItemIn['type']]: ItemHandler<T> } = {
   message: (s, item) => {
     const messageId = fromItemId('message', item.id)
     s.items[item.id] = { kind: 'message', ref: messageId }
@@ -194,11 +189,12 @@ const mcpTool = (server: string, approvalRequired: boolean) => ({
   ...(approvalRequired ? { approvalRequired: true } : {}),
 })
 
-const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
+const itemDone: { [T in OutputItemIn['type']]: ItemHandler<T> } = {
   message: (_s, item) => {
-    const parts: Part[] = item.content.map((c) => ({
+    // Text and refusal parts; a part of a type this bridge does not know carries no text.
+    const parts: Part[] = (item.content ?? []).map((c) => ({
       type: 'text',
-      text: c.type === 'output_text' ? c.text : c.refusal,
+      text: (c.type === 'refusal' ? c.refusal : c.text) ?? '',
     }))
     const message: Message = {
       id: fromItemId('message', item.id),
@@ -209,7 +205,7 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
     return [{ type: 'message.completed', message }]
   },
   reasoning: (_s, item) => {
-    const text = (item.content?.length ? item.content : item.summary).map((c) => c.text).join('')
+    const text = (item.content?.length ? item.content : (item.summary ?? [])).map((c) => c.text).join('')
     return [
       {
         type: 'message.completed',
@@ -253,23 +249,15 @@ const itemDone: { [T in OutputItem['type']]: ItemHandler<T> } = {
 const errorText = (content: unknown): string =>
   typeof content === 'string' ? content : JSON.stringify(content ?? 'tool failed')
 
-function usageEvents(usage: ResponseUsage | null | undefined): AgentEvent[] {
-  const counts = usage && [
-    usage.input_tokens,
-    usage.output_tokens,
-    usage.output_tokens_details.reasoning_tokens,
-    usage.input_tokens_details.cached_tokens,
-  ]
-  if (!usage || !counts?.some((n) => n > 0)) return []
-  return [
-    {
-      type: 'usage',
-      inputTokens: usage.input_tokens,
-      outputTokens: usage.output_tokens,
-      reasoningTokens: usage.output_tokens_details.reasoning_tokens,
-      cachedTokens: usage.input_tokens_details.cached_tokens,
-    },
-  ]
+function usageEvents(usage: UsageIn | null | undefined): AgentEvent[] {
+  const counts = {
+    inputTokens: usage?.input_tokens ?? 0,
+    outputTokens: usage?.output_tokens ?? 0,
+    reasoningTokens: usage?.output_tokens_details?.reasoning_tokens ?? 0,
+    cachedTokens: usage?.input_tokens_details?.cached_tokens ?? 0,
+  }
+  if (!Object.values(counts).some((n) => n > 0)) return []
+  return [{ type: 'usage', ...counts }]
 }
 
 /**
@@ -287,7 +275,10 @@ export function isKnownEvent(raw: unknown): boolean {
 export interface DecodedCreateResponse {
   model?: string
   previousResponseId?: string
+  /** The turn's new input: what follows the last assistant item. */
   input: Message[]
+  /** The transcript a stateless client sends along (up to its last assistant item): history, never this turn's output. */
+  history: Message[]
   instructions?: string
   toolResults: ToolResult[]
   decisions: ApprovalDecision[]
@@ -373,6 +364,11 @@ export function decodeRequest(body: unknown, newMessageId: () => string = () => 
     }
   }
 
+  // Assistant items in the input replay the conversation so far: they are history, and only what follows the last
+  // of them is this turn's input (else the agent's earlier answers would come back as this response's output).
+  const lastAssistant = input.findLastIndex((m) => m.role === 'assistant')
+  const history = input.splice(0, lastAssistant + 1)
+
   const toolSpecs: ToolSpec[] = (request.tools ?? []).map((t) => ({
     name: t.name,
     ...(t.description ? { description: t.description } : {}),
@@ -384,6 +380,7 @@ export function decodeRequest(body: unknown, newMessageId: () => string = () => 
     model: request.model,
     previousResponseId: request.previous_response_id ?? undefined,
     input,
+    history,
     instructions: request.instructions ?? undefined,
     toolResults,
     decisions,

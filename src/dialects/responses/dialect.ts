@@ -7,6 +7,7 @@ import { createDecoder, decode, decodeRequest } from './decode.js'
 import type { ResponseEncoderInit, ResponseEncoderState } from './encode.js'
 import { createEncoder, encode, encodeRequest, modelEntry } from './encode.js'
 import { responsesLoss } from './loss.js'
+import type { StreamEventIn } from './reading.js'
 import { responsesFace } from './routes.js'
 import type { ResponseStreamEvent } from './wire.js'
 
@@ -35,7 +36,7 @@ export const responses = defineDialect({
     encodeRequest,
     decodeRequest,
   } satisfies Encoder<ResponseEncoderState, ResponseEncoderInit, ResponseStreamEvent> &
-    Decoder<ResponseDecoderState, void, ResponseStreamEvent> &
+    Decoder<ResponseDecoderState, void, StreamEventIn> &
     RequestMappers,
   loss: responsesLoss,
   /** An agent is a model: its entry in `GET /v1/models`. */

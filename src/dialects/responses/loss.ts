@@ -110,4 +110,14 @@ export const responsesLoss: LossTable = [
     how: 'at most 16 string pairs; other values JSON-encoded, long ones cut',
   },
   { feature: 'agent config', fidelity: 'dropped', how: 'no request field; `instructions` is carried as system text' },
+  {
+    feature: 'progress text (a working status with a message)',
+    fidelity: 'dropped',
+    how: "not an output item: clients join every message's text into the answer (`output_text`)",
+  },
+  {
+    feature: 'direct answer (no task)',
+    fidelity: 'approximated',
+    how: 'a response like any other',
+  },
 ]

@@ -43,6 +43,7 @@ export class ResponseService {
     }
     const input: RunInput = {
       input: request.input,
+      ...(request.history.length ? { history: request.history } : {}),
       instructions: request.instructions,
       toolResults: request.toolResults,
       decisions: request.decisions,
