@@ -1,0 +1,51 @@
+// Every turn opens with `run.status working`, whatever the backend yields first: a face never shows part of a turn
+// (a function_call item, an artifact) before the turn's in_progress / WORKING.
+import { describe, expect, it } from 'vitest'
+import { createBridge } from '../../src/bridge/index.js'
+import type { AgentBackend, AgentEvent } from '../../src/core/index.js'
+import { readAll } from '../helpers/sse.js'
+
+/** An agent that starts its turn with a client tool call and pauses, saying nothing of working (as ACP upstreams do). */
+const eager: AgentBackend = {
+  info: () => ({
+    id: 'eager',
+    name: 'eager',
+    capabilities: { streaming: true, threads: false, interrupts: true, clientTools: true, push: false },
+  }),
+  async *run(): AsyncGenerator<AgentEvent> {
+    const tool = { clientSide: true }
+    yield { type: 'tool.call.started', callId: 'c1', name: 'get_weather', tool }
+    yield { type: 'tool.call.completed', callId: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}', tool }
+    yield { type: 'interrupt', interruptId: 'i1', reason: 'client_tool', callIds: ['c1'] }
+    yield { type: 'run.status', status: 'input_required' }
+  },
+}
+
+describe('turn order', () => {
+  const app = createBridge({ agents: [{ id: 'eager', backend: eager }] })
+
+  it('the run log has run.status working before the first event of the turn', async () => {
+    await app.request('/v1/responses', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'eager', input: 'weather?' }),
+    })
+    const [record] = await app.runtime.store.listRuns({})
+    const types: string[] = []
+    for await (const batch of app.runtime.store.read(record?.runId ?? '', 0)) types.push(...batch.map((e) => e.type))
+    expect(types.slice(0, 4)).toEqual(['run.created', 'message.completed', 'run.status', 'tool.call.started'])
+  })
+
+  it('on the Responses face, response.in_progress comes before the function_call item', async () => {
+    const res = await app.request('/v1/responses', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'eager', input: 'weather?', stream: true }),
+    })
+    const events = (await readAll(res)).map((e) => e.event)
+    const inProgress = events.indexOf('response.in_progress')
+    const item = events.indexOf('response.output_item.added')
+    expect(inProgress).toBeGreaterThan(-1)
+    expect(item).toBeGreaterThan(inProgress)
+  })
+})
