@@ -309,7 +309,8 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         // Sent even when empty: some servers require `config`.
         config: { configurable: { ...options.config, ...request.config } },
         ...(request.metadata ? { metadata: request.metadata } : {}),
-        ...(streamMode ? { stream_mode: up.canonical ? 'custom' : 'values' } : {}),
+        // Only a streamed run is asked for a mode (it means nothing otherwise, and strict servers refuse it).
+        ...(streamMode && up.streaming ? { stream_mode: up.canonical ? 'custom' : 'values' } : {}),
         // The bridge decides about disconnects itself; an explicit cancel reaches the upstream.
         on_disconnect: 'continue',
       }

@@ -53,6 +53,12 @@ export interface AcpEncoderState {
   error?: { errcode: number; description: string }
   /** The turn is over (paused or finished): the stream closes. */
   done: boolean
+  /** This turn's answer came as a message; else the text of its artifacts is the answer (see `run.completed`). */
+  answered?: boolean
+  /** Artifacts of this turn, in order. */
+  turnArtifacts?: string[]
+  /** The tool calls so far, by call id: what a generic interrupt names. */
+  calls?: Record<string, { name: string; arguments: string }>
 }
 
 export interface AcpEncoderInit {
@@ -106,6 +112,25 @@ const values = (s: AcpEncoderState, out: Out) => {
 const isAnswer = (s: AcpEncoderState, phase: string | undefined, executionId: string | undefined) =>
   phase !== 'commentary' && !(executionId && s.children.includes(executionId))
 
+/**
+ * A turn that ends with artifacts but no answer message (an A2A agent answers in artifacts): their text is the
+ * answer, a message in `values.messages` and `values.text`, where ACP clients read it.
+ */
+function answerFromArtifacts(s: AcpEncoderState) {
+  if (s.answered) return
+  const texts = (s.turnArtifacts ?? []).flatMap((id) => {
+    const artifact = s.values.artifacts?.find((a) => a.artifact_id === id)
+    const text = (artifact?.parts ?? [])
+      .map((p) => ((p as { type?: string }).type === 'text' ? ((p as { text?: string }).text ?? '') : ''))
+      .join('')
+    return text ? [{ id, text }] : []
+  })
+  const last = texts.at(-1)
+  if (!last) return
+  message(s, last.id).content = texts.map((t) => t.text).join('\n\n')
+  s.values.text = texts.map((t) => t.text).join('\n\n')
+}
+
 function message(s: AcpEncoderState, id: string): Message {
   let at = s.open[id]
   if (at === undefined) {
@@ -135,6 +160,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       s.status = 'pending'
       s.interrupt = undefined
       s.done = false
+      s.answered = false
+      s.turnArtifacts = []
       return
     }
     if (e.status === 'auth_required' && !s.interrupt) return
@@ -155,6 +182,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.delta': (s, e, out) => {
     if (e.channel !== 'output' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
+    s.answered = true
     const m = message(s, e.messageId)
     m.content = `${m.content as string}${e.delta}`
     s.values.text = m.content
@@ -166,6 +194,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       return
     const text = textOf(m.parts)
     const others = m.parts.filter((p) => p.type !== 'text')
+    s.answered = true
     const target = message(s, m.id)
     const before = JSON.stringify(target.content)
     target.content = others.length
@@ -177,12 +206,15 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'tool.call.started': () => {},
   'tool.call.delta': () => {},
-  'tool.call.completed': () => {},
+  'tool.call.completed': (s, e) => {
+    ;(s.calls ??= {})[e.callId] = { name: e.name, arguments: e.arguments }
+  },
   'tool.result': () => {},
   interrupt: (s, e) => {
-    s.interrupt = { type: e.interruptType ?? GENERIC_TYPE[e.reason], payload: e.payload ?? genericPayload(e) }
+    s.interrupt = { type: e.interruptType ?? GENERIC_TYPE[e.reason], payload: e.payload ?? genericPayload(s, e) }
   },
   'artifact.delta': (s, e, out) => {
+    if (!s.turnArtifacts?.includes(e.artifactId)) (s.turnArtifacts ??= []).push(e.artifactId)
     const artifacts = (s.values.artifacts ??= [])
     let a = artifacts.find((x) => x.artifact_id === e.artifactId)
     if (!a || !e.append) {
@@ -199,6 +231,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     values(s, out)
   },
   'artifact.completed': (s, e, out) => {
+    if (!s.turnArtifacts?.includes(e.artifact.artifactId)) (s.turnArtifacts ??= []).push(e.artifact.artifactId)
     const artifacts = (s.values.artifacts ??= [])
     if (artifacts.some((x) => x.artifact_id === e.artifact.artifactId)) return
     artifacts.push({
@@ -216,6 +249,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.completed': (s, _e, out) => {
     s.status = 'success'
     s.done = true
+    answerFromArtifacts(s)
     if (s.modes.values) out(valuesSnapshot(s))
   },
   'run.failed': (s, e, out) => {
@@ -236,8 +270,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
 const messageText = (m: CanonicalMessage | undefined) => (m ? textOf(m.parts) : '')
 
 /** The payload of an interrupt the agent gave none for, in the generic types' shapes. */
-function genericPayload(e: EventOf<'interrupt'>): unknown {
-  const calls = e.callIds.map((call_id) => ({ call_id }))
+function genericPayload(s: AcpEncoderState, e: EventOf<'interrupt'>): unknown {
+  // Each call as the generic types declare it: which tool, with what (`calls[]` of `function_call` / `approval`).
+  const calls = e.callIds.map((call_id) => ({
+    call_id,
+    name: s.calls?.[call_id]?.name ?? '',
+    arguments: s.calls?.[call_id]?.arguments ?? '',
+  }))
   switch (e.reason) {
     case 'client_tool':
       return { calls }

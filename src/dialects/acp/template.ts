@@ -79,6 +79,7 @@ export function applyInput(template: InputTemplate, messages: TemplateMessage[])
 }
 
 const ASSISTANT = new Set(['assistant', 'ai', 'agent', 'model'])
+const USER = new Set(['user', 'human'])
 
 /** The answer text in `values`, by the template; falls back to a `text` field or a bare string. */
 export function readOutput(template: OutputTemplate, values: unknown): string {
@@ -94,13 +95,17 @@ export function readAnswer(template: OutputTemplate, values: unknown): { text: s
     return { text: textOf(getPointer(values, template.text)) || String(getPointer(values, template.text) ?? '') }
   const messages = getPointer(values, template.messages ?? '/messages')
   if (Array.isArray(messages)) {
-    // `{role: "assistant"}` messages, or LangChain-serialised ones (`{type: "ai"}`, no role).
-    const isAnswer = (m: unknown) =>
-      typeof m === 'object' &&
-      m !== null &&
-      ASSISTANT.has(String((m as { role?: unknown }).role ?? (m as { type?: unknown }).type).toLowerCase())
-    const index = messages.findLastIndex(isAnswer)
-    if (index >= 0) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
+    // `{role: "assistant"}` messages, or LangChain-serialised ones (`{type: "ai"}`, no role). Only what follows the
+    // last user message answers this turn: a snapshot that still holds the conversation's earlier answers (an agent
+    // re-sent the transcript) has no answer until a new one comes.
+    const kind = (m: unknown) =>
+      typeof m === 'object' && m !== null
+        ? String((m as { role?: unknown }).role ?? (m as { type?: unknown }).type).toLowerCase()
+        : ''
+    const lastUser = messages.findLastIndex((m) => USER.has(kind(m)))
+    const index = messages.findLastIndex((m) => ASSISTANT.has(kind(m)))
+    if (index > lastUser) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
+    if (lastUser >= 0) return { text: '' }
   }
   if (typeof values === 'string') return { text: values }
   const text = getPointer(values, '/text')
