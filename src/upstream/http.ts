@@ -90,6 +90,7 @@ export const DEFAULT_LIMITS: Required<UpstreamLimits> = {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+const MAX_REDIRECTS = 5
 /** Statuses worth another try of a request that may be repeated. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504])
 /**
@@ -111,7 +112,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
   const { label } = options
   const origins = new Set([originOf(options.url), ...(options.credentialOrigins ?? []).map(originOf)])
-  const secrets = Object.values(options.headers ?? {}).filter((v) => v.length >= 4)
+  // A header value, and each word of it (the token of `Bearer <token>`), since an upstream may echo either back.
+  const secrets = Object.values(options.headers ?? {})
+    .flatMap((v) => [v, ...v.split(/\s+/).filter((word) => word.length >= 8)])
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length)
   const warned = new Set<string>()
   /** Credentials for this URL: the configured headers when it is one of their origins, else none (said once). */
   function credentialsFor(url: string): Record<string, string> | undefined {
@@ -134,26 +139,55 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
   /** One attempt: the answer, or why there is none. */
   async function attempt(url: string, init: CallInit): Promise<Response> {
-    const { longPoll: _, accept: __, ...request } = init
-    const headers = new Headers({ 'content-type': 'application/json' })
-    for (const extra of [options.protocolHeaders, credentialsFor(url), init.headers]) {
-      for (const [name, value] of new Headers(extra)) headers.set(name, value)
-    }
     const deadline = init.longPoll ? undefined : new AbortController()
     const timer = deadline && setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
     const signal = deadline
       ? init.signal
         ? AbortSignal.any([init.signal, deadline.signal])
         : deadline.signal
-      : init.signal
+      : (init.signal ?? undefined)
     try {
-      return await doFetch(url, { ...request, headers, ...(signal ? { signal } : {}) })
+      return await follow(url, init, signal)
     } catch (error) {
       if (init.signal?.aborted) throw error
       if (deadline?.signal.aborted) throw timeoutError(label, url, limits.connectTimeoutMs, 'answer')
       throw networkError(error, label, url)
     } finally {
       clearTimeout(timer)
+    }
+  }
+
+  /**
+   * The request, with redirects followed by hand: each hop gets the credentials of its own origin (none for another
+   * host), which fetch's own redirect following would not do for custom headers.
+   */
+  async function follow(url: string, init: CallInit, signal: AbortSignal | undefined): Promise<Response> {
+    const { longPoll: _, accept: __, ...request } = init
+    let target = url
+    let method = (init.method ?? 'GET').toUpperCase()
+    let body = init.body
+    for (let hop = 0; ; hop++) {
+      const headers = new Headers({ 'content-type': 'application/json' })
+      for (const extra of [options.protocolHeaders, credentialsFor(target), init.headers]) {
+        for (const [name, value] of new Headers(extra)) headers.set(name, value)
+      }
+      const res = await doFetch(target, {
+        ...request,
+        method,
+        headers,
+        redirect: 'manual',
+        ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+        ...(signal ? { signal } : {}),
+      })
+      const location = res.headers.get('location')
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || !location || hop >= MAX_REDIRECTS) return res
+      await res.body?.cancel().catch(() => {})
+      target = new URL(location, target).toString()
+      // 301/302/303 turn a POST into a GET without a body, as browsers and fetch do; 307/308 keep both.
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET'
+        body = undefined
+      }
     }
   }
 
@@ -211,14 +245,22 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     limits,
     fetch: (url, init) => call(url, init).catch((e) => Promise.reject(redacted(e))),
     text: (url, init) => text(url, init).catch((e) => Promise.reject(redacted(e))),
-    read,
-    async json(url, init) {
-      const answer = await text(url, init)
-      return parseJson(label, answer.text, `answer from ${where(url)}`)
+    read: (res, url) => read(res, url).catch((e) => Promise.reject(redacted(e))),
+    json: async (url, init) => {
+      try {
+        const answer = await text(url, init)
+        return parseJson(label, answer.text, `answer from ${where(url)}`)
+      } catch (e) {
+        throw redacted(e)
+      }
     },
-    async send(url, init) {
-      const res = await call(url, init)
-      await res.body?.cancel().catch(() => {})
+    send: async (url, init) => {
+      try {
+        const res = await call(url, init)
+        await res.body?.cancel().catch(() => {})
+      } catch (e) {
+        throw redacted(e)
+      }
     },
   }
 }

@@ -9,6 +9,7 @@ import { BridgeError } from '../../src/core/index.js'
 import { createA2AClient } from '../../src/dialects/a2a/client.js'
 import { createResponsesClient } from '../../src/dialects/responses/client.js'
 import { MemoryRunStore } from '../../src/store/index.js'
+import { createUpstream } from '../../src/upstream/index.js'
 import { startBridge } from '../helpers/bridge.js'
 import { postJson } from '../helpers/sse.js'
 
@@ -16,9 +17,10 @@ const TOKEN = 'sk-bridge-test-secret-0123456789'
 
 /** A server that records the authorization header of every request and answers with `answer`. */
 function recorder(answer: (path: string, res: import('node:http').ServerResponse) => void) {
-  const seen: { path: string; authorization?: string }[] = []
+  const seen: { path: string; authorization?: string; apiKey?: string }[] = []
   const server = createServer((req, res) => {
-    seen.push({ path: req.url ?? '', authorization: req.headers.authorization })
+    const apiKey = req.headers['x-api-key'] as string | undefined
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, ...(apiKey ? { apiKey } : {}) })
     req.resume()
     req.on('end', () => answer(req.url ?? '', res))
   })
@@ -183,5 +185,54 @@ describe('secrets never in an error', () => {
     }
     expect(message).toContain('agents[0].headers.authorization: must not contain line breaks')
     expect(message).not.toContain(TOKEN)
+  })
+})
+
+describe('redirects and echoes', () => {
+  // Redirects: one to the same origin (keeps the credentials), one to another host (loses them).
+  const other = recorder((_path, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'))
+  const origin = recorder((path, res) => {
+    if (path === '/same') res.writeHead(302, { location: '/landing' }).end()
+    else if (path === '/away') res.writeHead(307, { location: `${other.url}/stolen` }).end()
+    else if (path === '/bare') res.writeHead(403, { 'content-type': 'text/plain' }).end(`token ${TOKEN} is not allowed`)
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{"landed":true}')
+  })
+  beforeAll(async () => {
+    await other.start()
+    await origin.start()
+  })
+  afterAll(async () => {
+    await other.close()
+    await origin.close()
+  })
+  const upstream = () =>
+    createUpstream({
+      label: 'test agent',
+      url: origin.url,
+      // fetch itself drops Authorization on a cross-origin redirect, but not a custom header like this one.
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': TOKEN },
+      retries: 0,
+    })
+
+  it('a redirect within the origin keeps the credentials', async () => {
+    expect(await upstream().json(`${origin.url}/same`)).toEqual({ landed: true })
+    expect(origin.seen.slice(-2)).toEqual([
+      { path: '/same', authorization: `Bearer ${TOKEN}`, apiKey: TOKEN },
+      { path: '/landing', authorization: `Bearer ${TOKEN}`, apiKey: TOKEN },
+    ])
+  })
+
+  it('a redirect to another host is followed without the credentials', async () => {
+    expect(await upstream().json(`${origin.url}/away`, { method: 'POST', body: '{}' })).toEqual({ ok: true })
+    expect(other.seen.at(-1)).toEqual({ path: '/stolen', authorization: undefined })
+  })
+
+  it('the bare token echoed back, without its scheme, is redacted from json() errors too', async () => {
+    const error = await upstream()
+      .json(`${origin.url}/bare`)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(BridgeError)
+    expect((error as Error).message).toContain('token [redacted] is not allowed')
+    expect((error as Error).message).not.toContain(TOKEN)
   })
 })
