@@ -14,6 +14,11 @@ const owns = (record: RunRecord | undefined, principal: string) =>
   record !== undefined && (record.owner ?? ANONYMOUS) === principal
 /** Documents live in a namespace of their principal's own: one principal's id cannot name another's document. */
 const docs = (namespace: string, principal: string) => `${namespace}@${principal}`
+/**
+ * Who first used a conversation, in a namespace no principal's own can name: a conversation stays its first user's
+ * even when its runs have expired or been deleted and only its history is left.
+ */
+const CONVERSATION_OWNERS = 'conversation-owner'
 
 /** The store as one principal sees it: its runs, and its documents. Conversation histories are the runs' own. */
 export class OwnedStore implements RunStore {
@@ -57,6 +62,7 @@ export class OwnedStore implements RunStore {
 
   async appendHistory(contextId: string, messages: Message[]): Promise<void> {
     if (!(await this.mayUse(contextId))) throw new BridgeError('not_found', `No conversation ${contextId}.`)
+    await this.claim(contextId)
     await this.store.appendHistory(contextId, messages)
   }
 
@@ -80,9 +86,19 @@ export class OwnedStore implements RunStore {
     return this.store.deleteDoc(docs(namespace, this.principal), key)
   }
 
-  /** A conversation is the principal's own (or new) unless another principal has a run in it. */
+  /**
+   * A conversation is the principal's own if it used it first, or new; one whose first user is not on record (the
+   * record expired or was evicted) is the principal's unless another principal has a run in it.
+   */
   async mayUse(contextId: string): Promise<boolean> {
+    const first = await this.store.getDoc<string>(CONVERSATION_OWNERS, contextId)
+    if (first !== undefined) return first === this.principal
     return !(await this.store.listRuns({ contextId })).some((r) => !owns(r, this.principal))
+  }
+
+  /** Records the principal as the conversation's user (again: the write keeps the record from expiring). */
+  async claim(contextId: string): Promise<void> {
+    await this.store.putDoc(CONVERSATION_OWNERS, contextId, this.principal)
   }
 }
 
@@ -95,10 +111,15 @@ export class OwnedRuns implements RunService {
 
   async start(agentId: string, input: RunInput, options: StartOptions = {}) {
     // A conversation another principal has runs in is not found, never joined.
-    if (options.contextId && !(await this.store.mayUse(options.contextId))) {
-      throw new BridgeError('not_found', `No conversation ${options.contextId}.`)
+    if (options.contextId) {
+      if (!(await this.store.mayUse(options.contextId))) {
+        throw new BridgeError('not_found', `No conversation ${options.contextId}.`)
+      }
+      await this.store.claim(options.contextId)
     }
-    return this.runs.start(agentId, input, { ...options, owner: this.store.principal })
+    const started = await this.runs.start(agentId, input, { ...options, owner: this.store.principal })
+    if (!options.contextId) await this.store.claim(started.record.contextId)
+    return started
   }
 
   async resume(runId: string, input: RunInput) {

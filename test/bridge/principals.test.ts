@@ -127,6 +127,22 @@ describe('another principal sees nothing of what one made', () => {
     expect((await json(await call('GET', `/acp/runs/${made.run}`, A))).body.status).toBe('interrupted')
     expect((await json(await call('POST', '/acp/runs/search', A, {}))).body.length).toBeGreaterThan(0)
   })
+
+  it('a conversation stays its first user’s after its runs are gone', async () => {
+    const thread = (await json(await call('POST', '/acp/threads', A, {}))).body.thread_id
+    const wait = (who: Record<string, string>) =>
+      call('POST', `/acp/threads/${thread}/runs/wait`, who, {
+        agent_id: 'demo',
+        input: { messages: [{ role: 'user', content: 'my secret is 42' }] },
+        if_not_exists: 'create',
+      })
+    const first = await json(await wait(A))
+    expect(first.status).toBe(200)
+    expect((await call('DELETE', `/acp/runs/${first.body.run.run_id}`, A)).status).toBe(204)
+    // No run of A's is left in the conversation, but its history is, and it is still A's alone.
+    expect((await wait(B)).status).toBe(404)
+    expect((await wait(A)).status).toBe(200)
+  })
 })
 
 describe('principals from keys', () => {
