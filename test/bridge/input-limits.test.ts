@@ -35,6 +35,33 @@ describe('JSON only as JSON', () => {
     expect(body.error.code).toBe(-32005)
   })
 
+  // A typeless Blob is a body a web page can send anywhere without a preflight: no Content-Type at all.
+  it.each([
+    ['Responses', '/v1/responses', '{"model":"demo","input":"hi"}'],
+    ['ACP', '/acp/runs/wait', '{"agent_id":"demo","input":{"messages":[{"role":"user","content":"hi"}]}}'],
+  ])('%s refuses a body without a Content-Type with 415', async (_face, path, body) => {
+    const res = await bridge.request(path, { method: 'POST', body: new TextEncoder().encode(body) })
+    expect(res.status).toBe(415)
+  })
+
+  it('A2A REST refuses a body without a Content-Type (400 CONTENT_TYPE_NOT_SUPPORTED, as the A2A table maps it)', async () => {
+    const message = '{"message":{"messageId":"m1","role":"ROLE_USER","parts":[{"text":"hi"}]}}'
+    const res = await bridge.request('/a2a/demo/message:send', {
+      method: 'POST',
+      body: new TextEncoder().encode(message),
+      headers: { 'a2a-version': '1.0' },
+    })
+    expect(res.status).toBe(400)
+    expect(JSON.stringify(await res.json())).toContain('CONTENT_TYPE_NOT_SUPPORTED')
+  })
+
+  it('A2A JSON-RPC refuses a body without a Content-Type', async () => {
+    const call =
+      '{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"message":{"messageId":"m1","role":"ROLE_USER","parts":[{"text":"hi"}]}}}'
+    const res = await bridge.request('/a2a/demo', { method: 'POST', body: new TextEncoder().encode(call) })
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32005)
+  })
+
   it('no run was started by any of them', async () => {
     expect(await bridge.runtime.store.listRuns({})).toEqual([])
   })

@@ -1,7 +1,7 @@
 // The JSON-RPC binding: one POST URL per agent; v1 and v0.3 method names; SSE for streaming methods.
 import type { BridgeError } from '../../core/index.js'
 import { toBridgeError } from '../../core/index.js'
-import { parseRequestJson } from '../../bridge/http.js'
+import { isJsonType, parseRequestJson } from '../../bridge/http.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError, jsonRpcError } from './errors.js'
 import type { OperationContext } from './operations.js'
@@ -37,11 +37,12 @@ export async function handleJsonRpc(
   // An unknown agent has no operation context; its errors are its own.
   const report = (e: unknown) => (base instanceof Error ? toBridgeError(e) : base.report(e))
   try {
-    const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase()
-    if (type && type !== 'application/json' && type !== 'application/a2a+json') {
+    // A missing type is refused too: a web page can POST a typeless Blob anywhere without a preflight.
+    const type = request.headers.get('content-type')
+    if (!isJsonType(type)) {
       throw a2aError(
         'ContentTypeNotSupportedError',
-        `Content-Type ${type} is not supported; JSON-RPC requests are application/json.`,
+        `Content-Type ${type ?? '(none)'} is not supported; JSON-RPC requests are application/json.`,
       )
     }
     // The body limit's 413 passes as it is; anything else unreadable is a parse error.

@@ -1,6 +1,6 @@
 // The HTTP+JSON binding (v1): the routes under an agent's interface URL, each calling the same operation as its
 // JSON-RPC method. Paths carry literal colons (`/message:send`, `/tasks/{id}:cancel`), so they are matched here.
-import { parseRequestJson } from '../../bridge/http.js'
+import { isJsonType, parseRequestJson } from '../../bridge/http.js'
 import { BridgeError } from '../../core/index.js'
 import { a2aError, restErrorBody, restErrorResponse } from './errors.js'
 import type { OperationContext } from './operations.js'
@@ -99,8 +99,6 @@ const ROUTES: [string, RegExp, Omit<Matched, 'method'>][] = [
   ['GET', /^\/extendedAgentCard$/, { operation: 'GetExtendedAgentCard', params: () => ({}) }],
 ]
 
-const JSON_TYPES = ['application/json', 'application/a2a+json']
-
 const json = (value: unknown, status = 200) =>
   new Response(status === 204 ? null : JSON.stringify(value), {
     status,
@@ -180,11 +178,12 @@ async function readBody(request: Request): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'DELETE') return undefined
   const text = await request.text()
   if (!text.trim()) return undefined
-  const type = (request.headers.get('content-type') ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (!JSON_TYPES.includes(type))
+  // A body without a type is refused: a web page can POST a typeless Blob anywhere without a preflight.
+  const type = request.headers.get('content-type')
+  if (!isJsonType(type))
     throw a2aError(
       'ContentTypeNotSupportedError',
-      `Content-Type ${type} is not supported; send application/a2a+json or application/json.`,
+      `Content-Type ${type ?? '(none)'} is not supported; send application/a2a+json or application/json.`,
     )
   try {
     return parseRequestJson(text)
