@@ -18,12 +18,15 @@ export interface WebhookPolicy {
 
 /**
  * A public unicast address: not loopback, private, link-local (cloud metadata), CGNAT, unique-local, unspecified,
- * multicast, reserved or an IPv6 form that embeds one of those (IPv4-mapped, NAT64, 6to4…).
+ * multicast, reserved or an IPv6 form that embeds one of those (IPv4-mapped, NAT64, 6to4…). The deprecated
+ * IPv4-compatible form (`::a.b.c.d`, which ipaddr.js calls unicast) is refused whatever it embeds.
  */
 export function isPublicAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '')
   if (!ipaddr.isValid(bare)) return false
-  return ipaddr.process(bare).range() === 'unicast'
+  const parsed = ipaddr.process(bare)
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((part) => part === 0)) return false
+  return parsed.range() === 'unicast'
 }
 
 const allowed = (url: URL, policy: WebhookPolicy) =>
@@ -48,7 +51,8 @@ export function checkWebhookUrl(raw: string, policy: WebhookPolicy, what = 'noti
   if (url.username || url.password) throw new BridgeError('invalid_request', `The ${what} must not carry credentials.`)
   if (allowed(url, policy)) return url
   if (url.protocol !== 'https:') throw new BridgeError('invalid_request', `The ${what} must use https.`)
-  const host = url.hostname
+  // `localhost.` is `localhost`: a fully qualified name ends in a dot.
+  const host = url.hostname.replace(/\.+$/, '')
   const local = host === 'localhost' || host.endsWith('.localhost') || (isLiteral(host) && !isPublicAddress(host))
   if (local) {
     throw new BridgeError(
