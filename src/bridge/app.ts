@@ -57,9 +57,21 @@ export type BridgeApp = Hono<BridgeEnv> & {
 }
 
 /** The bridge as a Hono app: every face mounted in front of every configured agent. */
+/**
+ * A log line as written: request paths, agent names and error messages come from clients and upstreams, so control
+ * characters are escaped and a line break starts an indented continuation (as a stack's frames do): no client can
+ * forge a line of its own.
+ */
+export const logLine = (line: string): string =>
+  line
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is escaped.
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/\n(?! {2})/g, '\n  ')
+
 export function createBridge<D extends Dialect = BuiltInDialect>(options: BridgeOptions<D>): BridgeApp {
   const store = options.store ?? new MemoryRunStore()
-  const log = options.log ?? (() => {})
+  const sink = options.log ?? (() => {})
+  const log = (line: string) => sink(logLine(line))
   const dialects: readonly Dialect[] = options.dialects ?? builtIn
   const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
   const all = options.agents as readonly (AgentConfigEntry | AgentEntry)[]
