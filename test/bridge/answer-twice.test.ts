@@ -44,6 +44,26 @@ describe('answering the same interrupt twice', () => {
     expect(await runCount()).toBe(runs)
   })
 
+  it('Responses: an answer sent first with store: false still makes the second one a 409', async () => {
+    const first = (await (
+      await postJson(`${bridge.url}/v1/responses`, {
+        model: 'demo',
+        input: 'What is the weather in Paris?',
+        tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }],
+      })
+    ).json()) as { id: string; output: { type: string; call_id?: string }[] }
+    const call = first.output.find((i) => i.type === 'function_call')
+    const answer = {
+      model: 'demo',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: call?.call_id, output: '{"temperature": 21}' }],
+    }
+    const runs = await runCount()
+    expect((await postJson(`${bridge.url}/v1/responses`, { ...answer, store: false })).status).toBe(200)
+    expect((await postJson(`${bridge.url}/v1/responses`, answer)).status).toBe(409)
+    expect(await runCount()).toBe(runs)
+  })
+
   it('ACP: resuming an interrupted run a second time → 409', async () => {
     const created = (await (
       await postJson(`${bridge.url}/acp/runs/wait`, {

@@ -70,10 +70,9 @@ export class ResponseService {
       echo: request.echo,
       priorCalls: started.priorCalls,
     }
-    if (request.store) {
-      await store.putDoc(DOCS, doc.id, doc)
-      await store.putDoc(LATEST, doc.runId, doc.id)
-    }
+    if (request.store) await store.putDoc(DOCS, doc.id, doc)
+    // Written even for an unstored response: a turn it started moved its run on, so an older response's answer is stale.
+    await store.putDoc(LATEST, doc.runId, doc.id)
     return doc
   }
 
