@@ -230,15 +230,17 @@ export class RunManager implements RunService {
     const { runId } = record
     const backend = this.agents.require(record.agentId).backend
     let ended = false
-    // Every turn opens with `run.status working` (a resumed one already has it): a backend that starts straight with
-    // a tool call or a message gets it put first, so no face shows part of a turn before the turn began.
+    // Every turn opens with a plain `run.status working` (a resumed one already has it): a backend that starts straight
+    // with a tool call, a message, progress text or a pause gets it put first, so no face shows part of a turn before
+    // the turn began.
     let working = request.resume !== undefined
     try {
       for await (const event of backend.run(request, producer.controller.signal)) {
         if (producer.controller.signal.aborted) break
         // The bridge owns run.created; a backend's own is ignored.
         if (event.type === 'run.created') continue
-        if (!working && event.type !== 'run.status' && !isTerminal(event)) {
+        const opens = event.type === 'run.status' && event.status === 'working' && !event.message
+        if (!working && !opens && !isTerminal(event)) {
           await this.#append(runId, { type: 'run.status', status: 'working' })
         }
         working = true
