@@ -381,7 +381,10 @@ function decodeMessageAnswer(s: A2ADecoderState, m: Message): AgentEvent[] {
 function decodeArtifactUpdate(s: A2ADecoderState, e: TaskArtifactUpdateEvent): AgentEvent[] {
   const a = e.artifact
   const ext = extOf(a.metadata)
-  s.answered = true
+  // Only an artifact with text answers the turn: a file or an empty chunk leaves the final status message the answer.
+  if (a.parts.some((p) => typeof (p as { text?: unknown }).text === 'string' && (p as { text: string }).text)) {
+    s.answered = true
+  }
   let known = s.artifacts[a.artifactId]
   const out: AgentEvent[] = [...working(s)]
   if (!known || !e.append) {

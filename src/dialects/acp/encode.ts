@@ -158,6 +158,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.status': (s, e, out) => {
     if (e.status === 'working') {
       s.status = 'pending'
+      // Progress text (`working` with a message) is news within the turn; only a plain `working` opens a turn.
+      if (e.message) return
       s.interrupt = undefined
       s.done = false
       s.answered = false
@@ -182,7 +184,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.delta': (s, e, out) => {
     if (e.channel !== 'output' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
-    s.answered = true
+    if (e.delta) s.answered = true
     const m = message(s, e.messageId)
     m.content = `${m.content as string}${e.delta}`
     s.values.text = m.content
@@ -194,7 +196,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       return
     const text = textOf(m.parts)
     const others = m.parts.filter((p) => p.type !== 'text')
-    s.answered = true
+    // An empty message answers nothing: the turn's artifacts still can.
+    if (text || others.length) s.answered = true
     const target = message(s, m.id)
     const before = JSON.stringify(target.content)
     target.content = others.length

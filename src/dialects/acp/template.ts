@@ -105,7 +105,8 @@ export function readAnswer(template: OutputTemplate, values: unknown): { text: s
     const lastUser = messages.findLastIndex((m) => USER.has(kind(m)))
     const index = messages.findLastIndex((m) => ASSISTANT.has(kind(m)))
     if (index > lastUser) return { text: textOf((messages[index] as { content?: unknown }).content), message: index }
-    if (lastUser >= 0) return { text: '' }
+    // Only an earlier answer is stale; messages that hold the user's alone say nothing, so `text` may still answer.
+    if (index >= 0) return { text: '' }
   }
   if (typeof values === 'string') return { text: values }
   const text = getPointer(values, '/text')
