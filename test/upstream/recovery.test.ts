@@ -789,3 +789,26 @@ describe('a cancel the upstream calls moot is not an error', () => {
     expect(requests()).toEqual(['POST /acp/runs/stream', 'POST /acp/runs/run-1/cancel'])
   })
 })
+
+describe('an ACP 422 that is not about stream_mode', () => {
+  it('fails the run, and the next run still asks for its stream mode', async () => {
+    let refusals = 2
+    handle = (hit, res) => {
+      if (hit.method !== 'POST' || hit.path !== '/acp/runs/stream') return false
+      if (refusals-- > 0) {
+        json(res, 422, { detail: [{ loc: ['body', 'input'], msg: 'quota exceeded', type: 'value_error' }] })
+        return true
+      }
+      return stream(res, acpFrames([values('success', 'Hello')]))
+    }
+    const acp = clientFor('acp')
+    const first = await runToEnd(acp)
+    expect(first.error).toBeInstanceOf(BridgeError)
+    expect((first.error as BridgeError).upstreamStatus).toBe(422)
+    const second = await runToEnd(acp)
+    expectCompleted(second, 'Hello')
+    const posts = hits.filter((h) => h.path === '/acp/runs/stream').map((h) => JSON.parse(h.body) as object)
+    // Asked with the mode, then without it once; the 422 came back alike, so the next run asks with the mode again.
+    expect(posts.map((p) => 'stream_mode' in p)).toEqual([true, false, true])
+  })
+})

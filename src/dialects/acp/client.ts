@@ -320,10 +320,13 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
         const res = await call(path, { method: 'POST', body: JSON.stringify(body), signal }).catch((error: unknown) => {
           // A server that refuses `stream_mode` (422) streams its default mode: asked again without it, from now on.
           if (!streamMode || !(error instanceof BridgeError) || error.upstreamStatus !== 422) throw error
-          log(`the upstream ${LABEL} refused stream_mode (${error.message}); asking without it`)
-          streamMode = false
           const { stream_mode: _, ...plain } = body
-          return call(path, { method: 'POST', body: JSON.stringify(plain), signal })
+          // Off for good only once the plain request is taken: a 422 for another reason fails both alike.
+          return call(path, { method: 'POST', body: JSON.stringify(plain), signal }).then((res) => {
+            log(`the upstream ${LABEL} refused stream_mode (${error.message}); asking without it from now on`)
+            streamMode = false
+            return res
+          })
         })
         yield* follow(res, path, decoder, link, request, signal)
       } else {
