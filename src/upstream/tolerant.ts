@@ -8,8 +8,10 @@ const cache = new WeakMap<z.ZodType, z.ZodType>()
 /**
  * The same schema, tolerant in what it reads: every optional field may also be `null` (read as absent), objects keep
  * fields they do not name, and a required free-form object (a schema document, `config`) that is null or missing
- * reads as `{}`. Other required fields stay required, and the content of free-form values (records, `unknown`) is
- * left as it is, nulls inside it included.
+ * reads as `{}`; a field with a default reads `null` as absent, so it gets the default. Other required fields stay
+ * required, and the content of free-form values (records, `unknown`) is left as it is, nulls inside it included.
+ * Objects and arrays are built anew, so a check attached to one (`.refine`) is not kept: reading is not the place
+ * for the limits the bridge holds its own output to.
  */
 export function tolerant<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>> {
   const known = cache.get(schema)
@@ -23,6 +25,10 @@ export function tolerant<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>>
 const orNull = (schema: z.ZodType) => schema.nullish().transform((v) => (v === null ? undefined : v))
 
 function build(schema: z.ZodType, optional = false): z.ZodType {
+  if (schema instanceof z.ZodDefault) {
+    const inner = build(schema.unwrap() as z.ZodType, true).default(schema.def.defaultValue as never)
+    return z.preprocess((v) => (v === null ? undefined : v), inner)
+  }
   if (schema instanceof z.ZodOptional) return orNull(build(schema.unwrap() as z.ZodType, true))
   if (schema instanceof z.ZodRecord && !optional) return schema.nullish().transform((v) => v ?? {})
   if (schema instanceof z.ZodNullable) return z.nullable(build(schema.unwrap() as z.ZodType))
