@@ -2,13 +2,16 @@
 // agents: their runs and discovery go on at once, on every face.
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningBridge } from '../../src/node.js'
 import { demoAgent, startBridge } from '../helpers/bridge.js'
 import { postJson } from '../helpers/sse.js'
 
-// Accepts every request and never answers.
-const hanging = createServer(() => {})
+// Accepts every request and never answers; counts the requests made to it.
+const requests = { count: 0 }
+const hanging = createServer(() => {
+  requests.count++
+})
 let bridge: RunningBridge
 const lines: string[] = []
 
@@ -20,6 +23,8 @@ beforeAll(async () => {
       demoAgent(0),
       { id: 'stuck-a2a', dialect: 'a2a', url, timeouts: { connectMs: 300 }, retries: 0 },
       { id: 'stuck-responses', dialect: 'responses', url: `${url}/v1`, timeouts: { connectMs: 300 }, retries: 0 },
+      // Stuck for far longer than the other agents take to answer: their answers cannot be waiting on it.
+      { id: 'stuck-long', dialect: 'responses', url: `${url}/v1`, timeouts: { connectMs: 10_000 }, retries: 0 },
     ],
     log: (l) => lines.push(l),
   })
@@ -53,7 +58,22 @@ describe('a hanging upstream', () => {
   })
 
   it('while its runs hang, the other agent answers at once on every face', async () => {
-    const pending = postJson(`${bridge.url}/v1/responses`, { model: 'stuck-responses', input: 'hi' })
+    const client = new AbortController()
+    const start = requests.count
+    let settled = false
+    const pending = fetch(`${bridge.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'stuck-long', input: 'hi' }),
+      signal: client.signal,
+    })
+      .then(() => {
+        settled = true
+      })
+      .catch(() => {})
+    // The stuck run has reached the hanging upstream before the others start.
+    await vi.waitFor(() => expect(requests.count).toBeGreaterThan(start))
+    const before = requests.count
     const responses = await within(1_000, postJson(`${bridge.url}/v1/responses`, { model: 'demo', input: 'hello' }))
     expect(((await responses.json()) as { status: string }).status).toBe('completed')
     const acp = await within(
@@ -80,6 +100,10 @@ describe('a hanging upstream', () => {
     expect(((await a2a.json()) as { result: { task: { status: { state: string } } } }).result.task.status.state).toBe(
       'TASK_STATE_COMPLETED',
     )
+    // All three answered while the stuck run was still waiting on its upstream.
+    expect(settled).toBe(false)
+    expect(requests.count).toBe(before)
+    client.abort()
     await pending
   })
 
