@@ -136,6 +136,50 @@ export class TestExecutor implements AgentExecutor {
   }
 }
 
+/**
+ * The card of a test agent served by the SDK, version 1.0.0 with one "chat" skill, no security and no push
+ * notifications: the SDK agents differ only in their name, description, interfaces and whether they stream.
+ */
+export function sdkAgentCard(agent: {
+  name: string
+  description: string
+  supportedInterfaces: AgentCard['supportedInterfaces']
+  streaming: boolean
+}): AgentCard {
+  return {
+    name: agent.name,
+    description: agent.description,
+    version: '1.0.0',
+    supportedInterfaces: agent.supportedInterfaces,
+    capabilities: {
+      streaming: agent.streaming,
+      pushNotifications: false,
+      extensions: [],
+      extendedAgentCard: false,
+    },
+    securitySchemes: {},
+    securityRequirements: [],
+    defaultInputModes: ['text/plain'],
+    defaultOutputModes: ['text/plain'],
+    skills: [
+      {
+        id: 'chat',
+        name: 'chat',
+        description: 'Chats',
+        tags: ['chat'],
+        examples: [],
+        inputModes: [],
+        outputModes: [],
+        securityRequirements: [],
+      },
+    ],
+    signatures: [],
+    provider: undefined,
+    documentationUrl: undefined,
+    iconUrl: undefined,
+  }
+}
+
 export interface SdkAgent {
   url: string
   executor: TestExecutor
@@ -162,40 +206,14 @@ export async function startSdkAgent(
       : []),
   ]
   const legacyOnly = interfaces.length === 1 && interfaces[0] === 'JSONRPC-0.3'
-  const card: AgentCard = {
+  const card = sdkAgentCard({
     name: 'SDK test agent',
     description: 'An agent built with @a2a-js/sdk',
-    version: '1.0.0',
     supportedInterfaces: legacyOnly
       ? [{ url: `${base}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '0.3' }]
       : duplicateInterfacesForLegacy(v1, ['JSONRPC', 'HTTP+JSON']),
-    capabilities: {
-      streaming: options.streaming ?? true,
-      pushNotifications: false,
-      extensions: [],
-      extendedAgentCard: false,
-    },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: [
-      {
-        id: 'chat',
-        name: 'chat',
-        description: 'Chats',
-        tags: ['chat'],
-        examples: [],
-        inputModes: [],
-        outputModes: [],
-        securityRequirements: [],
-      },
-    ],
-    signatures: [],
-    provider: undefined,
-    documentationUrl: undefined,
-    iconUrl: undefined,
-  }
+    streaming: options.streaming ?? true,
+  })
   const handler = new DefaultRequestHandler(card, new InMemoryTaskStore(), executor)
   app.use(
     '/.well-known/agent-card.json',

@@ -11,6 +11,7 @@ import type { AgentExecutor, ExecutionEventBus, RequestContext, ServerCallContex
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server'
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express'
 import express from 'express'
+import { sdkAgentCard } from '../helpers/sdk-agent.js'
 
 /** What each agent says, written out once so the tests compare against the same hand-written words. */
 export const SAYS = {
@@ -243,40 +244,14 @@ export async function serveSdkAgent(kind: SdkAgentKind): Promise<SdkUpstream> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const card: AgentCard = {
+  const card = sdkAgentCard({
     name: `SDK ${kind} agent`,
     description: `An @a2a-js/sdk agent (${kind})`,
-    version: '1.0.0',
     supportedInterfaces: [
       { url: `${url}/a2a/jsonrpc`, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
     ],
-    capabilities: {
-      streaming: kind !== 'no-streaming',
-      pushNotifications: false,
-      extensions: [],
-      extendedAgentCard: false,
-    },
-    securitySchemes: {},
-    securityRequirements: [],
-    defaultInputModes: ['text/plain'],
-    defaultOutputModes: ['text/plain'],
-    skills: [
-      {
-        id: 'chat',
-        name: 'chat',
-        description: 'Chats',
-        tags: ['chat'],
-        examples: [],
-        inputModes: [],
-        outputModes: [],
-        securityRequirements: [],
-      },
-    ],
-    signatures: [],
-    provider: undefined,
-    documentationUrl: undefined,
-    iconUrl: undefined,
-  }
+    streaming: kind !== 'no-streaming',
+  })
   const executor = new ScriptedExecutor(kind)
   const calls: SdkCall[] = []
   const handler = new RecordingHandler(card, executor, calls, kind === 'refuses-streamed-follow-up')

@@ -9,20 +9,29 @@ import { createServer } from 'node:http'
 import type { ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AgentBackend, AgentEvent, ErrorCode, RunRequest } from '../../src/core/index.js'
+import type { ErrorCode } from '../../src/core/index.js'
 import { BridgeError } from '../../src/core/index.js'
-import { createA2AClient } from '../../src/dialects/a2a/client.js'
 import { EXTENSION_URI } from '../../src/dialects/a2a/ext.js'
-import { createAcpClient } from '../../src/dialects/acp/client.js'
-import { createResponsesClient } from '../../src/dialects/responses/client.js'
 import type { RunningBridge } from '../../src/node.js'
-import { MemoryRunStore } from '../../src/store/index.js'
 import type { UpstreamLimits } from '../../src/upstream/index.js'
 import { startBridge } from '../helpers/bridge.js'
-
-/** The upstream clients: one per dialect, A2A in both of its bindings. */
-const CLIENTS = ['responses', 'a2a-jsonrpc', 'a2a-rest', 'acp'] as const
-type Client = (typeof CLIENTS)[number]
+import type { Client } from '../helpers/upstreams.js'
+import {
+  A2A_ANSWER,
+  a2aCard,
+  acpDescriptor,
+  answerText,
+  CLIENTS,
+  clientFor,
+  deadUrl,
+  response,
+  responsesAnswer,
+  runRequest,
+  runToEnd,
+  task,
+  textRef,
+  values,
+} from '../helpers/upstreams.js'
 
 // ── The upstream's wire, per client ─────────────────────────────────────────────────────────────────────────────
 
@@ -34,84 +43,22 @@ class Raw {
   ) {}
 }
 
-const response = (status: 'in_progress' | 'completed', output: unknown[] = []) => ({
-  id: 'resp_1',
-  object: 'response',
-  created_at: 0,
-  status,
-  error: null,
-  incomplete_details: null,
-  instructions: null,
-  model: 'up',
-  output,
-  parallel_tool_calls: true,
-  tool_choice: 'auto',
-  tools: [],
-  metadata: {},
-  usage: null,
-})
-const message = (status: 'in_progress' | 'completed', text?: string) => ({
-  id: 'msg_1',
-  type: 'message',
-  role: 'assistant',
-  status,
-  content: text === undefined ? [] : [{ type: 'output_text', text, annotations: [] }],
-})
-const textRef = { item_id: 'msg_1', output_index: 0, content_index: 0 }
-const task = (state: string) => ({ task: { id: 'task-1', contextId: 'ctx-1', status: { state } } })
-const statusUpdate = (state: string) => ({ statusUpdate: { taskId: 'task-1', contextId: 'ctx-1', status: { state } } })
-const values = (status: string, text?: string) => ({
-  type: 'values',
-  run_id: 'run-1',
-  status,
-  values: { messages: text === undefined ? [] : [{ role: 'assistant', content: text }] },
-})
-const a2aAnswer = [
-  task('TASK_STATE_WORKING'),
-  {
-    artifactUpdate: {
-      taskId: 'task-1',
-      contextId: 'ctx-1',
-      artifact: { artifactId: 'answer', parts: [{ text: 'Hi there' }] },
-      lastChunk: true,
-    },
-  },
-  statusUpdate('TASK_STATE_COMPLETED'),
-]
-
 /** Per client: a sound first event, one of a known type with a field of the wrong type, and a whole answer. */
 const WIRE: Record<Client, { opening: unknown; malformed: unknown; answer: unknown[] }> = {
   responses: {
     opening: { type: 'response.created', sequence_number: 0, response: response('in_progress') },
     malformed: { type: 'response.output_text.delta', sequence_number: 1, ...textRef, delta: 5, logprobs: [] },
-    answer: [
-      { type: 'response.created', sequence_number: 0, response: response('in_progress') },
-      { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item: message('in_progress') },
-      { type: 'response.output_text.delta', sequence_number: 2, ...textRef, delta: 'Hi there', logprobs: [] },
-      { type: 'response.output_text.done', sequence_number: 3, ...textRef, text: 'Hi there', logprobs: [] },
-      {
-        type: 'response.output_item.done',
-        sequence_number: 4,
-        output_index: 0,
-        item: message('completed', 'Hi there'),
-      },
-      {
-        type: 'response.completed',
-        sequence_number: 5,
-        response: response('completed', [message('completed', 'Hi there')]),
-      },
-      new Raw('[DONE]'),
-    ],
+    answer: [...responsesAnswer(['Hi there']), new Raw('[DONE]')],
   },
   'a2a-jsonrpc': {
     opening: task('TASK_STATE_WORKING'),
     malformed: { statusUpdate: { taskId: 5, contextId: 'ctx-1', status: { state: 'TASK_STATE_WORKING' } } },
-    answer: a2aAnswer,
+    answer: A2A_ANSWER,
   },
   'a2a-rest': {
     opening: task('TASK_STATE_WORKING'),
     malformed: { statusUpdate: { taskId: 5, contextId: 'ctx-1', status: { state: 'TASK_STATE_WORKING' } } },
-    answer: a2aAnswer,
+    answer: A2A_ANSWER,
   },
   acp: {
     opening: values('pending'),
@@ -197,26 +144,6 @@ const ROUTES: Record<string, [Client, Hit['step']]> = {
   'POST /acp/runs/stream': ['acp', 'run'],
 }
 
-const card = (binding: 'JSONRPC' | 'HTTP+JSON', url: string) => ({
-  name: 'up',
-  description: 'An A2A agent with a fault',
-  version: '1.0.0',
-  supportedInterfaces: [{ url, protocolBinding: binding, protocolVersion: '1.0' }],
-  capabilities: { streaming: true },
-  defaultInputModes: ['text/plain'],
-  defaultOutputModes: ['text/plain'],
-  skills: [],
-})
-const DESCRIPTOR = {
-  metadata: { ref: { name: 'up', version: '1.0.0' }, description: 'An ACP agent with a fault' },
-  specs: {
-    capabilities: { streaming: { values: true } },
-    input: { type: 'object' },
-    output: { type: 'object' },
-    config: { type: 'object' },
-  },
-}
-
 /**
  * Serves the four upstreams on one loopback port: the Responses API under /v1, an A2A agent per binding under /rpc and
  * /rest, an ACP server under /acp. Run requests get `answer`; discovery too when `faultyDiscovery`.
@@ -234,10 +161,10 @@ async function startFaultServer(answer: Answer, { faultyDiscovery = false } = {}
     if (hit.step === 'run' || faultyDiscovery) return answer(res, hit)
     const document =
       hit.client === 'acp'
-        ? DESCRIPTOR
+        ? acpDescriptor('An ACP agent with a fault')
         : hit.client === 'a2a-jsonrpc'
-          ? card('JSONRPC', `${base}/rpc/a2a`)
-          : card('HTTP+JSON', `${base}/rest/a2a`)
+          ? a2aCard('JSONRPC', `${base}/rpc/a2a`, 'An A2A agent with a fault')
+          : a2aCard('HTTP+JSON', `${base}/rest/a2a`, 'An A2A agent with a fault')
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -254,68 +181,9 @@ async function startFaultServer(answer: Answer, { faultyDiscovery = false } = {}
   }
 }
 
-/** A loopback URL nothing listens on: a port that was just free. */
-async function deadUrl(): Promise<string> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
-}
-
-/** The client of one dialect, pointed at its upstream on `base`; no retries unless the limits say so. */
-function clientFor(client: Client, base: string, limits: UpstreamLimits = {}): AgentBackend {
-  const common = {
-    id: 'up',
-    store: new MemoryRunStore(),
-    retries: 0,
-    backoffMs: 1,
-    connectTimeoutMs: 2000,
-    firstByteTimeoutMs: 2000,
-    ...limits,
-  }
-  switch (client) {
-    case 'responses':
-      return createResponsesClient({ ...common, url: `${base}/v1` })
-    case 'a2a-jsonrpc':
-      return createA2AClient({ ...common, url: `${base}/rpc` })
-    case 'a2a-rest':
-      return createA2AClient({ ...common, url: `${base}/rest` })
-    case 'acp':
-      return createAcpClient({ ...common, url: `${base}/acp`, agentId: 'up' })
-  }
-}
-
-const request = (): RunRequest => ({
-  runId: `run-${crypto.randomUUID()}`,
-  agentId: 'up',
-  contextId: `ctx-${crypto.randomUUID()}`,
-  input: [{ id: 'msg-user', role: 'user', parts: [{ type: 'text', text: 'hi' }] }],
-  history: [],
-})
-
-/** Runs a backend to its end: what it yielded, and what it threw. */
-async function runToEnd(backend: AgentBackend): Promise<{ events: AgentEvent[]; error?: unknown }> {
-  const events: AgentEvent[] = []
-  try {
-    for await (const event of backend.run(request(), new AbortController().signal)) events.push(event)
-    return { events }
-  } catch (error) {
-    return { events, error }
-  }
-}
-
-/** The answer's text: message deltas, or the text of artifacts (how a plain A2A agent answers). */
-const answerText = (events: AgentEvent[]): string =>
-  events
-    .flatMap((e) =>
-      e.type === 'message.delta'
-        ? [e.delta]
-        : e.type === 'artifact.delta'
-          ? e.parts.map((p) => (p.type === 'text' ? p.text : ''))
-          : [],
-    )
-    .join('')
+/** Each run a new one: its own run and context ids. */
+const request = () =>
+  runRequest({ runId: `run-${crypto.randomUUID()}`, contextId: `ctx-${crypto.randomUUID()}`, messageId: 'msg-user' })
 
 // ── The faults ──────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -435,7 +303,7 @@ describe.each(FAULTS)('upstream fault: $name → $code', (fault) => {
   afterAll(() => upstream.close())
 
   it.each(CLIENTS)(`the %s client fails the run with ${fault.code}`, async (client) => {
-    const { events, error } = await runToEnd(clientFor(client, upstream.url, fault.limits))
+    const { events, error } = await runToEnd(clientFor(client, upstream.url, fault.limits), request())
     expect(error, `the run ended without an error after ${JSON.stringify(events)}`).toBeDefined()
     expectFault(error, fault, client)
     if (fault.answer) {
@@ -457,7 +325,7 @@ describe.each(FAULTS.filter((f) => f.discovery))('the same fault in discovery: $
   it.each(['a2a-jsonrpc', 'a2a-rest', 'acp'] as const)(
     `the %s client fails the run with ${fault.code}`,
     async (client) => {
-      const { error } = await runToEnd(clientFor(client, upstream.url, fault.limits))
+      const { error } = await runToEnd(clientFor(client, upstream.url, fault.limits), request())
       expectFault(error, fault, client)
       expect(upstream.hits.filter((h) => h.client === client).map((h) => h.step)).toEqual(['discovery'])
     },
@@ -477,7 +345,7 @@ describe('retries before the first byte', () => {
   afterAll(() => upstream.close())
 
   it.each(CLIENTS)('the %s client sends the run again after a 503 and completes', async (client) => {
-    const { events, error } = await runToEnd(clientFor(client, upstream.url, { retries: 1 }))
+    const { events, error } = await runToEnd(clientFor(client, upstream.url, { retries: 1 }), request())
     expect(error).toBeUndefined()
     expect(events.at(-1)?.type).toBe('run.completed')
     expect(answerText(events)).toBe('Hi there')

@@ -11,14 +11,28 @@ import { createServer } from 'node:http'
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { AgentBackend, AgentEvent, RunRequest } from '../../src/core/index.js'
+import type { AgentEvent } from '../../src/core/index.js'
 import { BridgeError } from '../../src/core/index.js'
-import { createA2AClient } from '../../src/dialects/a2a/client.js'
-import { createAcpClient } from '../../src/dialects/acp/client.js'
-import { createResponsesClient } from '../../src/dialects/responses/client.js'
-import { MemoryRunStore } from '../../src/store/index.js'
 import type { UpstreamLimits } from '../../src/upstream/index.js'
 import { createUpstream, MAX_EVENT_SIZE, readEvents } from '../../src/upstream/index.js'
+import type { Client, ClientOptions } from '../helpers/upstreams.js'
+import {
+  A2A_ANSWER,
+  a2aCard,
+  acpDescriptor,
+  answerText,
+  artifactUpdate,
+  CLIENTS,
+  clientFor as clientOn,
+  deadUrl,
+  responsesAnswer,
+  runRequest,
+  runToEnd,
+  statusUpdate,
+  task,
+  textDelta,
+  values,
+} from '../helpers/upstreams.js'
 
 // ── The upstream server ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -41,26 +55,6 @@ let base = ''
 const hits: Hit[] = []
 let handle: Handler = () => false
 
-const card = (binding: 'JSONRPC' | 'HTTP+JSON', url: string) => ({
-  name: 'up',
-  description: 'An A2A agent that recovers',
-  version: '1.0.0',
-  supportedInterfaces: [{ url, protocolBinding: binding, protocolVersion: '1.0' }],
-  capabilities: { streaming: true },
-  defaultInputModes: ['text/plain'],
-  defaultOutputModes: ['text/plain'],
-  skills: [],
-})
-const DESCRIPTOR = {
-  metadata: { ref: { name: 'up', version: '1.0.0' }, description: 'An ACP agent that recovers' },
-  specs: {
-    capabilities: { streaming: { values: true } },
-    input: { type: 'object' },
-    output: { type: 'object' },
-    config: { type: 'object' },
-  },
-}
-
 const CARD_PATHS = { rpc: '/rpc/.well-known/agent-card.json', rest: '/rest/.well-known/agent-card.json' }
 const DESCRIPTOR_PATH = '/acp/agents/up/descriptor'
 
@@ -69,11 +63,11 @@ function discovery(hit: Hit, res: ServerResponse): boolean {
   if (hit.method !== 'GET') return false
   const document =
     hit.path === CARD_PATHS.rpc
-      ? card('JSONRPC', `${base}/rpc/a2a`)
+      ? a2aCard('JSONRPC', `${base}/rpc/a2a`, 'An A2A agent that recovers')
       : hit.path === CARD_PATHS.rest
-        ? card('HTTP+JSON', `${base}/rest/a2a`)
+        ? a2aCard('HTTP+JSON', `${base}/rest/a2a`, 'An A2A agent that recovers')
         : hit.path === DESCRIPTOR_PATH
-          ? DESCRIPTOR
+          ? acpDescriptor('An ACP agent that recovers')
           : undefined
   if (!document) return false
   json(res, 200, document)
@@ -155,77 +149,9 @@ function stream(res: ServerResponse, frames: Frame[], then: 'end' | 'drop' = 'en
 
 // ── The upstream wires ──────────────────────────────────────────────────────────────────────────────────────────
 
-const response = (status: 'in_progress' | 'completed', output: unknown[] = []) => ({
-  id: 'resp_1',
-  object: 'response',
-  created_at: 0,
-  status,
-  error: null,
-  incomplete_details: null,
-  instructions: null,
-  model: 'up',
-  output,
-  parallel_tool_calls: true,
-  tool_choice: 'auto',
-  tools: [],
-  metadata: {},
-  usage: null,
-})
-const outputMessage = (status: 'in_progress' | 'completed', text?: string) => ({
-  id: 'msg_1',
-  type: 'message',
-  role: 'assistant',
-  status,
-  content: text === undefined ? [] : [{ type: 'output_text', text, annotations: [] }],
-})
-const textRef = { item_id: 'msg_1', output_index: 0, content_index: 0 }
-const delta = (sequence: number, text: string) => ({
-  type: 'response.output_text.delta',
-  sequence_number: sequence,
-  ...textRef,
-  delta: text,
-  logprobs: [],
-})
-
 /** A whole Responses answer, "Hello, world" in three deltas, sequence numbers 0 to 7. */
-const RESPONSE_EVENTS: { type: string; sequence_number: number; [field: string]: unknown }[] = [
-  { type: 'response.created', sequence_number: 0, response: response('in_progress') },
-  { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item: outputMessage('in_progress') },
-  delta(2, 'Hel'),
-  delta(3, 'lo, '),
-  delta(4, 'world'),
-  { type: 'response.output_text.done', sequence_number: 5, ...textRef, text: 'Hello, world', logprobs: [] },
-  {
-    type: 'response.output_item.done',
-    sequence_number: 6,
-    output_index: 0,
-    item: outputMessage('completed', 'Hello, world'),
-  },
-  {
-    type: 'response.completed',
-    sequence_number: 7,
-    response: response('completed', [outputMessage('completed', 'Hello, world')]),
-  },
-]
+const RESPONSE_EVENTS = responsesAnswer(['Hel', 'lo, ', 'world'])
 const responsesFrames = (events: { type: string }[]): Frame[] => events.map((e) => ({ event: e.type, data: e }))
-
-const task = (state: string, artifacts?: unknown[]) => ({
-  task: { id: 'task-1', contextId: 'ctx-1', status: { state }, ...(artifacts ? { artifacts } : {}) },
-})
-const statusUpdate = (state: string) => ({ statusUpdate: { taskId: 'task-1', contextId: 'ctx-1', status: { state } } })
-const artifactUpdate = (text: string, more: { append?: boolean; lastChunk?: boolean } = {}) => ({
-  artifactUpdate: {
-    taskId: 'task-1',
-    contextId: 'ctx-1',
-    artifact: { artifactId: 'answer', parts: [{ text }] },
-    ...more,
-  },
-})
-const A2A_ANSWER = [
-  task('TASK_STATE_WORKING'),
-  artifactUpdate('Hi there', { lastChunk: true }),
-  statusUpdate('TASK_STATE_COMPLETED'),
-]
 
 type Binding = 'rpc' | 'rest'
 /** What an A2A request asks, in either binding: `stream`, `subscribe`, `cancel`, … and the task it names. */
@@ -256,76 +182,18 @@ function a2aOp(hit: Hit): { binding: Binding; op: string; taskId?: string } | un
 const a2aFrames = (hit: Hit, events: unknown[]): Frame[] =>
   events.map((result) => ({ data: hit.rpc ? { jsonrpc: '2.0', id: hit.rpc.id, result } : result }))
 
-const values = (status: string, text: string) => ({
-  type: 'values',
-  run_id: 'run-1',
-  status,
-  values: { messages: [{ role: 'assistant', content: text }] },
-})
 /** ACP stream data as frames with ids from `first`. */
 const acpFrames = (data: unknown[], first = 1): Frame[] =>
   data.map((d, i) => ({ id: String(first + i), event: 'agent_event', data: d }))
 
 // ── The clients ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-const CLIENTS = ['responses', 'a2a-jsonrpc', 'a2a-rest', 'acp'] as const
-type Client = (typeof CLIENTS)[number]
+/** The client of one dialect pointed at the server (or at `url`); its A2A task polls quick, so tests stay short. */
+const clientFor = (client: Client, { url = base, ...options }: ClientOptions & { url?: string } = {}) =>
+  clientOn(client, url, { ...options, a2aPollIntervalMs: 10 })
 
-/** The client of one dialect pointed at the server; no retries and short deadlines unless told otherwise. */
-function clientFor(client: Client, limits: UpstreamLimits & { fetch?: typeof fetch; url?: string } = {}): AgentBackend {
-  const common = {
-    id: 'up',
-    store: new MemoryRunStore(),
-    retries: 0,
-    backoffMs: 1,
-    connectTimeoutMs: 2000,
-    firstByteTimeoutMs: 2000,
-    ...limits,
-  }
-  const root = limits.url ?? base
-  switch (client) {
-    case 'responses':
-      return createResponsesClient({ ...common, url: `${root}/v1` })
-    case 'a2a-jsonrpc':
-      return createA2AClient({ ...common, url: `${root}/rpc`, pollIntervalMs: 10 })
-    case 'a2a-rest':
-      return createA2AClient({ ...common, url: `${root}/rest`, pollIntervalMs: 10 })
-    case 'acp':
-      return createAcpClient({ ...common, url: `${root}/acp`, agentId: 'up' })
-  }
-}
-
-const request = (runId = 'run_1'): RunRequest => ({
-  runId,
-  agentId: 'up',
-  contextId: 'ctx_1',
-  input: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'hi' }] }],
-  history: [],
-})
-
-/** Runs a backend to its end: what it yielded, what it threw, and how long it took. */
-async function runToEnd(backend: AgentBackend, req = request()) {
-  const events: AgentEvent[] = []
-  const started = Date.now()
-  try {
-    for await (const event of backend.run(req, new AbortController().signal)) events.push(event)
-    return { events, error: undefined as unknown, ms: Date.now() - started }
-  } catch (error) {
-    return { events, error, ms: Date.now() - started }
-  }
-}
-
-/** The answer's text: message deltas, or the text of artifacts (how a plain A2A agent answers). */
-const answerText = (events: AgentEvent[]): string =>
-  events
-    .flatMap((e) =>
-      e.type === 'message.delta'
-        ? [e.delta]
-        : e.type === 'artifact.delta'
-          ? e.parts.map((p) => (p.type === 'text' ? p.text : ''))
-          : [],
-    )
-    .join('')
+/** The same ids every run unless a test names its own run. */
+const request = (runId = 'run_1') => runRequest({ runId, contextId: 'ctx_1', messageId: 'm1' })
 
 /** The run completed, with exactly this answer and nothing after the end. */
 function expectCompleted(run: { events: AgentEvent[]; error: unknown }, text: string): void {
@@ -341,15 +209,6 @@ function expectFailure(error: unknown, code: string, message: RegExp): BridgeErr
   const e = error as BridgeError
   expect({ code: e.code, message: e.message }).toEqual({ code, message: expect.stringMatching(message) })
   return e
-}
-
-/** A loopback URL nothing listens on: a port that was just free. */
-async function deadUrl(): Promise<string> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as AddressInfo
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return `http://127.0.0.1:${port}`
 }
 
 /** A fetch that counts its calls (by method) and hands them on. */
@@ -394,7 +253,7 @@ describe('retries: only where the request may be sent again', () => {
         json(res, 502, { error: { message: 'gateway lost the upstream' } })
         return true
       }
-      const { error } = await runToEnd(clientFor(client, { retries: 2 }))
+      const { error } = await runToEnd(clientFor(client, { retries: 2 }), request())
       const e = expectFailure(error, 'upstream_failed', /answered 502: gateway lost the upstream/)
       expect(e.upstreamStatus).toBe(502)
       expect(hits.filter((h) => h.method === 'POST')).toHaveLength(1)
@@ -424,7 +283,7 @@ describe('retries: only where the request may be sent again', () => {
       else stream(res, responsesFrames(RESPONSE_EVENTS))
       return true
     }
-    expectCompleted(await runToEnd(clientFor('responses', { retries: 1 })), 'Hello, world')
+    expectCompleted(await runToEnd(clientFor('responses', { retries: 1 }), request()), 'Hello, world')
     expect(requests()).toEqual(['POST /v1/responses', 'POST /v1/responses'])
   })
 
@@ -450,7 +309,10 @@ describe('retries: only where the request may be sent again', () => {
   it('a POST whose connection is refused is sent again (it never reached the upstream)', async () => {
     const counting = countingFetch()
     const url = await deadUrl()
-    const { error } = await runToEnd(clientFor('responses', { url, retries: 1, backoffMs: 1, fetch: counting.fetch }))
+    const { error } = await runToEnd(
+      clientFor('responses', { url, retries: 1, backoffMs: 1, fetch: counting.fetch }),
+      request(),
+    )
     expectFailure(
       error,
       'upstream_failed',
@@ -475,7 +337,7 @@ describe('retries: only where the request may be sent again', () => {
       res.socket?.destroy()
       return true
     }
-    const { error } = await runToEnd(clientFor('responses', { retries: 2 }))
+    const { error } = await runToEnd(clientFor('responses', { retries: 2 }), request())
     expectFailure(error, 'upstream_failed', /^Could not reach the upstream Responses server/)
     expect(requests()).toEqual(['POST /v1/responses'])
   })
@@ -507,7 +369,7 @@ describe('deadlines: a whole answer within connectMs, a long poll exempt', () =>
         return false
       }
       const backend = clientFor(client, { connectTimeoutMs: 200 })
-      const first = await runToEnd(backend)
+      const first = await runToEnd(backend, request())
       expectFailure(
         first.error,
         'upstream_timeout',
@@ -533,7 +395,7 @@ describe('deadlines: a whole answer within connectMs, a long poll exempt', () =>
       )
       return true
     }
-    const run = await runToEnd(clientFor('acp', { connectTimeoutMs: 200 }))
+    const run = await runToEnd(clientFor('acp', { connectTimeoutMs: 200 }), request())
     expectCompleted(run, 'Hi there')
     expect(run.ms).toBeGreaterThanOrEqual(450)
     expect(requests()).toEqual(['POST /acp/runs/stream', 'GET /acp/runs/run-1/wait'])
@@ -553,14 +415,14 @@ describe('event size: at most 8 Mi characters per event', () => {
   it.each(CLIENTS)('the %s client fails the run when one event is larger than 8388608 characters', async (client) => {
     handle = (hit, res) => {
       if (client === 'responses' && hit.path === '/v1/responses')
-        return stream(res, responsesFrames([RESPONSE_EVENTS[0]!, RESPONSE_EVENTS[1]!, delta(2, huge)]))
+        return stream(res, responsesFrames([RESPONSE_EVENTS[0]!, RESPONSE_EVENTS[1]!, textDelta(2, huge)]))
       if (client === 'acp' && hit.path === '/acp/runs/stream')
         return stream(res, acpFrames([values('pending', 'Hi'), values('pending', huge)]))
       if (a2aOp(hit)?.op === 'stream')
         return stream(res, a2aFrames(hit, [task('TASK_STATE_WORKING'), artifactUpdate(huge)]))
       return false
     }
-    const run = await runToEnd(clientFor(client))
+    const run = await runToEnd(clientFor(client), request())
     expectFailure(run.error, 'upstream_failed', /an event is larger than 8388608 characters/)
     expect(answerText(run.events)).not.toContain('xxxx')
     // Bad data is not a broken stream: nothing is asked again.
@@ -624,7 +486,7 @@ describe('a stream that breaks off is picked up again', () => {
       const after = Number(resume[1])
       return stream(res, responsesFrames(RESPONSE_EVENTS.filter((e) => e.sequence_number > after)))
     }
-    const run = await runToEnd(clientFor('responses'))
+    const run = await runToEnd(clientFor('responses'), request())
     expectCompleted(run, 'Hello, world')
     expect(requests()).toEqual(['POST /v1/responses', 'GET /v1/responses/resp_1?stream=true&starting_after=3'])
     expect(run.events.filter((e) => e.type === 'message.started')).toHaveLength(1)
@@ -637,7 +499,7 @@ describe('a stream that breaks off is picked up again', () => {
       res.write(': working\n\n', () => setTimeout(() => res.socket?.destroy(), 30))
       return true
     }
-    const run = await runToEnd(clientFor('responses'))
+    const run = await runToEnd(clientFor('responses'), request())
     expectFailure(
       run.error,
       'upstream_failed',
@@ -669,7 +531,7 @@ describe('a stream that breaks off is picked up again', () => {
           )
         return false
       }
-      const run = await runToEnd(clientFor(client))
+      const run = await runToEnd(clientFor(client), request())
       expectCompleted(run, 'Hello')
       expect(hits.map(a2aOp).filter(Boolean)).toEqual([
         { binding, op: 'stream' },
@@ -688,7 +550,7 @@ describe('a stream that breaks off is picked up again', () => {
       const last = Number(hit.headers['last-event-id'] ?? 0)
       return stream(res, acpFrames(all.slice(last), last + 1))
     }
-    const run = await runToEnd(clientFor('acp'))
+    const run = await runToEnd(clientFor('acp'), request())
     expectCompleted(run, 'Hello, world')
     expect(requests()).toEqual(['POST /acp/runs/stream', 'GET /acp/runs/run-1/stream'])
     expect(hits.at(-1)?.headers['last-event-id']).toBe('2')
@@ -709,7 +571,7 @@ describe('faults in a stream are not swallowed', () => {
           : { event: 'error', data: { error: { code: 500, status: 'INTERNAL', message: 'the model exploded' } } }
         return stream(res, [...a2aFrames(hit, [task('TASK_STATE_WORKING')]), error])
       }
-      const run = await runToEnd(clientFor(client))
+      const run = await runToEnd(clientFor(client), request())
       expectFailure(run.error, 'upstream_failed', /the model exploded/)
       expect(run.events.map((e) => e.type)).not.toContain('run.completed')
       expect(hits.map((h) => a2aOp(h)?.op).filter(Boolean)).toEqual(['stream'])
@@ -728,7 +590,7 @@ describe('faults in a stream are not swallowed', () => {
       const runs = hit.method === 'POST' && ['/v1/responses', '/acp/runs/stream'].includes(hit.path)
       return runs || a2aOp(hit)?.op === 'stream' ? stream(res, []) : false
     }
-    const run = await runToEnd(clientFor(client))
+    const run = await runToEnd(clientFor(client), request())
     expectFailure(run.error, 'upstream_failed', says)
     expect(run.events.map((e) => e.type)).not.toContain('run.completed')
     expect(requests()).toHaveLength(1)
@@ -802,10 +664,10 @@ describe('an ACP 422 that is not about stream_mode', () => {
       return stream(res, acpFrames([values('success', 'Hello')]))
     }
     const acp = clientFor('acp')
-    const first = await runToEnd(acp)
+    const first = await runToEnd(acp, request())
     expect(first.error).toBeInstanceOf(BridgeError)
     expect((first.error as BridgeError).upstreamStatus).toBe(422)
-    const second = await runToEnd(acp)
+    const second = await runToEnd(acp, request())
     expectCompleted(second, 'Hello')
     const posts = hits.filter((h) => h.path === '/acp/runs/stream').map((h) => JSON.parse(h.body) as object)
     // Asked with the mode, then without it once; the 422 came back alike, so the next run asks with the mode again.
