@@ -195,6 +195,17 @@ export const RunCanceled = z.object({
   ...common,
 })
 
+/**
+ * An upstream event of a type the bridge has no meaning for (a newer Responses event, a server's own stream data):
+ * kept rather than dropped, under the upstream's name for it, with its data in `ext` keyed by the upstream's dialect.
+ * Faces that cannot show it declare so in their loss tables; the run log and ACP's `custom` mode keep it.
+ */
+export const UpstreamEvent = z.object({
+  type: z.literal('upstream.event'),
+  name: z.string(),
+  ...common,
+})
+
 /** What an AgentBackend yields: an event before the bridge stamps it with run id, seq and time. */
 export const AgentEvent = z.discriminatedUnion('type', [
   RunCreated,
@@ -212,6 +223,7 @@ export const AgentEvent = z.discriminatedUnion('type', [
   AgentStarted,
   AgentCompleted,
   UsageReported,
+  UpstreamEvent,
   RunCompleted,
   RunFailed,
   RunCanceled,

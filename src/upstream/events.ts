@@ -57,12 +57,31 @@ export async function* readEvents(
   }
 }
 
+/**
+ * A wire event of a type the client has no row for: not an error (servers add event types), not dropped either. It
+ * goes out as the canonical `upstream.event`, its data in `ext` under the dialect's name.
+ */
+export class UnknownEvent {
+  constructor(
+    readonly dialect: string,
+    readonly name: string,
+    readonly data: unknown,
+  ) {}
+
+  toEvent(): AgentEvent {
+    return { type: 'upstream.event', name: this.name, ext: { [this.dialect]: this.data } }
+  }
+}
+
 /** How a client turns its upstream's stream into canonical events. */
 export interface StreamDecoding<S extends MapperState, W> {
   state: S
   decode: (state: S, event: W) => AgentEvent[]
-  /** One SSE message as the wire event it holds (read with `eventJson` and `readWire`), or undefined to skip it. */
-  read: (message: SSEEvent) => W | undefined
+  /**
+   * One SSE message as the wire event it holds (read with `eventJson` and `readWire`), an `UnknownEvent` for a type
+   * the decoder has no row for, or undefined for a message that is no event (`[DONE]`).
+   */
+  read: (message: SSEEvent) => W | UnknownEvent | undefined
   hooks?: DecodeHooks<S, W>
 }
 
@@ -83,7 +102,8 @@ export async function* decodeEvents<S extends MapperState, W>(
     for await (const message of readSSE(res.body, options.signal, sseOptions(upstream, options))) {
       reading = false
       const event = read(message)
-      if (event !== undefined) {
+      if (event instanceof UnknownEvent) yield event.toEvent()
+      else if (event !== undefined) {
         const out = step(state, event, decode, hooks)
         yield* Array.isArray(out) ? out : await out
         if (state.done) return

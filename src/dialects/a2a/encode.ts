@@ -355,6 +355,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     }
     out(status(s, 'TASK_STATE_WORKING', e.time, { metadata: withExt({ agent }) }))
   },
+  // A2A's four stream events have no room for it: dropped (loss table); the task's run log keeps it.
+  'upstream.event': () => {},
   usage: (s, e) => {
     addUsage(s.usage, e)
   },

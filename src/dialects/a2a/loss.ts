@@ -84,6 +84,11 @@ export const a2aLoss: LossTable = [
     how: 'extension metadata on the status update that ends each turn (and so on the task)',
   },
   {
+    feature: 'upstream events of unknown type',
+    fidelity: 'dropped',
+    how: "A2A's four stream events have no room for one; the run log keeps it",
+  },
+  {
     feature: 'failure',
     fidelity: 'carried',
     how: 'TASK_STATE_FAILED with the message as status text and the error code in extension metadata',

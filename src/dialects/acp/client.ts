@@ -15,6 +15,7 @@ import {
   lazy,
   readWire,
   StreamDropped,
+  UnknownEvent,
   upstreamBackend,
 } from '../../upstream/index.js'
 import type { AcpDecoderState } from './decode.js'
@@ -91,6 +92,8 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
   const links = createLinks<RunLink, string>(options.store, 'acp-client', options.id)
   /** Whether to name a `stream_mode`; off once the server has refused one. */
   let streamMode = true
+  /** The kinds of unknown stream data already logged. */
+  const told = new Set<string>()
   const pollMs = options.pollIntervalMs ?? 500
   const call = (path: string, init: CallInit = {}) => upstream.fetch(`${base}${path}`, init)
   const json = (path: string, init?: CallInit) => upstream.json(`${base}${path}`, init)
@@ -144,13 +147,20 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     request: RunRequest,
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent> {
-    const read = (message: SSEEvent): RunOutputStreamData | undefined => {
+    // Stream data of a type this bridge does not know goes on as `upstream.event` (said once per type).
+    const read = (message: SSEEvent): RunOutputStreamData | UnknownEvent | undefined => {
       const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
-      if (!isKnownData(raw)) {
-        log(`upstream ${LABEL} ${base}: skipped stream data of a type this bridge does not know (${describe(raw)})`)
-        return undefined
-      }
       if (message.id) link.lastEventId = message.id
+      if (!isKnownData(raw)) {
+        const type = (raw as { type?: unknown } | null)?.type
+        if (!told.has(describe(raw))) {
+          told.add(describe(raw))
+          log(
+            `upstream ${LABEL} ${base}: stream data this bridge does not know (${describe(raw)}) goes on as upstream.event`,
+          )
+        }
+        return new UnknownEvent('acp', typeof type === 'string' ? type : (message.event ?? 'message'), raw)
+      }
       return readWire(LABEL, StreamDataSchema, raw, `'${(raw as { type: string }).type}' stream data`)
     }
     const follow = (data: RunOutputStreamData) => {

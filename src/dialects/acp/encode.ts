@@ -248,6 +248,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.children.push(e.executionId)
   },
   'agent.completed': () => {},
+  // Nothing in `values`; `custom` mode sends it as it sends every canonical event.
+  'upstream.event': () => {},
   usage: () => {},
   'run.completed': (s, _e, out) => {
     s.status = 'success'

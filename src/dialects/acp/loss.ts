@@ -54,6 +54,11 @@ export const acpLoss: LossTable = [
   },
   { feature: 'usage', fidelity: 'dropped', how: 'no place outside custom mode' },
   {
+    feature: 'upstream events of unknown type',
+    fidelity: 'dropped',
+    how: 'no place outside custom mode, which sends them as `upstream.event`',
+  },
+  {
     feature: 'failure',
     fidelity: 'carried',
     how: '`error` event and RunError `{errcode, description}` (errcodes: 408 timeout, 499 canceled, 500 agent, 502 upstream, 504 upstream timeout)',

@@ -10,8 +10,10 @@ import {
   eventJson,
   readWire,
   StreamDropped,
+  UnknownEvent,
   upstreamBackend,
 } from '../../upstream/index.js'
+import type { ResponseDecoderState } from './decode.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
 import { StreamEventIn } from './reading.js'
@@ -57,13 +59,28 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     outputModes: ['text/plain'],
   }
 
-  /** One SSE message as the decoder's wire event; `[DONE]` and event types this bridge does not know are skipped. */
-  function read(message: SSEEvent): StreamEventIn | undefined {
+  const told = new Set<string>()
+  /**
+   * One SSE message as the decoder's wire event; `[DONE]` is none. An event type this bridge does not know goes on as
+   * `upstream.event` (said once per type), its sequence number still counted, so a resumed stream does not repeat it.
+   */
+  function read(decoder: ResponseDecoderState, message: SSEEvent): StreamEventIn | UnknownEvent | undefined {
     if (message.data === '[DONE]') return undefined
     const raw = eventJson(LABEL, message.data, `event${message.event ? ` '${message.event}'` : ''}`)
     if (!isKnownEvent(raw)) {
-      log(`upstream ${LABEL} ${base}: skipped an event this bridge does not know (${describe(raw)})`)
-      return undefined
+      const { type, sequence_number: seq } = (raw ?? {}) as { type?: unknown; sequence_number?: unknown }
+      if (typeof seq === 'number') {
+        if (seq <= decoder.lastSequence) return undefined
+        decoder.lastSequence = seq
+      }
+      const name = typeof type === 'string' ? type : (message.event ?? 'message')
+      if (!told.has(describe(raw))) {
+        told.add(describe(raw))
+        log(
+          `upstream ${LABEL} ${base}: an event this bridge does not know (${describe(raw)}) goes on as upstream.event`,
+        )
+      }
+      return new UnknownEvent('responses', name, raw)
     }
     return readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
   }
@@ -102,7 +119,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
             upstream,
             res,
             { url, signal, warn: log },
-            { state: decoder, decode, read, hooks: { after: link } },
+            { state: decoder, decode, read: (message) => read(decoder, message), hooks: { after: link } },
           )
         } catch (error) {
           // A stream that broke off (not bad data, not a timeout) is resumed below from the last sequence number.

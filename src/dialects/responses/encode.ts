@@ -303,6 +303,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.children.push(e.executionId)
   },
   'agent.completed': () => {},
+  // No Responses event carries a foreign one without breaking the schema clients check: dropped (loss table).
+  'upstream.event': () => {},
   usage: (s, e) => {
     addUsage(s.usage, e)
   },

@@ -85,6 +85,11 @@ export const responsesLoss: LossTable = [
     how: '`usage` on the final Response (input, output, reasoning, cached tokens)',
   },
   {
+    feature: 'upstream events of unknown type',
+    fidelity: 'dropped',
+    how: 'no Responses event carries a foreign one; the run log keeps it',
+  },
+  {
     feature: 'incomplete completion',
     fidelity: 'carried',
     how: '`response.incomplete` with `incomplete_details.reason` (`max_output_tokens`, `content_filter`; other reasons dropped)',
