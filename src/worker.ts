@@ -25,6 +25,7 @@ import type {
 } from './edge/index.js'
 import { DEFAULT_LIMITS, DirectoryHost, DurableRuns, DurableRunStore, RunHost, ValueHost } from './edge/index.js'
 import type { RunQuery, RunRecord } from './store/index.js'
+import { DEFAULT_MAX_RUNS } from './store/index.js'
 
 export interface Env {
   /** The configuration (`{"agents":[…]}`): a JSON string, or a JSON object var in wrangler.toml. Demo agent when unset. */
@@ -33,6 +34,8 @@ export interface Env {
   BRIDGE_API_KEYS?: string
   /** Seconds a run, a conversation's history or a document is kept after its last change. Default 3600. */
   BRIDGE_TTL_SECONDS?: string
+  /** Runs kept at most (see README `maxRuns`). */
+  BRIDGE_MAX_RUNS?: string
   /** Events kept per run (resume window). Default 10000. */
   BRIDGE_MAX_EVENTS_PER_RUN?: string
   RUNS: DurableObjectNamespace<RunObjectApi>
@@ -45,6 +48,7 @@ export interface Env {
 interface Settings {
   config: BridgeConfig
   limits: DurableLimits
+  maxRuns: number
   objects: DurableObjects
 }
 
@@ -82,6 +86,7 @@ const settingsOf = (env: Env): Settings => {
       maxEventsPerRun: positive(env.BRIDGE_MAX_EVENTS_PER_RUN, DEFAULT_LIMITS.maxEventsPerRun),
       maxHistory: DEFAULT_LIMITS.maxHistory,
     },
+    maxRuns: positive(env.BRIDGE_MAX_RUNS, config.maxRuns ?? DEFAULT_MAX_RUNS),
     objects: objectsOf(env),
   }
 }
@@ -89,12 +94,12 @@ const settingsOf = (env: Env): Settings => {
 const log = (line: string) => console.log(line)
 
 function createWorkerBridge(env: Env): BridgeApp {
-  const { config, limits, objects } = settingsOf(env)
+  const { config, limits, objects, maxRuns } = settingsOf(env)
   return createBridge({
     dialects,
     agents: config.agents,
     store: new DurableRunStore(objects, limits),
-    runs: (_store, agents) => new DurableRuns(objects, agents),
+    runs: (_store, agents) => new DurableRuns(objects, agents, maxRuns),
     baseUrl: config.baseUrl,
     apiKeys: config.apiKeys,
     trustProxy: config.trustProxy,

@@ -1,5 +1,6 @@
 import type { AgentEvent, Message, RunEvent, RunInput } from '../core/index.js'
-import { BridgeError, newId } from '../core/index.js'
+import { BridgeError, isTerminalStatus, newId } from '../core/index.js'
+import { DEFAULT_MAX_RUNS, tooManyRuns } from '../store/memory.js'
 import type { ReadRunOptions, RunService, StartOptions } from '../bridge/runs.js'
 import type { AgentRegistry } from '../bridge/registry.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from '../store/types.js'
@@ -107,11 +108,14 @@ export class DurableRuns implements RunService {
   constructor(
     private readonly objects: DurableObjects,
     private readonly agents: AgentRegistry,
+    /** Runs kept at most, as `maxRuns` in Node. Objects in other isolates start runs too: a cap, not an exact count. */
+    private readonly maxRuns = DEFAULT_MAX_RUNS,
   ) {}
 
   async start(agentId: string, input: RunInput, options: StartOptions = {}) {
     // Refused here, before a run object is woken for nothing.
     this.agents.require(agentId)
+    await this.#makeRoom()
     const runId = options.runId ?? newId('run')
     return unwrap(await this.objects.run(runId).start(runId, agentId, input, { ...options, runId }))
   }
@@ -136,4 +140,19 @@ export class DurableRuns implements RunService {
 
   /** Runs live in their objects, not in this isolate: nothing to stop. */
   async close(): Promise<void> {}
+
+  /** Room for one more run, as in Node: past the cap the oldest finished runs go; if every run is going, a 429. */
+  async #makeRoom(): Promise<void> {
+    const ids = await this.objects.directory().queryRuns({})
+    let over = ids.length - this.maxRuns + 1
+    if (over <= 0) return
+    // The directory lists newest first; the oldest go first.
+    for (const runId of ids.reverse()) {
+      const record = await this.objects.run(runId).getRun(runId)
+      if (record && !isTerminalStatus(record.state.status)) continue
+      await this.objects.run(runId).deleteRun(runId)
+      if (--over <= 0) return
+    }
+    throw tooManyRuns(this.maxRuns)
+  }
 }

@@ -20,6 +20,12 @@ export interface MemoryStoreOptions {
 }
 
 export const DEFAULT_MAX_RUNS = 10_000
+
+/** A new run when every one of the `max` runs kept is still going: 429, in each face's format. */
+export const tooManyRuns = (max: number): BridgeError =>
+  new BridgeError('rate_limited', `The bridge is running its maximum of ${max} runs; try again later.`, {
+    wireCode: 'resource_exhausted',
+  })
 export const DEFAULT_MAX_DOCS = 50_000
 
 interface RunEntry {
@@ -305,15 +311,7 @@ export class MemoryRunStore implements RunStore {
       if (!isTerminalStatus(entry.record.state.status) || entry.cursors.size > 0) continue
       if (!oldest || entry.touchedAt < oldest[1].touchedAt) oldest = item
     }
-    if (!oldest) {
-      throw new BridgeError(
-        'rate_limited',
-        `The bridge is running its maximum of ${this.#maxRuns} runs; try again later.`,
-        {
-          wireCode: 'resource_exhausted',
-        },
-      )
-    }
+    if (!oldest) throw tooManyRuns(this.#maxRuns)
     this.#runs.delete(oldest[0])
   }
 

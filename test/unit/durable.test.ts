@@ -244,3 +244,31 @@ describe('Durable Object hosts', () => {
     expect(status).toBe('canceled')
   })
 })
+
+describe('the run cap at the edge (maxRuns, as in Node)', () => {
+  const registry = (delayMs: number) => new AgentRegistry([{ id: 'demo', backend: createDemoAgent({ delayMs }) }])
+
+  it('past the cap the oldest finished run goes, and the directory no longer lists it', async () => {
+    const w = world()
+    const runs = new DurableRuns(w.objects, registry(0), 2)
+    const ids: string[] = []
+    for (const text of ['one', 'two', 'three']) {
+      const { record, afterSeq } = await runs.start('demo', input(text))
+      await all(runs.events(record.runId, afterSeq))
+      ids.push(record.runId)
+    }
+    expect((await w.store.listRuns({})).map((r) => r.runId).sort()).toEqual([ids[1], ids[2]].sort())
+    await expect(runs.get(ids[0] ?? '')).rejects.toMatchObject({ code: 'not_found' })
+  })
+
+  it('when every run is still going, a new one is refused with rate_limited (429) and nothing is evicted', async () => {
+    const w = world({}, 50)
+    const runs = new DurableRuns(w.objects, registry(50), 2)
+    const going = [await runs.start('demo', input('count to 500')), await runs.start('demo', input('count to 500'))]
+    const refused = await runs.start('demo', input('hello')).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(BridgeError)
+    expect(refused).toMatchObject({ code: 'rate_limited', status: 429 })
+    for (const { record } of going) expect((await runs.get(record.runId)).state.status).toBe('working')
+    for (const { record } of going) await runs.cancel(record.runId)
+  })
+})
