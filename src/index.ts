@@ -15,7 +15,7 @@ export type {
   DiscoveryContext,
 } from './bridge/dialect.js'
 export { AGENT_FIELDS, defineDialect, upstreamClientOptions, upstreamOptions } from './bridge/dialect.js'
-export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory } from './bridge/face.js'
+export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory, FaceOptions } from './bridge/face.js'
 export { publicOrigin } from './bridge/face.js'
 export type { AgentEntry, AgentRegistry } from './bridge/registry.js'
 export type { ReadRunOptions, RunLogger, RunService, StartOptions } from './bridge/runs.js'

@@ -56,6 +56,7 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     trustProxy: options.trustProxy ?? config.trustProxy,
     webhooks: options.webhooks ?? config.webhooks,
     cors: options.cors ?? config.cors,
+    faces: options.faces ?? config.faces,
     resolveHost: options.resolveHost ?? resolveHost,
   })
   const host = options.host ?? '127.0.0.1'

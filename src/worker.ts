@@ -105,6 +105,7 @@ function createWorkerBridge(env: Env): BridgeApp {
     trustProxy: config.trustProxy,
     webhooks: config.webhooks,
     cors: config.cors,
+    faces: config.faces,
     log,
   })
 }

@@ -12,7 +12,7 @@ import type { AgentConfigEntry } from './backends.js'
 import { agentEntries, isBuilt } from './backends.js'
 import { parseConfig } from './config.js'
 import type { AgentConfigFor, BackendDeps, Dialect } from './dialect.js'
-import type { BridgeEnv, BridgeRuntime, Face } from './face.js'
+import type { BridgeEnv, BridgeRuntime, Face, FaceOptions } from './face.js'
 import { checkRequestSize, limitBody } from './http.js'
 import { ANONYMOUS, OwnedRuns, OwnedStore } from './owner.js'
 import type { AgentEntry } from './registry.js'
@@ -36,6 +36,8 @@ export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   webhooks?: { allowInsecure?: boolean; allowHosts?: readonly string[] }
   /** Web pages (by origin, or `*`) that may call the bridge from a browser; none by default. */
   cors?: { origins: readonly string[] }
+  /** Options of each face, by dialect name (`{ acp: { keepAliveMs: 5000 } }`). */
+  faces?: Readonly<Record<string, FaceOptions | undefined>>
   /**
    * A host name's addresses, so webhook and push targets are checked by address before each delivery (the Node
    * server passes DNS). Without it only literal addresses are checked.
@@ -109,7 +111,7 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
       return { ...runtime, store: scoped, runs: new OwnedRuns(runtime.runs, scoped) }
     },
   }
-  const faces = dialects.flatMap((d) => (d.face ? [d.face(runtime)] : []))
+  const faces = dialects.flatMap((d) => (d.face ? [d.face(runtime, options.faces?.[d.name])] : []))
   const faceFor = (path: string) => faces.find((f) => path === f.basePath || path.startsWith(`${f.basePath}/`))
 
   const app = new Hono<BridgeEnv>()

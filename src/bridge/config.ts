@@ -5,6 +5,7 @@ import { dialects as builtIn } from '../dialects/index.js'
 import type { ApiKey } from './auth.js'
 import type { AgentConfigFor, Dialect } from './dialect.js'
 import { AGENT_FIELDS } from './dialect.js'
+import type { FaceOptions } from './face.js'
 
 export type { DisconnectPolicy } from './dialect.js'
 
@@ -26,6 +27,8 @@ export interface BridgeSettings {
   ttlSeconds?: number
   /** Runs kept at most (Node); the oldest finished ones go first. Default 10 000. */
   maxRuns?: number
+  /** Options of each face, by dialect name: `{"acp": {"keepAliveMs": 5000}}`. */
+  faces?: Partial<Record<string, FaceOptions>>
 }
 
 export interface BridgeConfig<A = AgentConfig> extends BridgeSettings {
@@ -35,6 +38,14 @@ export interface BridgeConfig<A = AgentConfig> extends BridgeSettings {
 /** One agent's schema: the common fields, its dialect's name and that dialect's own options, nothing else. */
 const agentSchema = (dialect: Dialect) =>
   z.object({ ...AGENT_FIELDS, ...dialect.options, dialect: z.literal(dialect.name) }).strict()
+
+/** One face's options. */
+const faceSchema = z
+  .object({
+    /** Idle milliseconds before a keep-alive goes out on a stream; 0 sends none. */
+    keepAliveMs: z.number().int().min(0).max(3_600_000).optional(),
+  })
+  .strict()
 
 const schemas = new WeakMap<readonly Dialect[], z.ZodType<BridgeConfig<unknown>>>()
 
@@ -82,6 +93,11 @@ function configSchema(dialects: readonly Dialect[]): z.ZodType<BridgeConfig<unkn
         .max(30 * 24 * 3600)
         .optional(),
       maxRuns: z.number().int().min(1).max(10_000_000).optional(),
+      // Only dialects with a face: any other name is an unknown option.
+      faces: z
+        .object(Object.fromEntries(dialects.filter((d) => d.face).map((d) => [d.name, faceSchema.optional()])))
+        .strict()
+        .optional(),
       cors: z
         .object({
           origins: z.array(

@@ -68,7 +68,13 @@ export interface Face {
   endpoints: readonly string[]
 }
 
-export type FaceFactory = (runtime: BridgeRuntime) => Face
+/** What the configuration sets for one face (`faces.<dialect>`). */
+export interface FaceOptions {
+  /** Idle milliseconds before a keep-alive goes out on a stream (0: none). Default 15000. */
+  keepAliveMs?: number
+}
+
+export type FaceFactory = (runtime: BridgeRuntime, options?: FaceOptions) => Face
 
 /** The bridge's own public origin for this request: configured, forwarded (when trusted), or the request's. */
 export function publicOrigin(runtime: BridgeRuntime, request: Request): string {

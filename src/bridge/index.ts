@@ -1,6 +1,6 @@
 export * from './app.js'
 export * from './config.js'
-export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory } from './face.js'
+export type { BridgeEnv, BridgeRuntime, Defer, Face, FaceFactory, FaceOptions } from './face.js'
 export * from './registry.js'
 export * from './runs.js'
 export * from './http.js'

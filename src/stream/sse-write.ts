@@ -27,16 +27,43 @@ export function formatSSE(message: SSEMessage): string {
   return `${out}\n`
 }
 
+/**
+ * Keep-alives: what goes out after `keepAliveMs` of silence, so proxies and load balancers keep an idle stream open.
+ * Both forms are SSE comments, which no conforming parser turns into an event; they differ in the blank line after.
+ *
+ * `KEEP_ALIVE_COMMENT`, a comment block, is the default (the Responses and A2A faces). Their official clients skip
+ * it: openai-node's SSEDecoder and @a2a-js/sdk's parseSseStream skip `:` lines and dispatch a blank line only when an
+ * `event:` or `data:` line came before it; openai-python and a2a-python (both httpx-sse's decoder) too, as long as no
+ * `id:` line was ever sent, and those faces send none. httpx-sse keeps the last event id and dispatches every later
+ * blank line as an event with empty data (openai-python then fails on `json.loads('')`), so a face that writes `id:`
+ * lines must not use it.
+ *
+ * `KEEP_ALIVE_LINE`, a comment line with no blank line after it, is for the ACP face. The official ACP client
+ * (agntcy-acp, `server_side_events.py`) dispatches every blank line as an event and parses its data as a
+ * `StreamEventPayload`, so a comment block reaches it as an empty event and a ValueError ends its stream. A comment
+ * line alone ends no event: it becomes a comment in the next event block (`: keep-alive`, `id: 3`, `event:
+ * agent_event`, `data: …`, blank line), which every parser skips. The reference ACP server (workflow-srv) writes a
+ * bare `:` with no line end, which that client glues to the next line, losing that event's `id:`; a whole line keeps
+ * it.
+ */
+export const KEEP_ALIVE_COMMENT = ': keep-alive\n\n'
+/** A keep-alive that ends no event (see `KEEP_ALIVE_COMMENT`): for clients that dispatch every blank line. */
+export const KEEP_ALIVE_LINE = ': keep-alive\n'
+
+/** SSE comment lines (`:` first), optionally closed by one blank line. */
+const COMMENT_LINES = /^(?::[^\r\n]*\n)+\n?$/
+
 export interface SSEStreamOptions {
-  /** Send a `: keep-alive` comment after this many idle milliseconds (0 disables). Default 15000. */
+  /** Send a keep-alive after this many idle milliseconds (0 disables). Default 15000. */
   keepAliveMs?: number
+  /** The keep-alive's text: SSE comment lines only. Default `KEEP_ALIVE_COMMENT`. */
+  keepAlive?: string
   /** Aborting it (the request's signal, a shutdown) ends the stream and the source. */
   signal?: AbortSignal
   /** Turns a failure of the source into a last event in the dialect's own error format. */
   onError?: (error: unknown) => SSEMessage | undefined
 }
 
-const KEEP_ALIVE = encoder.encode(': keep-alive\n\n')
 const IDLE = Symbol('idle')
 
 /** What an SSE source yields: one message, or a batch that goes out as one chunk (one write, not N). */
@@ -52,6 +79,9 @@ export function sseStream(
   options: SSEStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const keepAliveMs = options.keepAliveMs ?? 15_000
+  const keepAliveText = options.keepAlive ?? KEEP_ALIVE_COMMENT
+  if (!COMMENT_LINES.test(keepAliveText)) throw new TypeError('An SSE keep-alive must be comment lines (":" first)')
+  const keepAlive = encoder.encode(keepAliveText)
   const abort = new AbortController()
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined
   let next: Promise<IteratorResult<SSEChunk>> | undefined
@@ -106,7 +136,7 @@ export function sseStream(
             }
             if (finished) return // canceled while waiting
             if (result === IDLE) {
-              controller.enqueue(KEEP_ALIVE)
+              controller.enqueue(keepAlive)
               return
             }
             next = undefined

@@ -13,6 +13,10 @@ import { handleRest } from './rest.js'
 import { TaskService } from './tasks.js'
 
 export interface A2AFaceOptions {
+  /**
+   * Idle milliseconds before a `: keep-alive` comment block (0: none; default 15000). @a2a-js/sdk and a2a-python skip
+   * it, since this face writes no `id:` lines (see KEEP_ALIVE_COMMENT).
+   */
   keepAliveMs?: number
 }
 

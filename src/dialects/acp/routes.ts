@@ -7,7 +7,7 @@ import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
-import { sseResponse } from '../../stream/index.js'
+import { KEEP_ALIVE_LINE, sseResponse } from '../../stream/index.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import { invalid } from './errors.js'
@@ -20,6 +20,7 @@ import type { RunCreateStateful, RunCreateStateless, RunOutputStreamData } from 
 import { ACP_EVENT } from './wire.js'
 
 export interface AcpFaceOptions {
+  /** Idle milliseconds before a keep-alive line goes out on a stream (0: none). Default 15000. */
   keepAliveMs?: number
 }
 
@@ -94,7 +95,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
         for await (const batch of frames(signal))
           yield batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
       },
-      { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
+      // A comment line, not a comment block: the official ACP client (agntcy-acp) takes every blank line for an
+      // event and fails on its empty data (see KEEP_ALIVE_COMMENT).
+      { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs, keepAlive: KEEP_ALIVE_LINE },
     )
 
   const app = new Hono<BridgeEnv>()

@@ -15,6 +15,10 @@ import { ResponseService } from './service.js'
 export interface ResponsesFaceOptions {
   /** End streams with `data: [DONE]` (Open Responses wants it; OpenAI's SDK ignores it). Default true. */
   done?: boolean
+  /**
+   * Idle milliseconds before a `: keep-alive` comment block (0: none; default 15000). The openai SDKs skip it, since
+   * this face writes no `id:` lines (see KEEP_ALIVE_COMMENT).
+   */
   keepAliveMs?: number
 }
 
