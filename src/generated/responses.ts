@@ -120,12 +120,14 @@ export interface components {
             stream_options?: components["schemas"]["ResponseStreamOptions"] | null;
             background?: boolean | null;
             store?: boolean | null;
-            tools?: components["schemas"]["Tool"][];
+            tools?: components["schemas"]["FunctionToolParam"][];
             tool_choice?: components["schemas"]["ToolChoice"];
             parallel_tool_calls?: boolean | null;
             metadata?: components["schemas"]["Metadata"] | null;
             max_output_tokens?: number | null;
+            /** @description Not used by agents; echoed on the Response, so held to the range the Response allows. */
             temperature?: number | null;
+            /** @description Not used by agents; echoed on the Response, so held to the range the Response allows. */
             top_p?: number | null;
             user?: string;
         };
@@ -141,7 +143,7 @@ export interface components {
             content: string | components["schemas"]["InputContent"][];
             phase?: components["schemas"]["MessagePhase"] | null;
         };
-        InputContent: components["schemas"]["InputTextContent"] | components["schemas"]["InputImageContent"] | components["schemas"]["InputFileContent"] | components["schemas"]["OutputTextContent"] | components["schemas"]["RefusalContent"];
+        InputContent: components["schemas"]["InputTextContent"] | components["schemas"]["InputImageContent"] | components["schemas"]["InputFileContent"] | components["schemas"]["OutputTextContentParam"] | components["schemas"]["RefusalContent"];
         InputTextContent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -195,8 +197,8 @@ export interface components {
             type?: "item_reference" | null;
             id: string;
         };
-        Tool: components["schemas"]["FunctionTool"];
-        FunctionTool: {
+        /** @description A function tool as a request declares it; what is left out is filled in on the Response (FunctionTool). */
+        FunctionToolParam: {
             /** @enum {string} */
             type: "function";
             name: string;
@@ -205,6 +207,21 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             strict?: boolean | null;
+        };
+        Tool: components["schemas"]["FunctionTool"];
+        /**
+         * @description A function tool as a Response echoes it. `parameters` is null when the request gave none; `strict` is the
+         *     request's value, or true when it gave none (function tools are strict unless a request says otherwise).
+         */
+        FunctionTool: {
+            /** @enum {string} */
+            type: "function";
+            name: string;
+            description?: string | null;
+            parameters: {
+                [key: string]: unknown;
+            } | null;
+            strict: boolean | null;
         };
         ToolChoice: components["schemas"]["ToolChoiceOptions"] | components["schemas"]["ToolChoiceFunction"] | components["schemas"]["ToolChoiceAllowed"];
         /** @enum {string} */
@@ -247,8 +264,13 @@ export interface components {
             tool_choice: components["schemas"]["ToolChoice"];
             tools: components["schemas"]["Tool"][];
             metadata: components["schemas"]["Metadata"] | null;
+            /** @description The request's value, or null when it gave none. */
+            temperature: number | null;
+            /** @description The request's value, or null when it gave none. */
+            top_p: number | null;
             store?: boolean;
-            usage: components["schemas"]["ResponseUsage"] | null;
+            /** @description Absent until the response ends (the field is not nullable). */
+            usage?: components["schemas"]["ResponseUsage"];
         };
         ResponseError: {
             code: components["schemas"]["ResponseErrorCode"];
@@ -301,7 +323,20 @@ export interface components {
             type: "output_text";
             text: string;
             annotations: components["schemas"]["Annotation"][];
-            logprobs?: components["schemas"]["LogProb"][];
+            logprobs: components["schemas"]["LogProb"][];
+        };
+        /** @description Output text sent back as input (a replayed assistant turn); its log probabilities are not read. */
+        OutputTextContentParam: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "output_text";
+            text: string;
+            annotations: components["schemas"]["Annotation"][];
+            logprobs?: {
+                [key: string]: unknown;
+            }[];
         };
         /** @description A citation on output text (file_citation, url_citation, container_file_citation, file_path). */
         Annotation: {
@@ -310,12 +345,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description One token's log probability, on output text. */
         LogProb: {
             token: string;
             logprob: number;
+            bytes: number[];
+            top_logprobs: components["schemas"]["TopLogProb"][];
+        };
+        TopLogProb: {
+            token: string;
+            logprob: number;
+            bytes: number[];
+        };
+        /** @description One token's log probability, on output text stream events. */
+        ResponseLogProb: {
+            token: string;
+            logprob: number;
             top_logprobs?: {
-                token: string;
-                logprob: number;
+                token?: string;
+                logprob?: number;
             }[];
         };
         RefusalContent: {
@@ -509,7 +557,7 @@ export interface components {
             output_index: number;
             content_index: number;
             delta: string;
-            logprobs?: components["schemas"]["LogProb"][];
+            logprobs: components["schemas"]["ResponseLogProb"][];
             obfuscation?: string;
             sequence_number: number;
         };
@@ -523,7 +571,7 @@ export interface components {
             output_index: number;
             content_index: number;
             text: string;
-            logprobs?: components["schemas"]["LogProb"][];
+            logprobs: components["schemas"]["ResponseLogProb"][];
             sequence_number: number;
         };
         ResponseRefusalDeltaEvent: {

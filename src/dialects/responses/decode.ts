@@ -6,7 +6,7 @@ import { BridgeError, newId, parseWith } from '../../core/index.js'
 import type { ResponseEcho } from './encode.js'
 import { fromItemId } from './ids.js'
 import type { OutputItemIn, StreamEventIn, StreamEventInType, UsageIn } from './reading.js'
-import type { InputContent, ToolChoice } from './wire.js'
+import type { FunctionTool, FunctionToolParam, InputContent, ToolChoice } from './wire.js'
 import * as wire from './wire.js'
 
 interface ItemState {
@@ -392,16 +392,25 @@ export function decodeRequest(body: unknown, newMessageId: () => string = () => 
     store: request.store ?? true,
     echo: {
       instructions: request.instructions ?? null,
-      tools: request.tools ?? [],
+      tools: (request.tools ?? []).map(echoTool),
       tool_choice: request.tool_choice ?? 'auto',
       parallel_tool_calls: request.parallel_tool_calls ?? true,
       metadata: metadata ?? {},
+      temperature: request.temperature ?? null,
+      top_p: request.top_p ?? null,
       previous_response_id: request.previous_response_id ?? null,
       store: request.store ?? true,
       background: request.background ?? false,
     },
   }
 }
+
+/** A declared tool as the Response echoes it. Responses treats a function tool that leaves `strict` out as strict. */
+const echoTool = (tool: FunctionToolParam): FunctionTool => ({
+  ...tool,
+  parameters: tool.parameters ?? null,
+  strict: tool.strict ?? true,
+})
 
 const ITEM_SCHEMAS: Record<string, z.ZodType | null> = {
   message: wire.EasyInputMessage,

@@ -42,6 +42,8 @@ export interface ResponseEcho {
   tool_choice?: ToolChoice
   parallel_tool_calls?: boolean | null
   metadata?: Record<string, string> | null
+  temperature?: number | null
+  top_p?: number | null
   previous_response_id?: string | null
   store?: boolean | null
   background?: boolean | null
@@ -113,8 +115,10 @@ export function createEncoder(init: ResponseEncoderInit): ResponseEncoderState {
       tool_choice: echo.tool_choice ?? 'auto',
       tools: echo.tools ?? [],
       metadata: echo.metadata ?? {},
+      temperature: echo.temperature ?? null,
+      top_p: echo.top_p ?? null,
       store: echo.store ?? true,
-      usage: null,
+      // usage stays absent until the end: the schema has it optional, not nullable.
     },
     nextSequence: 0,
     slots: {},

@@ -36,10 +36,17 @@ export const InputFileContent = z.object({
   file_data: z.string().optional(),
   filename: z.string().optional(),
 })
+export const TopLogProb = z.object({ token: z.string(), logprob: z.number(), bytes: z.array(int()) })
 export const LogProb = z.object({
   token: z.string(),
   logprob: z.number(),
-  top_logprobs: z.array(z.object({ token: z.string(), logprob: z.number() })).optional(),
+  bytes: z.array(int()),
+  top_logprobs: z.array(TopLogProb),
+})
+export const ResponseLogProb = z.object({
+  token: z.string(),
+  logprob: z.number(),
+  top_logprobs: z.array(z.object({ token: z.string().optional(), logprob: z.number().optional() })).optional(),
 })
 export const Annotation = z.looseObject({
   type: z.enum(['file_citation', 'url_citation', 'container_file_citation', 'file_path']),
@@ -48,7 +55,14 @@ export const OutputTextContent = z.object({
   type: z.literal('output_text'),
   text: z.string(),
   annotations: z.array(Annotation),
-  logprobs: z.array(LogProb).optional(),
+  logprobs: z.array(LogProb),
+})
+/** Output text replayed as input: its log probabilities are not read, so not held to LogProb. */
+export const OutputTextContentParam = z.object({
+  type: z.literal('output_text'),
+  text: z.string(),
+  annotations: z.array(Annotation),
+  logprobs: z.array(z.record(z.string(), z.unknown())).optional(),
 })
 export const RefusalContent = z.object({ type: z.literal('refusal'), refusal: z.string() })
 export const ReasoningTextContent = z.object({ type: z.literal('reasoning_text'), text: z.string() })
@@ -58,7 +72,7 @@ export const InputContent = z.discriminatedUnion('type', [
   InputTextContent,
   InputImageContent,
   InputFileContent,
-  OutputTextContent,
+  OutputTextContentParam,
   RefusalContent,
 ])
 export const OutputMessageContent = z.discriminatedUnion('type', [OutputTextContent, RefusalContent])
@@ -122,12 +136,20 @@ export const InputItem = z.union([
   ItemReferenceParam,
 ])
 
-export const FunctionTool = z.object({
+export const FunctionToolParam = z.object({
   type: z.literal('function'),
   name: z.string(),
   description: z.string().nullable().optional(),
   parameters: z.record(z.string(), z.unknown()).nullable().optional(),
   strict: z.boolean().nullable().optional(),
+})
+/** As a Response echoes it: `parameters` and `strict` always present. */
+export const FunctionTool = z.object({
+  type: z.literal('function'),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  parameters: z.record(z.string(), z.unknown()).nullable(),
+  strict: z.boolean().nullable(),
 })
 export const Tool = FunctionTool
 export const ToolChoiceOptions = z.enum(['none', 'auto', 'required'])
@@ -150,13 +172,13 @@ export const CreateResponse = z.object({
   stream_options: ResponseStreamOptions.nullable().optional(),
   background: z.boolean().nullable().optional(),
   store: z.boolean().nullable().optional(),
-  tools: z.array(Tool).optional(),
+  tools: z.array(FunctionToolParam).optional(),
   tool_choice: ToolChoice.optional(),
   parallel_tool_calls: z.boolean().nullable().optional(),
   metadata: Metadata.nullable().optional(),
   max_output_tokens: int().nullable().optional(),
-  temperature: z.number().nullable().optional(),
-  top_p: z.number().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
   user: z.string().optional(),
 })
 
@@ -237,8 +259,10 @@ export const Response = z.object({
   tool_choice: ToolChoice,
   tools: z.array(Tool),
   metadata: Metadata.nullable(),
+  temperature: z.number().min(0).max(2).nullable(),
+  top_p: z.number().min(0).max(1).nullable(),
   store: z.boolean().optional(),
-  usage: nullable(ResponseUsage),
+  usage: ResponseUsage.optional(),
 })
 export const DeleteResponseResult = z.object({ id: z.string(), object: z.literal('response'), deleted: z.boolean() })
 
@@ -265,13 +289,13 @@ export const ResponseContentPartDoneEvent = event('response.content_part.done', 
 export const ResponseTextDeltaEvent = event('response.output_text.delta', {
   ...contentRef,
   delta: z.string(),
-  logprobs: z.array(LogProb).optional(),
+  logprobs: z.array(ResponseLogProb),
   obfuscation: z.string().optional(),
 })
 export const ResponseTextDoneEvent = event('response.output_text.done', {
   ...contentRef,
   text: z.string(),
-  logprobs: z.array(LogProb).optional(),
+  logprobs: z.array(ResponseLogProb),
 })
 export const ResponseRefusalDeltaEvent = event('response.refusal.delta', { ...contentRef, delta: z.string() })
 export const ResponseRefusalDoneEvent = event('response.refusal.done', { ...contentRef, refusal: z.string() })
@@ -360,6 +384,7 @@ export type ResponseUsage = z.infer<typeof ResponseUsage>
 export type ResponseStreamEvent = z.infer<typeof ResponseStreamEvent>
 export type ResponseStreamEventType = ResponseStreamEvent['type']
 export type FunctionTool = z.infer<typeof FunctionTool>
+export type FunctionToolParam = z.infer<typeof FunctionToolParam>
 export type ToolChoice = z.infer<typeof ToolChoice>
 export type ErrorResponse = z.infer<typeof ErrorResponse>
 export type ResponseErrorCode = z.infer<typeof ResponseErrorCode>
