@@ -315,7 +315,17 @@ export interface paths {
     "/a2a/{agent}/.well-known/agent-card.json": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The protocol version the client speaks, as Major.Minor (`1.0`). Missing or empty means `0.3`. May also be
+                 *     given as the query parameter `A2A-Version`.
+                 */
+                "A2A-Version"?: components["parameters"]["A2AVersion"];
+                /** @description An ETag the client holds; answered 304 when it is still the card's. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Answered 304 when the card has not changed since (ignored when If-None-Match is sent). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+            };
             path: {
                 /** @description The configured agent's id. */
                 agent: components["parameters"]["Agent"];
@@ -335,7 +345,17 @@ export interface paths {
     "/.well-known/agent-card.json": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The protocol version the client speaks, as Major.Minor (`1.0`). Missing or empty means `0.3`. May also be
+                 *     given as the query parameter `A2A-Version`.
+                 */
+                "A2A-Version"?: components["parameters"]["A2AVersion"];
+                /** @description An ETag the client holds; answered 304 when it is still the card's. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Answered 304 when the card has not changed since (ignored when If-None-Match is sent). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1157,13 +1177,41 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The agent card; its supportedInterfaces point at this agent's A2A face. With `A2A-Version: 1.0` it is the
+         *     v1.0 card alone; without the header (a v0.3 client, A2A §3.6) it also carries the v0.3 fields `url`,
+         *     `preferredTransport` and `protocolVersion`, which v1 readers ignore as unknown fields.
+         */
+        AgentCard: {
+            headers: {
+                /** @description A hash of the card's content (A2A §8.6). */
+                ETag?: string;
+                /** @description When the bridge first served a card with this content. */
+                "Last-Modified"?: string;
+                "Cache-Control"?: string;
+                Vary?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AgentCard"];
+            };
+        };
+        /** @description The card the client holds (by `If-None-Match`, or `If-Modified-Since`) is still current. */
+        AgentCardNotModified: {
+            headers: {
+                ETag?: string;
+                "Last-Modified"?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description An error of the HTTP+JSON binding, with its HTTP status. */
         RestError: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/a2a+json": components["schemas"]["A2AErrorResponse"];
+                "application/json": components["schemas"]["A2AErrorResponse"];
             };
         };
         /** @description A JSON-RPC error that could not be answered with 200 (unparseable JSON, wrong content type, crash). */
@@ -1198,6 +1246,10 @@ export interface components {
          *     given as the query parameter `A2A-Version`.
          */
         A2AVersion: string;
+        /** @description An ETag the client holds; answered 304 when it is still the card's. */
+        IfNoneMatch: string;
+        /** @description Answered 304 when the card has not changed since (ignored when If-None-Match is sent). */
+        IfModifiedSince: string;
         /** @description Comma-separated URIs of the extensions the client wants (v0.3 clients use `X-A2A-Extensions`). */
         A2AExtensions: string;
     };
@@ -1276,7 +1328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["SendMessageResponse"];
+                    "application/json": components["schemas"]["SendMessageResponse"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1363,7 +1415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["ListTasksResponse"];
+                    "application/json": components["schemas"]["ListTasksResponse"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1400,7 +1452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["Task"];
                 };
             };
             404: components["responses"]["RestError"];
@@ -1439,7 +1491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["Task"];
+                    "application/json": components["schemas"]["Task"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1536,7 +1588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["ListTaskPushNotificationConfigsResponse"];
+                    "application/json": components["schemas"]["ListTaskPushNotificationConfigsResponse"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1576,7 +1628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["TaskPushNotificationConfig"];
+                    "application/json": components["schemas"]["TaskPushNotificationConfig"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1612,7 +1664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["TaskPushNotificationConfig"];
+                    "application/json": components["schemas"]["TaskPushNotificationConfig"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1680,7 +1732,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/a2a+json": components["schemas"]["AgentCard"];
+                    "application/json": components["schemas"]["AgentCard"];
                 };
             };
             400: components["responses"]["RestError"];
@@ -1690,7 +1742,17 @@ export interface operations {
     getAgentCard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The protocol version the client speaks, as Major.Minor (`1.0`). Missing or empty means `0.3`. May also be
+                 *     given as the query parameter `A2A-Version`.
+                 */
+                "A2A-Version"?: components["parameters"]["A2AVersion"];
+                /** @description An ETag the client holds; answered 304 when it is still the card's. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Answered 304 when the card has not changed since (ignored when If-None-Match is sent). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+            };
             path: {
                 /** @description The configured agent's id. */
                 agent: components["parameters"]["Agent"];
@@ -1699,36 +1761,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The agent card; its supportedInterfaces point at this agent's A2A face. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentCard"];
-                };
-            };
+            200: components["responses"]["AgentCard"];
+            304: components["responses"]["AgentCardNotModified"];
             404: components["responses"]["RestError"];
         };
     };
     getDefaultAgentCard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The protocol version the client speaks, as Major.Minor (`1.0`). Missing or empty means `0.3`. May also be
+                 *     given as the query parameter `A2A-Version`.
+                 */
+                "A2A-Version"?: components["parameters"]["A2AVersion"];
+                /** @description An ETag the client holds; answered 304 when it is still the card's. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+                /** @description Answered 304 when the card has not changed since (ignored when If-None-Match is sent). */
+                "If-Modified-Since"?: components["parameters"]["IfModifiedSince"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The agent card. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AgentCard"];
-                };
-            };
+            200: components["responses"]["AgentCard"];
+            304: components["responses"]["AgentCardNotModified"];
             404: components["responses"]["RestError"];
         };
     };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningBridge } from '../../src/node.js'
 import { demoAgent, startBridge } from '../helpers/bridge.js'
 import { specValidator } from '../helpers/contract.js'
+import { readAll } from '../helpers/sse.js'
 
 const spec = specValidator('a2a')
 
@@ -44,13 +45,13 @@ const REASON: Record<number, string> = {
   [-32602]: 'INVALID_PARAMS',
 }
 
-/** The google.rpc status name of each reason over HTTP+JSON (digest §9.1, gRPC column). */
+/** The google.rpc status name of each reason over HTTP+JSON (A2A v1.0 §5.4, gRPC column). */
 const GRPC_STATUS: Record<string, string> = {
   TASK_NOT_FOUND: 'NOT_FOUND',
   TASK_NOT_CANCELABLE: 'FAILED_PRECONDITION',
-  UNSUPPORTED_OPERATION: 'FAILED_PRECONDITION',
+  UNSUPPORTED_OPERATION: 'UNIMPLEMENTED',
   CONTENT_TYPE_NOT_SUPPORTED: 'INVALID_ARGUMENT',
-  VERSION_NOT_SUPPORTED: 'FAILED_PRECONDITION',
+  VERSION_NOT_SUPPORTED: 'UNIMPLEMENTED',
   INVALID_PARAMS: 'INVALID_ARGUMENT',
 }
 
@@ -140,6 +141,13 @@ async function readJson(res: Response): Promise<{ text: string; body: unknown }>
   return { text, body }
 }
 
+/** The one event of an event stream, read as JSON. */
+async function readOneEvent(res: Response): Promise<{ text: string; body: unknown }> {
+  const events = await readAll(res)
+  expect(events, JSON.stringify(events).slice(0, 300)).toHaveLength(1)
+  return { text: events[0]?.data ?? '', body: JSON.parse(events[0]?.data ?? '') }
+}
+
 /**
  * Reads a JSON-RPC error response: HTTP 200, application/json, a valid JSONRPCErrorResponse with the code and id.
  * v1: `data` is an array holding one ErrorInfo of the A2A domain (returned); v0.3: `data` is absent or a plain object.
@@ -147,11 +155,15 @@ async function readJson(res: Response): Promise<{ text: string; body: unknown }>
 async function expectRpcError(
   res: Response,
   code: number,
-  { id, version = '1.0' }: { id: string | number | null; version?: '1.0' | '0.3' },
+  {
+    id,
+    version = '1.0',
+    stream = false,
+  }: { id: string | number | null; version?: '1.0' | '0.3'; /** the error is the one event of a stream */ stream?: boolean },
 ): Promise<{ error: JsonRpcErrorBody['error']; info: ErrorInfo | undefined }> {
-  const { text, body } = await readJson(res)
+  const { text, body } = stream ? await readOneEvent(res) : await readJson(res)
   expect(res.status, `body: ${text.slice(0, 300)}`).toBe(200)
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+  expect(res.headers.get('content-type')).toMatch(stream ? /^text\/event-stream/ : /^application\/json/)
   expect((body as { error?: unknown }).error, `expected a JSON-RPC error, got: ${text.slice(0, 300)}`).toBeDefined()
   expect(spec.errors('JSONRPCErrorResponse', body)).toBe('')
   const rpcBody = body as JsonRpcErrorBody
@@ -182,7 +194,7 @@ async function expectRpcError(
 }
 
 /**
- * Reads an HTTP+JSON error: the status, application/a2a+json, a valid A2AErrorResponse whose `code` is the status,
+ * Reads an HTTP+JSON error: the status, application/json (§11.1), a valid A2AErrorResponse whose `code` is the status,
  * with a canonical status name and an ErrorInfo of the A2A domain (with `reason` when given) in `details`.
  */
 async function expectRestError(
@@ -192,7 +204,7 @@ async function expectRestError(
 ): Promise<{ error: RestErrorBody['error']; info: ErrorInfo }> {
   const { text, body } = await readJson(res)
   expect(res.status, `body: ${text.slice(0, 300)}`).toBe(status)
-  expect(res.headers.get('content-type')).toMatch(/^application\/(a2a\+)?json/)
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/)
   expect((body as { error?: unknown }).error, `expected an A2A error body, got: ${text.slice(0, 300)}`).toBeDefined()
   expect(spec.errors('A2AErrorResponse', body)).toBe('')
   const { error } = body as RestErrorBody
@@ -639,10 +651,12 @@ describe('JSON-RPC v0.3: the same codes, data in the v0.3 form (no A2A-Version h
     expect(error.data).toEqual({ taskId: 'no-such-task' })
   })
 
-  it('tasks/resubscribe of an unknown task → -32001 as a JSON error, not a stream', async () => {
+  // The official SDK's server streams every tasks/resubscribe answer, errors too, and the v0.3 kit reads them so.
+  it('tasks/resubscribe of an unknown task → -32001 as the one event of a stream', async () => {
     await expectRpcError(await rpc(request(83, 'tasks/resubscribe', { id: 'no-such-task' }), v03), -32001, {
       id: 83,
       version: '0.3',
+      stream: true,
     })
   })
 
@@ -673,10 +687,11 @@ describe('JSON-RPC v0.3: the same codes, data in the v0.3 form (no A2A-Version h
     expect(error.message).toContain(task.id)
   })
 
-  it('tasks/resubscribe to a completed task → -32004', async () => {
+  it('tasks/resubscribe to a completed task → -32004, in a stream', async () => {
     await expectRpcError(await rpc(request(87, 'tasks/resubscribe', { id: task.id }), v03), -32004, {
       id: 87,
       version: '0.3',
+      stream: true,
     })
   })
 
@@ -750,10 +765,10 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
     await expectRestError(await rest(method, path), 404, 'TASK_NOT_FOUND')
   })
 
-  it('POST /tasks/{completed}:cancel → 400 TASK_NOT_CANCELABLE', async () => {
+  it('POST /tasks/{completed}:cancel → 409 TASK_NOT_CANCELABLE', async () => {
     const { error, info } = await expectRestError(
       await rest('POST', `/tasks/${task.id}:cancel`),
-      400,
+      409,
       'TASK_NOT_CANCELABLE',
     )
     expect(error.message).toContain(task.id)
@@ -778,10 +793,10 @@ describe('HTTP+JSON: errors with the status of the A2A error table', () => {
     expect(error.message).toMatch(/JSON/)
   })
 
-  it('POST /message:send with Content-Type text/plain → 400 CONTENT_TYPE_NOT_SUPPORTED', async () => {
+  it('POST /message:send with Content-Type text/plain → 415 CONTENT_TYPE_NOT_SUPPORTED', async () => {
     const { error } = await expectRestError(
       await rest('POST', '/message:send', JSON.stringify({ message: message() }), { 'content-type': 'text/plain' }),
-      400,
+      415,
       'CONTENT_TYPE_NOT_SUPPORTED',
     )
     expect(error.message).toContain('text/plain')

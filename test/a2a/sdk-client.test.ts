@@ -409,14 +409,13 @@ describe.each([
       expect((await list(TaskState.TASK_STATE_COMPLETED)).tasks.map((t) => t.id)).toEqual([done.id])
     })
 
-    it('cancelTask cancels a running slow task, and canceling again is idempotent', async () => {
+    it('cancelTask cancels a running slow task; canceling again is TaskNotCancelableError (A2A §3.1.5)', async () => {
       const task = await startCount(300)
       const canceled = await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())
       expect(canceled.id).toBe(task.id)
       expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
-      const again = await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())
-      expect(again.id).toBe(task.id)
-      expect(again.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
+      const again = await rejection(slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout()))
+      expect(again).toBeInstanceOf(TaskNotCancelableError)
       await sleep(50)
       expect((await slow.getTask({ tenant: '', id: task.id }, timeout())).status?.state).toBe(
         TaskState.TASK_STATE_CANCELED,
@@ -797,8 +796,8 @@ describe('@a2a-js/sdk v0.3 compat client (LegacyJsonRpcTransport)', () => {
     const canceled = await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())
     expect(canceled.id).toBe(task.id)
     expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED)
-    expect((await slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout())).status?.state).toBe(
-      TaskState.TASK_STATE_CANCELED,
-    )
+    // Canceled already is not cancelable (A2A §3.1.5).
+    const again = await rejection(slow.cancelTask({ tenant: '', id: task.id, metadata: undefined }, timeout()))
+    expect((again as Error).name).toBe('TaskNotCancelableError')
   })
 })

@@ -44,14 +44,14 @@ describe('JSON only as JSON', () => {
     expect(res.status).toBe(415)
   })
 
-  it('A2A REST refuses a body without a Content-Type (400 CONTENT_TYPE_NOT_SUPPORTED, as the A2A table maps it)', async () => {
+  it('A2A REST refuses a body without a Content-Type (415 CONTENT_TYPE_NOT_SUPPORTED, as the A2A table maps it)', async () => {
     const message = '{"message":{"messageId":"m1","role":"ROLE_USER","parts":[{"text":"hi"}]}}'
     const res = await bridge.request('/a2a/demo/message:send', {
       method: 'POST',
       body: new TextEncoder().encode(message),
       headers: { 'a2a-version': '1.0' },
     })
-    expect(res.status).toBe(400)
+    expect(res.status).toBe(415)
     expect(JSON.stringify(await res.json())).toContain('CONTENT_TYPE_NOT_SUPPORTED')
   })
 

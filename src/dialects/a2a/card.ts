@@ -1,4 +1,5 @@
 import type { AgentInfo } from '../../core/index.js'
+import type { A2AVersion } from './errors.js'
 import { EXTENSION_URI, MEDIA } from './ext.js'
 import type { AgentCard } from './wire.js'
 import { A2A_PROTOCOL_VERSION } from './wire.js'
@@ -8,11 +9,17 @@ export interface CardOptions {
   url: string
   /** The face requires an API key: the card says how to send it, and offers the extended card. */
   apiKeyRequired: boolean
+  /**
+   * The version the client asked for (`A2A-Version`): `1.0` gets the v1.0 card alone; no header means a v0.3 client
+   * (A2A §3.6), which also finds the v0.3 fields it reads.
+   */
+  version?: A2AVersion
 }
 
 /**
  * The agent card, built from AgentInfo. v1 clients read `supportedInterfaces` (JSON-RPC and HTTP+JSON at 1.0,
- * JSON-RPC at 0.3); older clients find the v0.3 fields (`url`, `preferredTransport`, `protocolVersion`) too.
+ * JSON-RPC at 0.3); unless the client said it speaks 1.0, the v0.3 fields (`url`, `preferredTransport`,
+ * `protocolVersion`) are there too.
  */
 export function agentCard(info: AgentInfo, options: CardOptions): AgentCard & Record<string, unknown> {
   const { url } = options
@@ -59,8 +66,6 @@ export function agentCard(info: AgentInfo, options: CardOptions): AgentCard & Re
       ...('examples' in s && s.examples ? { examples: s.examples } : {}),
     })),
     // The v0.3 view of the same interfaces, for clients that predate supportedInterfaces.
-    url,
-    preferredTransport: 'JSONRPC',
-    protocolVersion: '0.3.0',
+    ...(options.version === '1.0' ? {} : { url, preferredTransport: 'JSONRPC', protocolVersion: '0.3.0' }),
   }
 }

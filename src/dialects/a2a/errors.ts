@@ -2,7 +2,7 @@
 import type { BridgeError, ErrorCode } from '../../core/index.js'
 import { BridgeError as BridgeErrorClass } from '../../core/index.js'
 import type { A2AErrorResponse, ErrorInfo, JSONRPCError, JSONRPCErrorName } from './wire.js'
-import { A2A_CONTENT_TYPE, JSONRPC_ERROR_CODES } from './wire.js'
+import { JSONRPC_ERROR_CODES, REST_CONTENT_TYPE } from './wire.js'
 
 export type A2AVersion = '1.0' | '0.3'
 
@@ -23,25 +23,25 @@ const BY_CODE: Record<ErrorCode, JSONRPCErrorName> = {
   internal: 'InternalError',
 }
 
-/** ErrorInfo reasons (v1) and HTTP statuses, per the A2A error table. */
+/** ErrorInfo reasons (v1), HTTP statuses and gRPC codes, per the A2A v1.0 error table (§5.4). */
 const REST: Record<JSONRPCErrorName, { status: number; reason: string; grpc: string }> = {
   TaskNotFoundError: { status: 404, reason: 'TASK_NOT_FOUND', grpc: 'NOT_FOUND' },
-  TaskNotCancelableError: { status: 400, reason: 'TASK_NOT_CANCELABLE', grpc: 'FAILED_PRECONDITION' },
+  TaskNotCancelableError: { status: 409, reason: 'TASK_NOT_CANCELABLE', grpc: 'FAILED_PRECONDITION' },
   PushNotificationNotSupportedError: {
     status: 400,
     reason: 'PUSH_NOTIFICATION_NOT_SUPPORTED',
-    grpc: 'FAILED_PRECONDITION',
+    grpc: 'UNIMPLEMENTED',
   },
-  UnsupportedOperationError: { status: 400, reason: 'UNSUPPORTED_OPERATION', grpc: 'FAILED_PRECONDITION' },
-  ContentTypeNotSupportedError: { status: 400, reason: 'CONTENT_TYPE_NOT_SUPPORTED', grpc: 'INVALID_ARGUMENT' },
-  InvalidAgentResponseError: { status: 500, reason: 'INVALID_AGENT_RESPONSE', grpc: 'INTERNAL' },
+  UnsupportedOperationError: { status: 400, reason: 'UNSUPPORTED_OPERATION', grpc: 'UNIMPLEMENTED' },
+  ContentTypeNotSupportedError: { status: 415, reason: 'CONTENT_TYPE_NOT_SUPPORTED', grpc: 'INVALID_ARGUMENT' },
+  InvalidAgentResponseError: { status: 502, reason: 'INVALID_AGENT_RESPONSE', grpc: 'INTERNAL' },
   ExtendedAgentCardNotConfiguredError: {
     status: 400,
     reason: 'EXTENDED_AGENT_CARD_NOT_CONFIGURED',
     grpc: 'FAILED_PRECONDITION',
   },
   ExtensionSupportRequiredError: { status: 400, reason: 'EXTENSION_SUPPORT_REQUIRED', grpc: 'FAILED_PRECONDITION' },
-  VersionNotSupportedError: { status: 400, reason: 'VERSION_NOT_SUPPORTED', grpc: 'FAILED_PRECONDITION' },
+  VersionNotSupportedError: { status: 400, reason: 'VERSION_NOT_SUPPORTED', grpc: 'UNIMPLEMENTED' },
   JSONParseError: { status: 400, reason: 'INVALID_PARAMS', grpc: 'INVALID_ARGUMENT' },
   InvalidRequestError: { status: 400, reason: 'INVALID_PARAMS', grpc: 'INVALID_ARGUMENT' },
   MethodNotFoundError: { status: 404, reason: 'UNSUPPORTED_OPERATION', grpc: 'UNIMPLEMENTED' },
@@ -94,5 +94,5 @@ export function restErrorBody(e: BridgeError): { status: number; body: A2AErrorR
 
 export const restErrorResponse = (e: BridgeError): Response => {
   const { status, body } = restErrorBody(e)
-  return Response.json(body, { status, headers: { 'content-type': A2A_CONTENT_TYPE } })
+  return Response.json(body, { status, headers: { 'content-type': REST_CONTENT_TYPE } })
 }

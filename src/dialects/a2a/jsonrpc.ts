@@ -4,7 +4,7 @@ import { toBridgeError } from '../../core/index.js'
 import { isJsonType, parseRequestJson } from '../../bridge/http.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError, jsonRpcError } from './errors.js'
-import type { OperationContext } from './operations.js'
+import type { OperationContext, Streamed } from './operations.js'
 import { isStreamed, V03_OPERATIONS, V1_OPERATIONS } from './operations.js'
 import { a2aStream, linkedController } from './sse.js'
 import { requestedVersion } from './version.js'
@@ -20,6 +20,11 @@ const HTTP_LEVEL = new Set([401, 413, 414, 431])
 /** JSON-RPC errors travel in a 200, except the HTTP-level ones, which keep their status. */
 export const jsonRpcErrorResponse = (e: BridgeError, id: Id, version: A2AVersion): Response =>
   reply(id, { error: jsonRpcError(e, version) }, HTTP_LEVEL.has(e.status) ? e.status : 200)
+
+/** A stream whose first read fails with `error` (sent as its one `error` event). */
+const failedStream = (error: unknown): Streamed => ({
+  stream: { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }) },
+})
 
 const validId = (id: unknown): id is Id =>
   id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))
@@ -79,7 +84,10 @@ export async function handleJsonRpc(
         'VersionNotSupportedError',
         `${call.method} is a v1.0 method; send A2A-Version: 1.0 (v0.3 uses ${'message/send'}-style names).`,
       )
-    const result = await operation.run({ ...base, version, signal: controller.signal }, call.params)
+    const result = await operation.run({ ...base, version, signal: controller.signal }, call.params).catch((e) => {
+      if (operation.errorsInStream) return failedStream(e)
+      throw e
+    })
     if (!isStreamed(result)) return reply(id, { result })
     const requestId = id
     const v = version

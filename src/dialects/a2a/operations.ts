@@ -5,6 +5,7 @@ import { parseWith } from '../../core/index.js'
 import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03Message, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
+import { jsonNames } from './protojson.js'
 import type { Defer } from '../../bridge/face.js'
 import type { PushService } from './push.js'
 import type { TaskService } from './tasks.js'
@@ -34,12 +35,18 @@ export interface Streamed {
 /** An operation: validates its params (InvalidParams naming the field), then runs. */
 export interface Operation {
   run(ctx: OperationContext, params: unknown): Promise<unknown>
+  /**
+   * Its errors too come as an event stream, not a JSON body. Only v0.3 `tasks/resubscribe`: the v0.3 kit expects
+   * it, and the official SDK's server does it for that method alone (its clients read either).
+   */
+  errorsInStream?: true
 }
 
 export const isStreamed = (v: unknown): v is Streamed => typeof v === 'object' && v !== null && 'stream' in v
 
 const op = <P>(schema: z.ZodType<P>, call: (ctx: OperationContext, params: P) => Promise<unknown>): Operation => ({
-  run: (ctx, params) => call(ctx, parseParams(schema, params)),
+  // v1 params are ProtoJSON, where `task_id` means `taskId`; v0.3 params are plain JSON, read as named.
+  run: (ctx, params) => call(ctx, parseParams(schema, ctx.version === '1.0' ? jsonNames(params) : params)),
 })
 
 const streamed = (source: AsyncIterable<StreamResponse[]>, shape: (e: StreamResponse) => unknown): Streamed => ({
@@ -133,15 +140,19 @@ export const V03_OPERATIONS: Record<string, Operation> = {
     toV03Task(await ctx.tasks.getTask(ctx.agentId, req.id, req.historyLength)),
   ),
   'tasks/cancel': op(wire.V03TaskIdParams, async (ctx, req) => toV03Task(await ctx.tasks.cancel(ctx.agentId, req.id))),
-  'tasks/resubscribe': op(wire.V03TaskIdParams, async (ctx, req) => {
-    const { record, afterSeq } = await ctx.tasks.subscribe(ctx.agentId, req.id)
-    return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), toV03Event)
-  }),
+  'tasks/resubscribe': {
+    ...op(wire.V03TaskIdParams, async (ctx, req) => {
+      const { record, afterSeq } = await ctx.tasks.subscribe(ctx.agentId, req.id)
+      return streamed(ctx.tasks.stream(record, afterSeq, ctx.signal), toV03Event)
+    }),
+    errorsInStream: true,
+  },
   'tasks/pushNotificationConfig/set': op(wire.V03TaskPushNotificationConfig, async (ctx, req) => {
     const stored = await ctx.push.create(
       ctx.agentId,
       req.taskId,
-      fromV03PushConfig(req.pushNotificationConfig, req.taskId),
+      // A config set without an id is the task's `default` one, as v0.3 clients fetch it.
+      { id: 'default', ...fromV03PushConfig(req.pushNotificationConfig, req.taskId) },
       '0.3',
       ctx.defer,
     )

@@ -66,12 +66,15 @@ export class PushService {
     return this.#configs(taskId)
   }
 
+  /** Idempotent (A2A §3.1.10): deleting a config that is already gone succeeds; an unknown task does not. */
   async delete(agentId: string, taskId: string, id: string): Promise<void> {
-    await this.get(agentId, taskId, id)
+    await this.tasks.record(agentId, taskId)
+    const configs = await this.#configs(taskId)
+    if (!configs.some((c) => c.id === id)) return
     await this.runtime.store.putDoc(
       DOCS,
       taskId,
-      (await this.#configs(taskId)).filter((c) => c.id !== id),
+      configs.filter((c) => c.id !== id),
     )
   }
 

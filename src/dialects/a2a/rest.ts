@@ -7,7 +7,7 @@ import type { OperationContext } from './operations.js'
 import { isStreamed, V1_OPERATIONS } from './operations.js'
 import { a2aStream, linkedController } from './sse.js'
 import { requestedVersion } from './version.js'
-import { A2A_CONTENT_TYPE } from './wire.js'
+import { REST_CONTENT_TYPE } from './wire.js'
 
 interface Matched {
   method: string
@@ -102,7 +102,7 @@ const ROUTES: [string, RegExp, Omit<Matched, 'method'>][] = [
 const json = (value: unknown, status = 200) =>
   new Response(status === 204 ? null : JSON.stringify(value), {
     status,
-    headers: status === 204 ? {} : { 'content-type': A2A_CONTENT_TYPE },
+    headers: status === 204 ? {} : { 'content-type': REST_CONTENT_TYPE },
   })
 
 /** Handles one HTTP+JSON request for `rest` (the path below the agent's URL); undefined when no route matches. */
@@ -133,7 +133,7 @@ export async function handleRest(
     const { status, body } = restErrorBody(error)
     return new Response(JSON.stringify(body), {
       status,
-      headers: { 'content-type': A2A_CONTENT_TYPE, allow: allowed.join(', ') },
+      headers: { 'content-type': REST_CONTENT_TYPE, allow: allowed.join(', ') },
     })
   }
   const controller = linkedController(request.signal)

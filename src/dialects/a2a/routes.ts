@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { BridgeEnv, BridgeRuntime, Face } from '../../bridge/face.js'
+import { discoveryCaching } from '../../bridge/caching.js'
 import { publicOrigin } from '../../bridge/face.js'
 import type { BridgeError } from '../../core/index.js'
 import { agentCard } from './card.js'
@@ -11,6 +12,7 @@ import type { OperationContext } from './operations.js'
 import { PushService } from './push.js'
 import { handleRest } from './rest.js'
 import { TaskService } from './tasks.js'
+import { requestedVersion } from './version.js'
 
 export interface A2AFaceOptions {
   /**
@@ -18,6 +20,15 @@ export interface A2AFaceOptions {
    * it, since this face writes no `id:` lines (see KEEP_ALIVE_COMMENT).
    */
   keepAliveMs?: number
+}
+
+/** The version a card is built for; discovery never fails, so a version we do not speak gets the full card. */
+const cardVersion = (request: Request) => {
+  try {
+    return requestedVersion(request)
+  } catch {
+    return undefined
+  }
 }
 
 export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): Face {
@@ -29,7 +40,13 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
     agentCard(await infoOf(agentId), {
       url: `${publicOrigin(runtime, request)}/a2a/${encodeURIComponent(agentId)}`,
       apiKeyRequired: runtime.apiKeyRequired,
+      version: cardVersion(request),
     })
+  /** The public card: it varies with the version asked for, and is cached by content (A2A §8.6). */
+  const serveCard = async (c: Context<BridgeEnv>, agentId: string) => {
+    c.set('agent', agentId)
+    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300', vary: 'A2A-Version' })
+  }
 
   const agentOf = (id: string): string => {
     if (!runtime.agents.get(id))
@@ -90,17 +107,11 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
   // The agent cards are discovery documents: public even when the face needs a key.
   const cards = new Hono<BridgeEnv>()
   cards.onError((err, c) => restErrorResponse(runtime.report(err, c)))
-  cards.get('/:agent/.well-known/agent-card.json', async (c) => {
-    const agentId = agentOf(c.req.param('agent'))
-    c.set('agent', agentId)
-    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
-  })
+  const caching = discoveryCaching()
+  cards.get('/:agent/.well-known/agent-card.json', caching, (c) => serveCard(c, agentOf(c.req.param('agent'))))
   const root = new Hono<BridgeEnv>()
-  root.get('/.well-known/agent-card.json', async (c) => {
-    const agentId = runtime.agents.default.id
-    c.set('agent', agentId)
-    return c.json(await cardFor(agentId, c.req.raw), 200, { 'cache-control': 'max-age=300' })
-  })
+  root.onError((err, c) => restErrorResponse(runtime.report(err, c)))
+  root.get('/.well-known/agent-card.json', caching, (c) => serveCard(c, runtime.agents.default.id))
 
   return {
     name: 'a2a',

@@ -173,7 +173,7 @@ export class TaskService {
 
   async cancel(agentId: string, taskId: string): Promise<Task> {
     const record = await this.record(agentId, taskId)
-    if (record.state.status === 'canceled') return this.getTask(agentId, taskId)
+    // Canceled already counts as not cancelable (A2A §3.1.5), as completed and failed do.
     if (isTerminalStatus(record.state.status)) {
       throw a2aError('TaskNotCancelableError', `Task ${taskId} is ${taskState(record)} and cannot be canceled.`, taskId)
     }

@@ -13,7 +13,10 @@ const strings = () => z.array(z.string())
 const scopes = () => z.record(z.string(), z.string())
 
 export const A2A_PROTOCOL_VERSION = '1.0'
+/** The A2A media type: push notification bodies; accepted on requests. */
 export const A2A_CONTENT_TYPE = 'application/a2a+json'
+/** HTTP+JSON responses and errors (§11.1 says `application/json`; the spec's examples in §6 still show a2a+json). */
+export const REST_CONTENT_TYPE = 'application/json'
 
 /** v1 JSON-RPC method names (also the gRPC method names). */
 export const V1_METHODS = {
