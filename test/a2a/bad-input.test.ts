@@ -159,7 +159,11 @@ async function expectRpcError(
     id,
     version = '1.0',
     stream = false,
-  }: { id: string | number | null; version?: '1.0' | '0.3'; /** the error is the one event of a stream */ stream?: boolean },
+  }: {
+    id: string | number | null
+    version?: '1.0' | '0.3' /** the error is the one event of a stream */
+    stream?: boolean
+  },
 ): Promise<{ error: JsonRpcErrorBody['error']; info: ErrorInfo | undefined }> {
   const { text, body } = stream ? await readOneEvent(res) : await readJson(res)
   expect(res.status, `body: ${text.slice(0, 300)}`).toBe(200)
