@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningBridge } from '../../src/node.js'
 import { startBridge } from '../helpers/bridge.js'
 import { fixtures, play } from '../helpers/golden.js'
+import { createTckAgent } from '../tck/agent.js'
 
 // demo → A2A face → A2A client → Responses face: what A2A carries exactly comes out as if the demo were local.
 describe('chain: the A2A client in front of the A2A face', () => {
@@ -51,5 +52,41 @@ describe('chain: the A2A client in front of the A2A face', () => {
     const response = await client.responses.create({ model: 'demo', input })
     expect(response.output.map((item) => item.type)).toEqual(types)
     expect(response.output_text).toBe(text)
+  })
+})
+
+// An agent that answers with a Message, two bridges away: the inner bridge's stream has sent a task already, and
+// says `direct` when it completes, so the outer bridge answers its blocking client with a Message too (DM-MSG-001).
+describe('chain: a direct Message answer through a bridge in front of a bridge', () => {
+  let inner: RunningBridge
+  let outer: RunningBridge
+  beforeAll(async () => {
+    inner = await startBridge({ agents: [{ id: 'tck', backend: createTckAgent({ id: 'tck' }) }] })
+    outer = await startBridge({ agents: [{ id: 'tck', dialect: 'a2a', url: `${inner.url}/a2a/tck` }] })
+  })
+  afterAll(async () => {
+    await outer.close()
+    await inner.close()
+  })
+
+  const send = async (url: string, messageId: string) => {
+    const res = await fetch(`${url}/a2a/tck/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'a2a-version': '1.0' },
+      body: JSON.stringify({ message: { messageId, role: 'ROLE_USER', parts: [{ text: 'hi' }] } }),
+    })
+    return (await res.json()) as { message?: { parts: { text?: string }[] }; task?: { status: { state: string } } }
+  }
+
+  it('SendMessage through both bridges answers with the Message', async () => {
+    const answer = await send(outer.url, 'tck-message-response-1')
+    expect(answer.task).toBeUndefined()
+    expect(answer.message?.parts).toEqual([{ text: 'Direct message response' }])
+  })
+
+  it('an answer in a task stays a task', async () => {
+    const answer = await send(outer.url, 'tck-complete-task-1')
+    expect(answer.message).toBeUndefined()
+    expect(answer.task?.status.state).toBe('TASK_STATE_COMPLETED')
   })
 })

@@ -164,7 +164,11 @@ const statusHandlers: Record<TaskState, StatusHandler> = {
       ...closeArtifacts(s),
       ...answer,
       ...usage(ext),
-      { type: 'run.completed', ...(ext.incomplete ? { incomplete: ext.incomplete } : {}) },
+      {
+        type: 'run.completed',
+        ...(ext.incomplete ? { incomplete: ext.incomplete } : {}),
+        ...(ext.direct ? { direct: true } : {}),
+      },
     ]
   },
   TASK_STATE_FAILED: (s, status, ext) => {

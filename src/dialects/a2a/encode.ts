@@ -365,7 +365,11 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.done = true
     out(
       status(s, 'TASK_STATE_COMPLETED', e.time, {
-        metadata: withExt({ usage: turnUsage(s), ...(e.incomplete ? { incomplete: e.incomplete } : {}) }),
+        metadata: withExt({
+          usage: turnUsage(s),
+          ...(e.incomplete ? { incomplete: e.incomplete } : {}),
+          ...(e.direct ? { direct: true as const } : {}),
+        }),
       }),
     )
   },

@@ -52,6 +52,11 @@ export interface ExtMetadata {
   error?: { code: string }
   /** On COMPLETED: the run stopped early. */
   incomplete?: { reason: string }
+  /**
+   * On COMPLETED: the agent answered with a Message, keeping no task. A stream has sent the task already, so a
+   * bridge reading this one (an upstream) learns it here and can answer its own client with a Message.
+   */
+  direct?: true
 }
 
 export const extOf = (metadata: Record<string, unknown> | undefined): ExtMetadata =>

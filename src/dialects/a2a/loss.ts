@@ -116,6 +116,6 @@ export const a2aLoss: LossTable = [
   {
     feature: 'direct answer (no task)',
     fidelity: 'carried',
-    how: 'a blocking SendMessage is answered with a `Message`, as the agent answered (the bridge still keeps a task)',
+    how: "a blocking SendMessage is answered with a `Message`, as the agent answered (the bridge still keeps a task); a stream, which has sent the task already, says `direct` in the COMPLETED status's extension metadata",
   },
 ]
