@@ -55,6 +55,25 @@ function figures(file: string): string {
   return `${tests - failed - skipped} passed, ${failed} failed, ${skipped} skipped`
 }
 
+/** Requirements passed and failed per level (MUST, SHOULD, MAY), from the v1.0 kit's compatibility report. */
+function levels(file: string): string {
+  if (!existsSync(file)) return ''
+  const report = JSON.parse(readFileSync(file, 'utf8')) as {
+    per_requirement: Record<string, { level: string; status: string }>
+  }
+  const count = new Map<string, { pass: number; fail: number }>()
+  for (const { level, status } of Object.values(report.per_requirement)) {
+    const c = count.get(level) ?? { pass: 0, fail: 0 }
+    if (status === 'PASS') c.pass++
+    if (status === 'FAIL') c.fail++
+    count.set(level, c)
+  }
+  const failed = Object.entries(report.per_requirement).filter(([, r]) => r.status === 'FAIL')
+  return `; requirements ${[...count].map(([l, c]) => `${l} ${c.pass} passed/${c.fail} failed`).join(', ')}${
+    failed.length ? ` (failed: ${failed.map(([id, r]) => `${id} ${r.level}`).join(', ')})` : ''
+  }`
+}
+
 /** Runs the kit as a child process: asynchronously, since the bridges it tests live in this process. */
 async function runKit(version: 'v1.0' | 'v0.3', url: string, out: string, categories: string[] = []): Promise<void> {
   console.log(`\n=== ${out}: ${version} against ${url}`)
@@ -74,11 +93,12 @@ const summary: string[] = []
 try {
   if (runs.includes('v1.0')) {
     await runKit('v1.0', `${inner.url}/a2a/tck`, 'v1.0')
-    summary.push(`v1.0, bridge → TCK agent: ${figures(`${reports}/v1.0/v1.0.xml`)}`)
+    summary.push(`v1.0, bridge → TCK agent: ${figures(`${reports}/v1.0/v1.0.xml`)}${levels(`${reports}/v1.0/v1.json`)}`)
   }
   if (front) {
     await runKit('v1.0', `${front.url}/a2a/tck`, 'v1.0-two-hops')
-    summary.push(`v1.0, bridge → bridge → TCK agent: ${figures(`${reports}/v1.0-two-hops/v1.0.xml`)}`)
+    const two = `${reports}/v1.0-two-hops`
+    summary.push(`v1.0, bridge → bridge → TCK agent: ${figures(`${two}/v1.0.xml`)}${levels(`${two}/v1.json`)}`)
   }
   if (v03) {
     const categories = ['mandatory', 'capabilities', 'quality', 'features', 'multi_transport']
