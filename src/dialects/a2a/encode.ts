@@ -92,33 +92,37 @@ export function taskSnapshot(
   return task
 }
 
-/** The fold every A2A receiver does: a Task from the StreamResponses of its lifecycle. */
+/**
+ * The fold every A2A receiver does: a Task from the StreamResponses of its lifecycle. Events are shared, not copied
+ * (one per text chunk would cost more than the encoding): the fold never changes what an event holds, and the only
+ * thing it changes in the task, an artifact's parts, are copies of the events' parts.
+ */
 export function applyToTask(task: Task, e: StreamResponse): void {
   if ('task' in e) {
     Object.assign(task, structuredClone(e.task))
   } else if ('statusUpdate' in e) {
-    task.status = structuredClone(e.statusUpdate.status)
-    if (e.statusUpdate.status.message) (task.history ??= []).push(structuredClone(e.statusUpdate.status.message))
-    if (e.statusUpdate.metadata) task.metadata = { ...task.metadata, ...structuredClone(e.statusUpdate.metadata) }
+    task.status = e.statusUpdate.status
+    if (e.statusUpdate.status.message) (task.history ??= []).push(e.statusUpdate.status.message)
+    if (e.statusUpdate.metadata) task.metadata = { ...task.metadata, ...e.statusUpdate.metadata }
   } else if ('artifactUpdate' in e) {
     const update = e.artifactUpdate
     const artifacts = (task.artifacts ??= [])
     const at = artifacts.findIndex((a) => a.artifactId === update.artifact.artifactId)
-    const incoming = structuredClone(update.artifact)
+    const incoming = { ...update.artifact, parts: update.artifact.parts.map((p) => ({ ...p })) }
     if (at < 0) artifacts.push(incoming)
     else if (!update.append) artifacts[at] = incoming
-    else appendParts(artifacts[at] as Artifact, incoming)
+    else appendParts(artifacts[at] as Artifact, update.artifact)
   } else if ('message' in e) {
-    ;(task.history ??= []).push(structuredClone(e.message))
+    ;(task.history ??= []).push(e.message)
   }
 }
 
-/** Text chunks join the last text part (so a streamed answer reads as one part); other parts are added. */
+/** Text chunks join the last text part (so a streamed answer reads as one part); other parts are added, as copies. */
 function appendParts(target: Artifact, incoming: Artifact) {
   for (const part of incoming.parts) {
     const last = target.parts.at(-1)
     if (last && 'text' in last && 'text' in part && !part.metadata && !part.mediaType) last.text += part.text
-    else target.parts.push(part)
+    else target.parts.push({ ...part })
   }
   if (incoming.name) target.name = incoming.name
   if (incoming.description) target.description = incoming.description
