@@ -42,7 +42,9 @@ export interface paths {
          *     Streaming methods answer with `text/event-stream`: every `data:` line is one JSON-RPC response whose `id`
          *     is the request's; the server closes the stream when the task ends (or pauses for input). A failure after
          *     the stream has started is sent as an `event: error` frame carrying a JSON-RPC error response. Errors of
-         *     methods and of A2A itself come back with HTTP 200 and an `error` object.
+         *     methods and of A2A itself come back with HTTP 200 and an `error` object, except those of v0.3
+         *     `tasks/resubscribe`, which come as the one `event: error` frame of an event stream (as the official SDK's
+         *     server sends them).
          */
         post: operations["a2aJsonRpc"];
         delete?: never;
@@ -1201,6 +1203,8 @@ export interface components {
             headers: {
                 ETag?: string;
                 "Last-Modified"?: string;
+                "Cache-Control"?: string;
+                Vary?: string;
                 [name: string]: unknown;
             };
             content?: never;

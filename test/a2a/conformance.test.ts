@@ -183,6 +183,44 @@ describe('the agent card', () => {
     expect((await card({ 'if-none-match': tag })).status).toBe(200)
   })
 
+  it('ignores an If-Modified-Since that is not an HTTP date (RFC 9110 §13.1.3)', async () => {
+    for (const value of ['2030', 'tomorrow', '2099-01-01T00:00:00Z']) {
+      expect((await card({ 'a2a-version': '1.0', 'if-modified-since': value })).status, value).toBe(200)
+    }
+  })
+
+  it('a 304 keeps the CORS headers of its 200, by either validator, so a browser client can read it', async () => {
+    const browser = await startBridge({
+      agents: [demoAgent()],
+      log: () => {},
+      cors: { origins: ['https://app.example'] },
+    })
+    try {
+      const url = `${browser.url}/a2a/demo/.well-known/agent-card.json`
+      const headers = { origin: 'https://app.example', 'a2a-version': '1.0' }
+      const first = await fetch(url, { headers })
+      await first.text()
+      const allowed = first.headers.get('access-control-allow-origin')
+      expect(allowed).toBe('https://app.example')
+      const validators = [
+        { 'if-none-match': first.headers.get('etag') ?? '' },
+        { 'if-modified-since': first.headers.get('last-modified') ?? '' },
+      ]
+      for (const validator of validators) {
+        const res = await fetch(url, { headers: { ...headers, ...validator } })
+        expect(res.status, JSON.stringify(validator)).toBe(304)
+        expect(res.headers.get('access-control-allow-origin')).toBe(allowed)
+        expect(res.headers.get('access-control-expose-headers')).toBe(
+          first.headers.get('access-control-expose-headers'),
+        )
+        expect(res.headers.get('etag')).toBe(first.headers.get('etag'))
+        expect(res.headers.get('content-type')).toBeNull()
+      }
+    } finally {
+      await browser.close()
+    }
+  })
+
   it('the default agent’s card at the root is cached the same way', async () => {
     const res = await fetch(`${bridge.url}/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } })
     const tag = res.headers.get('etag') ?? ''

@@ -17,7 +17,7 @@ export function jsonNames(value: unknown): unknown {
   for (const [key, field] of Object.entries(value)) {
     const name = key.includes('_') ? camel(key) : key
     if (name !== key && Object.hasOwn(value, name)) continue
-    // defineProperty: a `__proto__` key from JSON stays a plain field.
+    // defineProperty: whatever the key, a field of its own, never the object's prototype.
     Object.defineProperty(out, name, {
       value: FREE_FORM.has(name) ? field : jsonNames(field),
       enumerable: true,
