@@ -16,7 +16,7 @@ import {
 import type { ResponseDecoderState } from './decode.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
-import { StreamEventIn } from './reading.js'
+import { readDelta, StreamEventIn } from './reading.js'
 
 export interface ResponsesClientOptions extends UpstreamClientOptions {
   /** The upstream's base URL, ending in `/v1`. */
@@ -82,7 +82,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       }
       return new UnknownEvent('responses', name, raw)
     }
-    return readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
+    return readDelta(raw) ?? readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
   }
 
   const client: AgentBackend = {
