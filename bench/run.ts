@@ -1,7 +1,12 @@
-// `npm run bench`: mapper throughput in process, and one fast stream through the bridge against a byte
-// pass-through proxy measured in the same run. Prints figures; asserts nothing.
+// `npm run bench`: mapper throughput in process; then, with the upstream here and the bridge and a byte pass-through
+// proxy each in a process of their own, one fast stream through every face against the proxy, heap per idle open
+// stream, cold start (when dist/ is built) and the worker bundle. Rounds are interleaved; figures are medians with
+// their spread. Prints figures; asserts nothing.
+import { fork, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import type { RunEvent } from '../src/core/index.js'
 import {
   createDecoder as createResponseDecoder,
@@ -17,7 +22,6 @@ import { ResponseStreamEvent } from '../src/dialects/responses/wire.js'
 import { createDecoder as createA2ADecoder, decode as decodeStreamResponse } from '../src/dialects/a2a/decode.js'
 import { createEncoder as createTaskEncoder, encode as encodeTaskEvent } from '../src/dialects/a2a/encode.js'
 import { StreamResponse } from '../src/dialects/a2a/wire.js'
-import { serveBridge } from '../src/node.js'
 import { readSSE } from '../src/stream/index.js'
 import { buildWorker } from '../scripts/worker-bundle.js'
 
@@ -80,10 +84,12 @@ function mapperThroughput() {
   console.log(`  A2A decode (zod)                           ${fmt(rate(count, median(a2aDecode)))} events/s`)
 }
 
-/** A Responses upstream that writes one pre-rendered stream of DELTAS text deltas as fast as it can. */
-function fastUpstream() {
+/** The bench's Responses upstream: `/fast/…` writes one pre-rendered stream of DELTAS text deltas as fast as it can,
+ * `/idle/…` opens a response and then stays silent until the client goes away. */
+function upstreamServer() {
   const encoder = createResponseEncoder({ responseId: 'resp_bench', model: 'bench', createdAt: 0 })
   const wire = [...openResponse(encoder)]
+  const opening = wire.map((w) => `event: ${w.type}\ndata: ${JSON.stringify(w)}\n\n`).join('')
   const events = canonicalDeltas(DELTAS)
   events.push({
     type: 'message.completed',
@@ -99,6 +105,10 @@ function fastUpstream() {
     req.resume()
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
+      if (req.url?.startsWith('/idle/')) {
+        res.write(opening)
+        return // held open until the client closes it
+      }
       // Write in 16 KiB chunks, as a real server flushing as it goes would.
       for (let at = 0; at < body.length; at += 16_384) res.write(body.subarray(at, at + 16_384))
       res.end()
@@ -107,79 +117,211 @@ function fastUpstream() {
   return { server, events: wire.length }
 }
 
-/** Forwards the request and pipes the upstream bytes back untouched: the floor any proxy pays. */
-function passThrough(upstream: string) {
-  return createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const up = await fetch(`${upstream}${req.url}`, {
-      method: req.method,
-      headers: { 'content-type': 'application/json' },
-      body: Buffer.concat(chunks),
-    })
-    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/event-stream' })
-    if (up.body) for await (const chunk of up.body) res.write(chunk)
-    res.end()
-  })
-}
-
 const listen = (server: ReturnType<typeof createServer>) =>
   new Promise<string>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
   )
 
-async function streamOnce(url: string): Promise<{ events: number; ms: number }> {
-  const t = performance.now()
-  const res = await fetch(`${url}/v1/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'bench', input: 'go', stream: true }),
+/** A child process (the proxy, the bridge) that answers the parent's messages; `first` is its first message. */
+async function child<T>(
+  script: string,
+  args: string[],
+): Promise<{ first: T; ask: <A>(m: object) => Promise<A>; stop: () => void }> {
+  const proc = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  const next = <A>() => new Promise<A>((resolve) => proc.once('message', (m) => resolve(m as A)))
+  const first = await next<T>()
+  return {
+    first,
+    ask: <A>(m: object) => {
+      const answer = next<A>()
+      proc.send(m)
+      return answer
+    },
+    stop: () => proc.kill(),
+  }
+}
+
+type Target = 'proxy' | 'responses' | 'a2a' | 'acp custom' | 'acp values'
+
+/** One streamed request to a target; the SSE events the client read, and how long it took. */
+async function streamOnce(target: Target, proxy: string, bridge: string): Promise<{ events: number; ms: number }> {
+  const t = performance.now()
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
+  const acp = (mode: string) =>
+    post(`${bridge}/acp/runs/stream`, {
+      agent_id: 'fast',
+      input: [{ role: 'user', parts: [{ content_type: 'text/plain', content: 'go' }] }],
+      stream_mode: mode,
+    })
+  const res =
+    target === 'proxy'
+      ? await post(`${proxy}/fast/v1/responses`, { model: 'bench', input: 'go', stream: true })
+      : target === 'responses'
+        ? await post(`${bridge}/v1/responses`, { model: 'fast', input: 'go', stream: true })
+        : target === 'a2a'
+          ? await post(
+              `${bridge}/a2a/fast/message:stream`,
+              { message: { messageId: crypto.randomUUID(), role: 'ROLE_USER', parts: [{ text: 'go' }] } },
+              { 'a2a-version': '1.0' },
+            )
+          : await acp(target === 'acp custom' ? 'custom' : 'values')
   let events = 0
   if (res.body) for await (const e of readSSE(res.body)) if (e.data !== '[DONE]') events++
   return { events, ms: performance.now() - t }
 }
 
-async function throughBridge() {
-  const upstream = fastUpstream()
-  const upstreamUrl = await listen(upstream.server)
-  const proxy = passThrough(upstreamUrl)
-  const proxyUrl = await listen(proxy)
-  const bridge = await serveBridge({
-    port: 0,
-    config: { agents: [{ id: 'bench', dialect: 'responses', url: `${upstreamUrl}/v1` }] },
-  })
+/** Median and spread (min–max) of a figure measured once per round. */
+const spread = (xs: number[], digits = 2) =>
+  xs.length
+    ? `${median(xs).toFixed(digits)} [${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}]`
+    : 'n/a'
 
-  const results: Record<string, number[]> = { direct: [], passThrough: [], bridge: [] }
-  const counts: Record<string, number> = {}
-  for (let round = 0; round < ROUNDS + 1; round++) {
-    for (const [name, url] of [
-      ['direct', upstreamUrl],
-      ['passThrough', proxyUrl],
-      ['bridge', bridge.url],
-    ] as const) {
-      const r = await streamOnce(url)
-      counts[name] = r.events
-      if (round > 0) results[name]?.push(rate(r.events, r.ms)) // round 0 warms up
+/** Fast streams through each face and through the byte proxy, interleaved round by round. */
+async function throughput(proxy: string, bridge: string, events: number) {
+  const targets: Target[] = ['proxy', 'responses', 'a2a', 'acp custom', 'acp values']
+  const rates = new Map<Target, number[]>(targets.map((t) => [t, []]))
+  const ratios = new Map<Target, number[]>(targets.map((t) => [t, []]))
+  const counts = new Map<Target, number>()
+  for (let round = 0; round <= ROUNDS; round++) {
+    let proxyMs = 0
+    for (const target of targets) {
+      const r = await streamOnce(target, proxy, bridge)
+      counts.set(target, r.events)
+      if (round === 0) continue // warms up
+      if (target === 'proxy') proxyMs = r.ms
+      rates.get(target)?.push(rate(r.events, r.ms))
+      // The same answer, start to end: how much of the proxy's speed the face keeps (ACP values sends fewer events).
+      ratios.get(target)?.push(proxyMs / r.ms)
     }
   }
-  const direct = median(results.direct ?? [])
-  const pass = median(results.passThrough ?? [])
-  const viaBridge = median(results.bridge ?? [])
-  console.log(`\none fast stream (${fmt(upstream.events)} upstream events, median of ${ROUNDS}, loopback):`)
-  console.log(`  upstream direct                 ${fmt(direct)} events/s`)
-  console.log(`  byte pass-through proxy          ${fmt(pass)} events/s`)
-  console.log(`  bridge (decode → log → encode)   ${fmt(viaBridge)} events/s  (${counts.bridge} events out)`)
-  console.log(`  ratio bridge / pass-through      ${(viaBridge / pass).toFixed(2)}`)
+  console.log(`\none fast stream (${fmt(events)} upstream events; median [min–max] of ${ROUNDS} interleaved rounds):`)
+  for (const target of targets) {
+    const r = rates.get(target) ?? []
+    const line = `  ${target.padEnd(12)} ${fmt(median(r)).padStart(9)} events/s [${fmt(Math.min(...r))}–${fmt(Math.max(...r))}]`
+    console.log(
+      target === 'proxy'
+        ? `${line}  (byte pipe, own process)`
+        : `${line}  ratio to the proxy ${spread(ratios.get(target) ?? [])}  (${fmt(counts.get(target) ?? 0)} events out)`,
+    )
+  }
+}
 
-  await bridge.close()
-  await new Promise((r) => proxy.close(r))
-  await new Promise((r) => upstream.server.close(r))
+/** Heap per idle open stream: STREAMS streams held open through each, heap measured (after GC) before and after. */
+async function idleHeap(
+  proxy: { url: string; heap: () => Promise<number> },
+  bridge: { url: string; heap: () => Promise<number> },
+) {
+  const STREAMS = Number(process.env.BENCH_IDLE_STREAMS ?? 200)
+  const per = async (url: string, body: unknown, heap: () => Promise<number>) => {
+    const before = await heap()
+    const controllers: AbortController[] = []
+    await Promise.all(
+      Array.from({ length: STREAMS }, async () => {
+        const controller = new AbortController()
+        controllers.push(controller)
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: controller.signal,
+        })
+        // The stream is open once its first event is in.
+        const reader = res.body?.getReader()
+        await reader?.read()
+      }),
+    )
+    const after = await heap()
+    for (const c of controllers) c.abort()
+    await new Promise((r) => setTimeout(r, 200))
+    return (after - before) / STREAMS
+  }
+  const viaProxy = await per(`${proxy.url}/idle/v1/responses`, { model: 'b', input: 'go', stream: true }, proxy.heap)
+  const viaBridge = await per(`${bridge.url}/v1/responses`, { model: 'idle', input: 'go', stream: true }, bridge.heap)
+  console.log(`\nheap per idle open stream (${STREAMS} streams, after GC):`)
+  console.log(`  proxy        ${fmt(Math.round(viaProxy / 1024))} KB`)
+  console.log(`  bridge       ${fmt(Math.round(viaBridge / 1024))} KB  (Responses face)`)
+}
+
+/** Milliseconds from spawning a server to its first answer on `path`. */
+async function coldStart(command: string, args: string[], port: number, path: string): Promise<number> {
+  const t = performance.now()
+  const proc = spawn(command, args, { stdio: 'ignore' })
+  try {
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`)
+        if (res.ok) return performance.now() - t
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 2))
+    }
+  } finally {
+    proc.kill()
+    await new Promise((r) => proc.once('exit', r))
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  const url = await listen(server)
+  await new Promise((r) => server.close(r))
+  return Number(new URL(url).port)
+}
+
+/** Cold start of the built bridge (`dist/`) against a bare Hono server on @hono/node-server, interleaved. */
+async function coldStarts() {
+  const built = fileURLToPath(new URL('../dist/node.js', import.meta.url))
+  if (!existsSync(built)) {
+    console.log('\ncold start: skipped (no dist/; run `npm run build` first)')
+    return
+  }
+  const bare = fileURLToPath(new URL('./bare-hono.mjs', import.meta.url))
+  const ms: Record<'bridge' | 'bare', number[]> = { bridge: [], bare: [] }
+  const ratios: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const port = await freePort()
+    const b = await coldStart(process.execPath, [built, 'serve', '--port', String(port)], port, '/healthz')
+    const h = await coldStart(process.execPath, [bare, String(port)], port, '/healthz')
+    ms.bridge.push(b)
+    ms.bare.push(h)
+    ratios.push(b / h)
+  }
+  console.log(`\ncold start to the first /healthz (built, median [min–max] of ${ROUNDS}):`)
+  console.log(`  bare Hono    ${spread(ms.bare, 0)} ms`)
+  console.log(`  bridge       ${spread(ms.bridge, 0)} ms  ratio ${spread(ratios)}`)
+}
+
+async function throughBridge() {
+  const upstream = upstreamServer()
+  const upstreamUrl = await listen(upstream.server)
+  const proxy = await child<{ port: number }>('./proxy.ts', [upstreamUrl])
+  const bridge = await child<{ url: string }>('./bridge.ts', [upstreamUrl])
+  const proxyUrl = `http://127.0.0.1:${proxy.first.port}`
+  try {
+    await throughput(proxyUrl, bridge.first.url, upstream.events)
+    const heap = (c: typeof proxy | typeof bridge) => async () => (await c.ask<{ heap: number }>({ heap: true })).heap
+    await idleHeap({ url: proxyUrl, heap: heap(proxy) }, { url: bridge.first.url, heap: heap(bridge) })
+  } finally {
+    proxy.stop()
+    bridge.stop()
+    upstream.server.closeAllConnections()
+    await new Promise((r) => upstream.server.close(r))
+  }
 }
 
 console.log(`dialect-bridge bench — node ${process.version}\n`)
 mapperThroughput()
 await throughBridge()
+await coldStarts()
 
 const bundle = await buildWorker()
 console.log(

@@ -1,0 +1,21 @@
+// The bridge under test, in a process of its own, with agents reaching the bench's Responses upstream.
+// Tells the parent its URL, and its heap when asked.
+import { serveBridge } from '../src/node.js'
+
+const upstream = process.argv[2] ?? ''
+const bridge = await serveBridge({
+  port: 0,
+  log: () => {},
+  config: {
+    agents: [
+      { id: 'fast', dialect: 'responses', url: `${upstream}/fast/v1` },
+      { id: 'idle', dialect: 'responses', url: `${upstream}/idle/v1` },
+    ],
+  },
+})
+process.send?.({ url: bridge.url })
+process.on('message', (m: { heap?: true }) => {
+  if (!m.heap) return
+  globalThis.gc?.()
+  process.send?.({ heap: process.memoryUsage().heapUsed })
+})

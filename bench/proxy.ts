@@ -1,0 +1,22 @@
+// The floor any proxy pays, in a process of its own: node:http in, node:http out, bytes piped untouched.
+// Started by bench/run.ts with the upstream's origin; tells the parent its port, and its heap when asked.
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+const upstream = new URL(process.argv[2] ?? '')
+const server = createServer((req, res) => {
+  const up = request(
+    { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(res)
+    },
+  )
+  req.pipe(up)
+})
+server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }))
+process.on('message', (m: { heap?: true }) => {
+  if (!m.heap) return
+  globalThis.gc?.()
+  process.send?.({ heap: process.memoryUsage().heapUsed })
+})
