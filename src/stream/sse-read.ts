@@ -38,14 +38,30 @@ export class SSEFirstByteTimeout extends Error {
 
 /**
  * Reads server-sent events from a fetch body. Ends when the body ends; aborting `signal` cancels the body,
- * so the upstream connection closes with the consumer. The parser is fed whole network chunks (not one
- * stream hop per event), which keeps a fast stream cheap.
+ * so the upstream connection closes with the consumer.
  */
 export async function* readSSE(
   body: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
   options: ReadSSEOptions = {},
 ): AsyncGenerator<SSEEvent> {
+  for await (const batch of readSSEBatches(body, signal, options)) {
+    for (const event of batch) {
+      yield event
+      if (signal?.aborted) return
+    }
+  }
+}
+
+/**
+ * The events of a fetch body, one batch per network chunk: the parser is fed whole chunks, and a reader takes every
+ * event a chunk completed in one step (not one promise per event), which keeps a fast stream cheap. Never empty.
+ */
+export async function* readSSEBatches(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+  options: ReadSSEOptions = {},
+): AsyncGenerator<SSEEvent[]> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let ready: SSEEvent[] = []
@@ -85,10 +101,8 @@ export async function* readSSE(
       parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }))
       const batch = ready
       ready = []
-      for (const event of batch) {
-        yield event
-        if (signal?.aborted) return
-      }
+      if (batch.length) yield batch
+      if (signal?.aborted) return
       if (tooLarge) throw tooLarge
       if (done) return
     }

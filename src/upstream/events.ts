@@ -4,7 +4,7 @@ import type { z } from 'zod'
 import type { AgentEvent, MapperState } from '../core/index.js'
 import { BridgeError, parseWith } from '../core/index.js'
 import type { SSEEvent } from '../stream/index.js'
-import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
+import { readSSE, readSSEBatches, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
 import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
 import { tolerant } from './tolerant.js'
@@ -99,14 +99,16 @@ export async function* decodeEvents<S extends MapperState, W>(
   // Only what the reader throws is the stream's failure; a throw while decoding is the client's own.
   let reading = true
   try {
-    for await (const message of readSSE(res.body, options.signal, sseOptions(upstream, options))) {
+    for await (const batch of readSSEBatches(res.body, options.signal, sseOptions(upstream, options))) {
       reading = false
-      const event = read(message)
-      if (event instanceof UnknownEvent) yield event.toEvent()
-      else if (event !== undefined) {
-        const out = step(state, event, decode, hooks)
-        yield* Array.isArray(out) ? out : await out
-        if (state.done) return
+      for (const message of batch) {
+        const event = read(message)
+        if (event instanceof UnknownEvent) yield event.toEvent()
+        else if (event !== undefined) {
+          const out = step(state, event, decode, hooks)
+          yield* Array.isArray(out) ? out : await out
+          if (state.done) return
+        }
       }
       reading = true
     }
