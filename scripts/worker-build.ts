@@ -1,0 +1,193 @@
+// The worker's bundler: src/worker.ts → .wrangler/build/worker.js, which wrangler uploads as it is (wrangler.toml:
+// `[build] command` runs this, `no_bundle = true`). esbuild with the options wrangler's own bundling uses, and:
+//
+// - zod tree-shaken. Our sources `import { z } from 'zod'`; zod exports that `z` as a namespace object, and esbuild
+//   keeps a namespace imported by name whole: every schema type, JSON Schema conversion, the compiler and all 64
+//   locales, two thirds of the bundle. In the bundle only, the import reads `import * as z from 'zod'` (the same
+//   namespace object), so `z.object(…)` is a direct reference and the rest is left out.
+// - zod's messages in English only. Should `z` ever be kept whole again, zod's locale index resolves here to
+//   English alone.
+// - zod's JSON Schema conversion left out: nothing in the worker converts a schema to JSON Schema
+//   (`.toJSONSchema()`, `z.toJSONSchema`, `~standard.jsonSchema` throw in the worker, saying so).
+// - zod's string-format methods (`z.string().email()`, `.uuid()`, …) left out when src/ never calls them by that name
+//   (a call throws, saying so); `util` imported as a module namespace (the same object) so its unused helpers go too.
+// - zod's object parser without its code generator: it only runs where `eval` does, never in workerd (and zod
+//   itself turns it off on Cloudflare); the parser it falls back to is the one in use there, as in zod/mini.
+// - no `keepNames` (wrangler's default wraps every function and class in `__name(…)`; nothing in the worker reads a
+//   minified name), and the result minified with oxc's minifier (rolldown/utils), a few per cent smaller than
+//   esbuild's. The source map points into the readable bundle beside it (worker.bundle.js, `// src/…` comments).
+//
+// `node --import tsx scripts/worker-build.ts` builds; `buildWorkerScript()` does it from code. Its metafile
+// (worker.js.meta.json) says which modules went in; `npm run build:worker -- --analyze` prints it by package.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { basename, dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as esbuild from 'esbuild'
+import { minifySync } from 'rolldown/utils'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const src = join(root, 'src')
+const zodDir = /[\\/]node_modules[\\/]zod[\\/]/
+
+/** Where wrangler.toml's `main` points. */
+export const WORKER_SCRIPT = join(root, '.wrangler/build/worker.js')
+
+export interface WorkerScript {
+  /** The script written; beside it its source map (`.map`), the readable bundle that maps into, and the metafile. */
+  file: string
+  metafile: esbuild.Metafile
+}
+
+/** `import { z } from 'zod'` → `import * as z from 'zod'` (other names from zod stay a named import). */
+export function namespaceZodImports(source: string): string {
+  return source.replace(/import\s*\{([^}]*)\}\s*from\s*(['"])zod\2/g, (whole: string, names: string, quote: string) => {
+    const specifiers = names
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+    const z = specifiers.find((s) => /^z(\s+as\s+[\w$]+)?$/.test(s))
+    if (!z) return whole
+    const local = z.split(/\s+as\s+/)[1] ?? 'z'
+    const rest = specifiers.filter((s) => s !== z)
+    const zod = `${quote}zod${quote}`
+    const others = rest.length ? `; import { ${rest.join(', ')} } from ${zod}` : ''
+    return `import * as ${local} from ${zod}${others}`
+  })
+}
+
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name))
+  return Promise.all(files.map((f) => readFile(f, 'utf8')))
+}
+
+/** Source of a function `left(what)` returning a function that throws: what is left out of the bundle. */
+const LEFT_OUT = `const left = (what) => () => { throw new Error(what + " is left out of the worker bundle (scripts/worker-build.ts)") };`
+
+function zodPlugin(): esbuild.Plugin {
+  return {
+    name: 'zod-for-the-worker',
+    setup(build) {
+      let used = new Set<string>()
+      build.onStart(async () => {
+        // Every `.name(` in src/: a zod method under that name might be called, so it stays.
+        used = new Set(
+          (await sources(src)).flatMap((text) => [...text.matchAll(/\.([A-Za-z_$][\w$]*)\s*\(/g)]).map((m) => m[1]!),
+        )
+      })
+
+      build.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (relative(src, args.path).startsWith('..')) return undefined
+        return { contents: namespaceZodImports(await readFile(args.path, 'utf8')), loader: 'ts' }
+      })
+
+      build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        zodDir.test(args.importer) ? { path: 'zod-locales-en', namespace: 'zod-worker' } : undefined,
+      )
+      build.onResolve({ filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/ }, (args) =>
+        zodDir.test(args.importer)
+          ? { path: join(dirname(args.importer), args.path), namespace: 'zod-worker', pluginData: 'json-schema' }
+          : undefined,
+      )
+      build.onLoad({ filter: /.*/, namespace: 'zod-worker' }, async (args) => {
+        if (args.path === 'zod-locales-en') {
+          return { contents: `export { default as en } from 'zod/v4/locales/en.js'`, resolveDir: root, loader: 'js' }
+        }
+        // The JSON Schema side of the module throws; anything else in it (`aggregateChecks`) is the real one.
+        const real = await readFile(args.path, 'utf8')
+        const names = new Set([
+          ...[...real.matchAll(/^export (?:async )?(?:function\*?|const|let|class) ([\w$]+)/gm)].map((m) => m[1]!),
+          ...[...real.matchAll(/^export \{([^}]*)\}/gm)].flatMap((m) =>
+            m[1]!.split(',').map(
+              (s) =>
+                s
+                  .trim()
+                  .split(/\s+as\s+/)
+                  .pop()!,
+            ),
+          ),
+        ])
+        const lines = [...names].filter(Boolean).map((name) => {
+          if (/^create\w*JSONSchemaMethod$/.test(name)) return `export const ${name} = () => left("JSON Schema")`
+          if (/Processor$|^toJSONSchema$/.test(name)) return `export const ${name} = left("JSON Schema")`
+          return `export { ${name} } from ${JSON.stringify(`./${basename(args.path)}`)}`
+        })
+        return { contents: [LEFT_OUT, ...lines].join('\n'), resolveDir: dirname(args.path), loader: 'js' }
+      })
+
+      build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/ }, async (args) => {
+        const code = (await readFile(args.path, 'utf8'))
+          .replace('import { util } from "../core/index.js";', 'import * as util from "../core/util.js";')
+          .replaceAll('core.util.', 'util.')
+          .replace('core.$ZodObjectJIT.init(inst, def);', 'core.$ZodObject.init(inst, def);')
+          .replace(
+            /^( {4})([\w$]+)\(params\) \{\n\s+return this\.check\(core\._[\w$]+\(Zod[\w$]+, params\)\);\n\s+\},$/gm,
+            (method: string, indent: string, name: string) =>
+              used.has(name) ? method : `${indent}${name}: left("z.string().${name}()"),`,
+          )
+        return { contents: `${LEFT_OUT}\n${code}`, loader: 'js' }
+      })
+    },
+  }
+}
+
+/** The options wrangler 4 gives esbuild for a modules worker without nodejs_compat, plus the above. */
+export function buildOptions(outfile = WORKER_SCRIPT): esbuild.BuildOptions {
+  const command = process.env.WRANGLER_COMMAND // set by wrangler when it runs `[build] command`
+  return {
+    absWorkingDir: root,
+    entryPoints: [join(root, 'src/worker.ts')],
+    outfile: outfile.replace(/\.js$/, '.bundle.js'),
+    bundle: true,
+    format: 'esm',
+    target: 'es2024',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['cloudflare:*'],
+    define: {
+      'navigator.userAgent': '"Cloudflare-Workers"',
+      'process.env.NODE_ENV': JSON.stringify(command === 'dev' ? 'development' : 'production'),
+    },
+    keepNames: false,
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    // A `z.name` the bundle cannot find fails the build instead of being `undefined` at run time.
+    logOverride: { 'import-is-undefined': 'error' },
+    plugins: [zodPlugin()],
+  }
+}
+
+/** Bundles the worker to `outfile` (each file written whole, then renamed: concurrent builds never see half a file). */
+export async function buildWorkerScript(outfile = WORKER_SCRIPT): Promise<WorkerScript> {
+  const options = buildOptions(outfile)
+  const result = await esbuild.build(options)
+  const bundle = result.outputFiles?.find((f) => f.path.endsWith('.js'))
+  if (!bundle) throw new Error('esbuild wrote no bundle')
+  const minified = minifySync(basename(bundle.path), bundle.text, {
+    module: true,
+    compress: { target: 'es2024' },
+    mangle: true,
+    sourcemap: true,
+  })
+  if (minified.errors.length) throw new Error(`minify: ${minified.errors.map((e) => e.message).join('; ')}`)
+  const map = { ...minified.map, file: basename(outfile), sources: [basename(bundle.path)] }
+  const files: [string, string | Uint8Array][] = [
+    [bundle.path, bundle.contents],
+    [`${outfile}.map`, JSON.stringify(map)],
+    [`${outfile}.meta.json`, JSON.stringify(result.metafile)],
+    // The script last, so whoever sees the new script also finds its map and metafile.
+    [outfile, `${minified.code}\n//# sourceMappingURL=${basename(outfile)}.map\n`],
+  ]
+  await mkdir(dirname(outfile), { recursive: true })
+  for (const [path, contents] of files) {
+    const tmp = `${path}.${process.pid}.tmp`
+    await writeFile(tmp, contents)
+    await rename(tmp, path)
+  }
+  return { file: outfile, metafile: result.metafile as esbuild.Metafile }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildWorkerScript(process.argv[2] ? join(process.cwd(), process.argv[2]) : undefined)
+}
