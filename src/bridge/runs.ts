@@ -42,6 +42,10 @@ interface Producer {
 
 const CANCEL_GRACE_MS = 2_000
 
+/** A message the conversation's history keeps: the user's and the answers, not system, commentary or a sub-agent's. */
+const remembered = (message: Message, executionId?: string) =>
+  !executionId && !message.executionId && message.phase !== 'commentary' && message.role !== 'system'
+
 /**
  * What faces drive runs through: the RunManager in one process, or the Durable Objects that host each run at the
  * edge (which run a RunManager of their own).
@@ -111,7 +115,7 @@ export class RunManager implements RunService {
     const { history: sent = [], ...rest } = input
     const history = [...(await this.store.getHistory(record.contextId)), ...sent]
     const afterSeq = await this.#logInput(record.runId, input)
-    this.#produce(record, { ...rest, runId: record.runId, agentId, contextId: record.contextId, history }, 0)
+    this.#produce(record, { ...rest, runId: record.runId, agentId, contextId: record.contextId, history })
     return { record, afterSeq }
   }
 
@@ -138,11 +142,10 @@ export class RunManager implements RunService {
       history: [...history, ...sent],
       pending,
     }
-    const turnStart = record.state.lastSeq
     const afterSeq = await this.#logInput(runId, input)
     // The run is working again from the moment it is answered, whatever the agent takes to say so itself.
     await this.store.append(runId, { type: 'run.status', status: 'working' })
-    this.#produce(record, request, turnStart)
+    this.#produce(record, request)
     return { record, afterSeq }
   }
 
@@ -219,16 +222,19 @@ export class RunManager implements RunService {
     return seq
   }
 
-  #produce(record: RunRecord, request: RunRequest, afterSeq: number) {
+  #produce(record: RunRecord, request: RunRequest) {
     const controller = new AbortController()
     const producer: Producer = { controller, task: Promise.resolve(), readers: 0, canceling: false }
     this.#producers.set(record.runId, producer)
-    producer.task = this.#drive(record, request, producer, afterSeq).finally(() => this.#producers.delete(record.runId))
+    producer.task = this.#drive(record, request, producer).finally(() => this.#producers.delete(record.runId))
   }
 
-  async #drive(record: RunRecord, request: RunRequest, producer: Producer, afterSeq: number) {
+  async #drive(record: RunRecord, request: RunRequest, producer: Producer) {
     const { runId } = record
     const backend = this.agents.require(record.agentId).backend
+    // The turn's messages (the user's input, the agent's answers) are kept as they are logged, apart from the bounded
+    // log: a turn longer than the log still leaves its whole conversation behind.
+    const turn = request.input.filter((m) => remembered(m))
     let ended = false
     // Every turn opens with a plain `run.status working` (a resumed one already has it): a backend that starts straight
     // with a tool call, a message, progress text or a pause gets it put first, so no face shows part of a turn before
@@ -244,7 +250,9 @@ export class RunManager implements RunService {
           await this.#append(runId, { type: 'run.status', status: 'working' })
         }
         working = true
-        await this.#append(runId, event)
+        const logged = await this.#append(runId, event)
+        if (logged?.type === 'message.completed' && remembered(logged.message, logged.executionId))
+          turn.push(logged.message)
         if (endsTurn(event)) {
           ended = true
           break
@@ -260,7 +268,7 @@ export class RunManager implements RunService {
         await this.#append(runId, { type: 'run.failed', error: { code, message } })
       }
     } finally {
-      await this.#remember(runId, afterSeq).catch((e) => this.log(`history of run ${runId} not saved`, e))
+      await this.#remember(record, turn).catch((e) => this.log(`history of run ${runId} not saved`, e))
     }
   }
 
@@ -274,25 +282,9 @@ export class RunManager implements RunService {
     )
   }
 
-  /** Keeps the turn's messages (the user's input, the agent's answers) as the conversation's history. */
-  async #remember(runId: string, afterSeq: number) {
-    const record = await this.store.getRun(runId)
-    if (!record) return
-    const messages: Message[] = []
-    for await (const batch of this.store.read(runId, afterSeq)) {
-      for (const e of batch) {
-        if (
-          e.type !== 'message.completed' ||
-          e.executionId ||
-          e.message.executionId ||
-          e.message.phase === 'commentary'
-        )
-          continue
-        if (e.message.role === 'system') continue
-        messages.push(e.message)
-      }
-    }
-    if (messages.length) await this.store.appendHistory(record.contextId, messages)
+  /** Keeps the turn's messages as the conversation's history (unless the run was deleted meanwhile). */
+  async #remember(record: RunRecord, turn: Message[]) {
+    if (turn.length && (await this.store.getRun(record.runId))) await this.store.appendHistory(record.contextId, turn)
   }
 
   async #append(runId: string, event: AgentEvent): Promise<RunEvent | undefined> {
