@@ -27,7 +27,7 @@ export interface BridgeSettings {
   ttlSeconds?: number
   /** Runs kept at most (Node); the oldest finished ones go first. Default 10 000. */
   maxRuns?: number
-  /** Options of each face, by dialect name: `{"acp": {"keepAliveMs": 5000}}`. */
+  /** Options of each face, by dialect name: `{"acp": {"keepAliveMs": 5000, "valuesIntervalMs": 250}}`. */
   faces?: Partial<Record<string, FaceOptions>>
 }
 
@@ -44,6 +44,11 @@ const faceSchema = z
   .object({
     /** Idle milliseconds before a keep-alive goes out on a stream; 0 sends none. */
     keepAliveMs: z.number().int().min(0).max(3_600_000).optional(),
+    /**
+     * A face that streams snapshots (ACP `values`): at most one per this many milliseconds while deltas arrive, plus
+     * one at each boundary; 0 sends one per change. Faces without snapshots have nothing to pace.
+     */
+    valuesIntervalMs: z.number().int().min(0).max(60_000).optional(),
   })
   .strict()
 

@@ -72,6 +72,11 @@ export interface Face {
 export interface FaceOptions {
   /** Idle milliseconds before a keep-alive goes out on a stream (0: none). Default 15000. */
   keepAliveMs?: number
+  /**
+   * A face that streams snapshots (ACP `values`): at most one per this many milliseconds while deltas arrive, plus
+   * one at each boundary (0: one per change). The ACP face's default is 100.
+   */
+  valuesIntervalMs?: number
 }
 
 export type FaceFactory = (runtime: BridgeRuntime, options?: FaceOptions) => Face

@@ -24,7 +24,13 @@ let demoId = ''
 let slowId = ''
 
 beforeAll(async () => {
-  bridge = await startBridge({ agents: [demoAgent(0), demoAgent(3, 'slow')], webhooks: { allowInsecure: true } })
+  // A `values` snapshot per change, so a replay equals the original stream frame for frame (at the default cadence
+  // a live stream may take a snapshot between events that a replay takes later: values-cadence.test.ts).
+  bridge = await startBridge({
+    agents: [demoAgent(0), demoAgent(3, 'slow')],
+    webhooks: { allowInsecure: true },
+    faces: { acp: { valuesIntervalMs: 0 } },
+  })
   // Every request gives up after 15 s (a hang fails the test instead of stalling the run); a caller's own signal
   // still aborts it earlier.
   client = createClient<paths>({

@@ -94,16 +94,61 @@ export function expectedWait(fixture: AcpFixture, i: number, thread: boolean) {
   }
 }
 
-/** The fixture, streamed or waited for, stateless or on a thread, equals its transcripts and validates against the spec. */
+type Frame = { id: string; event: string; data: { type?: string } }
+
+/**
+ * A stream at a `values` cadence against the per-change transcript: the same frames but fewer snapshots. Every frame
+ * is one of the transcript's, in its order (a snapshot at a message's end shows what the transcript's snapshot after
+ * its last delta did); the interrupts and errors are all there with their ids, the last frame is the transcript's,
+ * and the SSE ids keep the run's order.
+ */
+function expectPaced(actual: Frame[], transcript: Frame[], turn: number) {
+  // Key order is no part of the data.
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v
+  const key = (f: Frame) => JSON.stringify(sorted(f.data))
+  let at = 0
+  for (const frame of actual) {
+    while (at < transcript.length && key(transcript[at] as Frame) !== key(frame)) at += 1
+    expect(at, `turn ${turn}: ${key(frame)} is not in the transcript after the frames before it`).toBeLessThan(
+      transcript.length,
+    )
+    at += 1
+  }
+  const news = (frames: Frame[]) => frames.filter((f) => f.data.type !== 'values')
+  expect(news(actual)).toEqual(news(transcript))
+  expect(actual.at(-1)?.data).toEqual(transcript.at(-1)?.data)
+  const seqs = actual.map((f) => Number(f.id.split('.')[0]))
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+}
+
+/**
+ * The fixture, streamed or waited for, stateless or on a thread, equals its transcripts and validates against the spec.
+ * The transcripts are per change (`faces.acp.valuesIntervalMs: 0`); a bridge at a `values` cadence (`paced`, the
+ * default) streams a subsequence of them (see `expectPaced`).
+ */
 export async function expectAcpGolden(
   base: string,
   fixture: AcpFixture,
   variant: Variant,
   thread: boolean,
+  cadence: 'per-change' | 'paced' = 'paced',
 ): Promise<void> {
   const spec = specValidator('acp')
   const { raw, normalised } = await playAcp(base, fixture, variant, thread)
-  if (variant === 'stream') {
+  if (variant === 'stream' && cadence === 'paced') {
+    fixture.turns.forEach((t, i) => expectPaced(normalised[i] as Frame[], t.stream as Frame[], i))
+    for (const events of raw as { data: unknown }[][])
+      for (const e of events) expect(spec.errors('RunOutputStreamData', e.data)).toBe('')
+  } else if (variant === 'stream') {
     expect(normalised).toEqual(fixture.turns.map((t) => t.stream))
     for (const events of raw as { data: unknown }[][])
       for (const e of events) expect(spec.errors('RunOutputStreamData', e.data)).toBe('')

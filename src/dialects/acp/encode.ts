@@ -39,6 +39,10 @@ const ERRCODE_OF: Record<string, number> = {
   upstream_timeout: ERRCODE.upstreamTimeout,
 }
 
+/** The errcode of a failure that ends a stream (not the run): the canonical code's own, else its HTTP status. */
+export const errcodeOf = (error: { code: string; status: number }): number =>
+  ERRCODE_OF[error.code] ?? (error.status >= 400 ? error.status : ERRCODE.agent)
+
 export interface AcpEncoderState {
   /** The run id as ACP shows it (a UUID). */
   runId: string
@@ -59,6 +63,15 @@ export interface AcpEncoderState {
   turnArtifacts?: string[]
   /** The tool calls so far, by call id: what a generic interrupt names. */
   calls?: Record<string, { name: string; arguments: string }>
+  /** When `values` snapshots go out: on every change, or at boundaries only (see `AcpEncoderInit.values`). */
+  valuesOn: 'change' | 'boundary'
+  /** `values` changed since the last snapshot went out (`boundary` mode: a delta's change waits for the next one). */
+  stale?: boolean
+  /**
+   * The events folded in do not start at the run's start (its log no longer holds it): a completed artifact replaces
+   * what the deltas that were left built of it, as a completed message does.
+   */
+  partial?: boolean
 }
 
 export interface AcpEncoderInit {
@@ -66,9 +79,20 @@ export interface AcpEncoderInit {
   runId: string
   /** The stream modes asked for. Default: values only. */
   modes?: { values: boolean; custom: boolean }
+  /**
+   * When `values` snapshots go out. `change` (the default): one per change, each delta included: every delta
+   * re-sends the whole answer, so output grows with the square of its length. `boundary`: a delta only marks the
+   * values `stale`; a snapshot goes out when a message or artifact completes, before an interrupt or an error, and at
+   * the run's end, and whenever the caller takes one (`takeValues`): the ACP face takes one per interval.
+   */
+  values?: 'change' | 'boundary'
 }
 
-export function createEncoder({ runId, modes = { values: true, custom: false } }: AcpEncoderInit): AcpEncoderState {
+export function createEncoder({
+  runId,
+  modes = { values: true, custom: false },
+  values = 'change',
+}: AcpEncoderInit): AcpEncoderState {
   return {
     runId,
     modes,
@@ -78,6 +102,7 @@ export function createEncoder({ runId, modes = { values: true, custom: false } }
     commentary: [],
     children: [],
     done: false,
+    valuesOn: values,
   }
 }
 
@@ -105,8 +130,40 @@ export const valuesSnapshot = (s: AcpEncoderState): RunOutputStreamData => ({
   values: structuredClone(s.values) as unknown as Record<string, unknown>,
 })
 
+/** The values changed: a snapshot now (`change` mode), or at the next boundary or take (`boundary` mode). */
 const values = (s: AcpEncoderState, out: Out) => {
+  if (s.valuesOn === 'boundary') s.stale = true
+  else emitValues(s, out)
+}
+
+/** A snapshot now, whatever the mode (a boundary, the run's end). */
+const emitValues = (s: AcpEncoderState, out: Out) => {
+  s.stale = false
   if (s.modes.values) out(valuesSnapshot(s))
+}
+
+/** A boundary: the snapshot the values owe since a delta changed them, if any. */
+const flushValues = (s: AcpEncoderState, out: Out) => {
+  if (s.stale) emitValues(s, out)
+}
+
+/**
+ * The snapshot the values owe (`boundary` mode, values changed since the last one), as stream data; undefined when
+ * they owe none. Taking it clears the debt.
+ */
+export function takeValues(s: AcpEncoderState): RunOutputStreamData | undefined {
+  if (!s.stale || !s.modes.values) return undefined
+  s.stale = false
+  return valuesSnapshot(s)
+}
+
+/** About how many characters a `values` snapshot takes (its texts; what makes a long answer's snapshot long). */
+export function valuesSize(s: AcpEncoderState): number {
+  let size = s.values.text.length
+  for (const m of s.values.messages) size += typeof m.content === 'string' ? m.content.length : 64
+  for (const a of s.values.artifacts ?? [])
+    for (const p of a.parts) size += ((p as { text?: unknown }).text as string | undefined)?.length ?? 64
+  return size
 }
 
 const isAnswer = (s: AcpEncoderState, phase: string | undefined, executionId: string | undefined) =>
@@ -140,6 +197,17 @@ function message(s: AcpEncoderState, id: string): Message {
   return s.values.messages[at] as Message
 }
 
+/** Takes a message out of `values` (and `text`, when it was the latest). */
+function dropMessage(s: AcpEncoderState, id: string) {
+  const at = s.values.messages.findIndex((m) => m.id === id)
+  delete s.open[id]
+  if (at < 0) return
+  s.values.messages.splice(at, 1)
+  for (const [key, index] of Object.entries(s.open)) if (index > at) s.open[key] = index - 1
+  const latest = s.values.messages.at(-1)?.content
+  s.values.text = typeof latest === 'string' ? latest : ''
+}
+
 const partJson = (p: Part): unknown =>
   p.type === 'text'
     ? { type: 'text', text: p.text }
@@ -170,6 +238,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.status = 'interrupted'
     if (e.status !== 'input_required') return
     s.done = true
+    flushValues(s, out)
     if (s.interrupt)
       out({
         type: 'interrupt',
@@ -192,8 +261,15 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.completed': (s, e, out) => {
     const m = e.message
-    if (m.role !== 'assistant' || s.commentary.includes(m.id) || !isAnswer(s, m.phase, e.executionId ?? m.executionId))
+    if (
+      m.role !== 'assistant' ||
+      s.commentary.includes(m.id) ||
+      !isAnswer(s, m.phase, e.executionId ?? m.executionId)
+    ) {
+      // A fold that missed the message's start took its deltas for an answer's: it is not one.
+      if (s.partial && s.open[m.id] !== undefined) dropMessage(s, m.id)
       return
+    }
     const text = textOf(m.parts)
     const others = m.parts.filter((p) => p.type !== 'text')
     // An empty message answers nothing: the turn's artifacts still can.
@@ -205,7 +281,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       : text
     delete s.open[m.id]
     if (text) s.values.text = text
-    if (JSON.stringify(target.content) !== before) values(s, out)
+    // A boundary: the snapshot goes out now if this message changed the values, or a delta left them stale.
+    if (JSON.stringify(target.content) !== before || s.stale) emitValues(s, out)
   },
   'tool.call.started': () => {},
   'tool.call.delta': () => {},
@@ -236,13 +313,16 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'artifact.completed': (s, e, out) => {
     if (!s.turnArtifacts?.includes(e.artifact.artifactId)) (s.turnArtifacts ??= []).push(e.artifact.artifactId)
     const artifacts = (s.values.artifacts ??= [])
-    if (artifacts.some((x) => x.artifact_id === e.artifact.artifactId)) return
-    artifacts.push({
+    const whole = {
       artifact_id: e.artifact.artifactId,
       ...(e.artifact.name ? { name: e.artifact.name } : {}),
       parts: e.artifact.parts.map(partJson),
-    })
-    values(s, out)
+    }
+    const at = artifacts.findIndex((x) => x.artifact_id === e.artifact.artifactId)
+    if (at >= 0 && s.partial) artifacts[at] = whole
+    if (at >= 0) return flushValues(s, out)
+    artifacts.push(whole)
+    emitValues(s, out)
   },
   'agent.started': (s, e) => {
     s.children.push(e.executionId)
@@ -255,15 +335,18 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.status = 'success'
     s.done = true
     answerFromArtifacts(s)
-    if (s.modes.values) out(valuesSnapshot(s))
+    emitValues(s, out)
   },
   'run.failed': (s, e, out) => {
+    // The answer so far first (`boundary` mode), then the error.
+    flushValues(s, out)
     s.status = e.error.code === 'timeout' ? 'timeout' : 'error'
     s.done = true
     s.error = { errcode: ERRCODE_OF[e.error.code] ?? ERRCODE.agent, description: e.error.message }
     out({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
   },
   'run.canceled': (s, e, out) => {
+    flushValues(s, out)
     // ACP has no canceled status: an error with its own errcode says it.
     s.status = 'error'
     s.done = true

@@ -20,7 +20,7 @@ export const acpLoss: LossTable = [
   {
     feature: 'text deltas',
     fidelity: 'approximated',
-    how: 'a `values` snapshot per delta (`{messages, text}`); the receiver diffs them',
+    how: "`values` snapshots (`{messages, text}`) at most one per 100 ms while deltas arrive, and at each message's end; the receiver diffs them",
   },
   {
     feature: 'reasoning, commentary, sub-agent messages',
@@ -69,6 +69,11 @@ export const acpLoss: LossTable = [
     feature: 'resume of a dropped stream',
     fidelity: 'carried',
     how: "SSE ids are the run's event seqs; a join with `Last-Event-ID` replays what followed",
+  },
+  {
+    feature: 'a run longer than its bounded log',
+    fidelity: 'approximated',
+    how: "runs, `/wait` and threads show the log's tail: completed messages and artifacts whole, answers of turns whose events are gone missing; a stream that needs the dropped start ends with an `error` event (410)",
   },
   {
     feature: 'progress text (a working status with a message)',

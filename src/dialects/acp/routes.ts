@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { KEEP_ALIVE_LINE, sseResponse } from '../../stream/index.js'
+import { errcodeOf } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import { invalid } from './errors.js'
@@ -22,7 +23,16 @@ import { ACP_EVENT } from './wire.js'
 export interface AcpFaceOptions {
   /** Idle milliseconds before a keep-alive line goes out on a stream (0: none). Default 15000. */
   keepAliveMs?: number
+  /**
+   * `values` streams: at most one snapshot per this many milliseconds while deltas arrive (stretched once the values
+   * pass 64 Ki characters), plus one at each boundary (a message or artifact completes, an interrupt, the run's end);
+   * 0 sends one per change. Default 100.
+   */
+  valuesIntervalMs?: number
 }
+
+/** At most this many characters of SSE data go out in one write: a backlog is written in parts, never as one string. */
+const WRITE_CHARS = 1 << 20
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -33,6 +43,15 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   not_cancelable: 409,
   too_far_behind: 409,
 }
+
+/** The last event of a stream that cannot go on: an ACP `error` naming the run. */
+export const streamError = (runId: string, error: BridgeError): RunOutputStreamData => ({
+  type: 'error',
+  run_id: toUuid(runId),
+  status: 'error',
+  errcode: errcodeOf(error),
+  description: error.message,
+})
 
 /** ErrorResponse is a bare JSON string (the spec's shape). */
 export function acpErrorResponse(error: BridgeError): Response {
@@ -85,19 +104,43 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     return services
   }
   const infoOf = (agentId: string) => runtime.agents.info(agentId)
+  const cadence = options.valuesIntervalMs === undefined ? {} : { valuesIntervalMs: options.valuesIntervalMs }
 
+  /**
+   * An ACP event stream. A stream that cannot go on (the run's log no longer holds what it needs, a snapshot too large
+   * to write, a bug) ends with an `error` event naming the run, never silently.
+   */
   const stream = (
     c: Context<BridgeEnv>,
+    runId: string,
     frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>,
   ) =>
     sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
-        for await (const batch of frames(signal))
-          yield batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
+        for await (const batch of frames(signal)) {
+          let out: SSEMessage[] = []
+          let size = 0
+          for (const f of batch) {
+            const data = JSON.stringify(f.data)
+            if (size && size + data.length > WRITE_CHARS) {
+              yield out
+              out = []
+              size = 0
+            }
+            out.push({ id: f.id, event: ACP_EVENT, data })
+            size += data.length
+          }
+          if (out.length) yield out
+        }
       },
       // A comment line, not a comment block: the official ACP client (agntcy-acp) takes every blank line for an
       // event and fails on its empty data (see KEEP_ALIVE_COMMENT).
-      { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs, keepAlive: KEEP_ALIVE_LINE },
+      {
+        signal: c.req.raw.signal,
+        keepAliveMs: options.keepAliveMs,
+        keepAlive: KEEP_ALIVE_LINE,
+        onError: (error) => ({ event: ACP_EVENT, data: JSON.stringify(streamError(runId, runtime.report(error, c))) }),
+      },
     )
 
   const app = new Hono<BridgeEnv>()
@@ -144,11 +187,12 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     c.set('agent', record.agentId)
     if (create.webhook) c.get('defer')(servicesOf(c).webhooks.watch(record.runId, create.webhook))
     if (mode === 'stream')
-      return stream(c, (signal) =>
+      return stream(c, record.runId, (signal) =>
         servicesOf(c).acp.stream(record, afterSeq, modesOf(create.stream_mode), {
           signal,
           startSeq: afterSeq,
           fresh: true,
+          ...cadence,
         }),
       )
     if (mode === 'wait') return c.json(await servicesOf(c).acp.wait(record, afterSeq, c.req.raw.signal))
@@ -167,11 +211,12 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     const id = /^(\d+)(?:\.(\d+))?$/.exec(c.req.header('last-event-id') ?? '')
     const afterSeq = id ? Math.min(Number(id[1]), record.state.lastSeq) : record.state.lastSeq
     const afterFrame = id ? Number(id[2] ?? 0) : Number.POSITIVE_INFINITY
-    return stream(c, (signal) =>
+    return stream(c, record.runId, (signal) =>
       servicesOf(c).acp.stream(record, afterSeq, modesOf(doc.creation.stream_mode), {
         snapshot: !id,
         signal,
         afterFrame,
+        ...cadence,
         ...(id && doc.startSeq !== undefined ? { startSeq: doc.startSeq } : {}),
       }),
     )

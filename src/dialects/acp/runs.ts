@@ -2,14 +2,14 @@
 // on a thread (see threads.ts), streamed, waited for, resumed, canceled and searched.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
-import type { RunInput } from '../../core/index.js'
+import type { RunEvent, RunInput } from '../../core/index.js'
 import { BridgeError, endsTurn, isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord, RunStore } from '../../store/index.js'
-import { foldRun } from '../../store/index.js'
+import { foldRunTail } from '../../store/index.js'
 import { checkSchema } from './check.js'
 import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
-import { createEncoder, encode, runOutput, valuesSnapshot } from './encode.js'
+import { createEncoder, encode, runOutput, takeValues, valuesSize, valuesSnapshot } from './encode.js'
 import { conflict, invalid, notFound } from './errors.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { GENERIC_TYPE } from './schemas.js'
@@ -41,9 +41,23 @@ export const modesOf = (mode: RunCreateStateless['stream_mode']) => {
   return { values: list.includes('values'), custom: list.includes('custom') }
 }
 
-/** The run as ACP shows it right now: its log folded through the ACP encoder. */
-export const runView = (store: RunStore, record: RunRecord, modes = { values: true, custom: false }) =>
-  foldRun(store, record.runId, createEncoder({ runId: toUuid(record.runId), modes }), encode)
+/**
+ * The run as ACP shows it right now: its log folded through the ACP encoder. A run longer than its bounded log is
+ * folded from the oldest event kept: completed messages and artifacts are whole, answers of turns whose events are
+ * gone are missing.
+ */
+export const runView = async (
+  store: RunStore,
+  record: RunRecord,
+  modes = { values: true, custom: false },
+): Promise<AcpEncoderState> => {
+  const init = (from: number) => {
+    const state = createEncoder({ runId: toUuid(record.runId), modes, values: 'boundary' })
+    if (from > 1) state.partial = true
+    return state
+  }
+  return (await foldRunTail(store, record.runId, init, encode)).state
+}
 
 export interface StreamOptions {
   /** First the run's state so far (a join without Last-Event-ID). */
@@ -55,6 +69,38 @@ export interface StreamOptions {
   startSeq?: number
   /** The stream of a run just created: it opens with that frame at once. */
   fresh?: boolean
+  /**
+   * `values` cadence: at most one snapshot per this many milliseconds while deltas arrive (stretched for long values),
+   * plus one at each boundary; 0 sends one per change. Default `DEFAULT_VALUES_INTERVAL_MS`.
+   */
+  valuesIntervalMs?: number
+}
+
+/** The ACP face's default `values` cadence (`faces.acp.valuesIntervalMs`): at most one snapshot per 100 ms. */
+export const DEFAULT_VALUES_INTERVAL_MS = 100
+/**
+ * Past this many characters of values the interval stretches in proportion (values of 640 Ki characters wait ten
+ * intervals), so snapshots carry about this much per interval: output grows with time, not with the square of the
+ * answer's length.
+ */
+export const VALUES_CHARS_PER_INTERVAL = 65_536
+
+type Frame = { id: string; data: RunOutputStreamData }
+
+const TIMER = Symbol('timer')
+
+/** The promise's result, or TIMER once `ms` have passed first. */
+async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMER> {
+  if (ms <= 0) return TIMER
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const elapsed = new Promise<typeof TIMER>((resolve) => {
+    timer = setTimeout(() => resolve(TIMER), ms)
+  })
+  try {
+    return await Promise.race([promise, elapsed])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 export class AcpRuns {
@@ -188,6 +234,12 @@ export class AcpRuns {
   /**
    * The run's stream from `afterSeq`: with `snapshot`, first the current state (the values so far, or how the run
    * already ended); then each event as it comes, until the run pauses or ends. SSE ids are the run's event seqs.
+   *
+   * `values` snapshots follow a cadence (`valuesIntervalMs`, see `DEFAULT_VALUES_INTERVAL_MS`): while deltas arrive,
+   * at most one per interval, the interval stretched in proportion once the values pass `VALUES_CHARS_PER_INTERVAL`
+   * characters, so the stream carries about that much per interval whatever the answer's length; and always one when a
+   * message or artifact completes, before an interrupt or an error, and at the run's end. A snapshot taken between
+   * events is the next frame of the last event (`N` or `N.k`), so `Last-Event-ID` resumes after it.
    */
   async *stream(
     record: RunRecord,
@@ -196,57 +248,102 @@ export class AcpRuns {
     options: StreamOptions = {},
   ): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
     const { snapshot = false, signal, afterFrame = Number.POSITIVE_INFINITY, startSeq } = options
-    const encoder = createEncoder({ runId: toUuid(record.runId), modes })
+    const interval = options.valuesIntervalMs ?? DEFAULT_VALUES_INTERVAL_MS
+    const coalesce = modes.values && interval > 0
+    const encoder = createEncoder({ runId: toUuid(record.runId), modes, values: coalesce ? 'boundary' : 'change' })
     let caughtUp = false
     // A new run's values stream says at once which run it is (a client needs the run_id to rejoin or cancel), with the
     // values as they stand when the run starts, before the agent has said anything; a replay from before then too.
     const due = options.fresh || (startSeq !== undefined && afterSeq < startSeq)
     let announced = !due || startSeq === undefined || !modes.values
-    const announce = (out: { id: string; data: RunOutputStreamData }[]) => {
+    const announce = (out: Frame[]) => {
       announced = true
       out.push({ id: String(startSeq), data: valuesSnapshot(encoder) })
     }
+    // The cadence: when the last snapshot went out, and how long the next one waits after it.
+    let valuesAt = Number.NEGATIVE_INFINITY
+    let wait = interval
+    const sent = (out: Frame[]) => {
+      if (!coalesce || !out.some((f) => f.data.type === 'values')) return
+      valuesAt = Date.now()
+      wait = interval * Math.max(1, valuesSize(encoder) / VALUES_CHARS_PER_INTERVAL)
+    }
+    // The last event read, and how many frames of it went out: a snapshot taken after it is its next frame.
     let last = 0
-    for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
-      const out: { id: string; data: RunOutputStreamData }[] = []
-      for (const event of batch) {
-        if (!announced && event.seq > (startSeq ?? 0)) announce(out)
-        last = event.seq
-        const data = encode(encoder, event)
-        if (event.seq === afterSeq && afterFrame < data.length - 1) {
-          data.forEach((d, i) => {
-            if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
-          })
-          caughtUp = true
+    let framesOfLast = 0
+    const take = (out: Frame[]) => {
+      const data = takeValues(encoder)
+      if (!data) return
+      out.push({ id: framesOfLast ? `${last}.${framesOfLast}` : String(last), data })
+      framesOfLast += 1
+    }
+    const owed = () => coalesce && caughtUp && encoder.stale === true
+    const events = this.runtime.runs.events(record.runId, 0, { signal })[Symbol.asyncIterator]()
+    let next: Promise<IteratorResult<RunEvent[]>> | undefined
+    try {
+      for (;;) {
+        next ??= events.next()
+        // Values owed wait for the next batch or their time, whichever comes first.
+        const result = owed() ? await raceTimer(next, valuesAt + wait - Date.now()) : await next
+        if (result === TIMER) {
+          const out: Frame[] = []
+          take(out)
+          sent(out)
+          if (out.length) yield out
           continue
         }
-        if (event.seq <= afterSeq) continue
-        if (!caughtUp) {
-          caughtUp = true
-          if (snapshot && modes.values && encoder.values.messages.length)
-            out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
+        next = undefined
+        if (result.done) return
+        const out: Frame[] = []
+        for (const event of result.value) {
+          if (!announced && event.seq > (startSeq ?? 0)) announce(out)
+          last = event.seq
+          const data = encode(encoder, event)
+          framesOfLast = data.length
+          if (event.seq === afterSeq && afterFrame < data.length - 1) {
+            data.forEach((d, i) => {
+              if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
+            })
+            caughtUp = true
+            continue
+          }
+          if (event.seq <= afterSeq) continue
+          if (!caughtUp) {
+            caughtUp = true
+            if (snapshot && modes.values && encoder.values.messages.length) {
+              out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
+              encoder.stale = false
+            }
+          }
+          data.forEach((d, i) => {
+            out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
+          })
+          if (endsTurn(event)) {
+            yield out
+            return
+          }
         }
-        data.forEach((d, i) => {
-          out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
-        })
-        if (endsTurn(event)) {
+        if (!announced && last >= (startSeq ?? 0)) announce(out)
+        if (!caughtUp && snapshot && encoder.status !== 'pending') {
+          // Joined a run that had already paused or ended: say how, and close.
+          const output = runOutput(encoder)
+          if (output?.type === 'interrupt')
+            out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
+          else if (output?.type === 'error')
+            out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
+          else if (modes.values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
           yield out
           return
         }
+        // A batch that leaves values owed past their time takes them now, in the same write.
+        if (owed() && Date.now() >= valuesAt + wait) take(out)
+        sent(out)
+        if (out.length) yield out
       }
-      if (!announced && last >= (startSeq ?? 0)) announce(out)
-      if (!caughtUp && snapshot && encoder.status !== 'pending') {
-        // Joined a run that had already paused or ended: say how, and close.
-        const output = runOutput(encoder)
-        if (output?.type === 'interrupt')
-          out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
-        else if (output?.type === 'error')
-          out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
-        else if (modes.values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
-        yield out
-        return
-      }
-      if (out.length) yield out
+    } finally {
+      // A read still pending ends when the stream's signal aborts; only a settled one is waited for.
+      if (next) void events.return(undefined).catch(() => {})
+      else await events.return(undefined)
     }
   }
 
