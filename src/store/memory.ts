@@ -1,5 +1,6 @@
 import type { AgentEvent, Message, RunEvent } from '../core/index.js'
 import { applyEvent, BridgeError, isTerminal, isTerminalStatus } from '../core/index.js'
+import { CompactLog } from './compact.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from './types.js'
 
 export interface MemoryStoreOptions {
@@ -31,6 +32,8 @@ export const DEFAULT_MAX_DOCS = 50_000
 interface RunEntry {
   record: RunRecord
   log: RunEvent[]
+  /** A sealed log, compacted (its stretches of text deltas folded); `log` is then empty. */
+  compact?: CompactLog
   /** Seq of log[0]. */
   firstSeq: number
   sealed: boolean
@@ -55,6 +58,17 @@ interface Expiring<T> {
 const wake = (waiters: Set<() => void>) => {
   for (const w of waiters) w()
   waiters.clear()
+}
+
+/**
+ * A sealed log takes no more events: it is kept compacted for the rest of its TTL, each stretch of text deltas of one
+ * message folded (reads give back the same events, seqs and times).
+ */
+const compact = (entry: RunEntry) => {
+  const compacted = CompactLog.of(entry.log)
+  if (!compacted) return
+  entry.compact = compacted
+  entry.log = []
 }
 
 const blocksEviction = (entry: RunEntry) => {
@@ -108,7 +122,7 @@ export class MemoryRunStore implements RunStore {
    */
   restoreRun(record: RunRecord, events: readonly RunEvent[]): void {
     const log = events.slice(-this.#maxEvents)
-    this.#runs.set(record.runId, {
+    const entry: RunEntry = {
       record: structuredClone(record),
       log: structuredClone([...log]),
       firstSeq: log[0]?.seq ?? record.state.lastSeq + 1,
@@ -119,7 +133,9 @@ export class MemoryRunStore implements RunStore {
       queue: Promise.resolve(),
       queued: 0,
       touchedAt: record.updatedAt,
-    })
+    }
+    if (entry.sealed) compact(entry)
+    this.#runs.set(record.runId, entry)
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -187,6 +203,7 @@ export class MemoryRunStore implements RunStore {
     entry.touchedAt = time
     if (isTerminal(event)) {
       entry.sealed = true
+      compact(entry)
       wake(entry.drained)
     }
     wake(entry.waiters)
@@ -208,7 +225,9 @@ export class MemoryRunStore implements RunStore {
         }
         const lastSeq = entry.record.state.lastSeq
         if (cursor.next <= lastSeq) {
-          const batch = entry.log.slice(cursor.next - entry.firstSeq, lastSeq - entry.firstSeq + 1)
+          const batch = entry.compact
+            ? entry.compact.slice(cursor.next, lastSeq)
+            : entry.log.slice(cursor.next - entry.firstSeq, lastSeq - entry.firstSeq + 1)
           yield batch
           // Only now has the reader taken the batch; a producer held back for it may go on.
           cursor.next = lastSeq + 1

@@ -195,6 +195,21 @@ describe('a run longer than its bounded log, through ACP', () => {
     expect(((await run.json()) as { status: string }).status).toBe('success')
   })
 
+  it('a join that needs its dropped start ends with an error event (410), not silently', async () => {
+    bridge = await longBridge()
+    const res = await postJson(`${bridge.url}/acp/runs`, {
+      agent_id: 'count',
+      input: { messages: [{ role: 'user', content: 'go' }] },
+    })
+    const { run_id } = (await res.json()) as { run_id: string }
+    await fetch(`${bridge.url}/acp/runs/${run_id}/wait`)
+    const joined = await fetch(`${bridge.url}/acp/runs/${run_id}/stream`, { headers: { 'last-event-id': '3' } })
+    expect(joined.status).toBe(200)
+    const frames = (await readAll(joined)).map((e) => JSON.parse(e.data) as Frame['data'])
+    expect(frames.at(-1)).toMatchObject({ type: 'error', run_id, status: 'error', errcode: 410 })
+    expect(frames.at(-1)?.description).toMatch(/keeps only its last 100 events/)
+  })
+
   it('is streamed whole; its thread keeps the history', async () => {
     bridge = await longBridge()
     const thread = (await (await postJson(`${bridge.url}/acp/threads`, {})).json()) as { thread_id: string }
