@@ -202,7 +202,7 @@ describe('the agent card', () => {
       await first.text()
       const allowed = first.headers.get('access-control-allow-origin')
       expect(allowed).toBe('https://app.example')
-      const validators = [
+      const validators: Record<string, string>[] = [
         { 'if-none-match': first.headers.get('etag') ?? '' },
         { 'if-modified-since': first.headers.get('last-modified') ?? '' },
       ]
