@@ -31,10 +31,12 @@ export const DEFAULT_MAX_DOCS = 50_000
 
 interface RunEntry {
   record: RunRecord
+  /** The kept events are `log` from `logStart` on: evicting one moves the start (a shift would copy the log). */
   log: RunEvent[]
+  logStart: number
   /** A sealed log, compacted (its stretches of text deltas folded); `log` is then empty. */
   compact?: CompactLog
-  /** Seq of log[0]. */
+  /** Seq of log[logStart]. */
   firstSeq: number
   sealed: boolean
   /** Readers waiting for new events. */
@@ -65,11 +67,15 @@ const wake = (waiters: Set<() => void>) => {
  * message folded (reads give back the same events, seqs and times).
  */
 const compact = (entry: RunEntry) => {
-  const compacted = CompactLog.of(entry.log)
+  const compacted = CompactLog.of(entry.log.slice(entry.logStart))
   if (!compacted) return
   entry.compact = compacted
   entry.log = []
+  entry.logStart = 0
 }
+
+/** How many events the log keeps now. */
+const kept = (entry: RunEntry) => entry.log.length - entry.logStart
 
 const blocksEviction = (entry: RunEntry) => {
   for (const cursor of entry.cursors) if (cursor.next <= entry.firstSeq) return true
@@ -105,6 +111,7 @@ export class MemoryRunStore implements RunStore {
     this.#runs.set(record.runId, {
       record: structuredClone(record),
       log: [],
+      logStart: 0,
       firstSeq: 1,
       sealed: false,
       waiters: new Set(),
@@ -125,6 +132,7 @@ export class MemoryRunStore implements RunStore {
     const entry: RunEntry = {
       record: structuredClone(record),
       log: structuredClone([...log]),
+      logStart: 0,
       firstSeq: log[0]?.seq ?? record.state.lastSeq + 1,
       sealed: isTerminalStatus(record.state.status),
       waiters: new Set(),
@@ -175,11 +183,11 @@ export class MemoryRunStore implements RunStore {
     // it goes in at once, and the held-back append then finds the log sealed.
     if (isTerminal(event)) return this.#write(entry, runId, event)
     // The usual case: nothing queued and room in the log, so no need to go through the queue.
-    if (entry.queued === 0 && (entry.log.length < this.#maxEvents || !blocksEviction(entry)))
+    if (entry.queued === 0 && (kept(entry) < this.#maxEvents || !blocksEviction(entry)))
       return this.#write(entry, runId, event)
     entry.queued += 1
     const turn = entry.queue.then(async () => {
-      while (!entry.sealed && entry.log.length >= this.#maxEvents && blocksEviction(entry)) {
+      while (!entry.sealed && kept(entry) >= this.#maxEvents && blocksEviction(entry)) {
         await new Promise<void>((resolve) => entry.drained.add(resolve))
       }
       return this.#write(entry, runId, event)
@@ -194,8 +202,13 @@ export class MemoryRunStore implements RunStore {
     const time = this.#now()
     const stamped = { ...event, runId, seq, time } as RunEvent
     entry.log.push(stamped)
-    if (entry.log.length > this.#maxEvents) {
-      entry.log.shift()
+    if (kept(entry) > this.#maxEvents) {
+      entry.logStart += 1
+      // Now and then the evicted start is dropped for real: amortised, one copy per maxEvents appends.
+      if (entry.logStart >= this.#maxEvents) {
+        entry.log = entry.log.slice(entry.logStart)
+        entry.logStart = 0
+      }
       entry.firstSeq += 1
     }
     applyEvent(entry.record.state, event, seq)
@@ -227,7 +240,10 @@ export class MemoryRunStore implements RunStore {
         if (cursor.next <= lastSeq) {
           const batch = entry.compact
             ? entry.compact.slice(cursor.next, lastSeq)
-            : entry.log.slice(cursor.next - entry.firstSeq, lastSeq - entry.firstSeq + 1)
+            : entry.log.slice(
+                entry.logStart + cursor.next - entry.firstSeq,
+                entry.logStart + lastSeq - entry.firstSeq + 1,
+              )
           yield batch
           // Only now has the reader taken the batch; a producer held back for it may go on.
           cursor.next = lastSeq + 1
