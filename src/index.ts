@@ -38,6 +38,7 @@ export type {
   Encoder,
   Decoder,
   AgentBackend,
+  AgentYield,
 } from './core/index.js'
 export {
   ActiveStatus,
@@ -72,10 +73,12 @@ export {
   ToolSpec,
   Usage,
   addUsage,
+  agentEvents,
   applyEvent,
   emptyUsage,
   endsTurn,
   initialRunState,
+  isAgentEvent,
   isBridgeError,
   isTerminal,
   isTerminalStatus,

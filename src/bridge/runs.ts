@@ -3,6 +3,7 @@ import {
   BridgeError,
   endsTurn,
   initialRunState,
+  isAgentEvent,
   isTerminal,
   isTerminalStatus,
   newId,
@@ -241,22 +242,27 @@ export class RunManager implements RunService {
     // the turn began.
     let working = request.resume !== undefined
     try {
-      for await (const event of backend.run(request, producer.controller.signal)) {
+      for await (const yielded of backend.run(request, producer.controller.signal)) {
         if (producer.controller.signal.aborted) break
-        // The bridge owns run.created; a backend's own is ignored.
-        if (event.type === 'run.created') continue
-        const opens = event.type === 'run.status' && event.status === 'working' && !event.message
-        if (!working && !opens && !isTerminal(event)) {
-          await this.#append(runId, { type: 'run.status', status: 'working' })
+        // What came together is logged together: readers then wake once for the lot.
+        const batch: AgentEvent[] = []
+        for (const event of isAgentEvent(yielded) ? [yielded] : yielded) {
+          // The bridge owns run.created; a backend's own is ignored.
+          if (event.type === 'run.created') continue
+          const opens = event.type === 'run.status' && event.status === 'working' && !event.message
+          if (!working && !opens && !isTerminal(event)) batch.push({ type: 'run.status', status: 'working' })
+          working = true
+          batch.push(event)
+          if (endsTurn(event)) {
+            ended = true
+            break
+          }
         }
-        working = true
-        const logged = await this.#append(runId, event)
-        if (logged?.type === 'message.completed' && remembered(logged.message, logged.executionId))
-          turn.push(logged.message)
-        if (endsTurn(event)) {
-          ended = true
-          break
+        for (const logged of await this.#appendAll(runId, batch)) {
+          if (logged.type === 'message.completed' && remembered(logged.message, logged.executionId))
+            turn.push(logged.message)
         }
+        if (ended) break
       }
       if (!ended && !producer.controller.signal.aborted) await this.#endTurn(runId)
     } catch (error) {
@@ -285,6 +291,24 @@ export class RunManager implements RunService {
   /** Keeps the turn's messages as the conversation's history (unless the run was deleted meanwhile). */
   async #remember(record: RunRecord, turn: Message[]) {
     if (turn.length && (await this.store.getRun(record.runId))) await this.store.appendHistory(record.contextId, turn)
+  }
+
+  /** Events in order, as one batch where the store takes batches; those a run that ended meanwhile refused are left out. */
+  async #appendAll(runId: string, events: AgentEvent[]): Promise<RunEvent[]> {
+    if (events.length === 1 || !this.store.appendMany) {
+      const logged: RunEvent[] = []
+      for (const event of events) {
+        const one = await this.#append(runId, event)
+        if (one) logged.push(one)
+      }
+      return logged
+    }
+    try {
+      return await this.store.appendMany(runId, events)
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === 'conflict') return []
+      throw error
+    }
   }
 
   async #append(runId: string, event: AgentEvent): Promise<RunEvent | undefined> {

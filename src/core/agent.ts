@@ -55,12 +55,29 @@ export const AgentInfo = z.object({
 export type AgentInfo = z.infer<typeof AgentInfo>
 
 /**
+ * What a backend's turn yields: one event, or several that came together (the events of one network chunk), which the
+ * bridge then logs as one batch and its readers take in one step.
+ */
+export type AgentYield = AgentEvent | readonly AgentEvent[]
+
+/** One event (not a batch) of what a backend yields. */
+export const isAgentEvent = (yielded: AgentYield): yielded is AgentEvent => !Array.isArray(yielded)
+
+/** A backend's turn as single events, batches taken apart: for readers that go event by event. */
+export async function* agentEvents(source: AsyncIterable<AgentYield>): AsyncGenerator<AgentEvent> {
+  for await (const yielded of source) {
+    if (isAgentEvent(yielded)) yield yielded
+    else yield* yielded
+  }
+}
+
+/**
  * What a face talks to. The demo agent and every upstream client implement it.
  * `run` streams one turn: it ends after a terminal event or after pausing for input.
  */
 export interface AgentBackend {
   info(): AgentInfo | Promise<AgentInfo>
-  run(request: RunRequest, signal: AbortSignal): AsyncIterable<AgentEvent>
+  run(request: RunRequest, signal: AbortSignal): AsyncIterable<AgentYield>
   /** Tell the agent to stop the run; the bridge also aborts the signal given to `run`. */
   cancel?(runId: string): Promise<void>
 }

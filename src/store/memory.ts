@@ -196,6 +196,17 @@ export class MemoryRunStore implements RunStore {
     return turn
   }
 
+  async appendMany(runId: string, events: readonly AgentEvent[]): Promise<RunEvent[]> {
+    // Each append writes at once when it can (the usual case), so the lot is in before any reader runs; one held back
+    // for readers queues, in order. A terminal event goes in at once, so it waits for the events before it.
+    const logged: Promise<RunEvent>[] = []
+    for (const event of events) {
+      if (isTerminal(event)) await Promise.all(logged)
+      logged.push(this.append(runId, event))
+    }
+    return Promise.all(logged)
+  }
+
   #write(entry: RunEntry, runId: string, event: AgentEvent): RunEvent {
     if (entry.sealed) throw new BridgeError('conflict', `Run ${runId} has ended; no more events can be added.`)
     const seq = entry.record.state.lastSeq + 1

@@ -46,6 +46,11 @@ export interface RunStore {
    */
   append(runId: string, event: AgentEvent): Promise<RunEvent>
   /**
+   * Appends events in order, as `append` each, but together: readers wake once for the lot. Optional; without it the
+   * bridge appends one by one. If the log is sealed partway, it throws the `conflict` (the events before it are in).
+   */
+  appendMany?(runId: string, events: readonly AgentEvent[]): Promise<RunEvent[]>
+  /**
    * The events after `afterSeq` (0 = from the start), in batches of whatever is available: a reader that is
    * behind gets the backlog at once, a reader that is caught up gets each event as it is appended.
    * Throws `too_far_behind` when the bounded log no longer holds them, `not_found` for an unknown run.

@@ -1,4 +1,4 @@
-import type { AgentBackend, AgentEvent, RunRequest } from '../core/index.js'
+import type { AgentBackend, AgentYield, RunRequest } from '../core/index.js'
 import { isBridgeError } from '../core/index.js'
 import { upstreamFailure } from './errors.js'
 
@@ -20,7 +20,7 @@ export function upstreamBackend(label: string, client: AgentBackend): AgentBacke
         throw upstreamFailure(error, label)
       }
     },
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
       try {
         yield* client.run(request, signal)
       } catch (error) {

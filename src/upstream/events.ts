@@ -87,29 +87,33 @@ export interface StreamDecoding<S extends MapperState, W> {
 
 /**
  * An upstream's SSE answer decoded into canonical events as they arrive, until the decoder's turn is done: reading,
- * parsing, validating and decoding in one pass (one generator over the SSE reader, so an event crosses few hops).
+ * parsing, validating and decoding in one pass, one batch of canonical events per network chunk (so the events of a
+ * chunk cross the bridge together, not one promise each).
  */
 export async function* decodeEvents<S extends MapperState, W>(
   upstream: Upstream,
   res: Response,
   options: ReadEventsOptions,
   { state, decode, read, hooks = {} }: StreamDecoding<S, W>,
-): AsyncGenerator<AgentEvent> {
+): AsyncGenerator<AgentEvent[]> {
   if (!res.body) return
   // Only what the reader throws is the stream's failure; a throw while decoding is the client's own.
   let reading = true
   try {
     for await (const batch of readSSEBatches(res.body, options.signal, sseOptions(upstream, options))) {
       reading = false
+      const out: AgentEvent[] = []
       for (const message of batch) {
         const event = read(message)
-        if (event instanceof UnknownEvent) yield event.toEvent()
+        if (event instanceof UnknownEvent) out.push(event.toEvent())
         else if (event !== undefined) {
-          const out = step(state, event, decode, hooks)
-          yield* Array.isArray(out) ? out : await out
-          if (state.done) return
+          const decoded = step(state, event, decode, hooks)
+          out.push(...(Array.isArray(decoded) ? decoded : await decoded))
+          if (state.done) break
         }
       }
+      if (out.length) yield out
+      if (state.done) return
       reading = true
     }
   } catch (error) {

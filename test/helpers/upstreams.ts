@@ -4,6 +4,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AgentBackend, AgentEvent, RunRequest } from '../../src/core/index.js'
+import { agentEvents } from '../../src/core/index.js'
 import { createA2AClient } from '../../src/dialects/a2a/client.js'
 import { createAcpClient } from '../../src/dialects/acp/client.js'
 import { createResponsesClient } from '../../src/dialects/responses/client.js'
@@ -194,7 +195,7 @@ export async function runToEnd(
   const events: AgentEvent[] = []
   const started = Date.now()
   try {
-    for await (const event of backend.run(req, new AbortController().signal)) events.push(event)
+    for await (const event of agentEvents(backend.run(req, new AbortController().signal))) events.push(event)
     return { events, error: undefined, ms: Date.now() - started }
   } catch (error) {
     return { events, error, ms: Date.now() - started }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, createBridge, parseConfig } from '../../src/bridge/index.js'
+import { agentEvents } from '../../src/core/index.js'
 import { dialects } from '../../src/dialects/index.js'
 import type { RunningBridge } from '../../src/node.js'
 import { serveBridge } from '../../src/node.js'
@@ -186,7 +187,7 @@ describe('a dialect registered through the list gets an upstream client', () => 
       input: [{ id: 'm1', role: 'user' as const, parts: [{ type: 'text' as const, text: 'hello' }] }],
     }
     const events = []
-    for await (const event of backend.run(request, new AbortController().signal)) events.push(event)
+    for await (const event of agentEvents(backend.run(request, new AbortController().signal))) events.push(event)
     expect(events.map((e) => e.type)).toEqual([
       'run.status',
       'message.started',

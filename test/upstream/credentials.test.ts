@@ -4,8 +4,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/bridge/index.js'
-import type { AgentEvent, RunRequest } from '../../src/core/index.js'
-import { BridgeError } from '../../src/core/index.js'
+import type { AgentEvent, AgentYield, RunRequest } from '../../src/core/index.js'
+import { agentEvents, BridgeError } from '../../src/core/index.js'
 import { createA2AClient } from '../../src/dialects/a2a/client.js'
 import { createResponsesClient } from '../../src/dialects/responses/client.js'
 import { MemoryRunStore } from '../../src/store/index.js'
@@ -75,9 +75,9 @@ const request: RunRequest = {
   history: [],
 }
 
-async function drain(events: AsyncIterable<AgentEvent>) {
+async function drain(events: AsyncIterable<AgentYield>) {
   const out: AgentEvent[] = []
-  for await (const e of events) out.push(e)
+  for await (const e of agentEvents(events)) out.push(e)
   return out
 }
 

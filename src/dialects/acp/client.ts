@@ -2,7 +2,7 @@
 // deltas, or canonical events from a bridge's custom updates), interrupts and resume, cancel; threads for
 // multi-turn when the agent has them, the conversation re-sent in `input` when it does not.
 import { z } from 'zod'
-import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentEvent, AgentInfo, AgentYield, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import { sleep } from '../../stream/index.js'
@@ -146,7 +146,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     link: RunLink,
     request: RunRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent> {
+  ): AsyncGenerator<AgentYield> {
     // Stream data of a type this bridge does not know goes on as `upstream.event` (said once per type).
     const read = (message: SSEEvent): RunOutputStreamData | UnknownEvent | undefined => {
       const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
@@ -190,7 +190,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     link: RunLink,
     request: RunRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent> {
+  ): AsyncGenerator<AgentYield> {
     for (let rejoins = 0; ; rejoins++) {
       try {
         return yield* pump(res, path, decoder, link, request, signal)
@@ -282,7 +282,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       }
     },
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
       const up = await connect()
       const previous = request.pending ? await links.run.get(request.runId) : undefined
       const link: RunLink = previous ?? { runId: '' }

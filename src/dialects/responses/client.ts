@@ -1,5 +1,5 @@
 // An AgentBackend for an upstream agent that speaks the Responses dialect (OpenAI or any compatible server).
-import type { AgentBackend, AgentEvent, AgentInfo, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import type { UpstreamClientOptions } from '../../upstream/index.js'
@@ -88,7 +88,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
   const client: AgentBackend = {
     info: () => info,
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
       const previous =
         (request.pending && (await links.run.get(request.runId))) || (await links.context.get(request.contextId))
       const body = encodeRequest(request, {
