@@ -9,8 +9,13 @@
 //   English alone.
 // - zod's JSON Schema conversion left out: nothing in the worker converts a schema to JSON Schema
 //   (`.toJSONSchema()`, `z.toJSONSchema`, `~standard.jsonSchema` throw in the worker, saying so).
-// - zod's string-format methods (`z.string().email()`, `.uuid()`, …) left out when src/ never calls them by that name
-//   (a call throws, saying so); `util` imported as a module namespace (the same object) so its unused helpers go too.
+// - zod's schema methods (`.pick()`, `.merge()`, `.readonly()`, `z.string().email()`, …) left out when src/ never calls
+//   them by that name (a call throws, saying so), and the build fails should zod call one of them itself; `util`
+//   imported as a module namespace (the same object) so its unused helpers go too.
+// - zod's default memoizer not installed: it only acts on recursive schemas (`z.lazy`, getters in a shape), which src/
+//   has none of (should it get one, the memoizer stays); on any other schema it takes itself out at the first parse.
+// - the dialects' loss tables (src/dialects/*/loss.ts) left out: they document what each dialect carries (README, the
+//   library's exports) and nothing in the worker reads them (a read throws, saying so).
 // - zod's object parser without its code generator: it only runs where `eval` does, never in workerd (and zod
 //   itself turns it off on Cloudflare); the parser it falls back to is the one in use there, as in zod/mini.
 // - no `keepNames` (wrangler's default wraps every function and class in `__name(…)`; nothing in the worker reads a
@@ -64,21 +69,97 @@ async function sources(dir: string): Promise<string[]> {
 /** Source of a function `left(what)` returning a function that throws: what is left out of the bundle. */
 const LEFT_OUT = `const left = (what) => () => { throw new Error(what + " is left out of the worker bundle (scripts/worker-build.ts)") };`
 
+/** A dialect's loss table module (`export const xLoss: LossTable = […]` and nothing else), by the names it exports. */
+function lossTables(source: string): string[] | undefined {
+  const exports = [...source.matchAll(/^export\b.*$/gm)].map((m) => m[0])
+  const names = exports.map((line) => line.match(/^export const ([\w$]+): LossTable = \[$/)?.[1])
+  return names.length && names.every(Boolean) ? (names as string[]) : undefined
+}
+
+/**
+ * zod's classic schema methods (the members each `$constructor(…, {…})` puts on a prototype) that `keep` rejects,
+ * each replaced by `left(…)`: with the method goes whatever only it refers to (`util.pick`, `ZodReadonly`, …).
+ */
+function leaveOutMethods(code: string, keep: (name: string) => boolean): string {
+  return code.replace(/^\}, \{\n[\s\S]*?^\}\);$/gm, (members: string) =>
+    members.replace(
+      /^( {4})(?:async )?([\w$]+)\([^)\n]*\) \{\n[\s\S]*?^\1\},?$/gm,
+      (method: string, indent: string, name: string) => {
+        if (keep(name)) return method
+        return `${indent}${name}: left(".${name}()"),`
+      },
+    ),
+  )
+}
+
+/** Objects whose functions are called as `X.name(…)` without being methods of a schema: modules, built-ins. */
+const NOT_SCHEMAS = ['Reflect', 'Object', 'Array', 'JSON', 'Math', 'Number', 'String', 'Promise', 'Symbol', 'BigInt']
+
+/** The names zod's code calls as methods (`x.name(…)`, on anything but a module namespace or a built-in). */
+function methodCalls(code: string): Set<string> {
+  const namespaces = new Set([
+    ...NOT_SCHEMAS,
+    ...[...code.matchAll(/^import \* as ([\w$]+) from/gm)].map((m) => m[1]!),
+    ...[...code.matchAll(/^import \{([^}]*)\} from "[^"]*index\.js";$/gm)].flatMap((m) =>
+      m[1]!.split(',').map((s) => s.trim()),
+    ),
+  ])
+  // Comments and strings aside (`".pick() cannot be used…"` calls nothing).
+  const text = code.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/gm, '""')
+  return new Set(
+    [...text.matchAll(/([\w$]*)\s*\??\.\s*([\w$]+)\s*\(/g)].filter((m) => !namespaces.has(m[1]!)).map((m) => m[2]!),
+  )
+}
+
 function zodPlugin(): esbuild.Plugin {
   return {
     name: 'zod-for-the-worker',
     setup(build) {
       let used = new Set<string>()
+      let recursive = true
+      let called = new Set<string>()
+      /** The methods left out, and the module they were left out of (classic/schemas.js). */
+      const leftOut = new Set<string>()
+      const patched = new Set<string>()
       build.onStart(async () => {
+        const texts = await sources(src)
         // Every `.name(` in src/: a zod method under that name might be called, so it stays.
-        used = new Set(
-          (await sources(src)).flatMap((text) => [...text.matchAll(/\.([A-Za-z_$][\w$]*)\s*\(/g)]).map((m) => m[1]!),
+        used = new Set(texts.flatMap((text) => [...text.matchAll(/\.([A-Za-z_$][\w$]*)\s*\(/g)]).map((m) => m[1]!))
+        // A recursive schema: `z.lazy(…)`, or a getter in a module that uses zod.
+        recursive = texts.some(
+          (text) => /\bz\.lazy\(/.test(text) || (/from ['"]zod['"]/.test(text) && /\bget\s+[\w$]+\s*\(\)/.test(text)),
         )
+        const core = join(root, 'node_modules/zod/v4/core')
+        const zod = [join(root, 'node_modules/zod/v4/classic/schemas.js')]
+        for (const file of await readdir(core)) if (file.endsWith('.js')) zod.push(join(core, file))
+        called = new Set((await Promise.all(zod.map((f) => readFile(f, 'utf8')))).flatMap((c) => [...methodCalls(c)]))
+        leftOut.clear()
+      })
+      // Nor may any other module of zod in the bundle call a method left out: the build fails, naming it.
+      build.onEnd(async (result) => {
+        const output = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint)
+        const inBundle = Object.entries(output?.inputs ?? {}).filter(([, i]) => i.bytesInOutput > 0)
+        for (const [input] of inBundle) {
+          const path = join(root, input)
+          if (!zodDir.test(path) || patched.has(path) || input.includes(':')) continue
+          const calls = [...methodCalls(await readFile(path, 'utf8'))].filter((name) => leftOut.has(name))
+          if (calls.length) {
+            throw new Error(`${input} calls ${calls.map((c) => `.${c}()`).join(', ')}, left out of the worker bundle`)
+          }
+        }
       })
 
       build.onLoad({ filter: /\.ts$/ }, async (args) => {
         if (relative(src, args.path).startsWith('..')) return undefined
-        return { contents: namespaceZodImports(await readFile(args.path, 'utf8')), loader: 'ts' }
+        const source = await readFile(args.path, 'utf8')
+        const tables = /[\\/]dialects[\\/][^\\/]+[\\/]loss\.ts$/.test(args.path) ? lossTables(source) : undefined
+        if (tables) {
+          // Any read of a table left out throws (a Proxy whose `get` is `left(…)`).
+          const stub = (name: string) =>
+            `export const ${name} = new Proxy([], { get: left(${JSON.stringify(`${name} (a loss table)`)}) })`
+          return { contents: [LEFT_OUT, ...tables.map(stub)].join('\n'), loader: 'js' }
+        }
+        return { contents: namespaceZodImports(source), loader: 'ts' }
       })
 
       build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
@@ -116,15 +197,18 @@ function zodPlugin(): esbuild.Plugin {
       })
 
       build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/ }, async (args) => {
-        const code = (await readFile(args.path, 'utf8'))
+        let code = (await readFile(args.path, 'utf8'))
           .replace('import { util } from "../core/index.js";', 'import * as util from "../core/util.js";')
           .replaceAll('core.util.', 'util.')
           .replace('core.$ZodObjectJIT.init(inst, def);', 'core.$ZodObject.init(inst, def);')
-          .replace(
-            /^( {4})([\w$]+)\(params\) \{\n\s+return this\.check\(core\._[\w$]+\(Zod[\w$]+, params\)\);\n\s+\},$/gm,
-            (method: string, indent: string, name: string) =>
-              used.has(name) ? method : `${indent}${name}: left("z.string().${name}()"),`,
-          )
+        if (!recursive) code = code.replace('core.config({ memoizer: core.memoizer() });', '{}')
+        // A method stays when src/ calls it by name, or zod's core or this module does (`this.check(…)`).
+        code = leaveOutMethods(code, (name) => {
+          const keep = used.has(name) || called.has(name)
+          if (!keep) leftOut.add(name)
+          return keep
+        })
+        patched.add(args.path)
         return { contents: `${LEFT_OUT}\n${code}`, loader: 'js' }
       })
     },
