@@ -277,9 +277,9 @@ async function freePort(): Promise<number> {
   return Number(new URL(url).port)
 }
 
-/** Cold start of the built bridge (`dist/`) against a bare Hono server on @hono/node-server, interleaved. */
+/** Cold start of the built command (`dist/cli.js`) against a bare Hono server on @hono/node-server, interleaved. */
 async function coldStarts() {
-  const built = fileURLToPath(new URL('../dist/node.js', import.meta.url))
+  const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
   if (!existsSync(built)) {
     console.log('\ncold start: skipped (no dist/; run `npm run build` first)')
     return
