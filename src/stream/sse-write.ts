@@ -14,7 +14,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 const encoder = new TextEncoder()
 
 const singleLine = (name: string, value: string): string => {
-  if (/[\r\n]/.test(value)) throw new TypeError(`SSE ${name} must not contain line breaks`)
+  if (value.includes('\n') || value.includes('\r')) throw new TypeError(`SSE ${name} must not contain line breaks`)
   return value
 }
 
@@ -23,7 +23,10 @@ export function formatSSE(message: SSEMessage): string {
   if (message.event !== undefined) out += `event: ${singleLine('event', message.event)}\n`
   if (message.id !== undefined) out += `id: ${singleLine('id', message.id)}\n`
   if (message.retry !== undefined) out += `retry: ${message.retry}\n`
-  for (const line of message.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
+  // JSON (what every face sends) has no raw line breaks: one data line, without splitting.
+  const { data } = message
+  if (!data.includes('\n') && !data.includes('\r')) return `${out}data: ${data}\n\n`
+  for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }
 
