@@ -697,3 +697,14 @@ export const modelEntry = (id: string, created = 0): Model => ({
   created,
   owned_by: 'dialect-bridge',
 })
+
+/**
+ * An event's JSON text, as `JSON.stringify` writes it. The text delta, most of any stream, is written from a template:
+ * only its strings go through the serializer (an event with anything more is serialized whole).
+ */
+export function eventText(e: ResponseStreamEvent): string {
+  if (e.type === 'response.output_text.delta' && e.logprobs.length === 0 && Object.keys(e).length === 7) {
+    return `{"type":"response.output_text.delta","item_id":${JSON.stringify(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
+  }
+  return JSON.stringify(e)
+}

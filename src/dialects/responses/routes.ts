@@ -8,7 +8,7 @@ import { BridgeError, HTTP_STATUS } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
 import { decodeRequest } from './decode.js'
-import { modelEntry, openResponse } from './encode.js'
+import { eventText, modelEntry, openResponse } from './encode.js'
 import type { ResponseDoc } from './service.js'
 import { ResponseService } from './service.js'
 
@@ -78,7 +78,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     try {
       for await (const batch of responsesOf(c).events(doc, signal, startingAfter)) {
         last = batch.at(-1)?.sequence_number ?? last
-        yield batch.map((event) => ({ event: event.type, data: JSON.stringify(event) }))
+        yield batch.map((event) => ({ event: event.type, data: eventText(event) }))
       }
     } catch (err) {
       if (signal.aborted) return

@@ -1,0 +1,38 @@
+// The template the Responses face writes text deltas with gives the very text JSON.stringify would.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createEncoder, encode, eventText, openResponse } from '../../src/dialects/responses/encode.js'
+import type { ResponseStreamEvent } from '../../src/dialects/responses/wire.js'
+
+describe('eventText', () => {
+  it('writes a text delta exactly as JSON.stringify does, whatever its text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string(), fc.nat(), fc.nat(), fc.nat(), (delta, id, o, c, n) => {
+        const event = {
+          type: 'response.output_text.delta',
+          item_id: id,
+          output_index: o,
+          content_index: c,
+          delta,
+          logprobs: [],
+          sequence_number: n,
+        } as ResponseStreamEvent
+        expect(eventText(event)).toBe(JSON.stringify(event))
+      }),
+    )
+  })
+
+  it('writes the deltas the encoder makes as JSON.stringify does, and other events by it', () => {
+    const encoder = createEncoder({ responseId: 'resp_1', model: 'm', createdAt: 0 })
+    const events: ResponseStreamEvent[] = [...openResponse(encoder)]
+    const stamp = (seq: number) => ({ runId: 'r', seq, time: 0 })
+    events.push(...encode(encoder, { type: 'message.started', messageId: 'm', role: 'assistant', ...stamp(1) }))
+    for (const [i, d] of ['a "quoted"', 'line\nbreak', '\u2028', 'é✓', ''].entries())
+      events.push(
+        ...encode(encoder, { type: 'message.delta', messageId: 'm', delta: d, channel: 'output', ...stamp(i + 2) }),
+      )
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta')
+    expect(deltas.length).toBeGreaterThan(3)
+    for (const e of events) expect(eventText(e)).toBe(JSON.stringify(e))
+  })
+})
