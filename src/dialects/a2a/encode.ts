@@ -527,3 +527,31 @@ export function encodeRequest(request: RunRequest, options: SendMessageOptions =
     ...(request.metadata ? { metadata: request.metadata } : {}),
   }
 }
+
+const keysAre = (o: object, keys: readonly string[]) => {
+  const own = Object.keys(o)
+  return own.length === keys.length && own.every((k, i) => k === keys[i])
+}
+
+/**
+ * An event's JSON text, as `JSON.stringify` writes it. A text chunk that continues an answer, most of any stream, is
+ * written from a template: only its strings go through the serializer (any other shape is serialized whole).
+ */
+export function eventText(e: unknown): string {
+  const update = (e as { artifactUpdate?: Record<string, unknown> } | null)?.artifactUpdate
+  if (update && keysAre(e as object, ['artifactUpdate']) && update.append === true) {
+    const artifact = update.artifact as { artifactId: string; parts: { text?: unknown }[] }
+    const part = artifact.parts[0]
+    if (
+      keysAre(update, ['taskId', 'contextId', 'artifact', 'append']) &&
+      keysAre(artifact, ['artifactId', 'parts']) &&
+      artifact.parts.length === 1 &&
+      part &&
+      typeof part.text === 'string' &&
+      keysAre(part, ['text'])
+    ) {
+      return `{"artifactUpdate":{"taskId":${JSON.stringify(update.taskId)},"contextId":${JSON.stringify(update.contextId)},"artifact":{"artifactId":${JSON.stringify(artifact.artifactId)},"parts":[{"text":${JSON.stringify(part.text)}}]},"append":true}}`
+    }
+  }
+  return JSON.stringify(e)
+}

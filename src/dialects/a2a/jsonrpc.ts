@@ -3,6 +3,7 @@ import type { BridgeError } from '../../core/index.js'
 import { toBridgeError } from '../../core/index.js'
 import { isJsonType, parseRequestJson } from '../../bridge/http.js'
 import type { A2AVersion } from './errors.js'
+import { eventText } from './encode.js'
 import { a2aError, jsonRpcError } from './errors.js'
 import type { OperationContext, Streamed } from './operations.js'
 import { isStreamed, V03_OPERATIONS, V1_OPERATIONS } from './operations.js'
@@ -94,7 +95,7 @@ export async function handleJsonRpc(
     return a2aStream(
       result.stream,
       controller,
-      (r) => JSON.stringify({ jsonrpc: '2.0', id: requestId, result: r }),
+      (r) => `{"jsonrpc":"2.0","id":${JSON.stringify(requestId)},"result":${eventText(r)}}`,
       (e) => JSON.stringify({ jsonrpc: '2.0', id: requestId, error: jsonRpcError(report(e), v) }),
       keepAliveMs,
     )

@@ -2,6 +2,7 @@
 // JSON-RPC method. Paths carry literal colons (`/message:send`, `/tasks/{id}:cancel`), so they are matched here.
 import { isJsonType, parseRequestJson } from '../../bridge/http.js'
 import { BridgeError } from '../../core/index.js'
+import { eventText } from './encode.js'
 import { a2aError, restErrorBody, restErrorResponse } from './errors.js'
 import type { OperationContext } from './operations.js'
 import { isStreamed, V1_OPERATIONS } from './operations.js'
@@ -154,7 +155,7 @@ export async function handleRest(
       return a2aStream(
         result.stream,
         controller,
-        (e) => JSON.stringify(e),
+        eventText,
         (e) => JSON.stringify(restErrorBody(base.report(e)).body),
         keepAliveMs,
       )

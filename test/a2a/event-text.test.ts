@@ -1,0 +1,53 @@
+// The template the A2A face writes answer chunks with gives the very text JSON.stringify would.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/core/index.js'
+import { createEncoder, encode, eventText } from '../../src/dialects/a2a/encode.js'
+
+describe('eventText', () => {
+  it('writes what the encoder makes of a streamed answer as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme' }), { minLength: 1, maxLength: 8 }),
+        fc.string(),
+        (deltas, id) => {
+          const encoder = createEncoder({ taskId: `task-${id}`, contextId: `ctx "${id}"` })
+          const stamp = (seq: number) => ({ runId: 'r', seq, time: 0 })
+          const events: RunEvent[] = [
+            { type: 'run.status', status: 'working', ...stamp(1) },
+            { type: 'message.started', messageId: `m${id}`, role: 'assistant', ...stamp(2) },
+            ...deltas.map(
+              (delta, i): RunEvent => ({
+                type: 'message.delta',
+                messageId: `m${id}`,
+                delta,
+                channel: 'output',
+                ...stamp(i + 3),
+              }),
+            ),
+          ]
+          const out = events.flatMap((e) => encode(encoder, e))
+          expect(out.length).toBeGreaterThan(1)
+          for (const e of out) expect(eventText(e)).toBe(JSON.stringify(e))
+        },
+      ),
+    )
+  })
+
+  it('leaves other shapes to JSON.stringify', () => {
+    for (const e of [
+      { artifactUpdate: { taskId: 't', contextId: 'c', artifact: { artifactId: 'a', parts: [{ text: 'x' }] } } },
+      {
+        artifactUpdate: {
+          taskId: 't',
+          contextId: 'c',
+          artifact: { artifactId: 'a', parts: [{ data: {} }] },
+          append: true,
+        },
+      },
+      { statusUpdate: { taskId: 't', contextId: 'c', status: { state: 'TASK_STATE_WORKING' } } },
+      { kind: 'artifact-update', taskId: 't', contextId: 'c', artifact: { artifactId: 'a', parts: [] }, append: true },
+    ])
+      expect(eventText(e)).toBe(JSON.stringify(e))
+  })
+})
