@@ -10,11 +10,13 @@ const bridge = await serveBridge({
     agents: [
       { id: 'fast', dialect: 'responses', url: `${upstream}/fast/v1` },
       { id: 'idle', dialect: 'responses', url: `${upstream}/idle/v1` },
+      { id: 'paced', dialect: 'responses', url: `${upstream}/paced/v1` },
     ],
   },
 })
 process.send?.({ url: bridge.url })
-process.on('message', (m: { heap?: true }) => {
+process.on('message', (m: { heap?: true; cpu?: true }) => {
+  if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
   if (!m.heap) return
   globalThis.gc?.()
   process.send?.({ heap: process.memoryUsage().heapUsed })

@@ -15,7 +15,8 @@ const server = createServer((req, res) => {
   req.pipe(up)
 })
 server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }))
-process.on('message', (m: { heap?: true }) => {
+process.on('message', (m: { heap?: true; cpu?: true }) => {
+  if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
   if (!m.heap) return
   globalThis.gc?.()
   process.send?.({ heap: process.memoryUsage().heapUsed })

@@ -26,6 +26,12 @@ import { readSSE } from '../src/stream/index.js'
 import { buildWorker } from '../scripts/worker-bundle.js'
 
 const DELTAS = Number(process.env.BENCH_DELTAS ?? 20_000)
+/** Paced streams: each sends PACED_EVENTS deltas at 1000 / PACE_MS events per second. */
+const PACE_MS = 50
+const PACED_EVENTS = Number(process.env.BENCH_PACED_EVENTS ?? 60)
+/** How many paced streams run at once, level by level; and how many open at once for the first-byte figure. */
+const PACED_LEVELS = (process.env.BENCH_PACED_LEVELS ?? '50,100,200,400').split(',').map(Number)
+const FIRST_BYTE_STREAMS = Number(process.env.BENCH_FIRST_BYTE_STREAMS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
@@ -101,6 +107,43 @@ function upstreamServer() {
   events.push({ type: 'run.completed', runId: 'run', seq: DELTAS + 4, time: 0 })
   for (const e of events) wire.push(...encodeRunEvent(encoder, e))
   const body = Buffer.from(wire.map((w) => `event: ${w.type}\ndata: ${JSON.stringify(w)}\n\n`).join(''))
+  // A paced answer: PACED_EVENTS text deltas, one every PACE_MS, each carrying the time it was sent as its text.
+  const pacedWire = (() => {
+    const e = createResponseEncoder({ responseId: 'resp_paced', model: 'bench', createdAt: 0 })
+    const out = [...openResponse(e)]
+    const evs = canonicalDeltas(PACED_EVENTS)
+    evs.push({
+      type: 'message.completed',
+      message: { id: 'm', role: 'assistant', parts: [{ type: 'text', text: 'x' }] },
+      runId: 'run',
+      seq: PACED_EVENTS + 3,
+      time: 0,
+    })
+    evs.push({ type: 'run.completed', runId: 'run', seq: PACED_EVENTS + 4, time: 0 })
+    for (const ev of evs) out.push(...encodeRunEvent(e, ev))
+    return out
+  })()
+  const sse = (w: WireEvent) => `event: ${w.type}\ndata: ${JSON.stringify(w)}\n\n`
+  const paced = (res: import('node:http').ServerResponse) => {
+    const deltas = pacedWire.filter((w) => w.type === 'response.output_text.delta')
+    const first = pacedWire.indexOf(deltas[0] as WireEvent)
+    const last = pacedWire.indexOf(deltas.at(-1) as WireEvent)
+    res.write(pacedWire.slice(0, first).map(sse).join(''))
+    let i = 0
+    const timer = setInterval(() => {
+      const w = deltas[i++] as WireEvent
+      res.write(sse({ ...w, delta: String(performance.timeOrigin + performance.now()) } as WireEvent))
+      if (i < deltas.length) return
+      clearInterval(timer)
+      res.end(
+        pacedWire
+          .slice(last + 1)
+          .map(sse)
+          .join(''),
+      )
+    }, PACE_MS)
+    res.on('close', () => clearInterval(timer))
+  }
   const server = createServer((req, res) => {
     req.resume()
     req.on('end', () => {
@@ -108,6 +151,10 @@ function upstreamServer() {
       if (req.url?.startsWith('/idle/')) {
         res.write(opening)
         return // held open until the client closes it
+      }
+      if (req.url?.startsWith('/paced/')) {
+        paced(res)
+        return
       }
       // Write in 16 KiB chunks, as a real server flushing as it goes would.
       for (let at = 0; at < body.length; at += 16_384) res.write(body.subarray(at, at + 16_384))
@@ -300,6 +347,92 @@ async function coldStarts() {
   console.log(`  bridge       ${spread(ms.bridge, 0)} ms  ratio ${spread(ratios)}`)
 }
 
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+/**
+ * STREAMS paced streams through `url`, opened over one pace period: every delta's added latency (received − sent, one
+ * clock, since the upstream and the client are this process), each stream's first-byte time, and the CPU the
+ * process in between spent per event delivered.
+ */
+async function pacedRun(url: string, body: unknown, streams: number, cpu: () => Promise<number>) {
+  const latencies: number[] = []
+  const firstBytes: number[] = []
+  let events = 0
+  const cpuBefore = await cpu()
+  await Promise.all(
+    Array.from({ length: streams }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * PACE_MS) / streams))
+      const t = performance.now()
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      let first = true
+      if (res.body)
+        for await (const e of readSSE(res.body)) {
+          if (first) {
+            firstBytes.push(performance.now() - t)
+            first = false
+          }
+          if (e.event !== 'response.output_text.delta') continue
+          const sent = Number((JSON.parse(e.data) as { delta: string }).delta)
+          latencies.push(performance.timeOrigin + performance.now() - sent)
+          events++
+        }
+    }),
+  )
+  const cpuMs = (await cpu()) - cpuBefore
+  return { latencies, firstBytes, events, cpuPerEventUs: (cpuMs * 1000) / Math.max(events, 1) }
+}
+
+/** Paced load, level by level, through the proxy and the bridge's Responses face; then many streams opening at once. */
+async function pacedLoad(
+  proxy: { url: string; cpu: () => Promise<number> },
+  bridge: { url: string; cpu: () => Promise<number> },
+) {
+  console.log(
+    `\npaced streams (${1000 / PACE_MS} events/s each, ${PACED_EVENTS} events; added latency = received − sent, ms):`,
+  )
+  const best: Record<string, number> = { proxy: 0, bridge: 0 }
+  const cpuAt: Record<string, number[]> = { proxy: [], bridge: [] }
+  for (const streams of PACED_LEVELS) {
+    for (const [name, target, body] of [
+      ['proxy', `${proxy.url}/paced/v1/responses`, { model: 'b', input: 'go', stream: true }],
+      ['bridge', `${bridge.url}/v1/responses`, { model: 'paced', input: 'go', stream: true }],
+    ] as const) {
+      const r = await pacedRun(target, body, streams, name === 'proxy' ? proxy.cpu : bridge.cpu)
+      const p50 = percentile(r.latencies, 50)
+      const p99 = percentile(r.latencies, 99)
+      if (p99 < 10) best[name] = Math.max(best[name] ?? 0, streams)
+      cpuAt[name]?.push(r.cpuPerEventUs)
+      console.log(
+        `  ${String(streams).padStart(5)} streams  ${name.padEnd(7)} p50 ${p50.toFixed(1)}  p99 ${p99.toFixed(1)}  ` +
+          `CPU ${Math.round(r.cpuPerEventUs)} µs/event  (${fmt(r.events)} events)`,
+      )
+    }
+  }
+  const ratio = (cpuAt.bridge ?? []).map((b, i) => b / ((cpuAt.proxy ?? [])[i] ?? 1))
+  console.log(`  CPU per event, bridge / proxy, by level: ${spread(ratio)}`)
+  console.log(
+    `  most streams with p99 < 10 ms: proxy ${best.proxy || `< ${PACED_LEVELS[0]}`}, bridge ${best.bridge || `< ${PACED_LEVELS[0]}`}`,
+  )
+  const many = await pacedRun(
+    `${bridge.url}/v1/responses`,
+    { model: 'paced', input: 'go', stream: true },
+    FIRST_BYTE_STREAMS,
+    bridge.cpu,
+  )
+  console.log(
+    `  ${fmt(FIRST_BYTE_STREAMS)} streams opening within ${PACE_MS} ms through the bridge: first byte p50 ` +
+      `${percentile(many.firstBytes, 50).toFixed(0)} ms, max ${Math.max(...many.firstBytes).toFixed(0)} ms; ` +
+      `added latency p50 ${percentile(many.latencies, 50).toFixed(1)}, p99 ${percentile(many.latencies, 99).toFixed(1)} ms`,
+  )
+}
+
 async function throughBridge() {
   const upstream = upstreamServer()
   const upstreamUrl = await listen(upstream.server)
@@ -310,6 +443,11 @@ async function throughBridge() {
     await throughput(proxyUrl, bridge.first.url, upstream.events)
     const heap = (c: typeof proxy | typeof bridge) => async () => (await c.ask<{ heap: number }>({ heap: true })).heap
     await idleHeap({ url: proxyUrl, heap: heap(proxy) }, { url: bridge.first.url, heap: heap(bridge) })
+    const cpu = (c: typeof proxy | typeof bridge) => async () => {
+      const { cpu: used } = await c.ask<{ cpu: { user: number; system: number } }>({ cpu: true })
+      return (used.user + used.system) / 1000
+    }
+    await pacedLoad({ url: proxyUrl, cpu: cpu(proxy) }, { url: bridge.first.url, cpu: cpu(bridge) })
   } finally {
     proxy.stop()
     bridge.stop()
