@@ -11,6 +11,16 @@ import { agentCardHandler, jsonRpcHandler, restHandler, UserBuilder } from '@a2a
 import express from 'express'
 
 const now = () => new Date().toISOString()
+
+/** The snapshot an SDK agent publishes first for a new task: SUBMITTED, with the user's message as its history. */
+export const submittedTask = (taskId: string, contextId: string, userMessage: Message): Task => ({
+  id: taskId,
+  contextId,
+  status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: now(), message: undefined },
+  artifacts: [],
+  history: [userMessage],
+  metadata: undefined,
+})
 const textPart = (value: string): Part => ({
   content: { $case: 'text', value },
   filename: '',
@@ -34,14 +44,7 @@ export class TestExecutor implements AgentExecutor {
     this.contexts.set(taskId, contextId)
     const text = userMessage.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('')
     this.turns.push({ taskId, contextId, text, resumed: !!task })
-    const snapshot: Task = task ?? {
-      id: taskId,
-      contextId,
-      status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: now(), message: undefined },
-      artifacts: [],
-      history: [userMessage],
-      metadata: undefined,
-    }
+    const snapshot: Task = task ?? submittedTask(taskId, contextId, userMessage)
     bus.publish(AgentEvent.task(snapshot))
     bus.publish(
       AgentEvent.statusUpdate({

@@ -11,7 +11,7 @@ import type { AgentExecutor, ExecutionEventBus, RequestContext, ServerCallContex
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server'
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express'
 import express from 'express'
-import { sdkAgentCard } from '../helpers/sdk-agent.js'
+import { sdkAgentCard, submittedTask } from '../helpers/sdk-agent.js'
 
 /** What each agent says, written out once so the tests compare against the same hand-written words. */
 export const SAYS = {
@@ -141,18 +141,7 @@ class ScriptedExecutor implements AgentExecutor {
         }),
       )
 
-    bus.publish(
-      AgentEvent.task(
-        task ?? {
-          id: taskId,
-          contextId,
-          status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: now(), message: undefined },
-          artifacts: [],
-          history: [userMessage],
-          metadata: undefined,
-        },
-      ),
-    )
+    bus.publish(AgentEvent.task(task ?? submittedTask(taskId, contextId, userMessage)))
     status(TaskState.TASK_STATE_WORKING)
 
     switch (this.kind) {

@@ -166,7 +166,8 @@ const textPart = (value: string): Part => ({
 })
 const partsText = (parts: Part[]) => parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('')
 
-function sendRequest(prompt: string, contextId = ''): SendMessageRequest {
+/** An @a2a-js/sdk SendMessageRequest of one text message (a new conversation unless `contextId`). */
+export function sendRequest(prompt: string, contextId = ''): SendMessageRequest {
   return {
     tenant: '',
     message: {

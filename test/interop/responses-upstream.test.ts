@@ -3,10 +3,9 @@
 // a transparent tap (responses-tap.ts) that records what the bridge sent as it was sent: aimock's journal keeps a
 // /v1/responses request only as its chat-completions translation (no `previous_response_id`), so chaining is read
 // from the tap and the history aimock matched on from the journal.
-import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
-import type { Part, SendMessageRequest, Task } from '@a2a-js/sdk'
-import { Role, TaskState } from '@a2a-js/sdk'
+import type { Task } from '@a2a-js/sdk'
+import { TaskState } from '@a2a-js/sdk'
 import { ClientFactory, ClientFactoryOptions, Client as SdkClient } from '@a2a-js/sdk/client'
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import type { JournalEntry } from '@copilotkit/aimock'
@@ -18,7 +17,7 @@ import type { components, paths } from '../../src/generated/acp.js'
 import type { RunningBridge } from '../../src/node.js'
 import { startBridge } from '../helpers/bridge.js'
 import { readAll } from '../helpers/sse.js'
-import { CONVERSATIONS, FACE_CLIENTS } from './clients.js'
+import { CONVERSATIONS, FACE_CLIENTS, sendRequest } from './clients.js'
 import type { Tap, TappedRequest } from './responses-tap.js'
 import { startTap } from './responses-tap.js'
 
@@ -170,28 +169,6 @@ async function acpAgentId(name: string): Promise<string> {
   if (!id) throw new Error(`no ACP agent ${name}: ${JSON.stringify(data)}`)
   return id
 }
-
-const textPart = (value: string): Part => ({
-  content: { $case: 'text', value },
-  filename: '',
-  mediaType: '',
-  metadata: undefined,
-})
-const sendRequest = (prompt: string): SendMessageRequest => ({
-  tenant: '',
-  message: {
-    messageId: randomUUID(),
-    contextId: '',
-    taskId: '',
-    role: Role.ROLE_USER,
-    parts: [textPart(prompt)],
-    metadata: undefined,
-    extensions: [],
-    referenceTaskIds: [],
-  },
-  configuration: { acceptedOutputModes: [], returnImmediately: false, taskPushNotificationConfig: undefined },
-  metadata: undefined,
-})
 
 async function a2aSdk(version: '1.0' | '0.3') {
   const factory = new ClientFactory(
