@@ -6,6 +6,7 @@ import type { RunEvent, RunInput } from '../../core/index.js'
 import { BridgeError, endsTurn, isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord, RunStore } from '../../store/index.js'
 import { foldRunTail } from '../../store/index.js'
+import { raceTimer, TIMER } from '../../stream/index.js'
 import { checkSchema } from './check.js'
 import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
@@ -86,22 +87,6 @@ export const DEFAULT_VALUES_INTERVAL_MS = 100
 export const VALUES_CHARS_PER_INTERVAL = 65_536
 
 type Frame = { id: string; data: RunOutputStreamData }
-
-const TIMER = Symbol('timer')
-
-/** The promise's result, or TIMER once `ms` have passed first. */
-async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMER> {
-  if (ms <= 0) return TIMER
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const elapsed = new Promise<typeof TIMER>((resolve) => {
-    timer = setTimeout(() => resolve(TIMER), ms)
-  })
-  try {
-    return await Promise.race([promise, elapsed])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 export class AcpRuns {
   constructor(
