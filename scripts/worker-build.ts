@@ -29,6 +29,7 @@ import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
 import { minifySync } from 'rolldown/utils'
+import ts from 'typescript'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const src = join(root, 'src')
@@ -64,6 +65,49 @@ async function sources(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => join(e.parentPath, e.name))
   return Promise.all(files.map((f) => readFile(f, 'utf8')))
+}
+
+/**
+ * A wire-schema module (src/dialects/<dialect>/wire.ts) with each top-level schema built inside an IIFE marked pure: zod's
+ * constructors are calls, which a bundler must keep even when nothing reads the schema, and a pure mark on the outer
+ * call alone would still keep its arguments (more calls). Wrapped, a schema nothing in the worker reads (an event
+ * the bridge only writes, its type checked at compile time) is left out whole.
+ */
+export function pureSchemas(source: string, fileName = 'wire.ts'): string {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)
+  const spans: [number, number][] = []
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue
+    for (const { initializer } of statement.declarationList.declarations) {
+      if (initializer && ts.isCallExpression(initializer))
+        spans.push([initializer.getStart(file), initializer.getEnd()])
+    }
+  }
+  let out = source
+  for (const [start, end] of spans.reverse()) {
+    out = `${out.slice(0, start)}/* @__PURE__ */ (() => (${out.slice(start, end)}))()${out.slice(end)}`
+  }
+  return out
+}
+
+/**
+ * `BRIDGE_DIALECTS=responses,a2a` at build time (`buildWorkerScript`'s `dialects`): a worker with only those wire dialects (and the demo agent), for a
+ * smaller upload; a configuration naming another dialect is then refused at start-up like any unknown dialect.
+ */
+export function dialectList(names: string): string {
+  const chosen = names
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  for (const name of chosen) {
+    if (!/^[a-z0-9]+$/.test(name)) throw new Error(`BRIDGE_DIALECTS: '${name}' is not a dialect folder name`)
+  }
+  const list = [...new Set([...chosen, 'demo'])]
+  const path = (name: string) => (name === 'demo' ? '../demo/dialect.js' : `./${name}/dialect.js`)
+  return [
+    ...list.map((name) => `import { ${name} } from '${path(name)}'`),
+    `export const dialects = [${list.join(', ')}] as const`,
+  ].join('\n')
 }
 
 /** Source of a function `left(what)` returning a function that throws: what is left out of the bundle. */
@@ -111,7 +155,7 @@ function methodCalls(code: string): Set<string> {
   )
 }
 
-function zodPlugin(): esbuild.Plugin {
+function workerPlugin(chosen?: string): esbuild.Plugin {
   return {
     name: 'zod-for-the-worker',
     setup(build) {
@@ -151,6 +195,9 @@ function zodPlugin(): esbuild.Plugin {
 
       build.onLoad({ filter: /\.ts$/ }, async (args) => {
         if (relative(src, args.path).startsWith('..')) return undefined
+        if (chosen && relative(src, args.path) === join('dialects', 'index.ts')) {
+          return { contents: dialectList(chosen), loader: 'ts', resolveDir: dirname(args.path) }
+        }
         const source = await readFile(args.path, 'utf8')
         const tables = /[\\/]dialects[\\/][^\\/]+[\\/]loss\.ts$/.test(args.path) ? lossTables(source) : undefined
         if (tables) {
@@ -159,9 +206,17 @@ function zodPlugin(): esbuild.Plugin {
             `export const ${name} = new Proxy([], { get: left(${JSON.stringify(`${name} (a loss table)`)}) })`
           return { contents: [LEFT_OUT, ...tables.map(stub)].join('\n'), loader: 'js' }
         }
-        return { contents: namespaceZodImports(source), loader: 'ts' }
+        const wire = /[\\/]dialects[\\/][^\\/]+[\\/]wire\.ts$/.test(args.path)
+        return { contents: namespaceZodImports(wire ? pureSchemas(source, args.path) : source), loader: 'ts' }
       })
 
+      // Hono's smallest router (PatternRouter, the `hono/tiny` preset) rather than the default's RegExpRouter and
+      // TrieRouter behind a SmartRouter: the same routes, a few KiB less; in a worker most requests are one route's.
+      build.onResolve({ filter: /^hono$/ }, (args) =>
+        relative(src, args.importer).startsWith('..')
+          ? undefined
+          : { path: join(root, 'node_modules/hono/dist/preset/tiny.js') },
+      )
       build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
         zodDir.test(args.importer) ? { path: 'zod-locales-en', namespace: 'zod-worker' } : undefined,
       )
@@ -216,7 +271,7 @@ function zodPlugin(): esbuild.Plugin {
 }
 
 /** The options wrangler 4 gives esbuild for a modules worker without nodejs_compat, plus the above. */
-export function buildOptions(outfile = WORKER_SCRIPT): esbuild.BuildOptions {
+export function buildOptions(outfile = WORKER_SCRIPT, dialects?: string): esbuild.BuildOptions {
   const command = process.env.WRANGLER_COMMAND // set by wrangler when it runs `[build] command`
   return {
     absWorkingDir: root,
@@ -238,13 +293,16 @@ export function buildOptions(outfile = WORKER_SCRIPT): esbuild.BuildOptions {
     logLevel: 'warning',
     // A `z.name` the bundle cannot find fails the build instead of being `undefined` at run time.
     logOverride: { 'import-is-undefined': 'error' },
-    plugins: [zodPlugin()],
+    plugins: [workerPlugin(dialects)],
   }
 }
 
 /** Bundles the worker to `outfile` (each file written whole, then renamed: concurrent builds never see half a file). */
-export async function buildWorkerScript(outfile = WORKER_SCRIPT): Promise<WorkerScript> {
-  const options = buildOptions(outfile)
+export async function buildWorkerScript(
+  outfile = WORKER_SCRIPT,
+  dialects = process.env.BRIDGE_DIALECTS,
+): Promise<WorkerScript> {
+  const options = buildOptions(outfile, dialects)
   const result = await esbuild.build(options)
   const bundle = result.outputFiles?.find((f) => f.path.endsWith('.js'))
   if (!bundle) throw new Error('esbuild wrote no bundle')

@@ -14,8 +14,13 @@ import { WORKER_SCRIPT } from './worker-build.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 
-/** The most the uploaded worker may weigh gzipped (issue 15); test/worker/bundle.test.ts holds it. */
+/**
+ * The most the uploaded worker may weigh gzipped with the dialects issue 15 measured (Responses, A2A, ACP and the demo
+ * agent; `BRIDGE_DIALECTS=responses,a2a,acp`); test/worker/bundle.test.ts holds it.
+ */
 export const GZIP_BUDGET = 100 * 1024
+/** The same with every dialect: each wire dialect adds its face, client and mappers (Orq about 10 KiB gzipped). */
+export const GZIP_BUDGET_ALL = 110 * 1024
 
 export interface WorkerBundle {
   /** Bytes of the bundled worker.js and gzipped (what Cloudflare's size limit counts). */
@@ -72,7 +77,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const bundle = await buildWorker(join(root, 'dist-worker'))
   console.log(
     `worker bundle (wrangler deploy --dry-run → dist-worker/worker.js): ${kib(bundle.bytes)}, ` +
-      `gzip ${kib(bundle.gzipBytes)} (budget ${kib(GZIP_BUDGET)})`,
+      `gzip ${kib(bundle.gzipBytes)} (budget ${kib(GZIP_BUDGET_ALL)}; ${kib(GZIP_BUDGET)} with Responses, A2A and ACP)`,
   )
   if (process.argv.includes('--analyze')) {
     for (const [group, share] of breakdown(bundle)) console.log(`${(100 * share).toFixed(1).padStart(6)} %  ${group}`)
