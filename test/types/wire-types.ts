@@ -7,6 +7,8 @@ import type { components as A2ASpec } from '../../src/generated/a2a.js'
 import type * as a2a from '../../src/dialects/a2a/wire.js'
 import type { components as ACPSpec } from '../../src/generated/acp.js'
 import type * as acp from '../../src/dialects/acp/wire.js'
+import type { components as OrqSpec } from '../../src/generated/orq.js'
+import type * as orq from '../../src/dialects/orq/wire.js'
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 
@@ -27,3 +29,4 @@ type Verdict<Wire, Spec> = [Mismatched<Wire, Spec> | Missing<Wire, Spec>] extend
 export const responsesWire: Verdict<typeof responses, ResponsesSpec['schemas']> = 'ok'
 export const a2aWire: Verdict<typeof a2a, A2ASpec['schemas']> = 'ok'
 export const acpWire: Verdict<typeof acp, ACPSpec['schemas']> = 'ok'
+export const orqWire: Verdict<typeof orq, OrqSpec['schemas']> = 'ok'
