@@ -1,6 +1,7 @@
 // The Responses operations over the bridge's runs: a response is a slice of a run's log (one turn), kept as a small
 // document so it can be retrieved, re-streamed, continued (previous_response_id) and cancelled.
 import type { BridgeRuntime } from '../../bridge/face.js'
+import type { AgentRegistry } from '../../bridge/registry.js'
 import type { PendingInterrupt, RunInput } from '../../core/index.js'
 import { BridgeError, newId } from '../../core/index.js'
 import type { DecodedCreateResponse } from './decode.js'
@@ -34,7 +35,7 @@ export class ResponseService {
   async create(request: DecodedCreateResponse): Promise<ResponseDoc> {
     const { agents, runs, store } = this.runtime
     const previous = request.previousResponseId ? await this.previous(request.previousResponseId) : undefined
-    const agentId = request.model ?? previous?.agentId ?? agents.default.id
+    const agentId = request.model ? agentForModel(agents, request.model) : (previous?.agentId ?? agents.default.id)
     agents.require(agentId, 'model')
     if (request.background && !request.store) {
       throw new BridgeError('invalid_request', 'Background responses must be stored; drop store: false.', {
@@ -203,6 +204,16 @@ export class ResponseService {
     const priorCalls = pending.calls.map((call) => ({ ...call, approvalRequested: pending.reason === 'approval' }))
     return { runId: record.runId, contextId: record.contextId, afterSeq, priorCalls }
   }
+}
+
+/**
+ * The agent a `model` names: its id, or `agent/<id>` as Orq's router (`/v3/router/responses`) names agents, so an Orq
+ * client switches to the bridge by its base URL alone.
+ */
+export function agentForModel(agents: AgentRegistry, model: string): string {
+  if (agents.get(model) || !model.startsWith('agent/')) return model
+  const id = model.slice('agent/'.length)
+  return agents.get(id) ? id : model
 }
 
 /** 409, not OpenAI's usual 400 for conflicts: the request was right, only late. */

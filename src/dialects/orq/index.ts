@@ -1,0 +1,17 @@
+// `dialect-bridge/orq`: Orq's agents API (v2) — its face, client, mappers (task stream and `/responses` stream) and
+// wire schemas.
+export type { OrqClientOptions } from './client.js'
+export { createOrqClient } from './client.js'
+export type { OrqDecoderState } from './decode.js'
+export { createDecoder, decode } from './decode.js'
+export { orq } from './dialect.js'
+export type { OrqEncoderInit, OrqEncoderState } from './encode.js'
+export { createEncoder, encode, openTask, takeThought } from './encode.js'
+export { orqLoss } from './loss.js'
+export type { ResponseEncoderInit, ResponseEncoderState } from './response-encode.js'
+export { createResponseEncoder, encodeResponse, openAgentResponse } from './response-encode.js'
+export type { DecodedOrqRequest, OrqRequestContext } from './request.js'
+export { decodeRequest, encodeRequest } from './request.js'
+export { agentManifest, orqErrorResponse, orqFace } from './routes.js'
+export * as wire from './wire.js'
+export type { AgentStreamEvent, ResponseStreamEvent, Task } from './wire.js'
