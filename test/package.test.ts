@@ -66,13 +66,13 @@ async function inApp(code: string): Promise<unknown> {
 
 describe('the packed package', () => {
   it('exports the root and one subpath per dialect, and nothing else', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './a2a', './acp', './package.json', './responses'])
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './a2a', './acp', './orq', './package.json', './responses'])
   })
 
   it('imports every subpath in Node, each with its curated names', async () => {
     const names = await inApp(`
       const out = {}
-      for (const path of ['dialect-bridge', 'dialect-bridge/responses', 'dialect-bridge/a2a', 'dialect-bridge/acp']) {
+      for (const path of ['dialect-bridge', 'dialect-bridge/responses', 'dialect-bridge/a2a', 'dialect-bridge/acp', 'dialect-bridge/orq']) {
         out[path] = Object.keys(await import(path)).sort()
       }
       console.log(JSON.stringify(out))
@@ -96,6 +96,9 @@ describe('the packed package', () => {
     )
     expect(exported['dialect-bridge/acp']).toEqual(
       expect.arrayContaining([...shared, 'acp', 'acpFace', 'createAcpClient', 'acpLoss', 'descriptor']),
+    )
+    expect(exported['dialect-bridge/orq']).toEqual(
+      expect.arrayContaining([...shared, 'orq', 'orqFace', 'createOrqClient', 'orqLoss', 'agentManifest']),
     )
   })
 
@@ -143,7 +146,7 @@ describe('the packed package', () => {
     const ours = inputs.filter((p) => p.includes('node_modules/dialect-bridge/'))
     expect(ours.some((p) => p.includes('/dist/dialects/a2a/'))).toBe(true)
     // Not a line of another dialect, not the dialect list, not the bridge app or the demo agent.
-    expect(ours.filter((p) => /\/dist\/dialects\/(responses|acp)\//.test(p))).toEqual([])
+    expect(ours.filter((p) => /\/dist\/dialects\/(responses|acp|orq)\//.test(p))).toEqual([])
     expect(ours.filter((p) => /\/dist\/(dialects\/index|bridge\/app|bridge\/config|demo\/)/.test(p))).toEqual([])
   }, 60_000)
 })
