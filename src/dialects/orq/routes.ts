@@ -51,6 +51,12 @@ export function agentManifest(info: AgentInfo): AgentManifest {
 
 const iso = () => new Date().toISOString()
 
+/** `stream_timeout_seconds` of a body `decodeRequest` has already checked (1 to 3600), when given. */
+const streamTimeout = (body: unknown): number | undefined => {
+  const seconds = (body as { stream_timeout_seconds?: unknown }).stream_timeout_seconds
+  return typeof seconds === 'number' ? seconds : undefined
+}
+
 export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face {
   const { agents } = runtime
   const tasksOf = (c: Context<BridgeEnv>) => new OrqTasks(runtime.forRequest(c), options.valuesIntervalMs)
@@ -92,8 +98,8 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
     timestamp: iso(),
     data: { error: e.message, code: HTTP_STATUS[e.code] },
   })
-  const streamTask = (c: Context<BridgeEnv>, doc: TaskDoc) =>
-    sse(c, (signal) => tasksOf(c).stream(doc, signal), streamError)
+  const streamTask = (c: Context<BridgeEnv>, doc: TaskDoc, body: unknown) =>
+    sse(c, (signal) => tasksOf(c).stream(doc, signal, streamTimeout(body)), streamError)
 
   app.get('/v2/agents', async (c) => {
     const limit = Number(c.req.query('limit') ?? 50)
@@ -128,8 +134,8 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
 
   app.post('/v2/agents/:key/stream-task', async (c) => {
     const id = agentId(c, c.req.param('key'))
-    const request = decodeRequest(await readJsonBody(c.req.raw))
-    return streamTask(c, await tasksOf(c).turn(id, request))
+    const body = await readJsonBody(c.req.raw)
+    return streamTask(c, await tasksOf(c).turn(id, decodeRequest(body)), body)
   })
 
   // `run` and `stream-run` define the agent inline; its `key` picks a configured agent, and the definition's
@@ -144,9 +150,10 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
   })
 
   app.post('/v2/agents/stream-run', async (c) => {
-    const request = decodeRequest(await readJsonBody(c.req.raw), 'run')
+    const body = await readJsonBody(c.req.raw)
+    const request = decodeRequest(body, 'run')
     const id = agentId(c, request.key ?? '')
-    return streamTask(c, await tasksOf(c).turn(id, request))
+    return streamTask(c, await tasksOf(c).turn(id, request), body)
   })
 
   app.post('/v2/agents/:agent_key/responses', async (c) => {

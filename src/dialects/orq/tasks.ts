@@ -45,6 +45,9 @@ export interface TaskDoc {
 
 const DOCS = 'orq:tasks'
 
+/** How long a stream may last, as Orq's `stream_timeout_seconds` defaults. */
+export const DEFAULT_STREAM_TIMEOUT_SECONDS = 1800
+
 /** The default cadence of thoughts while text streams (`faces.orq.valuesIntervalMs`). */
 export const DEFAULT_THOUGHT_INTERVAL_MS = 100
 /** Past this many characters of changed messages a thought's interval stretches in proportion (see ACP `values`). */
@@ -139,20 +142,33 @@ export class OrqTasks {
    * The turn's task stream, live: the opening events, then each canonical batch encoded. Thoughts the deltas owe go
    * out at most once per interval (stretched for long messages), and always at a boundary and the turn's end.
    */
-  async *stream(doc: TaskDoc, signal: AbortSignal): AsyncGenerator<AgentStreamEvent[]> {
+  async *stream(
+    doc: TaskDoc,
+    signal: AbortSignal,
+    timeoutSeconds = DEFAULT_STREAM_TIMEOUT_SECONDS,
+  ): AsyncGenerator<AgentStreamEvent[]> {
     const interval = this.thoughtIntervalMs
     const encoder = this.encoder(doc, interval > 0 ? 'boundary' : 'change')
     yield openTask(encoder)
     let thoughtAt = Date.now()
-    const owed = () => (encoder.changed.size ? thoughtAt + interval * stretch(encoder) - Date.now() : undefined)
+    // Orq ends a stream that outlives `stream_timeout_seconds` with `agents.timeout`; the turn itself goes on.
+    const deadline = Date.now() + timeoutSeconds * 1000
+    const owed = () => {
+      const due = encoder.changed.size ? thoughtAt + interval * stretch(encoder) : Number.POSITIVE_INFINITY
+      return Math.min(due, deadline) - Date.now()
+    }
     const events = this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })[Symbol.asyncIterator]()
     let next: Promise<IteratorResult<RunEvent[]>> | undefined
     try {
       for (;;) {
         next ??= events.next()
-        const wait = owed()
-        const result = wait === undefined ? await next : await raceTimer(next, wait)
+        const result = await raceTimer(next, owed())
         if (result === TIMER) {
+          if (Date.now() >= deadline) {
+            const message = `The stream timed out after ${timeoutSeconds} seconds (stream_timeout_seconds).`
+            yield [{ type: 'agents.timeout', timestamp: new Date().toISOString(), data: { message } }]
+            return
+          }
           const due = takeThought(encoder)
           thoughtAt = Date.now()
           if (due) yield [due]
