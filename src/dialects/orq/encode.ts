@@ -26,6 +26,9 @@ export interface OrqEncoderInit {
   firstIndex: number
   /** When the turn started (epoch ms): `accumulated_execution_time` counts from here. */
   startedAt: number
+  /** A turn that answers a pause: the calls it answers (their tools run now), and the reviews it gives. */
+  priorCalls?: ToolCall[]
+  reviews?: { callId: string; approved: boolean }[]
   /** `change`: a thought per delta; `boundary` (the face's default): deltas wait for a boundary or `takeThought`. */
   thoughts?: 'change' | 'boundary'
 }
@@ -56,12 +59,20 @@ export interface OrqEncoderState extends OrqEncoderInit {
   finish?: 'stop' | 'tool_calls' | 'length' | 'content_filter'
   /** The time of the last event seen (epoch ms). */
   now: number
+  /** Tool executions this stream reported started (a result without one gets its start first). */
+  started: Set<string>
+  /** A boundary (a message or artifact done) owes a thought: it goes out before the next event's own output, or
+   * with the turn's end, whose finish reason it then carries. */
+  owed: boolean
   /** How the turn ended: finished or paused (`inactive`), or failed (`errored`). */
   finishReason?: FinishReason
   error?: { message: string; code: number }
 }
 
 export const WORKSPACE_ID = 'dialect-bridge'
+
+/** An agent's model as Orq names one (`provider/model`): the bridge is the provider. */
+export const modelId = (agentId: string): string => `${WORKSPACE_ID}/${agentId}`
 
 export function createEncoder(init: OrqEncoderInit): OrqEncoderState {
   return {
@@ -72,11 +83,13 @@ export function createEncoder(init: OrqEncoderInit): OrqEncoderState {
     changed: new Set(),
     nextIndex: init.firstIndex,
     reasoning: '',
-    calls: new Map(),
+    calls: new Map((init.priorCalls ?? []).map((c) => [c.callId, c])),
     pending: [],
     usage: emptyUsage(),
     iteration: 1,
     now: init.startedAt,
+    started: new Set(),
+    owed: false,
   }
 }
 
@@ -97,7 +110,7 @@ export function openTask(s: OrqEncoderState): AgentStreamEvent[] {
       data: {
         workflowRunId: s.workflowRunId,
         inputMessage: s.input,
-        modelId: s.modelId ?? s.agentId,
+        modelId: s.modelId ?? modelId(s.agentId),
         instructions: s.instructions ?? '',
         system_prompt: '',
         agent_manifest_id: s.agentId,
@@ -106,6 +119,21 @@ export function openTask(s: OrqEncoderState): AgentStreamEvent[] {
         stream: true,
       },
     },
+    // The client's answers to approvals, reported as Orq reports a review.
+    ...(s.reviews ?? []).map(
+      (r): AgentStreamEvent => ({
+        type: 'event.agents.action_reviewed',
+        timestamp,
+        data: {
+          agent_id: s.agentId,
+          action_id: r.callId,
+          agent_tool_call_id: r.callId,
+          review: r.approved ? 'approved' : 'rejected',
+          review_source: 'api',
+          workflowRunId: s.workflowRunId,
+        },
+      }),
+    ),
   ]
 }
 
@@ -117,10 +145,31 @@ export function encode(state: OrqEncoderState, event: RunEvent): AgentStreamEven
   if (state.done) return []
   state.now = event.time
   const out: Out = []
+  if (state.owed && !closesTurn(event) && !QUIET.has(event.type)) thought(state, out)
   const handle = handlers[event.type] as Handler<typeof event.type>
   handle(state, event as never, out)
   return out
 }
+
+/**
+ * Events an owed thought waits past: they show nothing of their own (usage comes just before the end; an artifact's
+ * completion after its last chunk repeats it). Any other event's output follows the owed thought.
+ */
+const QUIET = new Set<RunEventType>([
+  'usage',
+  'upstream.event',
+  'run.created',
+  'tool.call.started',
+  'tool.call.delta',
+  'artifact.completed',
+])
+
+/** Events whose handling ends the turn: an owed thought waits for them, to carry their finish reason. */
+const closesTurn = (e: RunEvent) =>
+  e.type === 'run.completed' ||
+  e.type === 'run.failed' ||
+  e.type === 'run.canceled' ||
+  (e.type === 'run.status' && e.status === 'input_required')
 
 /** The thought owed since deltas changed the answer, if any; taking it clears the debt. */
 export function takeThought(s: OrqEncoderState): AgentStreamEvent | undefined {
@@ -174,15 +223,18 @@ function setText(m: OpenMessage, text: string) {
 function thought(s: OrqEncoderState, out: Out) {
   if (s.changed.size === 0 && !s.finish) return
   const difference: Record<string, ThoughtMessage> = {}
-  let agentId = s.agentId
+  // The choice is the model's of the agent whose message changed last (a sub-agent's thought is its own).
+  let focus = s.current ? s.messages.get(s.current) : undefined
   for (const id of s.changed) {
     const m = s.messages.get(id)
     if (!m) continue
     difference[String(m.index)] = { ...m.message, parts: [...m.message.parts] }
-    agentId = m.message.agent_id
+    focus = m
   }
   s.changed.clear()
-  const current = s.current ? s.messages.get(s.current) : undefined
+  s.owed = false
+  const agentId = focus?.message.agent_id ?? s.agentId
+  const current = focus
   const calls = current?.message.parts.flatMap((p) =>
     p.kind === 'tool_call' ? [s.calls.get(p.tool_call_id)].filter((c) => c !== undefined) : [],
   )
@@ -282,6 +334,23 @@ function errored(s: OrqEncoderState, error: string, code: number, out: Out) {
   s.done = true
 }
 
+function executionStarted(s: OrqEncoderState, call: ToolCall, out: Out, executionId?: string) {
+  s.started.add(call.callId)
+  out.push({
+    type: 'event.workflow_events.tool_execution_started',
+    timestamp: iso(s.now),
+    data: {
+      tool_id: call.name,
+      tool_key: call.name,
+      ...(call.tool?.server ? { tool_display_name: `${call.name} (${call.tool.server})` } : {}),
+      action_type: 'function',
+      tool_arguments: argumentsObject(call.arguments),
+      tool_execution_context: toolContext(s, call.callId, executionId),
+      workflowRunId: s.workflowRunId,
+    },
+  })
+}
+
 const toolContext = (s: OrqEncoderState, callId: string, executionId?: string) => ({
   action_id: callId,
   agent_tool_call_id: callId,
@@ -309,7 +378,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.status': (s, e, out) => {
     if (e.status !== 'input_required') {
       // Waiting for auth: Orq has no such state; the message, if any, is shown as the agent's words.
-      if (e.status === 'auth_required' && e.message) addMessage(s, e.message, out)
+      if (e.status === 'auth_required' && e.message) addMessage(s, e.message)
       return
     }
     inactive(s, s.pending.length ? 'function_call' : 'stop', out)
@@ -327,9 +396,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     setText(m, m.text + e.delta)
     changed(s, m, out)
   },
-  'message.completed': (s, e, out) => {
+  'message.completed': (s, e) => {
     if (e.message.role === 'user') return
-    addMessage(s, e.message, out, e.executionId)
+    addMessage(s, e.message, e.executionId)
   },
   'tool.call.started': (s, e) => {
     s.calls.set(e.callId, { callId: e.callId, name: e.name, arguments: '', tool: e.tool })
@@ -347,24 +416,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.changed.add(m.message.messageId)
     s.finish = 'tool_calls'
     thought(s, out)
-    // The agent's own tools run on its side: Orq reports them as tool executions.
-    if (!e.tool?.clientSide) {
-      out.push({
-        type: 'event.workflow_events.tool_execution_started',
-        timestamp: iso(s.now),
-        data: {
-          tool_id: e.name,
-          tool_key: e.name,
-          ...(e.tool?.server ? { tool_display_name: `${e.name} (${e.tool.server})` } : {}),
-          action_type: 'function',
-          tool_arguments: argumentsObject(e.arguments),
-          tool_execution_context: toolContext(s, e.callId, e.executionId),
-          workflowRunId: s.workflowRunId,
-        },
-      })
-    }
+    // The agent's own tools run on its side: Orq reports them as tool executions (one awaiting approval once it runs).
+    if (!e.tool?.clientSide && !e.tool?.approvalRequired) executionStarted(s, call, out, e.executionId)
   },
   'tool.result': (s, e, out) => {
+    const call = s.calls.get(e.callId)
+    if (call && !call.tool?.clientSide && !s.started.has(e.callId)) executionStarted(s, call, out, e.executionId)
     const context = toolContext(s, e.callId, e.executionId)
     const common = { action_type: 'function', tool_execution_context: context, workflowRunId: s.workflowRunId }
     const output = typeof e.output === 'string' ? jsonOrText(e.output) : textOf(e.output)
@@ -396,7 +453,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
           timestamp: iso(s.now),
           data: {
             agent_id: agentOf(s, e.executionId),
-            action_id: e.interruptId,
+            action_id: call.callId,
             requires_approval: true,
             tool: { id: call.name, key: call.name, action_type: 'function', requires_approval: true },
             input: argumentsObject(call.arguments),
@@ -420,7 +477,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       return
     }
     // A free-form question: the agent's words; the next user message answers it.
-    if (e.message) addMessage(s, e.message, out)
+    if (e.message) addMessage(s, e.message)
   },
   'artifact.delta': (s, e, out) => {
     const m = open(s, `artifact_${e.artifactId}`, e.executionId)
@@ -435,16 +492,19 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     changed(s, m, out)
     if (e.lastChunk) {
       m.done = true
-      thought(s, out)
+      s.owed = true
     }
   },
-  'artifact.completed': (s, e, out) => {
+  'artifact.completed': (s, e) => {
     const m = open(s, `artifact_${e.artifact.artifactId}`, e.executionId)
-    m.message.parts = e.artifact.parts.map(toOrqPart)
+    const parts = e.artifact.parts.map(toOrqPart)
+    // Already sent whole by its last chunk: nothing changed.
+    if (m.done && JSON.stringify(parts) === JSON.stringify(m.message.parts)) return
+    m.message.parts = parts
     m.text = textOf(e.artifact.parts)
     m.done = true
     s.changed.add(m.message.messageId)
-    thought(s, out)
+    s.owed = true
   },
   'agent.started': (s, e, out) => {
     thought(s, out)
@@ -462,7 +522,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   // No Orq event carries a foreign one; the run log keeps it.
   'upstream.event': () => {},
   'run.completed': (s, e, out) => {
-    for (const m of e.output ?? []) if (!s.messages.has(m.id)) addMessage(s, m, out)
+    for (const m of e.output ?? []) if (!s.messages.has(m.id)) addMessage(s, m)
     const reason = e.incomplete?.reason
     inactive(s, reason === 'content_filter' ? 'content_filter' : reason ? 'length' : 'stop', out)
   },
@@ -470,8 +530,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.canceled': (s, e, out) => errored(s, `The run was canceled${e.reason ? `: ${e.reason}` : ''}.`, 499, out),
 }
 
-/** A whole message from the agent (completed, or an interrupt's question): set as it is, then a thought. */
-function addMessage(s: OrqEncoderState, message: Message, out: Out, executionId = message.executionId) {
+/** A whole message from the agent (completed, or an interrupt's question): set as it is; it owes a thought. */
+function addMessage(s: OrqEncoderState, message: Message, executionId = message.executionId) {
   if (message.role === 'user' || message.role === 'system') return
   const m = open(s, message.id, executionId)
   const calls = m.message.parts.filter((p) => p.kind === 'tool_call')
@@ -482,5 +542,5 @@ function addMessage(s: OrqEncoderState, message: Message, out: Out, executionId 
   if (message.phase === 'commentary') m.message.metadata = { phase: 'commentary' }
   m.done = true
   s.changed.add(message.id)
-  thought(s, out)
+  s.owed = true
 }

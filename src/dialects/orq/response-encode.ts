@@ -12,6 +12,9 @@ export interface ResponseEncoderInit {
   workflowRunId: string
   model: string
   userMessageId?: string
+  /** A response that answers a pause: the calls it answers (their tools run now), and the reviews it gives. */
+  priorCalls?: ToolCall[]
+  reviews?: { callId: string; approved: boolean }[]
 }
 
 export interface ResponseEncoderState extends ResponseEncoderInit {
@@ -22,16 +25,22 @@ export interface ResponseEncoderState extends ResponseEncoderInit {
   pending: ToolCall[]
   usage: CanonicalUsage
   now: number
+  /** Parts already closed (`part.done` sent): an artifact's completion after its last chunk adds nothing. */
+  closed: Set<string>
+  /** Tools reported started in this stream (a result without one gets its start first). */
+  started: Set<string>
 }
 
 export const createResponseEncoder = (init: ResponseEncoderInit): ResponseEncoderState => ({
   ...init,
   done: false,
   parts: new Map(),
-  calls: new Map(),
+  calls: new Map((init.priorCalls ?? []).map((c) => [c.callId, c])),
   pending: [],
   usage: emptyUsage(),
   now: Date.now(),
+  closed: new Set(),
+  started: new Set(),
 })
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -49,6 +58,17 @@ export function openAgentResponse(s: ResponseEncoderState): ResponseStreamEvent[
         ...(s.userMessageId ? { userMessageId: s.userMessageId } : {}),
       },
     },
+    ...(s.reviews ?? []).map(
+      (r): ResponseStreamEvent => ({
+        type: 'tool.review.done',
+        timestamp: iso(s.now),
+        data: {
+          toolId: s.calls.get(r.callId)?.name ?? r.callId,
+          toolCallId: r.callId,
+          review: r.approved ? 'approved' : 'rejected',
+        },
+      }),
+    ),
   ]
 }
 
@@ -85,12 +105,28 @@ function closeParts(s: ResponseEncoderState, messageId: string, out: Out, text?:
     s.parts.delete(rid)
   }
   const tid = textId(messageId)
+  if (s.closed.has(tid)) return
   const streamed = s.parts.get(tid)
   const whole = text ?? streamed
   if (whole === undefined) return
   if (streamed === undefined && whole) textDelta(s, tid, whole, out)
   out.push({ type: 'part.done', timestamp: iso(s.now), data: { partId: tid, part: { kind: 'text', text: whole } } })
   s.parts.delete(tid)
+  s.closed.add(tid)
+}
+
+function toolStarted(s: ResponseEncoderState, call: ToolCall, out: Out) {
+  s.started.add(call.callId)
+  out.push({
+    type: 'tool.started',
+    timestamp: iso(s.now),
+    data: {
+      toolId: call.name,
+      toolName: call.name,
+      toolCallId: call.callId,
+      arguments: argumentsObject(call.arguments),
+    },
+  })
 }
 
 function done(s: ResponseEncoderState, finishReason: 'stop' | 'length' | 'content_filter' | 'function_call', out: Out) {
@@ -148,15 +184,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (call) call.arguments += e.delta
   },
   'tool.call.completed': (s, e, out) => {
-    s.calls.set(e.callId, { callId: e.callId, name: e.name, arguments: e.arguments, tool: e.tool })
-    if (e.tool?.clientSide || e.tool?.approvalRequired) return
-    out.push({
-      type: 'tool.started',
-      timestamp: iso(s.now),
-      data: { toolId: e.name, toolName: e.name, toolCallId: e.callId, arguments: argumentsObject(e.arguments) },
-    })
+    const call = { callId: e.callId, name: e.name, arguments: e.arguments, tool: e.tool }
+    s.calls.set(e.callId, call)
+    if (!e.tool?.clientSide && !e.tool?.approvalRequired) toolStarted(s, call, out)
   },
   'tool.result': (s, e, out) => {
+    const call = s.calls.get(e.callId)
+    if (call && !call.tool?.clientSide && !s.started.has(e.callId)) toolStarted(s, call, out)
     const toolId = s.calls.get(e.callId)?.name ?? e.callId
     const output = typeof e.output === 'string' ? e.output : textOf(e.output)
     out.push(

@@ -8,7 +8,7 @@ import type { AgentInfo } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { sseResponse } from '../../stream/index.js'
-import { WORKSPACE_ID } from './encode.js'
+import { modelId, WORKSPACE_ID } from './encode.js'
 import { decodeRequest } from './request.js'
 import type { TaskDoc } from './tasks.js'
 import { OrqTasks } from './tasks.js'
@@ -45,7 +45,7 @@ export function agentManifest(info: AgentInfo): AgentManifest {
     instructions: '',
     ...(info.skills?.length ? { skills: info.skills.map((s) => s.id) } : {}),
     settings: { tool_approval_required: 'respect_tool', ...(tools.length ? { tools } : {}) },
-    model: { id: `dialect-bridge/${info.id}` },
+    model: { id: modelId(info.id) },
   }
 }
 

@@ -3,12 +3,12 @@
 // continuation answers them, to the same run resumed. A small document per task says which run and which slice of
 // its log the latest turn is.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import type { PendingInterrupt, RunEvent, RunInput } from '../../core/index.js'
+import type { PendingInterrupt, RunEvent, RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
 import type { RunStatus } from '../../core/index.js'
 import { raceTimer, TIMER } from '../../stream/index.js'
 import type { OrqEncoderState } from './encode.js'
-import { createEncoder, encode, openTask, pendingCall, takeThought, thoughtSize, usageOf } from './encode.js'
+import { createEncoder, encode, modelId, openTask, pendingCall, takeThought, thoughtSize, usageOf } from './encode.js'
 import type { ResponseEncoderState } from './response-encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from './response-encode.js'
 import type { DecodedOrqRequest } from './request.js'
@@ -41,6 +41,9 @@ export interface TaskDoc {
   startedAt: number
   /** The `/responses` id of the latest turn, when it came through that surface. */
   responseId?: string
+  /** A turn that answered a pause: the calls it answered, and its approval decisions. */
+  priorCalls?: ToolCall[]
+  reviews?: { callId: string; approved: boolean }[]
 }
 
 const DOCS = 'orq:tasks'
@@ -95,7 +98,9 @@ export class OrqTasks {
         const { afterSeq } = await runs.resume(previous.runId, input).catch((e) => {
           throw e instanceof BridgeError && e.code === 'conflict' ? active(previous.id) : e
         })
-        doc = { ...common, runId: previous.runId, afterSeq, turns: previous.turns + 1, firstIndex }
+        const reviews = input.decisions?.map(({ callId, approved }) => ({ callId, approved }))
+        const answered = { priorCalls: pending.calls, ...(reviews?.length ? { reviews } : {}) }
+        doc = { ...common, ...answered, runId: previous.runId, afterSeq, turns: previous.turns + 1, firstIndex }
       } else {
         if (request.answersTools) throw notWaiting(`Task '${previous.id}'`)
         const { record: run } = await runs.start(agentId, request.input, {
@@ -134,6 +139,8 @@ export class OrqTasks {
       continuation: doc.turns > 1,
       firstIndex: doc.firstIndex,
       startedAt: doc.startedAt,
+      ...(doc.priorCalls ? { priorCalls: doc.priorCalls } : {}),
+      ...(doc.reviews ? { reviews: doc.reviews } : {}),
       thoughts,
     })
   }
@@ -210,8 +217,10 @@ export class OrqTasks {
       responseId: doc.responseId ?? doc.id,
       taskId: doc.id,
       workflowRunId: doc.workflowRunId,
-      model: doc.agentId,
+      model: modelId(doc.agentId),
       ...(doc.input.messageId ? { userMessageId: doc.input.messageId } : {}),
+      ...(doc.priorCalls ? { priorCalls: doc.priorCalls } : {}),
+      ...(doc.reviews ? { reviews: doc.reviews } : {}),
     })
   }
 
@@ -272,12 +281,14 @@ export class OrqTasks {
       task_id: doc.id,
       output: answerMessages(encoder),
       created_at: new Date(doc.startedAt).toISOString(),
-      model: doc.agentId,
+      model: modelId(doc.agentId),
       ...(tokens ? { usage: usageOf(encoder.usage) } : {}),
       ...(reason ? { finish_reason: reason } : {}),
       ...(encoder.pending.length ? { pending_tool_calls: encoder.pending.map(pendingCall) } : {}),
     }
     const status = encoder.error ? 'failed' : encoder.done ? 'completed' : 'in_progress'
+    // While the turn runs its output is empty: the answer is only whole once it ends.
+    if (status === 'in_progress') body.output = []
     return { ...body, status, ...(encoder.error ? { error: encoder.error.message } : {}) }
   }
 
