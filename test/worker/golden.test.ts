@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { a2aFixtures, BINDINGS, expectA2AGolden } from '../helpers/a2a.js'
 import { acpFixtures, expectAcpGolden } from '../helpers/acp.js'
 import { expectResponsesGolden, fixtures } from '../helpers/golden.js'
+import { expectOrqGolden, orqFixtures } from '../helpers/orq-golden.js'
 import type { RunningWorker } from '../helpers/worker.js'
 import { FAST_DEMO, startWorker } from '../helpers/worker.js'
 
@@ -31,4 +32,9 @@ describe('worker: ACP golden transcripts', () => {
   it.each(cases)('%s, waited for: %s', (kind, _name, fixture) =>
     expectAcpGolden(worker.url, fixture, 'wait', kind === 'thread'),
   )
+})
+
+describe('worker: Orq golden transcripts', () => {
+  // At the face's default thought cadence, as a deployment runs it (see test/orq/golden.test.ts).
+  it.each(orqFixtures)('%s', (_name, fixture) => expectOrqGolden(worker.url, fixture, 'default'))
 })
