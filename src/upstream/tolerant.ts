@@ -30,7 +30,11 @@ function build(schema: z.ZodType, optional = false): z.ZodType {
     return z.preprocess((v) => (v === null ? undefined : v), inner)
   }
   if (schema instanceof z.ZodOptional) return orNull(build(schema.unwrap() as z.ZodType, true))
-  if (schema instanceof z.ZodRecord && !optional) return schema.nullish().transform((v) => v ?? {})
+  if (schema instanceof z.ZodRecord) {
+    // A record of typed values (Orq's `message_difference`) reads its values tolerantly too.
+    const record = z.record(schema.keyType as z.ZodType<string>, build(schema.valueType as z.ZodType))
+    return optional ? record : record.nullish().transform((v) => v ?? {})
+  }
   if (schema instanceof z.ZodNullable) return z.nullable(build(schema.unwrap() as z.ZodType))
   if (schema instanceof z.ZodArray) return z.array(build(schema.element as z.ZodType))
   if (schema instanceof z.ZodObject) {

@@ -1,10 +1,7 @@
-// An AgentBackend for an Orq agent: each turn is a `stream-task` call, continuing the upstream task (Orq's
-// conversation) with `task_id`; a pause on client tools is answered with a `tool` message of `tool_result` parts.
-// Orq streams cannot be resumed (no event ids, no subscribe) and v2 tasks cannot be cancelled: a stream that drops
-// before `inactive` fails the run, naming the drop; a cancel closes the stream.
 import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
+import { sleep } from '../../stream/index.js'
 import type { UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
@@ -14,6 +11,7 @@ import {
   lazy,
   readWire,
   StreamDropped,
+  statusError,
   UnknownEvent,
   upstreamBackend,
 } from '../../upstream/index.js'
@@ -34,6 +32,9 @@ export interface OrqClientOptions extends UpstreamClientOptions {
 
 const LABEL = 'Orq agent'
 const KNOWN = new Set<string>(AgentStreamEventSchema.options.map((o) => o.shape.type.value))
+/** A continuation refused while the task is still active: tried again this often, after 50, 100, 200, 400 ms. */
+const BUSY_RETRIES = 4
+const BUSY_BACKOFF_MS = 50
 
 export function createOrqClient(options: OrqClientOptions): AgentBackend {
   const base = options.url.replace(/\/+$/, '')
@@ -71,6 +72,25 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
     }
   })
 
+  // Per pending tool call: the task paused on it.
+  const callLinks = createLinks<string, string>(options.store, 'orq-client-call', options.id).run
+
+  /**
+   * A turn's stream-task call. A continuation may find the task still finishing the stream before (Orq takes a
+   * `task_id` only once the task is inactive, and the bridge stops reading at `inactive`): a 409 is tried again,
+   * briefly.
+   */
+  async function post(url: string, body: string, continuation: boolean, signal: AbortSignal): Promise<Response> {
+    const busy = (status: number) => continuation && status === 409
+    for (let attempt = 0; ; attempt++) {
+      const res = await upstream.fetch(url, { method: 'POST', body, signal, accept: busy })
+      if (!busy(res.status)) return res
+      if (attempt >= BUSY_RETRIES) throw await statusError(res, LABEL, url)
+      await res.body?.cancel()
+      await sleep(BUSY_BACKOFF_MS * 2 ** attempt, signal)
+    }
+  }
+
   const told = new Set<string>()
   function read(message: SSEEvent): AgentStreamEvent | UnknownEvent | undefined {
     if (message.data === '[DONE]') return undefined
@@ -94,30 +114,50 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
       if (request.decisions?.length) {
         throw new BridgeError('unsupported', 'Orq agents take no approval decisions through their API.')
       }
-      const taskId = (request.pending && (await links.run.get(request.runId))) || (await links.context.get(request.contextId))
+      // Tool results go to the task that asked for them, even from a client that re-sends its whole transcript
+      // (a new bridge conversation, with no pause to resume); anything else continues the run's or the
+      // conversation's task.
+      const answered = request.toolResults?.[0]?.callId
+      const taskId =
+        (answered && (await callLinks.get(answered))) ||
+        (request.pending && (await links.run.get(request.runId))) ||
+        (await links.context.get(request.contextId))
       const body = encodeRequest(request, { taskId, streamTimeoutSeconds: options.streamTimeoutSeconds })
       if (!body.message.parts.length) {
-        throw new BridgeError('invalid_request', 'Nothing to send to the Orq agent: the turn has no text, file or tool result.')
+        throw new BridgeError(
+          'invalid_request',
+          'Nothing to send to the Orq agent: the turn has no text, file or tool result.',
+        )
       }
       const url = `${agentUrl}/stream-task`
-      const res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
+      const res = await post(url, JSON.stringify(body), taskId !== undefined, signal)
       const decoder: OrqDecoderState = createDecoder()
       let linked = false
-      // Linked as soon as Orq names the task, so the next turn (or the answer to a pause) continues it.
-      const link = async () => {
-        if (linked || !decoder.taskId) return
-        linked = true
-        await links.run.put(request.runId, decoder.taskId)
-        await links.context.put(request.contextId, decoder.taskId)
+      // Linked as soon as Orq names the task, so the next turn (or the answer to a pause) continues it; a pause
+      // links each pending call to it too.
+      const link = async (event: AgentStreamEvent) => {
+        if (!decoder.taskId) return
+        if (!linked) {
+          linked = true
+          await links.run.put(request.runId, decoder.taskId)
+          await links.context.put(request.contextId, decoder.taskId)
+        }
+        if (event.type === 'event.agents.inactive') {
+          for (const call of event.data.pending_tool_calls ?? []) await callLinks.put(call.id, decoder.taskId)
+        }
       }
       try {
-        yield* decodeEvents(upstream, res, { url, signal, warn: log }, { state: decoder, decode, read, hooks: { after: link } })
+        yield* decodeEvents(
+          upstream,
+          res,
+          { url, signal, warn: log },
+          { state: decoder, decode, read, hooks: { after: link } },
+        )
       } catch (error) {
         // Other dialects pick a dropped stream up again; Orq has no way to, so the turn fails here.
         if (!(error instanceof StreamDropped) || signal.aborted) throw error
-        throw new BridgeError('upstream_failed', `${error.message.replace(/\.?$/, '.')} Orq streams cannot be resumed.`, {
-          cause: error,
-        })
+        const message = `${error.message.replace(/\.?$/, '.')} Orq streams cannot be resumed.`
+        throw new BridgeError('upstream_failed', message, { cause: error })
       }
       if (!decoder.done && !signal.aborted) {
         throw new BridgeError(

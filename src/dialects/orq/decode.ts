@@ -69,6 +69,19 @@ const ORQ_TOOL: ToolInfo = { server: 'orq', clientSide: false }
 const executionOf = (s: OrqDecoderState, agentId: string | undefined) =>
   agentId && s.rootAgentId && agentId !== s.rootAgentId ? agentId : undefined
 
+/**
+ * The execution of an agent that speaks or runs a tool: none for the root agent. A sub-agent Orq did not announce
+ * with `handed_off` starts here, so its messages are still told apart from the root's answer.
+ */
+function speaker(s: OrqDecoderState, agentId: string | undefined, out: Out): string | undefined {
+  const executionId = executionOf(s, agentId)
+  if (executionId && !s.subAgents.has(executionId)) {
+    s.subAgents.add(executionId)
+    out.push({ type: 'agent.started', executionId, name: executionId })
+  }
+  return executionId
+}
+
 /** The root agent speaks again: the sub-agents it handed off to are done. */
 function rootSpeaks(s: OrqDecoderState, out: Out) {
   for (const sub of s.subAgents) {
@@ -105,7 +118,7 @@ function seeMessage(
   rawArguments: Map<string, string>,
   out: Out,
 ) {
-  const executionId = executionOf(s, agentId)
+  const executionId = speaker(s, agentId, out)
   if (!executionId) rootSpeaks(s, out)
   for (const part of parts) {
     if (part.kind !== 'tool_call' || s.calls.has(part.tool_call_id)) continue
@@ -128,7 +141,14 @@ function seeMessage(
     // Messages follow one another: a new one closes the execution's open ones.
     closeMessages(s, out, { executionId })
     const known = s.messages.get(orqId)
-    m = { id: known ? newId() : orqId, text: '', reasoning: '', parts: [], open: true, ...(executionId ? { executionId } : {}) }
+    m = {
+      id: known ? newId() : orqId,
+      text: '',
+      reasoning: '',
+      parts: [],
+      open: true,
+      ...(executionId ? { executionId } : {}),
+    }
     s.messages.set(orqId, m)
     out.push({ type: 'message.started', messageId: m.id, role: 'assistant', ...(executionId ? { executionId } : {}) })
   }
@@ -149,6 +169,8 @@ function announce(s: OrqDecoderState, callId: string, tool: ToolInfo, out: Out, 
   s.announced.add(callId)
   const ex = execution(call)
   out.push({ type: 'tool.call.started', callId, name: call.name, tool, ...ex })
+  // Orq shows a call whole: its arguments are one delta (clients that build calls from deltas get them too).
+  if (call.arguments) out.push({ type: 'tool.call.delta', callId, delta: call.arguments, ...ex })
   out.push({ type: 'tool.call.completed', callId, name: call.name, arguments: call.arguments, tool, ...ex })
 }
 
@@ -285,7 +307,7 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
   'event.agents.action_review_requested': (s, e, out) => {
     const { data } = e
     const name = data.tool.display_name ?? data.tool.key ?? data.tool.id
-    const executionId = executionOf(s, data.agent_id)
+    const executionId = speaker(s, data.agent_id, out)
     // The call under review is one of the agent's own tools: it goes out now, before the review is reported.
     const fallback = {
       name: data.tool.key ?? data.tool.id,
@@ -301,7 +323,9 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
     commentary(`Orq review of action ${data.action_id}: ${data.review}.`, e, out, executionId)
     // A rejected call never runs: its result is the rejection (or the output the reviewer gave instead).
     if (data.review === 'rejected') {
-      const output = data.mock_output ? JSON.stringify(data.mock_output) : `Rejected in Orq's review (action ${data.action_id}).`
+      const output = data.mock_output
+        ? JSON.stringify(data.mock_output)
+        : `Rejected in Orq's review (action ${data.action_id}).`
       result(s, data.agent_tool_call_id, out, output, !data.mock_output)
     }
   },
@@ -325,7 +349,7 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
     const callId = data.tool_execution_context.agent_tool_call_id
     const name = data.tool_key ?? data.tool_id
     const known = s.calls.get(callId)
-    const executionId = executionOf(s, data.tool_execution_context.agent_manifest_id)
+    const executionId = speaker(s, data.tool_execution_context.agent_manifest_id, out)
     const fallback = { name, arguments: JSON.stringify(data.tool_arguments), ...(executionId ? { executionId } : {}) }
     announce(s, callId, ORQ_TOOL, out, known ?? fallback)
   },

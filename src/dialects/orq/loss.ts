@@ -55,7 +55,7 @@ export const orqLoss: LossTable = [
   {
     feature: 'approvals an Orq upstream asks for',
     fidelity: 'approximated',
-    how: 'reported only: `action_review_requested` / `action_reviewed` become commentary messages (raw event in `ext.orq`); the review happens in Orq',
+    how: 'reported only: `action_review_requested` / `action_reviewed` become commentary messages (raw event in `ext.orq`), a rejected call an error result; the review happens in Orq',
   },
   {
     feature: 'pause (`input_required`)',

@@ -2,7 +2,14 @@
 // and `/responses`) share the invoke fields; what has no canonical home (identity, thread, memory, engine, the
 // inline agent's model and its non-function tools) rides in `ext.orq`.
 import type { z } from 'zod'
-import type { Message, Part, RunInput, RunRequest as CanonicalRunRequest, ToolResult, ToolSpec } from '../../core/index.js'
+import type {
+  Message,
+  Part,
+  RunInput,
+  RunRequest as CanonicalRunRequest,
+  ToolResult,
+  ToolSpec,
+} from '../../core/index.js'
 import { BridgeError, newId, parseWith, textOf } from '../../core/index.js'
 import { tolerant } from '../../upstream/index.js'
 import { fromOrqPart, jsonOrText, toOrqPart } from './parts.js'
@@ -61,8 +68,7 @@ export function decodeRequest(body: unknown, kind: keyof typeof schemas = 'invok
       param: 'message.parts',
     })
   }
-  const input: Message[] =
-    message.role === 'user' ? [{ id: message.messageId ?? newId(), role: 'user', parts }] : []
+  const input: Message[] = message.role === 'user' ? [{ id: message.messageId ?? newId(), role: 'user', parts }] : []
   const ext = orqExtras(request)
   const instructions = [request.system_prompt, request.instructions].filter((t) => t).join('\n\n')
   const tools = kind === 'run' ? functionTools(request) : undefined
@@ -95,7 +101,7 @@ function functionTools(request: z.infer<typeof RunRequest>): ToolSpec[] {
     return [
       {
         name: fn.name,
-        ...(fn.description ?? tool.description ? { description: fn.description ?? tool.description } : {}),
+        ...((fn.description ?? tool.description) ? { description: fn.description ?? tool.description } : {}),
         ...(fn.parameters ? { parameters: fn.parameters } : {}),
         ...(fn.strict !== undefined ? { strict: fn.strict } : {}),
       },
@@ -137,7 +143,10 @@ export interface OrqRequestContext {
  * message of `tool_result` parts, with `task_id` continuing the upstream task. Orq keeps the conversation itself, so
  * only the new message goes; data parts, which requests cannot hold, go as JSON text.
  */
-export function encodeRequest(request: CanonicalRunRequest, context: OrqRequestContext = {}): z.infer<typeof InvokeRequest> {
+export function encodeRequest(
+  request: CanonicalRunRequest,
+  context: OrqRequestContext = {},
+): z.infer<typeof InvokeRequest> {
   const message: RequestMessage = request.toolResults?.length
     ? {
         role: 'tool',
