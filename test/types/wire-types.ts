@@ -9,6 +9,10 @@ import type { components as ACPSpec } from '../../src/generated/acp.js'
 import type * as acp from '../../src/dialects/acp/wire.js'
 import type { components as OrqSpec } from '../../src/generated/orq.js'
 import type * as orq from '../../src/dialects/orq/wire.js'
+import type { components as TfResponsesSpec } from '../../src/generated/truefoundry-responses.js'
+import type * as tfResponses from '../../src/dialects/truefoundry/responses-wire.js'
+import type { components as TfSessionsSpec } from '../../src/generated/truefoundry-sessions.js'
+import type * as tfSessions from '../../src/dialects/truefoundry/sessions-wire.js'
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 
@@ -30,3 +34,5 @@ export const responsesWire: Verdict<typeof responses, ResponsesSpec['schemas']> 
 export const a2aWire: Verdict<typeof a2a, A2ASpec['schemas']> = 'ok'
 export const acpWire: Verdict<typeof acp, ACPSpec['schemas']> = 'ok'
 export const orqWire: Verdict<typeof orq, OrqSpec['schemas']> = 'ok'
+export const tfResponsesWire: Verdict<typeof tfResponses, TfResponsesSpec['schemas']> = 'ok'
+export const tfSessionsWire: Verdict<typeof tfSessions, TfSessionsSpec['schemas']> = 'ok'
