@@ -15,6 +15,10 @@ export interface Pools {
   contexts: string[]
   /** [taskId, configId] of push notification configs. */
   configs: [string, string][]
+  /** Orq task ids (the Orq face's own; A2A's are in `tasks`). */
+  orqTasks: string[]
+  /** [taskId, toolCallId] of Orq tasks paused on a tool call. */
+  orqCalls: [string, string][]
 }
 
 export const emptyPools = (): Pools => ({
@@ -25,6 +29,8 @@ export const emptyPools = (): Pools => ({
   tasks: [],
   contexts: [],
   configs: [],
+  orqTasks: [],
+  orqCalls: [],
 })
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -80,6 +86,12 @@ const ODD_SEGMENTS = [
   'hasOwnProperty',
   'tasks',
   'message:send',
+  'task',
+  'stream-task',
+  'run',
+  'stream-run',
+  'v2',
+  'agents',
   'null',
   'undefined',
   '0',
@@ -167,6 +179,8 @@ export interface Fills {
   task: string
   context: string
   config: [string, string]
+  orqTask: string
+  orqCall: [string, string]
   text: string
   messageId: string
 }
@@ -182,6 +196,8 @@ export const fills = (pools: Pools): fc.Arbitrary<Fills> => {
     task: maybe(pick(() => pools.tasks, 'task_none')),
     context: maybe(pick(() => pools.contexts, 'ctx_none')),
     config: pick(() => pools.configs, ['task_none', 'config_none'] as [string, string]),
+    orqTask: maybe(pick(() => pools.orqTasks, 'task_none')),
+    orqCall: pick(() => pools.orqCalls, ['task_none', 'call_none'] as [string, string]),
     text: prompt,
     messageId: fc.oneof(fc.uuid(), fc.string({ maxLength: 8 })),
   })
@@ -337,6 +353,125 @@ const A2A_V03_SEND: Build[] = [
   }),
 ]
 
+const orqMessage = (f: Fills, extra: Record<string, unknown> = {}) => ({
+  role: 'user',
+  parts: [{ kind: 'text', text: f.text }],
+  ...extra,
+})
+/** A turn that pauses on a `get_weather` call (so `orqCalls` has live calls to answer). */
+const ORQ_WEATHER = { role: 'user', parts: [{ kind: 'text', text: 'What is the weather in Rome?' }] }
+/** The answer to a paused Orq task's tool call. */
+const orqToolResult = (callId: string) => ({
+  role: 'tool',
+  parts: [{ kind: 'tool_result', tool_call_id: callId, result: { temperature_c: 18 }, metadata: {} }],
+})
+const ORQ_WEATHER_TOOL = {
+  type: 'function',
+  key: 'get_weather',
+  display_name: 'Get weather',
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    strict: false,
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+  requires_approval: false,
+}
+/** The inline agent of `run` and `stream-run`. */
+const ORQ_AGENT = {
+  key: 'demo',
+  model: 'openai/gpt-4o',
+  role: 'Assistant',
+  instructions: 'Be brief.',
+  path: 'Default/agents',
+  settings: { tools: [ORQ_WEATHER_TOOL] },
+}
+
+/** POST /orq/v2/agents/{key}/task and /stream-task bodies (src/dialects/orq/wire.ts InvokeRequest). */
+export const ORQ_INVOKE: Build[] = [
+  (f) => ({ message: orqMessage(f) }),
+  (f) => ({ message: orqMessage(f, { messageId: f.messageId }), configuration: { blocking: true } }),
+  () => ({ message: ORQ_WEATHER, configuration: { blocking: true } }),
+  (f) => ({ task_id: f.orqCall[0], message: orqToolResult(f.orqCall[1]), configuration: { blocking: true } }),
+  (f) => ({
+    task_id: f.orqTask,
+    message: orqMessage(f),
+    variables: { name: 'Ada' },
+    identity: { id: 'u1', display_name: 'Ada', email: 'ada@example.com', metadata: [{}], tags: ['a'] },
+    thread: { id: 'thread_1', tags: ['t'] },
+    memory: { entity_id: 'e1' },
+    metadata: { k: 'v' },
+    engine: 'jinja',
+    configuration: { blocking: false },
+    stream_timeout_seconds: 60,
+  }),
+  (f) => ({
+    message: {
+      messageId: f.messageId,
+      role: 'user',
+      parts: [
+        { kind: 'text', text: f.text },
+        { kind: 'file', file: { uri: 'https://example.com/a.png', mimeType: 'image/png', name: 'a.png' } },
+        { kind: 'file', file: { bytes: 'aGk=', mimeType: 'text/plain' }, metadata: {} },
+      ],
+    },
+    contact: { id: 'u2' },
+    configuration: { blocking: true },
+  }),
+]
+
+/** POST /orq/v2/agents/run and /stream-run bodies: the invoke body and the agent inline (wire.ts RunRequest). */
+export const ORQ_RUN: Build[] = [
+  (f) => ({ ...ORQ_AGENT, message: orqMessage(f) }),
+  (f) => ({
+    ...ORQ_AGENT,
+    message: orqMessage(f),
+    configuration: { blocking: true },
+    model: { id: 'openai/gpt-4o', parameters: { temperature: 0.2 }, retry: { count: 2, on_codes: [429, 500] } },
+    fallback_models: ['anthropic/claude-sonnet-4-5'],
+    settings: {
+      tools: [ORQ_WEATHER_TOOL, { type: 'current_date' }, { type: 'mcp', id: 'tool_1', tool_id: 'mcp_1' }],
+      tool_approval_required: 'none',
+      max_iterations: 5,
+      max_execution_time: 60,
+      max_cost: 0,
+    },
+    description: 'A demo',
+    system_prompt: 'You are terse.',
+    memory_stores: ['mem'],
+    knowledge_bases: [{ knowledge_id: 'kb_1' }],
+    team_of_agents: [{ key: 'helper', role: 'Researcher' }],
+  }),
+  () => ({ ...ORQ_AGENT, message: ORQ_WEATHER, configuration: { blocking: true } }),
+  (f) => ({
+    ...ORQ_AGENT,
+    task_id: f.orqCall[0],
+    message: orqToolResult(f.orqCall[1]),
+    configuration: { blocking: true },
+  }),
+  (f) => ({ ...ORQ_AGENT, task_id: f.orqTask, message: orqMessage(f), variables: {}, stream_timeout_seconds: 30 }),
+]
+
+/** POST /orq/v2/agents/{agent_key}/responses bodies (wire.ts AgentResponseRequest). */
+export const ORQ_RESPONSE: Build[] = [
+  (f) => ({ message: orqMessage(f), stream: false }),
+  (f) => ({ message: orqMessage(f), stream: true }),
+  (f) => ({ message: orqMessage(f), background: true }),
+  () => ({ message: ORQ_WEATHER }),
+  (f) => ({
+    task_id: f.orqTask,
+    message: orqMessage(f, { messageId: f.messageId }),
+    stream: true,
+    background: false,
+    conversation: { _id: 'conv_1' },
+    thread: { id: 'thread_1' },
+    memory: { entity_id: 'e1' },
+    metadata: { k: 'v' },
+  }),
+  (f) => ({ task_id: f.orqCall[0], message: orqToolResult(f.orqCall[1]), stream: false }),
+  (f) => ({ task_id: f.orqCall[0], message: orqToolResult(f.orqCall[1]), stream: true }),
+]
+
 /** JSON-RPC method → params builders: the v1 and v0.3 methods of src/dialects/a2a/operations.ts. */
 export const RPC_CALLS: Record<string, Build[]> = {
   SendMessage: A2A_SEND,
@@ -433,6 +568,11 @@ export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
       'text',
       'values',
       'TASK_STATE_WORKING',
+      'tool',
+      'tool_result',
+      'function',
+      'jinja',
+      'input-required',
       '\u0000',
       '\ud800',
       '💥',
@@ -467,6 +607,12 @@ const oddKey = fc.oneof(
     'message',
     'params',
     'jsonrpc',
+    'parts',
+    'task_id',
+    'configuration',
+    'blocking',
+    'settings',
+    'background',
   ),
   fc.string({ maxLength: 8 }),
 )
@@ -544,6 +690,9 @@ const ALL_BUILDS: Build[] = [
   ...ACP_RUN_SEARCH,
   ...A2A_SEND,
   ...A2A_V03_SEND,
+  ...ORQ_INVOKE,
+  ...ORQ_RUN,
+  ...ORQ_RESPONSE,
 ]
 
 const INVALID_JSON = [
@@ -579,14 +728,14 @@ const deep: fc.Arbitrary<BodySpec> = fc.record({
   open: fc.constantFrom('[', '{"a":', '[{"a":'),
   close: fc.constantFrom(']', '}', '}]'),
   closed: fc.boolean(),
-  prefix: fc.constantFrom('', 'input', 'params', 'message', 'metadata'),
+  prefix: fc.constantFrom('', 'input', 'params', 'message', 'metadata', 'settings', 'variables'),
 })
 
 /** Strings up to ~1 MB (no whitespace: the demo agent says each word with a timer, so a megabyte of words is slow). */
 const big: fc.Arbitrary<BodySpec> = fc.record({
   big: fc.oneof(fc.integer({ min: 1000, max: 100_000 }), fc.integer({ min: 100_000, max: 1_100_000 })),
   unit: fc.constantFrom('x', 'é', '😀', '"\\', '<', '\u0000', '%'),
-  field: fc.constantFrom(null, 'input', 'params', 'message', 'metadata', 'agent_id', 'model'),
+  field: fc.constantFrom(null, 'input', 'params', 'message', 'metadata', 'agent_id', 'model', 'task_id', 'key'),
 })
 
 export const bodySpec = (pools: Pools): fc.Arbitrary<BodySpec> =>
@@ -671,6 +820,8 @@ const QUERY_KEYS = [
   'includeArtifacts',
   'statusTimestampAfter',
   'A2A-Version',
+  'ending_before',
+  'type',
   '__proto__',
 ]
 const queryValue = fc.oneof(
@@ -691,6 +842,11 @@ const queryValue = fc.oneof(
     '0.3',
     'Infinity',
     'NaN',
+    '200',
+    '201',
+    'demo',
+    'a2a',
+    'internal',
   ),
   weirdSegment.filter((s) => s.length < 100),
 )
@@ -742,6 +898,7 @@ interface Segments {
   pair: [string, string] | null
   task: string
   config: string
+  orqTask: string
   tail: string
   rest: string
 }
@@ -762,6 +919,7 @@ const segments = (pools: Pools): fc.Arbitrary<Segments> => {
     ),
     task,
     config,
+    orqTask: idSegment(pick(() => pools.orqTasks, 'task_none')),
     tail: fc.array(weirdSegment, { maxLength: 3 }).map((s) => s.join('/')),
     rest: fc.oneof(
       {
@@ -785,6 +943,8 @@ function fill(route: Route, s: Segments): string {
   out = out
     .replace(/:agentId\b/g, () => s.agentId)
     .replace(/:agent\b/g, () => s.agent)
+    .replace(/:(?:agent_)?key\b/g, () => s.agent)
+    .replace(/:task_id\b/g, () => s.orqTask)
     .replace(/:threadId\b/g, () => s.thread)
     .replace(/:runId\b/g, () => s.run)
     .replace(/:model\b/g, () => s.model)
@@ -967,6 +1127,22 @@ export const A2A_REST_TARGETS: Target[] = [
   { method: 'GET', path: (f) => `/a2a/demo/tasks?contextId=${f.context}&pageSize=2` },
   { method: 'GET', path: (f) => `/a2a/demo/tasks/${f.config[0]}/pushNotificationConfigs/${f.config[1]}` },
   { method: 'DELETE', path: (f) => `/a2a/demo/tasks/${f.config[0]}/pushNotificationConfigs/${f.config[1]}` },
+]
+
+export const ORQ_TARGETS: Target[] = [
+  ...['/task', '/stream-task'].map((verb) => ({
+    method: 'POST',
+    path: () => `/orq/v2/agents/demo${verb}`,
+    body: ORQ_INVOKE,
+  })),
+  ...['/run', '/stream-run'].map((p) => ({ method: 'POST', path: () => `/orq/v2/agents${p}`, body: ORQ_RUN })),
+  { method: 'POST', path: () => '/orq/v2/agents/demo/responses', body: ORQ_RESPONSE },
+  // The inline agent's body to a saved agent's routes: fields those do not name are ignored or refused, never read.
+  ...['/task', '/responses'].map((p) => ({ method: 'POST', path: () => `/orq/v2/agents/demo${p}`, body: ORQ_RUN })),
+  { method: 'GET', path: (f) => `/orq/v2/agents/demo/responses/${f.orqTask}` },
+  { method: 'GET', path: (f) => `/orq/v2/agents/demo/responses/${f.orqCall[0]}` },
+  { method: 'GET', path: () => '/orq/v2/agents/demo' },
+  { method: 'GET', path: () => '/orq/v2/agents?limit=1&type=internal' },
 ]
 
 /** What else touches a run, thread, response or task while others do: joins, waits, deletes, cancels. */

@@ -14,6 +14,7 @@ import {
   ACP_TARGETS,
   concurrent,
   emptyPools,
+  ORQ_TARGETS,
   RESPONSES_TARGETS,
   RPC_JOINS,
   routeRequest,
@@ -23,7 +24,7 @@ import {
   targeted,
 } from './arbitraries.js'
 import type { Handler, Req, Verdict } from './oracle.js'
-import { describeReq, failure, judge, routedPath } from './oracle.js'
+import { describeReq, facesOf, failure, judge, routedPath } from './oracle.js'
 
 // CI runs the fixed seed. To explore further locally: FUZZ_SEED (another seed), FUZZ_SCALE (multiplies every numRuns),
 // FUZZ_SLOW=<ms> (logs requests slower than that), FUZZ_STATS=1 (prints the statuses seen, per property).
@@ -62,7 +63,7 @@ async function ok(app: BridgeApp, method: string, path: string, body?: unknown):
   return JSON.parse(text) as Record<string, unknown>
 }
 
-/** Creates what ids in paths and bodies can name (responses, runs, threads, tasks, push configs), afresh. */
+/** Creates what ids in paths and bodies can name (responses, runs, threads, tasks, push configs, Orq tasks), afresh. */
 async function fillPools(app: BridgeApp, pools: Pools): Promise<void> {
   for (const list of Object.values(pools)) list.length = 0
   const weather = {
@@ -105,6 +106,12 @@ async function fillPools(app: BridgeApp, pools: Pools): Promise<void> {
     url: 'https://example.com/hook',
   })
   pools.configs.push([taskId, config.id as string])
+
+  for (const text of ['hello', 'What is the weather in Paris?', 'please fail']) {
+    const body = { message: { role: 'user', parts: [{ kind: 'text', text }] }, configuration: { blocking: true } }
+    harvestOrq(pools, JSON.stringify(await ok(app, 'POST', '/orq/v2/agents/demo/task', body)), false)
+  }
+  if (!pools.orqCalls.length) throw new Error('the Orq weather task did not pause on a tool call')
 }
 
 const POOL_SIZE = 40
@@ -142,7 +149,49 @@ function harvest(pools: Pools, text: string): void {
   visit(body, 0)
 }
 
-/** Joins of a run or task that may be unfinished: only their headers must come in time. */
+/**
+ * The Orq task an Orq answer names, and the tool calls it now waits for (those it waited for before are answered or
+ * moot): a Task (`kind: "task"`, `id`, `tool_call` parts when `input-required`), a `/responses` answer (`task_id`,
+ * `pending_tool_calls`), or a stream (`agent_task_id` or `taskId` first, `pending_tool_calls` or `pendingToolCalls`
+ * at the end). Orq task ids join their own pool, never A2A's.
+ */
+function harvestOrq(pools: Pools, text: string, sse: boolean): void {
+  const bodies: Record<string, unknown>[] = []
+  try {
+    if (!sse) bodies.push(JSON.parse(text))
+    else
+      for (const line of text.split(/\r\n|\n|\r/))
+        if (line.startsWith('data:') && line !== 'data: [DONE]') bodies.push(JSON.parse(line.slice(5)).data ?? {})
+  } catch {
+    return
+  }
+  let taskId: string | undefined
+  let status: { state?: unknown; message?: { parts?: unknown } } | undefined
+  let pending: unknown
+  for (const o of bodies) {
+    if (typeof o !== 'object' || o === null) return
+    const id = o.kind === 'task' ? o.id : (o.task_id ?? o.agent_task_id ?? o.taskId)
+    if (typeof id === 'string') taskId ??= id
+    if (o.kind === 'task') status = o.status as typeof status
+    pending = o.pending_tool_calls ?? o.pendingToolCalls ?? pending
+  }
+  if (!taskId) return
+  add(pools.orqTasks, taskId)
+  const parts: { kind?: unknown; tool_call_id?: unknown }[] =
+    status?.state === 'input-required' && Array.isArray(status.message?.parts) ? status.message.parts : []
+  const calls = [
+    ...parts.filter((p) => p?.kind === 'tool_call').map((p) => p.tool_call_id),
+    ...(Array.isArray(pending) ? (pending as { id?: unknown }[]).map((c) => c?.id) : []),
+  ]
+  const task = taskId
+  for (const pair of pools.orqCalls.filter(([t]) => t === task)) pools.orqCalls.splice(pools.orqCalls.indexOf(pair), 1)
+  for (const call of calls) if (typeof call === 'string') add(pools.orqCalls, [task, call])
+}
+
+/**
+ * Joins of a run or task that may be unfinished: only their headers must come in time. Orq's streams (`stream-task`,
+ * `stream-run`, `/responses` with `stream: true`) are POSTs that start a turn, not joins: they must end in time.
+ */
 const mayStayOpen = (req: Req, rpcMethod?: unknown) =>
   req.method === 'GET' || /:subscribe(\?|$)/.test(req.path) || RPC_JOINS.has(rpcMethod as string)
 
@@ -180,7 +229,11 @@ async function check(app: BridgeApp, pools: Pools, what: string, req: Req, rpcMe
   if (ms > SLOW_MS) console.log(`slow: ${ms.toFixed(0)} ms, ${v.status}\n${describeReq(req)}`)
   tally(what, v)
   if (v.problem) throw failure(req, v)
-  if (v.status < 300 && /json/.test(v.contentType)) harvest(pools, v.text)
+  if (v.status >= 300) return v
+  const sse = /^text\/event-stream/.test(v.contentType)
+  if (facesOf(req).includes('orq')) {
+    if (sse || /json/.test(v.contentType)) harvestOrq(pools, v.text, sse)
+  } else if (/json/.test(v.contentType)) harvest(pools, v.text)
   return v
 }
 
@@ -209,7 +262,7 @@ describe('fuzzing every face', () => {
 
   it('the route table has routes of every face', () => {
     const paths = routeTable(open).map((r) => r.path)
-    for (const prefix of ['/v1/', '/a2a/', '/acp/']) expect(paths.some((p) => p.startsWith(prefix))).toBe(true)
+    for (const prefix of ['/v1/', '/a2a/', '/acp/', '/orq/']) expect(paths.some((p) => p.startsWith(prefix))).toBe(true)
   })
 
   it('every route, any method, any body: a success or the face’s own 4xx, no 5xx, no hang', async () => {
@@ -234,6 +287,7 @@ describe('fuzzing every face', () => {
     ['Responses', RESPONSES_TARGETS, 400],
     ['ACP', ACP_TARGETS, 700],
     ['A2A HTTP+JSON', A2A_REST_TARGETS, 400],
+    ['Orq', ORQ_TARGETS, 600],
   ] as const)(
     '%s: valid requests with one field mutated',
     async (name, targets, runs) => {
@@ -248,7 +302,7 @@ describe('fuzzing every face', () => {
   )
 
   it('requests at once about the same run, thread, response and task: each answered properly', async () => {
-    const targets = [...RESPONSES_TARGETS, ...ACP_TARGETS, ...A2A_REST_TARGETS, ...TOUCH_TARGETS]
+    const targets = [...RESPONSES_TARGETS, ...ACP_TARGETS, ...A2A_REST_TARGETS, ...ORQ_TARGETS, ...TOUCH_TARGETS]
     await fc.assert(
       fc.asyncProperty(concurrent(targets, openPools), async (reqs) => {
         await Promise.all(reqs.map((req) => check(open, openPools, 'concurrent', req)))
@@ -312,6 +366,9 @@ describe('the oracle fails what it should', () => {
   broken.post('/a2a/demo', (c) => c.json({ error: { code: 400, message: 'x' } }, 200))
   broken.post('/a2a/demo/', (c) => c.json(restError, 400))
   broken.get('/elsewhere', (c) => c.json('not found', 404))
+  broken.get('/orq/bridge-shape', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
+  broken.get('/orq/empty-message', (c) => c.json({ message: '', code: 'not_found' }, 404))
+  broken.post('/orq/v2/agents/demo/stream-task', endless)
   broken.get('/acp/hang', () => new Promise<Response>(() => {}))
   broken.post('/v1/endless', endless)
   broken.get('/acp/runs/x/stream', endless)
@@ -325,6 +382,14 @@ describe('the oracle fails what it should', () => {
   broken.post('/a2a/demo/fine', (c) => c.json(restError, 400))
   broken.post('/a2a/ok', (c) => c.json({ jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'x' } }))
   broken.get('/elsewhere/fine', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
+  broken.get('/orq/fine', (c) => c.json({ message: 'Task x not found.', code: 'not_found' }, 404))
+  broken.post(
+    '/orq/stream-fine',
+    () =>
+      new Response('data: {"type":"agents.error"}\n\ndata: [DONE]\n\n', {
+        headers: { 'content-type': 'text/event-stream' },
+      }),
+  )
 
   const quick = { headers: 200, body: 200, join: 50 }
   const send = (method: string, path: string) => {
@@ -344,6 +409,9 @@ describe('the oracle fails what it should', () => {
     ['POST', '/a2a/demo', /not a JSON-RPC 2.0 envelope/],
     ['POST', '/a2a/demo/', /not a JSON-RPC 2.0 envelope/],
     ['GET', '/elsewhere', /not in the face's error format/],
+    ['GET', '/orq/bridge-shape', /not in the face's error format/],
+    ['GET', '/orq/empty-message', /not in the face's error format/],
+    ['POST', '/orq/v2/agents/demo/stream-task', /hang: the body did not end/],
     ['GET', '/acp/hang', /hang: no response/],
     ['POST', '/v1/endless', /hang: the body did not end/],
     ['POST', '/acp/not-json-event', /not JSON/],
@@ -358,6 +426,8 @@ describe('the oracle fails what it should', () => {
     ['POST', '/a2a/demo/fine'],
     ['POST', '/a2a/ok'],
     ['GET', '/elsewhere/fine'],
+    ['GET', '/orq/fine'],
+    ['POST', '/orq/stream-fine'],
     ['GET', '/acp/runs/x/stream'],
   ])('%s %s passes', async (method, path) => {
     expect((await send(method, path)).problem).toBeUndefined()

@@ -19,7 +19,7 @@ export interface Req {
 }
 
 /** The face whose error format a path's errors must have. */
-export type FaceName = 'responses' | 'a2a-rest' | 'a2a-rpc' | 'acp' | 'bridge'
+export type FaceName = 'responses' | 'a2a-rest' | 'a2a-rpc' | 'acp' | 'orq' | 'bridge'
 
 export const TIMEOUTS = {
   /** Until the response (status and headers) is there. */
@@ -58,6 +58,7 @@ export function facesOf(req: Req): FaceName[] {
   const under = (base: string) => path === base || path.startsWith(`${base}/`)
   if (under('/v1')) return ['responses']
   if (under('/acp')) return ['acp']
+  if (under('/orq')) return ['orq']
   if (!under('/a2a')) return ['bridge']
   if (req.method !== 'POST') return ['a2a-rest']
   // The JSON-RPC route matches the routed path; errors thrown before it (key, size) are formatted by the URL's path.
@@ -97,6 +98,8 @@ export function errorShapeProblem(face: FaceName, status: number, body: unknown)
       return rpcProblem(body, true)
     case 'acp':
       return typeof body === 'string' && body ? undefined : 'not a non-empty JSON string'
+    case 'orq':
+      return isObject(body) && typeof body.message === 'string' && body.message ? undefined : 'not {message}'
     case 'bridge': {
       const e = isObject(body) ? body.error : undefined
       if (!isObject(e)) return 'not {error: {…}}'

@@ -274,6 +274,23 @@ describe('Orq face: errors and edges over HTTP', () => {
     })
   })
 
+  // Found by the fuzz suite: an inline agent's fields (read only on run / stream-run) sent to the other endpoints were
+  // trusted unchecked, and `settings.tools: ""` crashed the face with a 500.
+  it.each(['/v2/agents/demo/task', '/v2/agents/demo/stream-task', '/v2/agents/demo/responses'])(
+    "%s ignores an inline agent's fields, whatever their shape",
+    async (path) => {
+      const res = await post(path, {
+        message: user('hello'),
+        settings: { tools: '' },
+        instructions: { a: 1 },
+        system_prompt: 7,
+        model: [1],
+      })
+      expect(res.status).toBe(200)
+      await res.text()
+    },
+  )
+
   describe('SSE framing', () => {
     const runBody = {
       key: 'demo',

@@ -69,8 +69,11 @@ export function decodeRequest(body: unknown, kind: keyof typeof schemas = 'invok
     })
   }
   const input: Message[] = message.role === 'user' ? [{ id: message.messageId ?? newId(), role: 'user', parts }] : []
-  const ext = orqExtras(request)
-  const instructions = [request.system_prompt, request.instructions].filter((t) => t).join('\n\n')
+  // The inline agent's fields are read only on run / stream-run, whose schema checks them; elsewhere (read loosely,
+  // unknown fields kept) they are not ours to trust.
+  const inline = kind === 'run'
+  const ext = orqExtras(request, inline)
+  const instructions = inline ? [request.system_prompt, request.instructions].filter((t) => t).join('\n\n') : ''
   const tools = kind === 'run' ? functionTools(request) : undefined
   const stream = kind === 'response' ? request.stream === true : false
   return {
@@ -110,13 +113,9 @@ function functionTools(request: z.infer<typeof RunRequest>): ToolSpec[] {
 }
 
 /** What the canonical model has no field for, kept as sent. */
-function orqExtras(request: Partial<z.infer<typeof RunRequest>>): Record<string, unknown> {
-  const keep = [
-    'identity',
-    'contact',
-    'thread',
-    'memory',
-    'engine',
+function orqExtras(request: Partial<z.infer<typeof RunRequest>>, inline: boolean): Record<string, unknown> {
+  const invoke = ['identity', 'contact', 'thread', 'memory', 'engine'] as const
+  const agent = [
     'model',
     'fallback_models',
     'role',
@@ -126,7 +125,8 @@ function orqExtras(request: Partial<z.infer<typeof RunRequest>>): Record<string,
     'team_of_agents',
   ] as const
   const ext: Record<string, unknown> = {}
-  for (const key of keep) if (request[key] !== undefined) ext[key] = request[key]
+  for (const key of [...invoke, ...(inline ? agent : [])]) if (request[key] !== undefined) ext[key] = request[key]
+  if (!inline) return ext
   const others = request.settings?.tools?.filter((t) => t.type !== 'function')
   if (others?.length) ext.tools = others
   return ext
