@@ -19,8 +19,11 @@ const root = fileURLToPath(new URL('../', import.meta.url))
  * agent; `BRIDGE_DIALECTS=responses,a2a,acp`); test/worker/bundle.test.ts holds it.
  */
 export const GZIP_BUDGET = 100 * 1024
-/** The same with every dialect: each wire dialect adds its face, client and mappers (Orq about 10 KiB gzipped). */
-export const GZIP_BUDGET_ALL = 110 * 1024
+/**
+ * The same with every dialect: each wire dialect adds its face, client and mappers (Orq and TrueFoundry about 10 KiB
+ * gzipped each), so this guards against regressions rather than fixing a size.
+ */
+export const GZIP_BUDGET_ALL = 128 * 1024
 
 export interface WorkerBundle {
   /** Bytes of the bundled worker.js and gzipped (what Cloudflare's size limit counts). */

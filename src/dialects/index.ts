@@ -4,7 +4,8 @@ import { a2a } from './a2a/dialect.js'
 import { acp } from './acp/dialect.js'
 import { orq } from './orq/dialect.js'
 import { responses } from './responses/dialect.js'
+import { truefoundry } from './truefoundry/dialect.js'
 
-export const dialects = [responses, a2a, acp, orq, demo] as const
+export const dialects = [responses, a2a, acp, orq, truefoundry, demo] as const
 
 export type BuiltInDialect = (typeof dialects)[number]
