@@ -66,13 +66,21 @@ async function inApp(code: string): Promise<unknown> {
 
 describe('the packed package', () => {
   it('exports the root and one subpath per dialect, and nothing else', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './a2a', './acp', './orq', './package.json', './responses'])
+    expect(Object.keys(pkg.exports).sort()).toEqual([
+      '.',
+      './a2a',
+      './acp',
+      './orq',
+      './package.json',
+      './responses',
+      './truefoundry',
+    ])
   })
 
   it('imports every subpath in Node, each with its curated names', async () => {
     const names = await inApp(`
       const out = {}
-      for (const path of ['dialect-bridge', 'dialect-bridge/responses', 'dialect-bridge/a2a', 'dialect-bridge/acp', 'dialect-bridge/orq']) {
+      for (const path of ['dialect-bridge', 'dialect-bridge/responses', 'dialect-bridge/a2a', 'dialect-bridge/acp', 'dialect-bridge/orq', 'dialect-bridge/truefoundry']) {
         out[path] = Object.keys(await import(path)).sort()
       }
       console.log(JSON.stringify(out))
@@ -99,6 +107,15 @@ describe('the packed package', () => {
     )
     expect(exported['dialect-bridge/orq']).toEqual(
       expect.arrayContaining([...shared, 'orq', 'orqFace', 'createOrqClient', 'orqLoss', 'agentManifest']),
+    )
+    expect(exported['dialect-bridge/truefoundry']).toEqual(
+      expect.arrayContaining([
+        ...shared,
+        'truefoundry',
+        'trueFoundryFace',
+        'createTrueFoundryClient',
+        'trueFoundryLoss',
+      ]),
     )
   })
 
@@ -146,7 +163,7 @@ describe('the packed package', () => {
     const ours = inputs.filter((p) => p.includes('node_modules/dialect-bridge/'))
     expect(ours.some((p) => p.includes('/dist/dialects/a2a/'))).toBe(true)
     // Not a line of another dialect, not the dialect list, not the bridge app or the demo agent.
-    expect(ours.filter((p) => /\/dist\/dialects\/(responses|acp|orq)\//.test(p))).toEqual([])
+    expect(ours.filter((p) => /\/dist\/dialects\/(responses|acp|orq|truefoundry)\//.test(p))).toEqual([])
     expect(ours.filter((p) => /\/dist\/(dialects\/index|bridge\/app|bridge\/config|demo\/)/.test(p))).toEqual([])
   }, 60_000)
 })

@@ -35,7 +35,11 @@ function build(schema: z.ZodType, optional = false): z.ZodType {
     const record = z.record(schema.keyType as z.ZodType<string>, build(schema.valueType as z.ZodType))
     return optional ? record : record.nullish().transform((v) => v ?? {})
   }
-  if (schema instanceof z.ZodNullable) return z.nullable(build(schema.unwrap() as z.ZodType))
+  if (schema instanceof z.ZodNullable) {
+    const nullable = z.nullable(build(schema.unwrap() as z.ZodType))
+    // A field that may be null may also be left out: absent reads as null (TrueFoundry's turn-level `thread_id`).
+    return optional ? nullable : z.preprocess((v) => (v === undefined ? null : v), nullable)
+  }
   if (schema instanceof z.ZodArray) return z.array(build(schema.element as z.ZodType))
   if (schema instanceof z.ZodObject) {
     const shape: Record<string, z.ZodType> = {}

@@ -2,9 +2,10 @@
 // a slice of a run's log. A continuation (`previous_response_id`) that answers the pause its response ended on
 // resumes that run; any other continues the conversation with a new run.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import type { PendingInterrupt, RunInput, ToolCall } from '../../core/index.js'
+import type { RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, isTerminalStatus } from '../../core/index.js'
 import type { DecodedResponsesRequest } from './request.js'
+import { answerPause, RESPONSES_ANSWERS } from './request.js'
 import type { ResponseStreamState } from './responses-encode.js'
 import { createResponseStream, encodeResponseStream, openResponseStream } from './responses-encode.js'
 import type { AgentResponseStreamEvent } from './responses-wire.js'
@@ -20,6 +21,8 @@ export interface TrueFoundryResponseDoc {
 }
 
 const DOCS = 'truefoundry:responses'
+/** runId → its latest response: only that one can be running (an earlier one ended where the run paused). */
+const LATEST = 'truefoundry:responses:latest'
 
 /** Response ids are tenant-prefixed, as TrueFoundry's are (`<tenant>.<uuid>`). */
 const responseId = () => `bridge.${crypto.randomUUID()}`
@@ -44,7 +47,7 @@ export class TrueFoundryResponses {
     const createdAt = Date.now()
     let doc: TrueFoundryResponseDoc
     if (previous && pending && (request.input.answers || pending.callIds.length === 0)) {
-      const input: RunInput = { ...request.input.input, ...answerTo(pending, request) }
+      const input: RunInput = { ...request.input.input, ...answerPause(pending, request.input, RESPONSES_ANSWERS) }
       const { afterSeq } = await runs.resume(previous.runId, input).catch((e) => {
         throw e instanceof BridgeError && e.code === 'conflict'
           ? new BridgeError('conflict', `Response '${previous.id}' has already been answered.`, { status: 412 })
@@ -81,6 +84,7 @@ export class TrueFoundryResponses {
       }
     }
     await store.putDoc(DOCS, doc.id, doc)
+    await store.putDoc(LATEST, doc.runId, doc.id)
     return doc
   }
 
@@ -118,42 +122,18 @@ export class TrueFoundryResponses {
 
   /** Cancels the response's run; one that is not running is a 412, as TrueFoundry answers. */
   async cancel(id: string): Promise<void> {
+    const { runs, store } = this.runtime
     const doc = await this.get(id)
-    await this.runtime.runs.cancel(doc.runId, 'client-cancelled').catch((e) => {
+    const record = await store.getRun(doc.runId)
+    const latest = await store.getDoc<string>(LATEST, doc.runId)
+    const running = record && ['queued', 'working', 'auth_required'].includes(record.state.status)
+    if (latest !== doc.id || !running) {
+      throw new BridgeError('conflict', `Response '${id}' is not running.`, { status: 412 })
+    }
+    await runs.cancel(doc.runId, 'client-cancelled').catch((e) => {
       throw e instanceof BridgeError && e.code === 'not_cancelable'
         ? new BridgeError('conflict', `Response '${id}' is not running.`, { status: 412 })
         : e
     })
   }
-}
-
-/** The pause's answer: every pending call answered (approvals or tool responses), or a question's tool response. */
-function answerTo(pending: PendingInterrupt, request: DecodedResponsesRequest): Partial<RunInput> {
-  const resume = { interruptId: pending.interruptId }
-  const { toolResults = [], decisions = [] } = request.input.input
-  if (pending.callIds.length === 0) {
-    const answer = toolResults.find((r) => r.callId === pending.interruptId)
-    if (answer) return { toolResults: [], resume: { ...resume, payload: answer.output } }
-    if (!request.input.answers) return { resume }
-    throw new BridgeError(
-      'invalid_request',
-      `The response waits for a tool.client_side_response to '${pending.interruptId}'.`,
-      {
-        param: 'input',
-      },
-    )
-  }
-  const answered = new Set([...toolResults.map((r) => r.callId), ...decisions.map((d) => d.callId)])
-  for (const callId of pending.callIds) {
-    if (answered.has(callId)) continue
-    const what = pending.reason === 'approval' ? 'a tool.approval' : 'a tool.client_side_response'
-    throw new BridgeError(
-      'invalid_request',
-      `The response waits for ${what} for tool call '${callId}' (send all of them).`,
-      {
-        param: 'input',
-      },
-    )
-  }
-  return { resume }
 }

@@ -212,6 +212,9 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
       throw new BridgeError('conflict', `Turn '${turn.id}' is still running: subscribe to it instead.`, { status: 409 })
     }
     const order = c.req.query('order') ?? 'asc'
+    if (order !== 'asc' && order !== 'desc') {
+      throw new BridgeError('invalid_request', 'order must be asc or desc.', { param: 'order' })
+    }
     const { events } = await sessions.fold(turn)
     const content = events.filter((e) => e.type !== 'turn.created' && e.type !== 'turn.done')
     if (order === 'desc') content.reverse()
@@ -223,7 +226,11 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
     const session = await sessionOf(c)
     const sessions = sessionsOf(c)
     const entries: { turn_id: string; event: TurnStreamingEvent }[] = []
-    for (const id of [...session.turns].reverse()) {
+    // Newest first, from `last_turn_id` (default: the session's last turn) back along the chain.
+    const anchor = c.req.query('last_turn_id')
+    const upTo = anchor === undefined ? session.turns.length : session.turns.indexOf(anchor) + 1
+    if (upTo === 0) throw new BridgeError('not_found', `Turn '${anchor}' not found in session '${session.id}'.`)
+    for (const id of session.turns.slice(0, upTo).reverse()) {
       const turn = await sessions.turn(session, id).catch(() => undefined)
       // A running turn is left out: subscribe to it.
       if (!turn || (await sessions.running(turn))) continue

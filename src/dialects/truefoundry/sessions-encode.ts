@@ -371,7 +371,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
         id: nextId(s),
         mcp_servers: [{ id: server, name: server, auth_url: url }],
         created_at: iso(s.now),
-        thread_id: threadOf(e.executionId),
+        // A turn-level event: null, unless a sub-agent's server asks.
+        thread_id: e.executionId ?? null,
       }
       out.push(event)
       s.required.push(event)

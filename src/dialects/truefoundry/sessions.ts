@@ -3,9 +3,10 @@
 // documents keep which run and which slice of its log each turn is, so a turn can be re-streamed (subscribe), read
 // (its state, its events) and listed.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import type { PendingInterrupt, RunEvent, RunInput, RunStatus, ToolCall } from '../../core/index.js'
+import type { RunEvent, RunInput, RunStatus, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
 import type { DecodedTurnInput } from './request.js'
+import { answerPause, TURN_ANSWERS } from './request.js'
 import type { TurnEncoderState } from './sessions-encode.js'
 import { createTurnEncoder, encodeTurn, openTurn } from './sessions-encode.js'
 import type { Session, Turn, TurnInputItem, TurnState, TurnStreamingEvent } from './sessions-wire.js'
@@ -149,7 +150,7 @@ export class TrueFoundrySessions {
     }
     let doc: TurnDoc
     if (before && record && pending && (input.answers || pending.callIds.length === 0)) {
-      const answer: RunInput = { ...input.input, ...answerTo(pending, input) }
+      const answer: RunInput = { ...input.input, ...answerPause(pending, input, TURN_ANSWERS) }
       const { afterSeq } = await runs.resume(before.runId, answer)
       doc = { ...common, contextId: before.contextId, runId: before.runId, afterSeq, priorCalls: pending.calls }
     } else {
@@ -246,32 +247,4 @@ export class TrueFoundrySessions {
       created_at: iso(turn.startedAt),
     }
   }
-}
-
-/**
- * How a turn answers the pause its run waits on: approvals and tool responses for the calls it lists (every one of
- * them), or for a question (no calls), a tool response to the question or the user's message.
- */
-function answerTo(pending: PendingInterrupt, input: DecodedTurnInput): Partial<RunInput> {
-  const resume = { interruptId: pending.interruptId }
-  if (pending.callIds.length === 0) {
-    const answer = input.input.toolResults?.find((r) => r.callId === pending.interruptId)
-    if (answer) return { toolResults: [], resume: { ...resume, payload: answer.output } }
-    if (!input.answers) return { resume }
-    throw new BridgeError('invalid_request', `The turn waits for a user.tool_response to '${pending.interruptId}'.`, {
-      param: 'input',
-    })
-  }
-  const answered = new Set([
-    ...(input.input.toolResults ?? []).map((r) => r.callId),
-    ...(input.input.decisions ?? []).map((d) => d.callId),
-  ])
-  for (const callId of pending.callIds) {
-    if (answered.has(callId)) continue
-    const what = pending.reason === 'approval' ? 'a user.tool_approval' : 'a user.tool_response'
-    throw new BridgeError('invalid_request', `The turn waits for ${what} for tool call '${callId}'.`, {
-      param: 'input',
-    })
-  }
-  return { resume }
 }

@@ -1,0 +1,230 @@
+// An AgentBackend for a TrueFoundry agent, over either surface. Sessions/turns (the default): one session per bridge
+// conversation, one turn per canonical turn, and a stream that drops mid-turn is picked up with `subscribe` after the
+// last sequence number read, so nothing is lost or repeated. The agent responses stream: `previous_response_id`
+// chains the turns; it has no resume, so a drop fails the run, naming it.
+import { z } from 'zod'
+import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
+import { BridgeError } from '../../core/index.js'
+import type { SSEEvent } from '../../stream/index.js'
+import type { UpstreamClientOptions } from '../../upstream/index.js'
+import {
+  createLinks,
+  createUpstream,
+  decodeEvents,
+  eventJson,
+  readWire,
+  StreamDropped,
+  UnknownEvent,
+  upstreamBackend,
+} from '../../upstream/index.js'
+import { encodeResponsesBody, encodeTurnInput } from './request.js'
+import type { ResponsesDecoderState } from './responses-decode.js'
+import { createResponsesDecoder, decodeResponseEvent } from './responses-decode.js'
+import { AgentResponseStreamEvent } from './responses-wire.js'
+import type { TurnDecoderState } from './sessions-decode.js'
+import { createTurnDecoder, decodeTurnEvent } from './sessions-decode.js'
+import { TurnStreamingEvent } from './sessions-wire.js'
+
+export interface TrueFoundryClientOptions extends UpstreamClientOptions {
+  /** The tenant base URL (`https://gateway.truefoundry.ai/<tenant>`). */
+  url: string
+  /** `sessions` (TrueFoundry's current API, the default) or `responses` (its agent responses stream). */
+  surface?: 'sessions' | 'responses'
+  /** The agent's name in TrueFoundry's registry (default: the agent id). */
+  agentName?: string
+  /** An inline agent on the responses stream: its gateway model, instead of `agentName`. */
+  model?: string
+  instruction?: string
+  /** How many times a dropped turn stream is picked up with `subscribe`. Default 3. */
+  maxResumes?: number
+}
+
+const LABEL = 'TrueFoundry agent'
+
+/** What the bridge needs of a created session: its id (the rest of the record is TrueFoundry's). */
+const CreatedSession = z.looseObject({ data: z.looseObject({ id: z.string() }) })
+
+/** The event types a schema union knows (its members' `type` literals). */
+const typesOf = (union: { options: readonly unknown[] }): Set<string> =>
+  new Set(
+    union.options.flatMap((o) => {
+      const option = o as { shape?: { type?: { value?: string } }; options?: readonly unknown[] }
+      return option.options
+        ? [...typesOf(option as { options: readonly unknown[] })]
+        : [option.shape?.type?.value ?? '']
+    }),
+  )
+
+interface SessionLink {
+  sessionId: string
+  turnId?: string
+  /** Each paused call's thread: its answer names it. */
+  threads?: Record<string, string>
+}
+
+interface ResponseLink {
+  responseId: string
+  /** Each paused call's execution: its answer names it. */
+  executions?: Record<string, string>
+}
+
+export function createTrueFoundryClient(options: TrueFoundryClientOptions): AgentBackend {
+  const base = options.url.replace(/\/+$/, '')
+  const agentName = options.agentName ?? options.id
+  const surface = options.surface ?? 'sessions'
+  const maxResumes = options.maxResumes ?? 3
+  const log = options.log ?? (() => {})
+  const upstream = createUpstream({
+    ...options,
+    label: LABEL,
+    protocolHeaders: { accept: 'text/event-stream, application/json' },
+  })
+  const sessions = createLinks<SessionLink, SessionLink>(options.store, 'truefoundry-client', options.id)
+  const responses = createLinks<ResponseLink, ResponseLink>(options.store, 'truefoundry-responses-client', options.id)
+
+  const info: AgentInfo = {
+    id: options.id,
+    name: options.name ?? agentName,
+    description: options.description ?? `TrueFoundry agent "${options.model ?? agentName}" at ${base}`,
+    capabilities: { streaming: true, threads: true, interrupts: true, clientTools: true, push: false },
+    inputModes: ['text/plain', 'application/octet-stream'],
+    outputModes: ['text/plain'],
+  }
+
+  const told = new Set<string>()
+  /** One SSE message as the event it holds; a type this bridge does not know goes on as `upstream.event`. */
+  function reader<W>(schema: Parameters<typeof readWire>[1], known: Set<string>, onId?: (id: number) => void) {
+    return (message: SSEEvent): W | UnknownEvent | undefined => {
+      if (onId && message.id !== undefined && /^\d+$/.test(message.id)) onId(Number(message.id))
+      if (message.data === '[DONE]') return undefined
+      const raw = eventJson(LABEL, message.data, 'stream event')
+      const type = (raw as { type?: unknown } | null)?.type
+      if (typeof type !== 'string' || !known.has(type)) {
+        const name = typeof type === 'string' ? type : 'message'
+        if (!told.has(name)) {
+          told.add(name)
+          log(`upstream ${LABEL} ${base}: an event this bridge does not know ('${name}') goes on as upstream.event`)
+        }
+        return new UnknownEvent('truefoundry', name, raw)
+      }
+      return readWire(LABEL, schema, raw, `'${type}' event`) as W
+    }
+  }
+  const turnTypes = typesOf(TurnStreamingEvent)
+  const responseTypes = typesOf(AgentResponseStreamEvent)
+
+  /** A turn on the session: streamed, and picked up with `subscribe` where a drop cut it. */
+  async function* turn(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    const link =
+      (request.pending && (await sessions.run.get(request.runId))) || (await sessions.context.get(request.contextId))
+    let sessionId = link?.sessionId
+    if (!sessionId) {
+      const url = `${base}/v1/agents/sessions`
+      const created = readWire(
+        LABEL,
+        CreatedSession,
+        await upstream.json(url, { method: 'POST', body: JSON.stringify({ agent_name: agentName }), signal }),
+        'session',
+      )
+      sessionId = created.data.id
+      await sessions.context.put(request.contextId, { sessionId })
+    }
+    const session = `${base}/v1/agents/sessions/${encodeURIComponent(sessionId)}`
+    const input = encodeTurnInput(request, link?.threads ?? {})
+    let url = `${session}/turns`
+    let res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify({ input }), signal })
+    const decoder: TurnDecoderState = createTurnDecoder()
+    const read = reader<TurnStreamingEvent>(TurnStreamingEvent, turnTypes, (id) => {
+      decoder.lastSequence = id
+    })
+    const remember = async () => {
+      if (!decoder.turnId) return
+      const threads = Object.fromEntries(decoder.threads)
+      await sessions.run.put(request.runId, { sessionId, turnId: decoder.turnId, threads })
+    }
+    for (let resumes = 0; ; resumes++) {
+      let dropped: StreamDropped | undefined
+      try {
+        yield* decodeEvents(
+          upstream,
+          res,
+          { url, signal, warn: log },
+          { state: decoder, decode: decodeTurnEvent, read },
+        )
+      } catch (error) {
+        if (signal.aborted || !(error instanceof StreamDropped)) throw error
+        dropped = error
+      }
+      await remember()
+      if (decoder.done || signal.aborted) return
+      const why = dropped?.message ?? `The upstream ${LABEL}'s turn stream ended before turn.done.`
+      if (!decoder.turnId || resumes >= maxResumes) throw new BridgeError('upstream_failed', why)
+      log(`${why} Subscribing again after sequence number ${decoder.lastSequence}.`)
+      url = `${session}/turns/${encodeURIComponent(decoder.turnId)}/subscribe`
+      res = await upstream.fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ after_sequence_number: decoder.lastSequence }),
+        signal,
+      })
+    }
+  }
+
+  /** A response on the agent responses stream, chained by `previous_response_id`. */
+  async function* response(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    const link =
+      (request.pending && (await responses.run.get(request.runId))) || (await responses.context.get(request.contextId))
+    const agent = options.model
+      ? { model: options.model, ...(options.instruction ? { instruction: options.instruction } : {}) }
+      : { agentName }
+    const body = encodeResponsesBody(request, agent, link?.responseId, link?.executions ?? {})
+    const url = `${base}/agent/responses`
+    const res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
+    const decoder: ResponsesDecoderState = createResponsesDecoder()
+    const remember = async () => {
+      if (!decoder.responseId) return
+      const value = { responseId: decoder.responseId, executions: Object.fromEntries(decoder.executions) }
+      await responses.run.put(request.runId, value)
+      await responses.context.put(request.contextId, value)
+    }
+    const read = reader<AgentResponseStreamEvent>(AgentResponseStreamEvent, responseTypes)
+    try {
+      yield* decodeEvents(
+        upstream,
+        res,
+        { url, signal, warn: log },
+        { state: decoder, decode: decodeResponseEvent, read, hooks: { after: remember } },
+      )
+    } finally {
+      await remember()
+    }
+    if (!decoder.done && !signal.aborted) {
+      throw new BridgeError(
+        'upstream_failed',
+        `The upstream ${LABEL}'s response stream ended before the response did; the responses stream cannot be resumed.`,
+      )
+    }
+  }
+
+  const client: AgentBackend = {
+    info: () => info,
+    run: (request, signal) => (surface === 'sessions' ? turn(request, signal) : response(request, signal)),
+    async cancel(runId: string) {
+      if (surface === 'sessions') {
+        const link = await sessions.run.get(runId)
+        if (!link) return
+        await upstream.send(`${base}/v1/agents/sessions/${encodeURIComponent(link.sessionId)}/cancel`, {
+          method: 'POST',
+          body: '{}',
+        })
+        return
+      }
+      const link = await responses.run.get(runId)
+      if (!link) return
+      await upstream.send(`${base}/agent/responses/cancel`, {
+        method: 'POST',
+        body: JSON.stringify({ response_id: link.responseId }),
+      })
+    },
+  }
+  return upstreamBackend(LABEL, client)
+}
