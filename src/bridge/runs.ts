@@ -75,6 +75,8 @@ export type RunLogger = (message: string, error?: unknown) => void
  */
 export class RunManager implements RunService {
   readonly #producers = new Map<string, Producer>()
+  /** Runs whose answer is being logged: claimed, not yet producing. */
+  readonly #resuming = new Set<string>()
 
   constructor(
     readonly store: RunStore,
@@ -127,12 +129,28 @@ export class RunManager implements RunService {
   async resume(runId: string, input: RunInput): Promise<{ record: RunRecord; afterSeq: number }> {
     const record = await this.get(runId)
     const pending = record.state.pending
-    if (record.state.status !== 'input_required' || !pending || this.#producers.has(runId)) {
+    if (record.state.status !== 'input_required' || !pending || this.#busy(runId)) {
       throw new BridgeError('conflict', `Run ${runId} is not waiting for input (it is ${record.state.status}).`)
     }
+    // Claimed before anything else is awaited: two answers racing for one pause must not both resume it (the
+    // producer only registers once the answer is logged).
+    this.#resuming.add(runId)
+    try {
+      return await this.#resume(record, pending, input)
+    } finally {
+      this.#resuming.delete(runId)
+    }
+  }
+
+  #busy = (runId: string) => this.#producers.has(runId) || this.#resuming.has(runId)
+
+  async #resume(
+    record: RunRecord,
+    pending: NonNullable<RunRecord['state']['pending']>,
+    input: RunInput,
+  ): Promise<{ record: RunRecord; afterSeq: number }> {
+    const { runId } = record
     const history = await this.store.getHistory(record.contextId)
-    // Checked again after the awaits: two answers racing for one pause must not both resume it.
-    if (this.#producers.has(runId)) throw new BridgeError('conflict', `Run ${runId} is already resuming.`)
     const { history: sent = [], ...rest } = input
     const request: RunRequest = {
       ...rest,

@@ -99,4 +99,34 @@ describe('answering the same interrupt twice', () => {
     const twice = await rpc('SendMessage', { ...answer, message: { ...answer.message, messageId: 'm3' } })
     expect(twice.error?.code).toBe(-32004)
   })
+
+  // Found by the TrueFoundry goldens: two answers sent at the same moment both resumed the run (the approved deploy
+  // ran twice), since the run was only claimed once the first answer was logged.
+  it('two answers sent at once: one resumes the run, the other is refused; the tool runs once', async () => {
+    const { runs } = bridge.bridge.runtime
+    const { record } = await runs.start('demo', {
+      input: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'deploy to production' }] }],
+    })
+    let paused = await runs.get(record.runId)
+    for (let i = 0; i < 50 && paused.state.status !== 'input_required'; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      paused = await runs.get(record.runId)
+    }
+    const callId = paused.state.pending?.callIds[0] ?? ''
+    const answer = { input: [], decisions: [{ callId, approved: true }] }
+    const outcomes = await Promise.allSettled([runs.resume(record.runId, answer), runs.resume(record.runId, answer)])
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected'])
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult
+    expect(refused.reason).toMatchObject({ code: 'conflict' })
+    let done = await runs.get(record.runId)
+    for (let i = 0; i < 50 && done.state.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      done = await runs.get(record.runId)
+    }
+    const results: string[] = []
+    for await (const batch of bridge.bridge.runtime.store.read(record.runId, 0)) {
+      for (const e of batch) if (e.type === 'tool.result') results.push(e.callId)
+    }
+    expect(results).toEqual([callId])
+  })
 })
