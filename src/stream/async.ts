@@ -35,3 +35,23 @@ export async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T |
     clearTimeout(timer)
   }
 }
+
+/**
+ * A queue per key: tasks given the same key run one after another (each starts once the one before it settled,
+ * whatever its outcome); tasks of other keys do not wait.
+ */
+export function serialByKey(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>()
+  return async (key, task) => {
+    const mine = (tails.get(key) ?? Promise.resolve()).then(
+      () => task(),
+      () => task(),
+    )
+    tails.set(key, mine)
+    try {
+      return await mine
+    } finally {
+      if (tails.get(key) === mine) tails.delete(key)
+    }
+  }
+}

@@ -19,7 +19,23 @@ export interface Pools {
   orqTasks: string[]
   /** [taskId, toolCallId] of Orq tasks paused on a tool call. */
   orqCalls: [string, string][]
+  /** TrueFoundry session ids (Surface B). */
+  tfySessions: string[]
+  /** [sessionId, turnId] of TrueFoundry turns. */
+  tfyTurns: [string, string][]
+  /** Calls the last turn of a TrueFoundry session paused on. */
+  tfyCalls: TfyCall[]
+  /** TrueFoundry response ids (Surface A, `bridge.<uuid>`). */
+  tfyResponses: string[]
+  /** Calls a TrueFoundry response paused on. */
+  tfyResponseCalls: TfyCall[]
 }
+
+/**
+ * A call a TrueFoundry pause waits for: [sessionId or responseId, threadId or executionId, toolCallId, what it waits
+ * for (`approval`, or `response` for a client-side tool or a question)].
+ */
+export type TfyCall = [string, string, string, 'approval' | 'response']
 
 export const emptyPools = (): Pools => ({
   responses: [],
@@ -31,6 +47,11 @@ export const emptyPools = (): Pools => ({
   configs: [],
   orqTasks: [],
   orqCalls: [],
+  tfySessions: [],
+  tfyTurns: [],
+  tfyCalls: [],
+  tfyResponses: [],
+  tfyResponseCalls: [],
 })
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -181,6 +202,11 @@ export interface Fills {
   config: [string, string]
   orqTask: string
   orqCall: [string, string]
+  tfySession: string
+  tfyTurn: [string, string]
+  tfyCall: TfyCall
+  tfyResponse: string
+  tfyResponseCall: TfyCall
   text: string
   messageId: string
 }
@@ -198,6 +224,16 @@ export const fills = (pools: Pools): fc.Arbitrary<Fills> => {
     config: pick(() => pools.configs, ['task_none', 'config_none'] as [string, string]),
     orqTask: maybe(pick(() => pools.orqTasks, 'task_none')),
     orqCall: pick(() => pools.orqCalls, ['task_none', 'call_none'] as [string, string]),
+    tfySession: maybe(pick(() => pools.tfySessions, 'session_none')),
+    tfyTurn: pick(() => pools.tfyTurns, ['session_none', 'turn_none'] as [string, string]),
+    tfyCall: pick(() => pools.tfyCalls, ['session_none', 'main', 'call_none', 'approval'] as TfyCall),
+    tfyResponse: maybe(pick(() => pools.tfyResponses, 'bridge.none')),
+    tfyResponseCall: pick(() => pools.tfyResponseCalls, [
+      'bridge.none',
+      'exec_none',
+      'call_none',
+      'response',
+    ] as TfyCall),
     text: prompt,
     messageId: fc.oneof(fc.uuid(), fc.string({ maxLength: 8 })),
   })
@@ -472,6 +508,136 @@ export const ORQ_RESPONSE: Build[] = [
   (f) => ({ task_id: f.orqCall[0], message: orqToolResult(f.orqCall[1]), stream: true }),
 ]
 
+const FILE_DATA = 'data:text/plain;base64,aGk='
+const tfyMessage = (text: string) => ({ type: 'user.message', content: text })
+
+/** POST /truefoundry/v1/agents/sessions bodies (src/dialects/truefoundry/sessions-wire.ts CreateSessionRequest). */
+export const TFY_SESSION_CREATE: Build[] = [() => ({ agent_name: 'demo' })]
+
+/** POST /truefoundry/v1/agents/sessions/{sessionId}/turns bodies with user messages (CreateTurnRequest). */
+export const TFY_TURN: Build[] = [
+  (f) => ({ input: [tfyMessage(f.text)] }),
+  (f) => ({
+    input: [
+      {
+        type: 'user.message',
+        content: [
+          { type: 'text', text: f.text },
+          { type: 'file', name: 'a.txt', data: FILE_DATA },
+        ],
+      },
+    ],
+    previous_turn_id: 'auto',
+  }),
+  (f) => ({ input: [tfyMessage(f.text)], previous_turn_id: f.tfyTurn[1] }),
+  (f) => ({ input: [tfyMessage(f.text)], previous_turn_id: null }),
+  () => ({ input: [tfyMessage('What is the weather in Rome?')] }),
+  () => ({ input: [tfyMessage('deploy to staging')] }),
+  () => ({ input: [tfyMessage('plan a trip')] }),
+]
+
+/** The answer a pause waits for: an approval (allow, or deny with a reason) or a tool response. */
+const tfyAnswer = ([, thread, callId, waits]: TfyCall, approval: { status: string; reason?: string }) =>
+  waits === 'approval'
+    ? { type: 'user.tool_approval', thread_id: thread, tool_call_id: callId, approval }
+    : { type: 'user.tool_response', thread_id: thread, tool_call_id: callId, content: '{"temperature_c":18}' }
+
+/** The answers to a paused turn (the call's own kind, or the other), or a message instead. */
+export const TFY_ANSWER: Build[] = [
+  (f) => ({ input: [tfyAnswer(f.tfyCall, { status: 'allow' })] }),
+  (f) => ({ input: [tfyAnswer(f.tfyCall, { status: 'deny', reason: 'Not now.' })], previous_turn_id: 'auto' }),
+  (f) => ({ input: [tfyAnswer([...f.tfyCall.slice(0, 3), 'response'] as TfyCall, { status: 'allow' })] }),
+  (f) => ({ input: [tfyAnswer([...f.tfyCall.slice(0, 3), 'approval'] as TfyCall, { status: 'allow' })] }),
+  (f) => ({ input: [tfyMessage(f.text)] }),
+]
+
+/** POST …/turns/{turnId}/subscribe bodies (SubscribeTurnRequest). */
+export const TFY_SUBSCRIBE: Build[] = [
+  () => ({}),
+  () => ({ after_sequence_number: 0 }),
+  () => ({ after_sequence_number: 3 }),
+  () => ({ after_sequence_number: 10_000 }),
+]
+
+const tfyUser = (text: string) => ({ role: 'user', content: text })
+/** Surface A's answer a pause waits for. */
+const tfyResume = ([, execution, callId, waits]: TfyCall, approval: { status: string; reason?: string }) =>
+  waits === 'approval'
+    ? { type: 'tool.approval', execution_id: execution, tool_call_id: callId, approval }
+    : {
+        type: 'tool.client_side_response',
+        execution_id: execution,
+        tool_call_id: callId,
+        content: '{"temperature_c":18}',
+      }
+
+/** POST /truefoundry/agent/responses bodies, saved and inline agents (responses-wire.ts AgentResponsesRequest). */
+export const TFY_RESPONSES: Build[] = [
+  (f) => ({ agent_name: 'demo', input: [tfyUser(f.text)] }),
+  (f) => ({
+    model: 'demo',
+    instruction: 'Be brief.',
+    input: [tfyUser(f.text)],
+    messages: [{ role: 'user', content: 'my name is Ada' }],
+    mcp_servers: [
+      {
+        name: 'github',
+        headers: { a: 'b' },
+        enable_all_tools: false,
+        tools: [{ name: 'x', eager: true }],
+        deferred: false,
+      },
+    ],
+    model_params: {
+      max_tokens: 64,
+      temperature: 0.2,
+      top_p: 1,
+      top_k: 5,
+      parallel_tool_calls: true,
+      reasoning_effort: 'low',
+    },
+    response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' }, strict: true } },
+    iteration_limit: 5,
+    skills: [{ fqn: 'skill:1', preload_skill_md: false }],
+    sandbox: { enabled: true },
+    sub_agents: [{ name: 'helper' }],
+    variables: { k: 'v' },
+  }),
+  (f) => ({
+    agent_name: 'demo',
+    previous_response_id: f.tfyResponse,
+    input: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: f.text },
+          { type: 'file_upload', file: { filename: 'a.txt', file_data: FILE_DATA } },
+        ],
+      },
+    ],
+    variables: {},
+    skills: [{ fqn: 'skill:1', preload_skill_md: true }],
+  }),
+  (f) => ({
+    agent_name: 'demo',
+    previous_response_id: f.tfyResponseCall[0],
+    input: [tfyResume(f.tfyResponseCall, { status: 'allow' })],
+  }),
+  (f) => ({
+    model: 'demo',
+    previous_response_id: f.tfyResponseCall[0],
+    input: [tfyResume(f.tfyResponseCall, { status: 'deny', reason: 'Not now.' })],
+  }),
+  (f) => ({
+    agent_name: 'demo',
+    previous_response_id: f.tfyResponseCall[0],
+    input: [tfyResume([...f.tfyResponseCall.slice(0, 3), 'response'] as TfyCall, { status: 'allow' })],
+  }),
+  () => ({ agent_name: 'demo', input: [tfyUser('What is the weather in Rome?')] }),
+  () => ({ agent_name: 'demo', input: [tfyUser('deploy to staging')], sandbox: { enabled: true } }),
+]
+export const TFY_CANCEL: Build[] = [(f) => ({ response_id: f.tfyResponse })]
+
 /** JSON-RPC method → params builders: the v1 and v0.3 methods of src/dialects/a2a/operations.ts. */
 export const RPC_CALLS: Record<string, Build[]> = {
   SendMessage: A2A_SEND,
@@ -573,6 +739,16 @@ export const oddValue: fc.Arbitrary<unknown> = fc.oneof(
       'function',
       'jinja',
       'input-required',
+      'user.message',
+      'user.tool_approval',
+      'user.tool_response',
+      'tool.approval',
+      'tool.client_side_response',
+      'main',
+      'allow',
+      'deny',
+      'auto',
+      'bridge.none',
       '\u0000',
       '\ud800',
       '💥',
@@ -613,6 +789,15 @@ const oddKey = fc.oneof(
     'blocking',
     'settings',
     'background',
+    'agent_name',
+    'previous_turn_id',
+    'previous_response_id',
+    'thread_id',
+    'execution_id',
+    'tool_call_id',
+    'approval',
+    'after_sequence_number',
+    'instruction',
   ),
   fc.string({ maxLength: 8 }),
 )
@@ -693,6 +878,12 @@ const ALL_BUILDS: Build[] = [
   ...ORQ_INVOKE,
   ...ORQ_RUN,
   ...ORQ_RESPONSE,
+  ...TFY_SESSION_CREATE,
+  ...TFY_TURN,
+  ...TFY_ANSWER,
+  ...TFY_SUBSCRIBE,
+  ...TFY_RESPONSES,
+  ...TFY_CANCEL,
 ]
 
 const INVALID_JSON = [
@@ -822,6 +1013,12 @@ const QUERY_KEYS = [
   'A2A-Version',
   'ending_before',
   'type',
+  'agent_name',
+  'order',
+  'page_token',
+  'start_timestamp',
+  'end_timestamp',
+  'last_turn_id',
   '__proto__',
 ]
 const queryValue = fc.oneof(
@@ -847,6 +1044,9 @@ const queryValue = fc.oneof(
     'demo',
     'a2a',
     'internal',
+    'asc',
+    'desc',
+    '2020-01-01T00:00:00Z',
   ),
   weirdSegment.filter((s) => s.length < 100),
 )
@@ -899,6 +1099,10 @@ interface Segments {
   task: string
   config: string
   orqTask: string
+  tfySession: string
+  tfyTurn: string
+  /** A session and one of its turns, for paths that name both. */
+  tfyPair: [string, string] | null
   tail: string
   rest: string
 }
@@ -920,6 +1124,12 @@ const segments = (pools: Pools): fc.Arbitrary<Segments> => {
     task,
     config,
     orqTask: idSegment(pick(() => pools.orqTasks, 'task_none')),
+    tfySession: idSegment(pick(() => pools.tfySessions, 'session_none')),
+    tfyTurn: idSegment(pick(() => pools.tfyTurns.map((t) => t[1]), 'turn_none')),
+    tfyPair: fc.option(
+      pick(() => pools.tfyTurns, ['session_none', 'turn_none'] as [string, string]),
+      { freq: 2 },
+    ),
     tail: fc.array(weirdSegment, { maxLength: 3 }).map((s) => s.join('/')),
     rest: fc.oneof(
       {
@@ -940,11 +1150,17 @@ function fill(route: Route, s: Segments): string {
     const [thread, run] = s.pair
     out = out.replace(':threadId', () => thread).replace(':runId', () => run)
   }
+  if (s.tfyPair && out.includes(':sessionId') && out.includes(':turnId')) {
+    const [session, turn] = s.tfyPair
+    out = out.replace(':sessionId', () => session).replace(':turnId', () => turn)
+  }
   out = out
     .replace(/:agentId\b/g, () => s.agentId)
     .replace(/:agent\b/g, () => s.agent)
     .replace(/:(?:agent_)?key\b/g, () => s.agent)
     .replace(/:task_id\b/g, () => s.orqTask)
+    .replace(/:sessionId\b/g, () => s.tfySession)
+    .replace(/:turnId\b/g, () => s.tfyTurn)
     .replace(/:threadId\b/g, () => s.thread)
     .replace(/:runId\b/g, () => s.run)
     .replace(/:model\b/g, () => s.model)
@@ -1145,6 +1361,28 @@ export const ORQ_TARGETS: Target[] = [
   { method: 'GET', path: () => '/orq/v2/agents?limit=1&type=internal' },
 ]
 
+const TFY_SESSIONS = '/truefoundry/v1/agents/sessions'
+const tfyTurnPath = (f: Fills) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/turns/${f.tfyTurn[1]}`
+
+export const TFY_TARGETS: Target[] = [
+  { method: 'POST', path: () => TFY_SESSIONS, body: TFY_SESSION_CREATE },
+  { method: 'GET', path: () => `${TFY_SESSIONS}?agent_name=demo&limit=2&order=asc` },
+  { method: 'GET', path: (f) => `${TFY_SESSIONS}/${f.tfySession}` },
+  { method: 'POST', path: (f) => `${TFY_SESSIONS}/${f.tfySession}/turns`, body: TFY_TURN },
+  { method: 'POST', path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/turns`, body: TFY_TURN },
+  { method: 'POST', path: (f) => `${TFY_SESSIONS}/${f.tfyCall[0]}/turns`, body: TFY_ANSWER },
+  { method: 'GET', path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/turns?limit=2` },
+  { method: 'GET', path: (f) => tfyTurnPath(f) },
+  { method: 'POST', path: (f) => `${tfyTurnPath(f)}/subscribe`, body: TFY_SUBSCRIBE },
+  { method: 'POST', path: (f) => `${tfyTurnPath(f)}/subscribe`, headers: { 'last-event-id': '2' } },
+  { method: 'GET', path: (f) => `${tfyTurnPath(f)}/events?order=desc&limit=5` },
+  { method: 'GET', path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/events?limit=3&page_token=1` },
+  { method: 'GET', path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/events?last_turn_id=${f.tfyTurn[1]}` },
+  { method: 'POST', path: (f) => `${TFY_SESSIONS}/${f.tfySession}/cancel`, body: [() => ({})] },
+  { method: 'POST', path: () => '/truefoundry/agent/responses', body: TFY_RESPONSES },
+  { method: 'POST', path: () => '/truefoundry/agent/responses/cancel', body: TFY_CANCEL },
+]
+
 /** What else touches a run, thread, response or task while others do: joins, waits, deletes, cancels. */
 export const TOUCH_TARGETS: Target[] = [
   { method: 'GET', path: (f) => `/acp/runs/${f.run}/stream` },
@@ -1158,6 +1396,15 @@ export const TOUCH_TARGETS: Target[] = [
   { method: 'DELETE', path: (f) => `/v1/responses/${f.response}` },
   { method: 'GET', path: (f) => `/a2a/demo/tasks/${f.task}:subscribe` },
   { method: 'POST', path: (f) => `/a2a/demo/tasks/${f.task}:cancel` },
+  { method: 'POST', path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/cancel` },
+  {
+    method: 'POST',
+    path: (f) => `${TFY_SESSIONS}/${f.tfyTurn[0]}/turns`,
+    body: [() => ({ input: [tfyMessage('count to 3')] })],
+  },
+  { method: 'POST', path: (f) => `${tfyTurnPath(f)}/subscribe` },
+  { method: 'GET', path: (f) => `${tfyTurnPath(f)}/events` },
+  { method: 'POST', path: () => '/truefoundry/agent/responses/cancel', body: TFY_CANCEL },
 ]
 
 const NO_MUTATION: Mutation = { at: 0, op: 'none', key: '', value: null }

@@ -20,6 +20,7 @@ import {
   routeRequest,
   routeTable,
   rpcRequest,
+  TFY_TARGETS,
   TOUCH_TARGETS,
   targeted,
 } from './arbitraries.js'
@@ -51,8 +52,8 @@ const handler =
   (request) =>
     app.request(request)
 
-/** A request that must succeed while the pools are being filled. */
-async function ok(app: BridgeApp, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+/** A request that must succeed while the pools are being filled: its body as text (a stream read to its end). */
+async function okText(app: BridgeApp, method: string, path: string, body?: unknown): Promise<string> {
   const res = await app.request(path, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'a2a-version': '1.0' },
@@ -60,10 +61,17 @@ async function ok(app: BridgeApp, method: string, path: string, body?: unknown):
   })
   const text = await res.text()
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return JSON.parse(text) as Record<string, unknown>
+  return text
 }
 
-/** Creates what ids in paths and bodies can name (responses, runs, threads, tasks, push configs, Orq tasks), afresh. */
+/** The same, its body as JSON. */
+const ok = async (app: BridgeApp, method: string, path: string, body?: unknown) =>
+  JSON.parse(await okText(app, method, path, body)) as Record<string, unknown>
+
+/**
+ * Creates what ids in paths and bodies can name (responses, runs, threads, tasks, push configs, Orq tasks, TrueFoundry
+ * sessions, turns and responses, and the calls they wait on), afresh.
+ */
 async function fillPools(app: BridgeApp, pools: Pools): Promise<void> {
   for (const list of Object.values(pools)) list.length = 0
   const weather = {
@@ -112,6 +120,35 @@ async function fillPools(app: BridgeApp, pools: Pools): Promise<void> {
     harvestOrq(pools, JSON.stringify(await ok(app, 'POST', '/orq/v2/agents/demo/task', body)), false)
   }
   if (!pools.orqCalls.length) throw new Error('the Orq weather task did not pause on a tool call')
+
+  const sessions = '/truefoundry/v1/agents/sessions'
+  for (const texts of [
+    ['hello', 'What is the weather in Paris?'],
+    ['deploy to production'],
+    ['plan a trip'],
+    ['research cats', 'please fail'],
+  ]) {
+    const created = await okText(app, 'POST', sessions, { agent_name: 'demo' })
+    harvestTfy(pools, sessions, undefined, created, false)
+    const id = (JSON.parse(created) as { data: { id: string } }).data.id
+    for (const text of texts) {
+      const path = `${sessions}/${id}/turns`
+      const body = { input: [{ type: 'user.message', content: text }] }
+      harvestTfy(pools, path, body, await okText(app, 'POST', path, body), true)
+    }
+  }
+  for (const text of ['hello', 'What is the weather in Paris?', 'deploy to production', 'please fail']) {
+    const body = { agent_name: 'demo', input: [{ role: 'user', content: text }] }
+    harvestTfy(
+      pools,
+      '/truefoundry/agent/responses',
+      body,
+      await okText(app, 'POST', '/truefoundry/agent/responses', body),
+      true,
+    )
+  }
+  if (!pools.tfyCalls.length) throw new Error('no TrueFoundry turn paused on a tool call')
+  if (!pools.tfyResponseCalls.length) throw new Error('no TrueFoundry response paused on a tool call')
 }
 
 const POOL_SIZE = 40
@@ -189,6 +226,68 @@ function harvestOrq(pools: Pools, text: string, sse: boolean): void {
 }
 
 /**
+ * What a TrueFoundry answer names (`path`: the routed path it came from, `body`: the request's JSON): sessions
+ * (`type: "session"`) and turn records (`session_id`) from JSON; from a new turn's stream (`POST …/sessions/{id}/turns`)
+ * the turn (`turn.created`) and the calls its pause waits for (`tool.*_required`: thread and call ids), which replace
+ * the session's earlier ones (a new turn answers them or makes them moot); from a responses stream the response
+ * (`response.created`) and the calls it paused on (`execution_id`), replacing those of the response it continued.
+ * Subscribes replay a known turn and add nothing.
+ */
+function harvestTfy(pools: Pools, path: string, body: unknown, text: string, sse: boolean): void {
+  const values: unknown[] = []
+  try {
+    if (!sse) values.push(JSON.parse(text))
+    else
+      for (const line of text.split(/\r\n|\n|\r/)) if (line.startsWith('data:')) values.push(JSON.parse(line.slice(5)))
+  } catch {
+    return
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  const str = (o: Record<string, unknown>, k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined)
+  const callIds = (o: Record<string, unknown>) =>
+    Array.isArray(o.tool_calls)
+      ? o.tool_calls.flatMap((c: unknown) => (isObj(c) && typeof c.id === 'string' ? [c.id] : []))
+      : []
+  if (!sse) {
+    const visit = (v: unknown, depth: number) => {
+      if (depth > 3) return
+      if (Array.isArray(v)) return v.slice(0, 5).forEach((x) => visit(x, depth + 1))
+      if (!isObj(v)) return
+      const [id, sessionId] = [str(v, 'id'), str(v, 'session_id')]
+      if (v.type === 'session' && id) add(pools.tfySessions, id)
+      if (id && sessionId) add(pools.tfyTurns, [sessionId, id])
+      visit(v.data, depth + 1)
+    }
+    visit(values[0], 0)
+    return
+  }
+  const session = /^\/truefoundry\/v1\/agents\/sessions\/([^/]+)\/turns$/.exec(path)?.[1]
+  const previous = isObj(body) ? str(body, 'previous_response_id') : undefined
+  let response: string | undefined
+  for (const v of values) {
+    if (!isObj(v)) continue
+    if (session && v.type === 'turn.created' && str(v, 'turn_id')) {
+      for (const c of pools.tfyCalls.filter(([s]) => s === session)) pools.tfyCalls.splice(pools.tfyCalls.indexOf(c), 1)
+      add(pools.tfyTurns, [session, str(v, 'turn_id') as string])
+    }
+    if (v.type === 'response.created' && str(v, 'response_id')) {
+      response = str(v, 'response_id') as string
+      add(pools.tfyResponses, response)
+      for (const c of pools.tfyResponseCalls.filter(([r]) => r === previous))
+        pools.tfyResponseCalls.splice(pools.tfyResponseCalls.indexOf(c), 1)
+    }
+    if (v.type !== 'tool.approval_required' && v.type !== 'tool.response_required') continue
+    const thread = str(v, 'thread_id')
+    const execution = str(v, 'execution_id')
+    const waits = v.type === 'tool.approval_required' ? 'approval' : 'response'
+    for (const id of callIds(v)) {
+      if (session && thread) add(pools.tfyCalls, [session, thread, id, waits])
+      if (response && execution) add(pools.tfyResponseCalls, [response, execution, id, waits])
+    }
+  }
+}
+
+/**
  * Joins of a run or task that may be unfinished: only their headers must come in time. Orq's streams (`stream-task`,
  * `stream-run`, `/responses` with `stream: true`) are POSTs that start a turn, not joins: they must end in time.
  */
@@ -231,9 +330,13 @@ async function check(app: BridgeApp, pools: Pools, what: string, req: Req, rpcMe
   if (v.problem) throw failure(req, v)
   if (v.status >= 300) return v
   const sse = /^text\/event-stream/.test(v.contentType)
+  const json = /json/.test(v.contentType)
   if (facesOf(req).includes('orq')) {
-    if (sse || /json/.test(v.contentType)) harvestOrq(pools, v.text, sse)
-  } else if (/json/.test(v.contentType)) harvest(pools, v.text)
+    if (sse || json) harvestOrq(pools, v.text, sse)
+  } else if (facesOf(req).includes('truefoundry')) {
+    const body = req.body && 'json' in req.body ? req.body.json : undefined
+    if (sse || json) harvestTfy(pools, routedPath(req.path), body, v.text, sse)
+  } else if (json) harvest(pools, v.text)
   return v
 }
 
@@ -262,7 +365,8 @@ describe('fuzzing every face', () => {
 
   it('the route table has routes of every face', () => {
     const paths = routeTable(open).map((r) => r.path)
-    for (const prefix of ['/v1/', '/a2a/', '/acp/', '/orq/']) expect(paths.some((p) => p.startsWith(prefix))).toBe(true)
+    for (const prefix of ['/v1/', '/a2a/', '/acp/', '/orq/', '/truefoundry/'])
+      expect(paths.some((p) => p.startsWith(prefix))).toBe(true)
   })
 
   it('every route, any method, any body: a success or the face’s own 4xx, no 5xx, no hang', async () => {
@@ -288,6 +392,7 @@ describe('fuzzing every face', () => {
     ['ACP', ACP_TARGETS, 700],
     ['A2A HTTP+JSON', A2A_REST_TARGETS, 400],
     ['Orq', ORQ_TARGETS, 600],
+    ['TrueFoundry', TFY_TARGETS, 600],
   ] as const)(
     '%s: valid requests with one field mutated',
     async (name, targets, runs) => {
@@ -302,7 +407,14 @@ describe('fuzzing every face', () => {
   )
 
   it('requests at once about the same run, thread, response and task: each answered properly', async () => {
-    const targets = [...RESPONSES_TARGETS, ...ACP_TARGETS, ...A2A_REST_TARGETS, ...ORQ_TARGETS, ...TOUCH_TARGETS]
+    const targets = [
+      ...RESPONSES_TARGETS,
+      ...ACP_TARGETS,
+      ...A2A_REST_TARGETS,
+      ...ORQ_TARGETS,
+      ...TFY_TARGETS,
+      ...TOUCH_TARGETS,
+    ]
     await fc.assert(
       fc.asyncProperty(concurrent(targets, openPools), async (reqs) => {
         await Promise.all(reqs.map((req) => check(open, openPools, 'concurrent', req)))
@@ -369,6 +481,11 @@ describe('the oracle fails what it should', () => {
   broken.get('/orq/bridge-shape', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
   broken.get('/orq/empty-message', (c) => c.json({ message: '', code: 'not_found' }, 404))
   broken.post('/orq/v2/agents/demo/stream-task', endless)
+  broken.get('/truefoundry/bridge-shape', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
+  broken.get('/truefoundry/no-code', (c) => c.json({ error: { message: 'x', type: 'not_found_error' } }, 404))
+  broken.get('/truefoundry/orq-shape', (c) => c.json({ message: 'x', code: 'not_found' }, 404))
+  broken.post('/truefoundry/v1/agents/sessions/s/turns', endless)
+  broken.post('/truefoundry/v1/agents/sessions/s/turns/t/subscribe', endless)
   broken.get('/acp/hang', () => new Promise<Response>(() => {}))
   broken.post('/v1/endless', endless)
   broken.get('/acp/runs/x/stream', endless)
@@ -383,6 +500,9 @@ describe('the oracle fails what it should', () => {
   broken.post('/a2a/ok', (c) => c.json({ jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'x' } }))
   broken.get('/elsewhere/fine', (c) => c.json({ error: { code: 'not_found', message: 'x' } }, 404))
   broken.get('/orq/fine', (c) => c.json({ message: 'Task x not found.', code: 'not_found' }, 404))
+  broken.get('/truefoundry/fine', (c) =>
+    c.json({ error: { message: 'Session x not found.', type: 'not_found_error', code: 'not_found' } }, 404),
+  )
   broken.post(
     '/orq/stream-fine',
     () =>
@@ -416,6 +536,11 @@ describe('the oracle fails what it should', () => {
     ['POST', '/v1/endless', /hang: the body did not end/],
     ['POST', '/acp/not-json-event', /not JSON/],
     ['GET', '/v1/redirect', /unexpected status 302/],
+    ['GET', '/truefoundry/bridge-shape', /not in the face's error format/],
+    ['GET', '/truefoundry/no-code', /error.code is not a string/],
+    ['GET', '/truefoundry/orq-shape', /not in the face's error format/],
+    ['POST', '/truefoundry/v1/agents/sessions/s/turns', /hang: the body did not end/],
+    ['POST', '/truefoundry/v1/agents/sessions/s/turns/t/subscribe', /hang: the body did not end/],
   ])('%s %s is a failure', async (method, path, why) => {
     expect((await send(method, path)).problem).toMatch(why)
   })
@@ -427,6 +552,7 @@ describe('the oracle fails what it should', () => {
     ['POST', '/a2a/ok'],
     ['GET', '/elsewhere/fine'],
     ['GET', '/orq/fine'],
+    ['GET', '/truefoundry/fine'],
     ['POST', '/orq/stream-fine'],
     ['GET', '/acp/runs/x/stream'],
   ])('%s %s passes', async (method, path) => {

@@ -19,7 +19,7 @@ export interface Req {
 }
 
 /** The face whose error format a path's errors must have. */
-export type FaceName = 'responses' | 'a2a-rest' | 'a2a-rpc' | 'acp' | 'orq' | 'bridge'
+export type FaceName = 'responses' | 'a2a-rest' | 'a2a-rpc' | 'acp' | 'orq' | 'truefoundry' | 'bridge'
 
 export const TIMEOUTS = {
   /** Until the response (status and headers) is there. */
@@ -59,6 +59,7 @@ export function facesOf(req: Req): FaceName[] {
   if (under('/v1')) return ['responses']
   if (under('/acp')) return ['acp']
   if (under('/orq')) return ['orq']
+  if (under('/truefoundry')) return ['truefoundry']
   if (!under('/a2a')) return ['bridge']
   if (req.method !== 'POST') return ['a2a-rest']
   // The JSON-RPC route matches the routed path; errors thrown before it (key, size) are formatted by the URL's path.
@@ -100,6 +101,16 @@ export function errorShapeProblem(face: FaceName, status: number, body: unknown)
       return typeof body === 'string' && body ? undefined : 'not a non-empty JSON string'
     case 'orq':
       return isObject(body) && typeof body.message === 'string' && body.message ? undefined : 'not {message}'
+    case 'truefoundry': {
+      // TrueFoundry's RequestErrorResponse, as the face always fills it: `{error: {message, type, code, param?}}`.
+      const e = isObject(body) ? body.error : undefined
+      if (!isObject(e)) return 'not {error: {…}}'
+      if (typeof e.message !== 'string' || !e.message) return 'error.message is not a non-empty string'
+      if (typeof e.type !== 'string' || !e.type) return 'error.type is not a string'
+      if (typeof e.code !== 'string' || !e.code) return 'error.code is not a string'
+      if (e.param !== undefined && typeof e.param !== 'string') return 'error.param is not a string'
+      return undefined
+    }
     case 'bridge': {
       const e = isObject(body) ? body.error : undefined
       if (!isObject(e)) return 'not {error: {…}}'

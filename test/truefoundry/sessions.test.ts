@@ -2,6 +2,7 @@
 // round trips of every pause, the session and turn records and lists, cancel, one running turn per session,
 // subscribe resume, and the errors. Every streamed event is checked against `TurnStreamingEvent` of
 // specs/truefoundry-sessions.yaml as it arrives.
+import { createBridge } from '../../src/bridge/index.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningBridge } from '../../src/node.js'
 import { demoAgent, startBridge } from '../helpers/bridge.js'
@@ -542,6 +543,36 @@ describe('cancel and one running turn per session', () => {
     expect(record.data.state).toEqual(first.state)
     const replay = await client.subscribe(session, first.turnId, { after: 0 })
     expect(replay.events).toEqual(first.events)
+  })
+
+  // Found by the TrueFoundry goldens: three turns started at the same moment all ran, side by side, unchained. In
+  // process (no sockets), so the three requests really do arrive together.
+  it('turns started at the same moment chain one after another; the earlier ones are cancelled for the next', async () => {
+    const app = createBridge({ agents: [{ id: 'demo', dialect: 'demo', delayMs: 5 }] })
+    const post = (path: string, body: unknown) =>
+      app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const sessions = '/truefoundry/v1/agents/sessions'
+    const { data } = (await (await post(sessions, { agent_name: 'demo' })).json()) as { data: { id: string } }
+    const turns = `${sessions}/${data.id}/turns`
+    const streams = await Promise.all(
+      ['count to 5', 'count to 6', 'count to 7'].map(async (text) => {
+        const body = await (await post(turns, { input: [{ type: 'user.message', content: text }] })).text()
+        const events = body
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => JSON.parse(l.slice(5)) as { turn_id?: string; previous_turn_id?: string | null; state: object })
+        return { id: events[0]?.turn_id, previous: events[0]?.previous_turn_id, state: events.at(-1)?.state }
+      }),
+    )
+    const chain = [streams.find((t) => t.previous === null)]
+    for (let i = 0; i < 2; i++) chain.push(streams.find((t) => t.previous === chain[i]?.id))
+    expect(chain.every((t) => t !== undefined)).toBe(true)
+    expect(chain[0]?.state).toMatchObject({ status: 'cancelled', reason: 'cancelled-for-next-turn' })
+    expect(chain[1]?.state).toMatchObject({ status: 'cancelled', reason: 'cancelled-for-next-turn' })
+    expect(chain[2]?.state).toMatchObject({ status: 'done' })
+    const listed = (await (await app.request(turns)).json()) as { data: { id: string }[] }
+    expect(listed.data.map((t) => t.id)).toEqual([chain[2]?.id, chain[1]?.id, chain[0]?.id])
+    await app.close()
   })
 })
 

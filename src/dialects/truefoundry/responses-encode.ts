@@ -6,6 +6,7 @@
 import type { EventOf, RunEvent, RunEventType, ToolCall } from '../../core/index.js'
 import { textOf } from '../../core/index.js'
 import type { AgentResponseStreamEvent } from './responses-wire.js'
+import { ASK_USER } from './sessions-encode.js'
 
 export interface ResponseStreamInit {
   responseId: string
@@ -99,7 +100,9 @@ function fragment(s: ResponseStreamState, key: string, execution: string, fields
 }
 
 const toolInfo = (s: ResponseStreamState, call: ToolCall) => {
-  const server = call.tool?.clientSide ? 'client' : (call.tool?.server ?? s.agentId)
+  // A question to the user goes to TrueFoundry's own pseudo-server for it.
+  const asks = call.name === ASK_USER && call.tool?.clientSide
+  const server = asks ? 'ask-user-question' : call.tool?.clientSide ? 'client' : (call.tool?.server ?? s.agentId)
   return {
     mcp_server_id: server,
     mcp_server_name: server,
@@ -230,9 +233,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (!callIds.length) {
       // A question (or a typed interrupt) without a call: the client-side `ask_user_question` TrueFoundry agents use.
       const question = e.message ? textOf(e.message.parts) : ''
-      const name = e.interruptType && e.reason !== 'input' ? e.interruptType : 'ask_user_question'
+      const name = e.interruptType && e.reason !== 'input' ? e.interruptType : ASK_USER
       const payload = typeof e.payload === 'object' && e.payload !== null ? e.payload : {}
-      const args = name === 'ask_user_question' ? { question, ...payload } : (e.payload ?? {})
+      const args = name === ASK_USER ? { question, ...payload } : (e.payload ?? {})
       wholeCall(
         s,
         { callId: e.interruptId, name, arguments: JSON.stringify(args), tool: { clientSide: true } },

@@ -18,6 +18,9 @@ import type {
 /** The root agent's thread. */
 export const MAIN_THREAD = 'main'
 
+/** TrueFoundry's client-side tool for a question to the user (how a free-form question is asked). */
+export const ASK_USER = 'ask_user_question'
+
 export interface TurnEncoderInit {
   turnId: string
   previousTurnId: string | null
@@ -128,6 +131,8 @@ const threadOf = (executionId?: string) => executionId ?? MAIN_THREAD
 
 /** The tool's `tool_info`: the agent's own tools are on its server; client-side tools on the pseudo-server `client`. */
 const toolInfo = (s: TurnEncoderState, call: ToolCall): ToolInfo => {
+  // A question to the user is one of TrueFoundry's own tools.
+  if (call.name === ASK_USER && call.tool?.clientSide) return { type: 'truefoundry-system', name: ASK_USER }
   const server = call.tool?.clientSide ? 'client' : (call.tool?.server ?? s.agentId)
   return { type: 'mcp', server_id: server, server_name: server, name: call.name }
 }
@@ -383,11 +388,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       // A question or a typed interrupt without a call of its own: a client-side call that asks it
       // (`ask_user_question`, as TrueFoundry's own agents ask), answered by a `user.tool_response`.
       const question = e.message ? textOf(e.message.parts) : undefined
-      const name = e.interruptType && e.reason !== 'input' ? e.interruptType : 'ask_user_question'
+      const name = e.interruptType && e.reason !== 'input' ? e.interruptType : ASK_USER
       const args =
-        name === 'ask_user_question'
-          ? { question: question ?? '', ...(isObject(e.payload) ? e.payload : {}) }
-          : e.payload
+        name === ASK_USER ? { question: question ?? '', ...(isObject(e.payload) ? e.payload : {}) } : e.payload
       const call: ToolCall = {
         callId: e.interruptId,
         name,

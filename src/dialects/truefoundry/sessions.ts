@@ -5,6 +5,7 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { RunEvent, RunInput, RunStatus, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
+import { serialByKey } from '../../stream/index.js'
 import type { DecodedTurnInput } from './request.js'
 import { answerPause, TURN_ANSWERS } from './request.js'
 import type { TurnEncoderState } from './sessions-encode.js'
@@ -46,6 +47,9 @@ const TURNS = 'truefoundry:turns'
 const RUNNING: readonly RunStatus[] = ['queued', 'working', 'auth_required']
 
 const iso = (ms: number) => new Date(ms).toISOString()
+
+/** Turns of one session start one at a time (in this process), so two at once chain rather than run side by side. */
+const oneAtATime = serialByKey()
 
 export class TrueFoundrySessions {
   constructor(private readonly runtime: BridgeRuntime) {}
@@ -110,7 +114,12 @@ export class TrueFoundrySessions {
    * session's conversation. One turn runs per session: a running one is cancelled for this one
    * (`cancelled-for-next-turn`).
    */
-  async start(
+  start(session: SessionDoc, input: DecodedTurnInput, previous: string | null | undefined, createdBy: Subject) {
+    // The session read again in turn: the one given may predate a turn that started meanwhile.
+    return oneAtATime(session.id, async () => this.#start(await this.get(session.id), input, previous, createdBy))
+  }
+
+  async #start(
     session: SessionDoc,
     input: DecodedTurnInput,
     previous: string | null | undefined,
