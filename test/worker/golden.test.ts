@@ -4,6 +4,7 @@ import { a2aFixtures, BINDINGS, expectA2AGolden } from '../helpers/a2a.js'
 import { acpFixtures, expectAcpGolden } from '../helpers/acp.js'
 import { expectResponsesGolden, fixtures } from '../helpers/golden.js'
 import { expectOrqGolden, orqFixtures } from '../helpers/orq-golden.js'
+import { expectTfyGolden, tfyFixtures } from '../helpers/truefoundry-golden.js'
 import type { RunningWorker } from '../helpers/worker.js'
 import { FAST_DEMO, startWorker } from '../helpers/worker.js'
 
@@ -37,4 +38,8 @@ describe('worker: ACP golden transcripts', () => {
 describe('worker: Orq golden transcripts', () => {
   // At the face's default thought cadence, as a deployment runs it (see test/orq/golden.test.ts).
   it.each(orqFixtures)('%s', (_name, fixture) => expectOrqGolden(worker.url, fixture, 'default'))
+})
+
+describe('worker: TrueFoundry golden transcripts', () => {
+  it.each(tfyFixtures)('%s', (_name, fixture) => expectTfyGolden(worker.url, fixture))
 })
