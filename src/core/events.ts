@@ -54,7 +54,8 @@ export const MessageStarted = z.object({
   ...common,
 })
 
-export const Channel = z.enum(['output', 'reasoning'])
+/** `refusal`: the model declines (Responses' refusal content, TrueFoundry's and Orq's `refusal`). */
+export const Channel = z.enum(['output', 'reasoning', 'refusal'])
 export type Channel = z.infer<typeof Channel>
 
 export const MessageDelta = z.object({
@@ -169,7 +170,12 @@ export const UsageReported = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   reasoningTokens: z.number().int().nonnegative().optional(),
+  /** Input tokens read from the provider's prompt cache. */
   cachedTokens: z.number().int().nonnegative().optional(),
+  /** Input tokens written to the prompt cache (TrueFoundry, Orq). */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  /** What the tokens cost, in US dollars, where the upstream says (TrueFoundry, Orq). */
+  costUsd: z.number().nonnegative().optional(),
   ...common,
 })
 

@@ -16,6 +16,8 @@ export const Message = z.object({
   phase: Phase.optional(),
   /** Reasoning text that came with the message, when the dialect streams it separately. */
   reasoning: z.string().optional(),
+  /** The model's refusal, when it declined (streamed on the `refusal` channel). */
+  refusal: z.string().optional(),
   /** Tool calls the assistant made in this message (history replay). */
   toolCalls: z.array(ToolCall).optional(),
   executionId: z.string().optional(),

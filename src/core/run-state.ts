@@ -23,6 +23,9 @@ export const Usage = z.object({
   outputTokens: z.number(),
   reasoningTokens: z.number(),
   cachedTokens: z.number(),
+  /** Present once a usage event gave one: most upstreams say nothing of cache writes or cost. */
+  cacheWriteTokens: z.number().optional(),
+  costUsd: z.number().optional(),
 })
 export type Usage = z.infer<typeof Usage>
 
@@ -47,6 +50,8 @@ export function addUsage(total: Usage, e: EventOf<'usage', AgentEvent>): Usage {
   total.outputTokens += e.outputTokens
   total.reasoningTokens += e.reasoningTokens ?? 0
   total.cachedTokens += e.cachedTokens ?? 0
+  if (e.cacheWriteTokens !== undefined) total.cacheWriteTokens = (total.cacheWriteTokens ?? 0) + e.cacheWriteTokens
+  if (e.costUsd !== undefined) total.costUsd = (total.costUsd ?? 0) + e.costUsd
   return total
 }
 

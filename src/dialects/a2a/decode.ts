@@ -216,6 +216,8 @@ function usage(ext: ExtMetadata): AgentEvent[] {
       outputTokens: u.outputTokens,
       reasoningTokens: u.reasoningTokens,
       cachedTokens: u.cachedTokens,
+      ...(u.cacheWriteTokens !== undefined ? { cacheWriteTokens: u.cacheWriteTokens } : {}),
+      ...(u.costUsd !== undefined ? { costUsd: u.costUsd } : {}),
     },
   ]
 }

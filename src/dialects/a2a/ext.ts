@@ -47,7 +47,14 @@ export interface ExtMetadata {
     error?: { code: string; message: string }
   }
   /** On the final status update and the task: tokens used. */
-  usage?: { inputTokens: number; outputTokens: number; reasoningTokens: number; cachedTokens: number }
+  usage?: {
+    inputTokens: number
+    outputTokens: number
+    reasoningTokens: number
+    cachedTokens: number
+    cacheWriteTokens?: number
+    costUsd?: number
+  }
   /** On FAILED: the canonical error code. */
   error?: { code: string }
   /** On COMPLETED: the run stopped early. */

@@ -81,8 +81,9 @@ export const a2aLoss: LossTable = [
   {
     feature: 'usage',
     fidelity: 'carried',
-    how: 'extension metadata on the status update that ends each turn (and so on the task)',
+    how: 'extension metadata on the status update that ends each turn (and so on the task), cache writes and cost included',
   },
+  { feature: 'refusal', fidelity: 'approximated', how: "the answer's text (A2A has no refusal part)" },
   {
     feature: 'upstream events of unknown type',
     fidelity: 'dropped',

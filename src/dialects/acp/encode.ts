@@ -252,7 +252,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (!isAnswer(s, e.phase, e.executionId)) s.commentary.push(e.messageId)
   },
   'message.delta': (s, e, out) => {
-    if (e.channel !== 'output' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
+    // A refusal is the answer's text here: `values` have no place of their own for it.
+    if (e.channel === 'reasoning' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
     if (e.delta) s.answered = true
     const m = message(s, e.messageId)
     m.content = `${m.content as string}${e.delta}`

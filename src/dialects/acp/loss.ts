@@ -53,6 +53,7 @@ export const acpLoss: LossTable = [
     how: '`values.artifacts` (`artifact_id`, `name`, parts); no append/lastChunk marks',
   },
   { feature: 'usage', fidelity: 'dropped', how: 'no place outside custom mode' },
+  { feature: 'refusal', fidelity: 'approximated', how: "the answer's text in `values`" },
   {
     feature: 'upstream events of unknown type',
     fidelity: 'dropped',

@@ -262,6 +262,10 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
         ...(usage.prompt_tokens_details?.cached_tokens
           ? { cachedTokens: usage.prompt_tokens_details.cached_tokens }
           : {}),
+        ...(usage.prompt_tokens_details?.cache_creation_tokens
+          ? { cacheWriteTokens: usage.prompt_tokens_details.cache_creation_tokens }
+          : {}),
+        ...(data.billing ? { costUsd: data.billing.total_cost } : {}),
       })
     }
     const pending = data.pending_tool_calls ?? []

@@ -279,7 +279,14 @@ export const usageOf = (u: CanonicalUsage): Usage => ({
   prompt_tokens: u.inputTokens,
   completion_tokens: u.outputTokens,
   total_tokens: u.inputTokens + u.outputTokens,
-  ...(u.cachedTokens ? { prompt_tokens_details: { cached_tokens: u.cachedTokens } } : {}),
+  ...(u.cachedTokens || u.cacheWriteTokens
+    ? {
+        prompt_tokens_details: {
+          ...(u.cachedTokens ? { cached_tokens: u.cachedTokens } : {}),
+          ...(u.cacheWriteTokens ? { cache_creation_tokens: u.cacheWriteTokens } : {}),
+        },
+      }
+    : {}),
   ...(u.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: u.reasoningTokens } } : {}),
 })
 

@@ -87,8 +87,9 @@ export const orqLoss: LossTable = [
   {
     feature: 'usage',
     fidelity: 'carried',
-    how: '`usage` on `inactive` / `response.done` (prompt, completion, cached and reasoning tokens)',
+    how: "`usage` on `inactive` / `response.done` (prompt, completion, cached, cache-write and reasoning tokens); an Orq upstream's `billing.total_cost` read as cost",
   },
+  { feature: 'refusal', fidelity: 'approximated', how: "the agent message's text (`part.delta` text on `/responses`)" },
   {
     feature: 'cost (billing)',
     fidelity: 'approximated',

@@ -156,7 +156,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.started': () => {},
   'message.delta': (s, e, out) => {
-    if (e.channel === 'output') return textDelta(s, textId(e.messageId), e.delta, out)
+    // A refusal is text here: `part.delta` has no refusal kind.
+    if (e.channel !== 'reasoning') return textDelta(s, textId(e.messageId), e.delta, out)
     const partId = reasoningId(e.messageId)
     s.parts.set(partId, (s.parts.get(partId) ?? '') + e.delta)
     out.push({

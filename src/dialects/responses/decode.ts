@@ -80,7 +80,7 @@ const handlers: { [T in StreamEventInType]: Handler<T> } = {
   ],
   'response.output_text.done': none,
   'response.refusal.delta': (s, e) => [
-    { type: 'message.delta', messageId: itemRef(s, e.item_id), delta: e.delta, channel: 'output' },
+    { type: 'message.delta', messageId: itemRef(s, e.item_id), delta: e.delta, channel: 'refusal' },
   ],
   'response.refusal.done': none,
   'response.reasoning_text.delta': (s, e) => [

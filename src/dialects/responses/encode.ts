@@ -183,8 +183,10 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       return appendText(s, slot, e.delta, out)
     }
     closeSlot(s, `msg:${e.messageId}:reasoning`, out)
-    const slot = openMessage(s, `msg:${e.messageId}:output`, itemId('message', e.messageId), s.phases[e.messageId], out)
-    appendText(s, slot, e.delta, out)
+    const refusal = e.channel === 'refusal'
+    const slot = openMessage(s, `msg:${e.messageId}:output`, itemId('message', e.messageId), s.phases[e.messageId], out, refusal)
+    if (refusal) appendRefusal(s, slot, e.delta, out)
+    else appendText(s, slot, e.delta, out)
   },
   'message.completed': (s, e, out) => {
     const m = e.message
@@ -200,7 +202,10 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const text = textOf(m.parts)
     const extras = m.parts.filter((p) => p.type !== 'text')
     const open = s.slots[outputKey]
-    if (open || text || extras.length) {
+    if (m.refusal && !open && !text) {
+      // A refusal that came whole: the message is its refusal part.
+      appendRefusal(s, openMessage(s, outputKey, itemId('message', m.id), phase, out, true), m.refusal, out)
+    } else if (open || text || extras.length) {
       const slot = openMessage(s, outputKey, itemId('message', m.id), phase, out)
       const streamed = currentText(slot)
       if (text.startsWith(streamed) && text.length > streamed.length)
@@ -457,7 +462,14 @@ function openCall(s: ResponseEncoderState, call: CallState, out: Out): Slot {
   return addItem(s, key, { kind: 'function_call', index, item }, out)
 }
 
-function openMessage(s: ResponseEncoderState, key: string, id: string, phase: 'commentary' | undefined, out: Out) {
+function openMessage(
+  s: ResponseEncoderState,
+  key: string,
+  id: string,
+  phase: 'commentary' | undefined,
+  out: Out,
+  refusal = false,
+) {
   const open = s.slots[key]
   if (open?.kind === 'message') return open
   const item: OutputMessage = {
@@ -469,7 +481,7 @@ function openMessage(s: ResponseEncoderState, key: string, id: string, phase: 'c
     ...(phase ? { phase } : {}),
   }
   const slot = addItem(s, key, { kind: 'message', index: s.response.output.length, item }, out)
-  openContentPart(s, slot, out)
+  openContentPart(s, slot, out, refusal)
   return slot
 }
 
@@ -491,8 +503,9 @@ function openReasoning(s: ResponseEncoderState, messageId: string, out: Out) {
 
 type TextSlot = Extract<Slot, { kind: 'message' | 'reasoning' }>
 
-function openContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out): TextSlot {
-  if (slot.kind === 'message') slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
+function openContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out, refusal = false): TextSlot {
+  if (slot.kind === 'message' && refusal) slot.item.content.push({ type: 'refusal', refusal: '' })
+  else if (slot.kind === 'message') slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
   else (slot.item.content ??= []).push({ type: 'reasoning_text', text: '' })
   const contentIndex = contentCount(slot) - 1
   out({
@@ -527,9 +540,24 @@ function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Ou
   else out({ type: 'response.reasoning_text.delta', ...ref, delta })
 }
 
+/** A refusal delta: into the message's refusal part (the text part before it, if any, closed first). */
+function appendRefusal(s: ResponseEncoderState, slot: Slot, delta: string, out: Out) {
+  if (slot.kind !== 'message' || delta === '') return
+  if (lastPart(slot).type !== 'refusal') {
+    closeContentPart(s, slot, out)
+    openContentPart(s, slot, out, true)
+  }
+  const part = lastPart(slot)
+  if (part.type !== 'refusal') return
+  part.refusal += delta
+  const ref = { item_id: slot.item.id, output_index: slot.index, content_index: contentCount(slot) - 1 }
+  out({ type: 'response.refusal.delta', ...ref, delta })
+}
+
 function closeContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out) {
   const part = lastPart(slot)
   const ref = { item_id: slot.item.id, output_index: slot.index, content_index: contentCount(slot) - 1 }
+  if (part.type === 'refusal') out({ type: 'response.refusal.done', ...ref, refusal: part.refusal })
   if (part.type === 'output_text') out({ type: 'response.output_text.done', ...ref, text: part.text, logprobs: [] })
   else if (part.type === 'reasoning_text') out({ type: 'response.reasoning_text.done', ...ref, text: part.text })
   out({ type: 'response.content_part.done', ...ref, part: structuredClone(part) })

@@ -82,8 +82,9 @@ export const responsesLoss: LossTable = [
   {
     feature: 'usage',
     fidelity: 'carried',
-    how: '`usage` on the final Response (input, output, reasoning, cached tokens)',
+    how: '`usage` on the final Response (input, output, reasoning, cached tokens); cache writes and cost dropped',
   },
+  { feature: 'refusal', fidelity: 'carried', how: 'a `refusal` content part with `response.refusal.delta` / `.done`' },
   {
     feature: 'upstream events of unknown type',
     fidelity: 'dropped',

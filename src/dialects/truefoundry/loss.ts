@@ -74,7 +74,13 @@ export const trueFoundryLoss: LossTable = [
   {
     feature: 'usage',
     fidelity: 'approximated',
-    how: '`turn.done` `metrics` (input, output, cache read, reasoning tokens); none on the responses stream',
+    how: '`turn.done` `metrics` (input, output, cache read and write, reasoning tokens, cost in USD); none on the responses stream; the input breakdown dropped',
+  },
+  { feature: 'refusal', fidelity: 'carried', how: '`refusal` on the deltas and the whole message (on the fragments)' },
+  {
+    feature: "MCP and sandbox lifecycle (an upstream's `mcp.initialize`, `sandbox.created`)",
+    fidelity: 'approximated',
+    how: 'kept as `upstream.event` with the event in `ext.truefoundry` (the run log, ACP custom mode); no face shows it',
   },
   {
     feature: 'upstream events of unknown type',

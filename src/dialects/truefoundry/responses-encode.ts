@@ -150,11 +150,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'message.delta': (s, e, out) => {
     const execution = executionOf(s, e.executionId)
     if (e.channel === 'output') s.texts.set(execution, (s.texts.get(execution) ?? '') + e.delta)
+    const field = e.channel === 'reasoning' ? 'reasoning_content' : e.channel === 'refusal' ? 'refusal' : 'content'
     fragment(
       s,
       e.messageId,
       execution,
-      e.channel === 'reasoning' ? { reasoning_content: e.delta } : { content: e.delta },
+      { [field]: e.delta },
       out,
     )
   },

@@ -43,6 +43,7 @@ interface OpenMessage {
   createdAt: string
   content: string
   reasoning: string
+  refusal: string
   toolCalls: NonNullable<ModelMessageEvent['tool_calls']>
   finish?: string
 }
@@ -153,6 +154,7 @@ function whole(m: OpenMessage): ModelMessageEvent {
     created_at: m.createdAt,
     content: m.content,
     ...(m.reasoning ? { reasoning_content: m.reasoning } : {}),
+    ...(m.refusal ? { refusal: m.refusal } : {}),
     ...(m.toolCalls.length ? { tool_calls: m.toolCalls } : {}),
     ...(m.finish ? { finish_reason: m.finish } : {}),
   }
@@ -167,6 +169,7 @@ function open(s: TurnEncoderState, eventId: string, executionId: string | undefi
     createdAt: iso(s.now),
     content: '',
     reasoning: '',
+    refusal: '',
     toolCalls: [],
   }
   s.messages.set(eventId, m)
@@ -201,6 +204,7 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
     createdAt: iso(s.now),
     content: '',
     reasoning: '',
+    refusal: '',
     toolCalls: [],
   }
   if (!seen) {
@@ -232,6 +236,8 @@ const metrics = (u: Usage) =>
           total_tokens: u.inputTokens + u.outputTokens,
           ...(u.cachedTokens ? { total_cache_read_tokens: u.cachedTokens } : {}),
           ...(u.reasoningTokens ? { total_reasoning_tokens: u.reasoningTokens } : {}),
+          ...(u.cacheWriteTokens ? { total_cache_write_tokens: u.cacheWriteTokens } : {}),
+          ...(u.costUsd !== undefined ? { total_cost_in_usd: u.costUsd } : {}),
         },
       }
     : {}
@@ -278,6 +284,7 @@ function showCall(s: TurnEncoderState, call: ToolCall, executionId: string | und
     createdAt: iso(s.now),
     content: '',
     reasoning: '',
+    refusal: '',
     toolCalls: [wholeCall(s, call)],
   }
   s.messages.set(eventId, m)
@@ -304,6 +311,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (e.channel === 'reasoning') {
       m.reasoning += e.delta
       delta(s, m, { reasoning_content: e.delta }, out)
+    } else if (e.channel === 'refusal') {
+      m.refusal += e.delta
+      delta(s, m, { refusal: e.delta }, out)
     } else {
       m.content += e.delta
       delta(s, m, { content: e.delta }, out)
