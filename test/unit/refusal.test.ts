@@ -3,6 +3,7 @@
 // refusal comes in on that channel.
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/core/index.js'
+import { createDecoder as createOrqDecoder, decode as decodeOrq } from '../../src/dialects/orq/decode.js'
 import { createDecoder, decode } from '../../src/dialects/responses/decode.js'
 import { createEncoder, encode, openResponse } from '../../src/dialects/responses/encode.js'
 import type { ResponseStreamEvent } from '../../src/dialects/responses/wire.js'
@@ -97,5 +98,27 @@ describe('a refusal', () => {
     for (const e of fragments) expect(responses.errors('AgentResponseStreamEvent', e)).toBe('')
     const refusal = fragments.map((e) => (e as { refusal?: string }).refusal ?? '').join('')
     expect(refusal).toBe(REFUSAL)
+  })
+
+  it('Orq upstream: choice.message.refusal comes in on the refusal channel, a message of its own when no text holds it', () => {
+    const decoder = createOrqDecoder()
+    const thought = (refusal: string) =>
+      decodeOrq(decoder, {
+        type: 'event.agents.thought',
+        timestamp: '2026-01-01T00:00:00Z',
+        data: {
+          agent_id: 'a1',
+          message_difference: {},
+          choice: { finish_reason: null, message: { role: 'assistant', refusal } },
+          iteration: 1,
+          accumulated_execution_time: 0,
+        },
+      })
+    const first = thought("I can't ")
+    const second = thought("I can't help with that.")
+    const deltas = [...first, ...second].filter((e) => e.type === 'message.delta')
+    expect(deltas.map((e) => (e as { delta: string; channel: string }).channel)).toEqual(['refusal', 'refusal'])
+    expect(deltas.map((e) => (e as { delta: string }).delta).join('')).toBe(REFUSAL)
+    expect(first[0]).toMatchObject({ type: 'message.started', role: 'assistant' })
   })
 })

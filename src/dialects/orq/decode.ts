@@ -15,6 +15,7 @@ interface SeenMessage {
   id: string
   text: string
   reasoning: string
+  refusal: string
   parts: CanonicalPart[]
   executionId?: string
   open: boolean
@@ -101,6 +102,7 @@ function closeMessages(s: OrqDecoderState, out: Out, only?: { executionId: strin
       role: 'assistant',
       parts: m.parts,
       ...(m.reasoning ? { reasoning: m.reasoning } : {}),
+      ...(m.refusal ? { refusal: m.refusal } : {}),
       ...(m.executionId ? { executionId: m.executionId } : {}),
     }
     out.push({ type: 'message.completed', message, ...(m.executionId ? { executionId: m.executionId } : {}) })
@@ -145,6 +147,7 @@ function seeMessage(
       id: known ? newId() : orqId,
       text: '',
       reasoning: '',
+      refusal: '',
       parts: [],
       open: true,
       ...(executionId ? { executionId } : {}),
@@ -235,6 +238,21 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
       const delta = reasoning.slice(holder.reasoning.length)
       holder.reasoning = reasoning
       out.push({ type: 'message.delta', messageId: holder.id, delta, channel: 'reasoning' })
+    }
+    // So does a refusal: the model declining, on its own channel.
+    const refusal = e.data.choice?.message.refusal
+    let target = holder?.open ? holder : undefined
+    if (refusal && !target) {
+      // A refusal with no text message to hold it: a message of its own.
+      const id = newId()
+      target = { id, text: '', reasoning: '', refusal: '', parts: [], open: true }
+      s.messages.set(id, target)
+      out.push({ type: 'message.started', messageId: id, role: 'assistant' })
+    }
+    if (refusal && target && refusal.startsWith(target.refusal) && refusal !== target.refusal) {
+      const delta = refusal.slice(target.refusal.length)
+      target.refusal = refusal
+      out.push({ type: 'message.delta', messageId: target.id, delta, channel: 'refusal' })
     }
   },
   'event.agents.inactive': (s, e, out) => {
