@@ -35,7 +35,7 @@ export interface TrueFoundryClientOptions extends UpstreamClientOptions {
   /** An inline agent on the responses stream: its gateway model, instead of `agentName`. */
   model?: string
   instruction?: string
-  /** How many times a dropped turn stream is picked up with `subscribe`. Default 3. */
+  /** How many times in a row a dropped turn stream is picked up with `subscribe` without getting further. Default 3. */
   maxResumes?: number
 }
 
@@ -81,6 +81,12 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
   })
   const sessions = createLinks<SessionLink, SessionLink>(options.store, 'truefoundry-client', options.id)
   const responses = createLinks<ResponseLink, ResponseLink>(options.store, 'truefoundry-responses-client', options.id)
+  // Per paused call: the pause it belongs to, so its answer reaches it even from a client that re-sends its whole
+  // transcript (a new bridge conversation, with no pause of its own to resume).
+  const sessionCalls = createLinks<SessionLink, never>(options.store, 'truefoundry-client-call', options.id).run
+  const responseCalls = createLinks<ResponseLink, never>(options.store, 'truefoundry-responses-call', options.id).run
+  /** The first call this turn answers (a tool result or an approval decision). */
+  const answered = (request: RunRequest) => request.toolResults?.[0]?.callId ?? request.decisions?.[0]?.callId
 
   const info: AgentInfo = {
     id: options.id,
@@ -115,10 +121,17 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
 
   /** A turn on the session: streamed, and picked up with `subscribe` where a drop cut it. */
   async function* turn(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    const callId = answered(request)
     const link =
-      (request.pending && (await sessions.run.get(request.runId))) || (await sessions.context.get(request.contextId))
+      (callId && (await sessionCalls.get(callId))) ||
+      (request.pending && (await sessions.run.get(request.runId))) ||
+      (await sessions.context.get(request.contextId))
     let sessionId = link?.sessionId
-    if (!sessionId) {
+    if (sessionId) {
+      // This conversation goes on where the answered pause was, if that was another one's.
+      if ((await sessions.context.get(request.contextId))?.sessionId !== sessionId)
+        await sessions.context.put(request.contextId, { sessionId })
+    } else {
       const url = `${base}/v1/agents/sessions`
       const created = readWire(
         LABEL,
@@ -130,6 +143,8 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
       await sessions.context.put(request.contextId, { sessionId })
     }
     const session = `${base}/v1/agents/sessions/${encodeURIComponent(sessionId)}`
+    // Linked before the turn starts, so a cancel finds the session while the turn still runs.
+    await sessions.run.put(request.runId, { sessionId, ...(link?.threads ? { threads: link.threads } : {}) })
     const input = encodeTurnInput(request, link?.threads ?? {})
     let url = `${session}/turns`
     let res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify({ input }), signal })
@@ -137,19 +152,30 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     const read = reader<TurnStreamingEvent>(TurnStreamingEvent, turnTypes, (id) => {
       decoder.lastSequence = id
     })
+    let remembered = ''
+    // After each event (a consumer may stop reading at the pause): the turn, each call's thread, the paused calls;
+    // written when one of them changed.
     const remember = async () => {
       if (!decoder.turnId) return
+      const key = `${decoder.turnId} ${decoder.threads.size} ${decoder.pending.length}`
+      if (key === remembered) return
+      remembered = key
       const threads = Object.fromEntries(decoder.threads)
-      await sessions.run.put(request.runId, { sessionId, turnId: decoder.turnId, threads })
+      const value = { sessionId, turnId: decoder.turnId, threads }
+      await sessions.run.put(request.runId, value)
+      for (const pause of decoder.pending) for (const id of pause.callIds) await sessionCalls.put(id, value)
     }
-    for (let resumes = 0; ; resumes++) {
+    // Resumes that brought nothing new count against `maxResumes`; one that got further starts the count again.
+    let resumes = 0
+    let reached = 0
+    for (;;) {
       let dropped: StreamDropped | undefined
       try {
         yield* decodeEvents(
           upstream,
           res,
           { url, signal, warn: log },
-          { state: decoder, decode: decodeTurnEvent, read },
+          { state: decoder, decode: decodeTurnEvent, read, hooks: { after: remember } },
         )
       } catch (error) {
         if (signal.aborted || !(error instanceof StreamDropped)) throw error
@@ -158,7 +184,9 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
       await remember()
       if (decoder.done || signal.aborted) return
       const why = dropped?.message ?? `The upstream ${LABEL}'s turn stream ended before turn.done.`
-      if (!decoder.turnId || resumes >= maxResumes) throw new BridgeError('upstream_failed', why)
+      resumes = decoder.lastSequence > reached ? 1 : resumes + 1
+      reached = decoder.lastSequence
+      if (!decoder.turnId || resumes > maxResumes) throw new BridgeError('upstream_failed', why)
       log(`${why} Subscribing again after sequence number ${decoder.lastSequence}.`)
       url = `${session}/turns/${encodeURIComponent(decoder.turnId)}/subscribe`
       res = await upstream.fetch(url, {
@@ -171,8 +199,11 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
 
   /** A response on the agent responses stream, chained by `previous_response_id`. */
   async function* response(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    const callId = answered(request)
     const link =
-      (request.pending && (await responses.run.get(request.runId))) || (await responses.context.get(request.contextId))
+      (callId && (await responseCalls.get(callId))) ||
+      (request.pending && (await responses.run.get(request.runId))) ||
+      (await responses.context.get(request.contextId))
     const agent = options.model
       ? { model: options.model, ...(options.instruction ? { instruction: options.instruction } : {}) }
       : { agentName }
@@ -180,11 +211,17 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     const url = `${base}/agent/responses`
     const res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
     const decoder: ResponsesDecoderState = createResponsesDecoder()
+    let remembered = ''
     const remember = async () => {
       if (!decoder.responseId) return
+      // Written when something to remember changed, not after every event.
+      const key = `${decoder.responseId} ${decoder.executions.size} ${decoder.paused.length}`
+      if (key === remembered) return
+      remembered = key
       const value = { responseId: decoder.responseId, executions: Object.fromEntries(decoder.executions) }
       await responses.run.put(request.runId, value)
       await responses.context.put(request.contextId, value)
+      for (const id of decoder.paused) await responseCalls.put(id, value)
     }
     const read = reader<AgentResponseStreamEvent>(AgentResponseStreamEvent, responseTypes)
     try {
@@ -194,6 +231,11 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
         { url, signal, warn: log },
         { state: decoder, decode: decodeResponseEvent, read, hooks: { after: remember } },
       )
+    } catch (error) {
+      // Sessions pick a dropped turn up again; the responses stream has no way to, so the run fails here.
+      if (!(error instanceof StreamDropped) || signal.aborted) throw error
+      const message = `${error.message.replace(/\.?$/, ';')} the responses stream cannot be resumed.`
+      throw new BridgeError('upstream_failed', message, { cause: error })
     } finally {
       await remember()
     }

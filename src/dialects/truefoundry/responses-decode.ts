@@ -14,6 +14,7 @@ interface Accumulator {
   started: boolean
   text: string
   reasoning: string
+  refusal: string
   /** Calls by index: the canonical call id once known, and whether it went out. */
   calls: Map<number, { id?: string; name?: string; arguments: string; tool?: ToolInfo; started: boolean }>
 }
@@ -27,6 +28,10 @@ export interface ResponsesDecoderState {
   open: Map<string, Accumulator>
   /** Each call's execution: answers name it. */
   executions: Map<string, string>
+  /** The calls the response paused on (their answers continue it). */
+  paused: string[]
+  /** Each sub-agent's name, from its `agent.created` (`agent.done` does not repeat it). */
+  names: Map<string, string>
 }
 
 export const createResponsesDecoder = (): ResponsesDecoderState => ({
@@ -34,6 +39,8 @@ export const createResponsesDecoder = (): ResponsesDecoderState => ({
   children: new Set(),
   open: new Map(),
   executions: new Map(),
+  paused: [],
+  names: new Map(),
 })
 
 type Out = AgentEvent[]
@@ -56,10 +63,15 @@ const executionOf = (s: ResponsesDecoderState, execution: string) => {
   return execution === s.root ? {} : { executionId: execution }
 }
 
+const nameOf = (s: ResponsesDecoderState, execution: string) => {
+  const name = s.names.get(execution)
+  return name ? { name } : {}
+}
+
 function accumulator(s: ResponsesDecoderState, execution: string): Accumulator {
   let a = s.open.get(execution)
   if (!a) {
-    a = { messageId: newId(), started: false, text: '', reasoning: '', calls: new Map() }
+    a = { messageId: newId(), started: false, text: '', reasoning: '', refusal: '', calls: new Map() }
     s.open.set(execution, a)
   }
   return a
@@ -70,7 +82,7 @@ function text(
   execution: string,
   a: Accumulator,
   delta: string,
-  channel: 'output' | 'reasoning',
+  channel: 'output' | 'reasoning' | 'refusal',
   out: Out,
 ) {
   if (!delta) return
@@ -80,7 +92,8 @@ function text(
     out.push({ type: 'message.started', messageId: a.messageId, role: 'assistant', ...ex })
   }
   if (channel === 'output') a.text += delta
-  else a.reasoning += delta
+  else if (channel === 'reasoning') a.reasoning += delta
+  else a.refusal += delta
   out.push({ type: 'message.delta', messageId: a.messageId, delta, channel, ...ex })
 }
 
@@ -96,6 +109,7 @@ function finish(s: ResponsesDecoderState, execution: string, out: Out) {
       role: 'assistant',
       parts: a.text ? [{ type: 'text', text: a.text }] : [],
       ...(a.reasoning ? { reasoning: a.reasoning } : {}),
+      ...(a.refusal ? { refusal: a.refusal } : {}),
       ...ex,
     }
     out.push({ type: 'message.completed', message, ...ex })
@@ -124,6 +138,7 @@ function pause(
   extra: Partial<Extract<AgentEvent, { type: 'interrupt' }>> = {},
 ) {
   for (const execution of [...s.open.keys()]) finish(s, execution, out)
+  s.paused.push(...callIds)
   out.push({ type: 'interrupt', interruptId: newId('int'), reason, callIds, ...extra })
   out.push({ type: 'run.status', status: 'input_required' })
   s.done = true
@@ -141,9 +156,11 @@ const handlers: { [T in AgentResponseStreamEvent['type']]: Handler<T> } = {
       return
     }
     const a = accumulator(s, e.execution_id)
-    text(s, e.execution_id, a, e.reasoning_content ?? '', 'reasoning', out)
+    // `reasoning_content` is the stream's own; a fragment with only `thinking_blocks` carries the same text there.
+    const thinking = (e.thinking_blocks ?? []).map((b) => (b.type === 'thinking' ? b.thinking : '')).join('')
+    text(s, e.execution_id, a, e.reasoning_content ?? thinking, 'reasoning', out)
     text(s, e.execution_id, a, e.content ?? '', 'output', out)
-    if (e.refusal) text(s, e.execution_id, a, e.refusal, 'output', out)
+    if (e.refusal) text(s, e.execution_id, a, e.refusal, 'refusal', out)
     for (const chunk of e.tool_calls ?? []) {
       const call = a.calls.get(chunk.index) ?? { arguments: '', started: false }
       call.id ??= chunk.id || undefined
@@ -175,7 +192,10 @@ const handlers: { [T in AgentResponseStreamEvent['type']]: Handler<T> } = {
     if (e.finish_reason) finish(s, e.execution_id, out)
   },
   'agent.created': (s, e, out) => {
+    // A child announced before its parent said anything: the parent is the root unless it is a child itself.
+    if (!s.children.has(e.parent.execution_id)) s.root ??= e.parent.execution_id
     s.children.add(e.execution_id)
+    s.names.set(e.execution_id, e.agent_info.name)
     out.push({
       type: 'agent.started',
       executionId: e.execution_id,
@@ -187,10 +207,14 @@ const handlers: { [T in AgentResponseStreamEvent['type']]: Handler<T> } = {
   },
   'agent.done': (s, e, out) => {
     finish(s, e.execution_id, out)
-    const content = typeof e.output.content === 'string' ? e.output.content : ''
+    const content =
+      typeof e.output.content === 'string'
+        ? e.output.content
+        : (e.output.content ?? []).map((p) => (p.type === 'text' ? p.text : '')).join('')
     out.push({
       type: 'agent.completed',
       executionId: e.execution_id,
+      ...nameOf(s, e.execution_id),
       output: { id: newId(), role: 'assistant', parts: [{ type: 'text', text: content }], executionId: e.execution_id },
     })
   },
@@ -199,6 +223,7 @@ const handlers: { [T in AgentResponseStreamEvent['type']]: Handler<T> } = {
     out.push({
       type: 'agent.completed',
       executionId: e.execution_id,
+      ...nameOf(s, e.execution_id),
       error: { code: 'agent_error', message: e.message },
     })
   },

@@ -151,13 +151,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const execution = executionOf(s, e.executionId)
     if (e.channel === 'output') s.texts.set(execution, (s.texts.get(execution) ?? '') + e.delta)
     const field = e.channel === 'reasoning' ? 'reasoning_content' : e.channel === 'refusal' ? 'refusal' : 'content'
-    fragment(
-      s,
-      e.messageId,
-      execution,
-      { [field]: e.delta },
-      out,
-    )
+    fragment(s, e.messageId, execution, { [field]: e.delta }, out)
   },
   'message.completed': (s, e, out) => {
     const { message } = e

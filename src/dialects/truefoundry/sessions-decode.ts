@@ -15,6 +15,9 @@ interface SeenMessage {
   started: boolean
   text: string
   reasoning: string
+  /** What came as `content` and as `refusal` (both are output text): an assembled message repeats them. */
+  content: string
+  refusal: string
   thread: string
   done: boolean
   calls: Map<number, { id?: string; name?: string; arguments: string; info?: TrueFoundryToolInfo }>
@@ -70,25 +73,35 @@ const executionOf = (thread: string | null | undefined) => (thread && thread !==
 const withExecution = (thread: string) => (executionOf(thread) ? { executionId: thread } : {})
 const serverOf = (info?: TrueFoundryToolInfo) => (info?.type === 'mcp' ? info.server_name : 'truefoundry')
 
+/** A model message's text: its string content, or its text parts. */
+const contentText = (content: EventOf<'model.message'>['content']): string =>
+  typeof content === 'string' ? content : (content ?? []).map((p) => (p.type === 'text' ? p.text : '')).join('')
+
 function seen(s: TurnDecoderState, id: string, thread: string): SeenMessage {
   let m = s.messages.get(id)
   if (!m) {
-    m = { started: false, text: '', reasoning: '', thread, done: false, calls: new Map() }
+    m = { started: false, text: '', reasoning: '', content: '', refusal: '', thread, done: false, calls: new Map() }
     s.messages.set(id, m)
   }
   return m
 }
 
 /** Text or reasoning that arrived for a message: its start (the first time), then the delta. */
-function addText(id: string, m: SeenMessage, text: string, channel: 'output' | 'reasoning', out: Out) {
+function addText(id: string, m: SeenMessage, text: string, channel: 'output' | 'reasoning' | 'refusal', out: Out) {
   if (!text) return
   if (!m.started) {
     m.started = true
     out.push({ type: 'message.started', messageId: id, role: 'assistant', ...withExecution(m.thread) })
   }
   if (channel === 'output') m.text += text
-  else m.reasoning += text
+  else if (channel === 'reasoning') m.reasoning += text
   out.push({ type: 'message.delta', messageId: id, delta: text, channel, ...withExecution(m.thread) })
+}
+
+/** Content (the answer's text) or a refusal (the model declining, on its own channel). */
+function output(id: string, m: SeenMessage, field: 'content' | 'refusal', text: string, out: Out) {
+  m[field] += text
+  addText(id, m, text, field === 'refusal' ? 'refusal' : 'output', out)
 }
 
 function finishMessage(s: TurnDecoderState, id: string, m: SeenMessage, out: Out) {
@@ -110,6 +123,7 @@ function finishMessage(s: TurnDecoderState, id: string, m: SeenMessage, out: Out
     role: 'assistant',
     parts: m.text ? [{ type: 'text', text: m.text }] : [],
     ...(m.reasoning ? { reasoning: m.reasoning } : {}),
+    ...(m.refusal ? { refusal: m.refusal } : {}),
     ...withExecution(m.thread),
   }
   out.push({ type: 'message.completed', message, ...withExecution(m.thread) })
@@ -144,13 +158,11 @@ const handlers: { [T in TurnStreamingEvent['type']]: Handler<T> } = {
   },
   'model.message': (s, e, out) => {
     const m = seen(s, e.id, e.thread_id)
-    const content =
-      typeof e.content === 'string'
-        ? e.content
-        : (e.content ?? []).map((p) => (p.type === 'text' ? p.text : '')).join('')
-    addText(e.id, m, e.reasoning_content ?? '', 'reasoning', out)
-    addText(e.id, m, content.slice(m.text.length), 'output', out)
-    if (e.refusal) addText(e.id, m, e.refusal, 'output', out)
+    const content = contentText(e.content)
+    // An assembled message repeats what its deltas brought: only what is new goes out.
+    addText(e.id, m, (e.reasoning_content ?? '').slice(m.reasoning.length), 'reasoning', out)
+    output(e.id, m, 'content', content.slice(m.content.length), out)
+    output(e.id, m, 'refusal', (e.refusal ?? '').slice(m.refusal.length), out)
     e.tool_calls?.forEach((call, index) => {
       m.calls.set(index, {
         id: call.id,
@@ -165,8 +177,8 @@ const handlers: { [T in TurnStreamingEvent['type']]: Handler<T> } = {
   'model.message.delta': (s, e, out) => {
     const m = seen(s, e.id, e.thread_id)
     addText(e.id, m, e.reasoning_content ?? '', 'reasoning', out)
-    addText(e.id, m, e.content ?? '', 'output', out)
-    if (e.refusal) addText(e.id, m, e.refusal, 'output', out)
+    output(e.id, m, 'content', e.content ?? '', out)
+    output(e.id, m, 'refusal', e.refusal ?? '', out)
     for (const chunk of e.tool_calls ?? []) {
       const call = m.calls.get(chunk.index) ?? { arguments: '' }
       if (chunk.id) call.id = chunk.id
@@ -210,7 +222,7 @@ const handlers: { [T in TurnStreamingEvent['type']]: Handler<T> } = {
   'thread.done': (s, e, out) => {
     for (const [id, m] of s.messages) if (m.thread === e.thread_id) finishMessage(s, id, m, out)
     const output = e.state.output
-    const text = output && typeof output.content === 'string' ? output.content : ''
+    const text = output ? contentText(output.content) : ''
     out.push({
       type: 'agent.completed',
       executionId: e.thread_id,
@@ -239,13 +251,28 @@ const handlers: { [T in TurnStreamingEvent['type']]: Handler<T> } = {
     } else if (state.status === 'error') {
       out.push({ type: 'run.failed', error: { code: 'upstream_failed', message: state.message } })
     } else {
+      const reasoningTokens = state.metrics?.total_reasoning_tokens
       if (!s.sawUsage && state.metrics) {
         out.push({
           type: 'usage',
           inputTokens: state.metrics.total_input_tokens,
           outputTokens: state.metrics.total_output_tokens,
           ...(state.metrics.total_cache_read_tokens ? { cachedTokens: state.metrics.total_cache_read_tokens } : {}),
-          ...(state.metrics.total_reasoning_tokens ? { reasoningTokens: state.metrics.total_reasoning_tokens } : {}),
+          ...(state.metrics.total_cache_write_tokens
+            ? { cacheWriteTokens: state.metrics.total_cache_write_tokens }
+            : {}),
+          ...(reasoningTokens ? { reasoningTokens } : {}),
+          ...(state.metrics.total_cost_in_usd !== undefined ? { costUsd: state.metrics.total_cost_in_usd } : {}),
+        })
+      } else if (reasoningTokens || state.metrics?.total_cost_in_usd !== undefined) {
+        // Per-call usage has no reasoning count or cost; the turn's metrics do (usage events add up).
+        const cost = state.metrics?.total_cost_in_usd
+        out.push({
+          type: 'usage',
+          inputTokens: 0,
+          outputTokens: 0,
+          ...(reasoningTokens ? { reasoningTokens } : {}),
+          ...(cost !== undefined ? { costUsd: cost } : {}),
         })
       }
       const waiting = s.pending.flatMap((p) => p.callIds)
@@ -287,7 +314,13 @@ const handlers: { [T in TurnStreamingEvent['type']]: Handler<T> } = {
 
 function usage(
   s: TurnDecoderState,
-  u: { input_tokens: number; output_tokens: number; cache_read_tokens?: number },
+  u: {
+    input_tokens: number
+    output_tokens: number
+    cache_read_tokens?: number
+    cache_write_tokens?: number
+    input_tokens_breakdown?: unknown
+  },
   out: Out,
 ) {
   s.sawUsage = true
@@ -296,5 +329,8 @@ function usage(
     inputTokens: u.input_tokens,
     outputTokens: u.output_tokens,
     ...(u.cache_read_tokens ? { cachedTokens: u.cache_read_tokens } : {}),
+    ...(u.cache_write_tokens ? { cacheWriteTokens: u.cache_write_tokens } : {}),
+    // Where the input tokens went (harness, skills, instructions, tools, messages): no other dialect has a place.
+    ...(u.input_tokens_breakdown ? { ext: { truefoundry: { input_tokens_breakdown: u.input_tokens_breakdown } } } : {}),
   })
 }
