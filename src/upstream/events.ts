@@ -73,6 +73,21 @@ export class UnknownEvent {
   }
 }
 
+/**
+ * A client's reading of event types it has no row for: each an `UnknownEvent` (it goes on as `upstream.event`), said
+ * to the log once per kind, so a stream full of them makes one line. `where` names the upstream (`ACP server http://…`).
+ */
+export function unknownEvents(dialect: string, where: string, log: (line: string) => void, what = 'an event') {
+  const told = new Set<string>()
+  return (name: string, raw: unknown, kind = `'${name}'`): UnknownEvent => {
+    if (!told.has(kind)) {
+      told.add(kind)
+      log(`upstream ${where}: ${what} this bridge does not know (${kind}) goes on as upstream.event`)
+    }
+    return new UnknownEvent(dialect, name, raw)
+  }
+}
+
 /** How a client turns its upstream's stream into canonical events. */
 export interface StreamDecoding<S extends MapperState, W> {
   state: S

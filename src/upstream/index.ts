@@ -14,7 +14,16 @@ export {
   where,
 } from './errors.js'
 export type { DecodeHooks, ReadEventsOptions, StreamDecoding } from './events.js'
-export { decodeEach, decodeEvents, eventJson, MAX_EVENT_SIZE, readEvents, readWire, UnknownEvent } from './events.js'
+export {
+  decodeEach,
+  decodeEvents,
+  eventJson,
+  MAX_EVENT_SIZE,
+  readEvents,
+  readWire,
+  UnknownEvent,
+  unknownEvents,
+} from './events.js'
 export type { CallInit, Upstream, UpstreamClientOptions, UpstreamLimits, UpstreamOptions } from './http.js'
 export { createUpstream, DEFAULT_LIMITS, retryAfterMs } from './http.js'
 export type { Links, LinkTable } from './links.js'

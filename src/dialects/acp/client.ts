@@ -15,7 +15,8 @@ import {
   lazy,
   readWire,
   StreamDropped,
-  UnknownEvent,
+  type UnknownEvent,
+  unknownEvents,
   upstreamBackend,
 } from '../../upstream/index.js'
 import type { AcpDecoderState } from './decode.js'
@@ -93,7 +94,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
   /** Whether to name a `stream_mode`; off once the server has refused one. */
   let streamMode = true
   /** The kinds of unknown stream data already logged. */
-  const told = new Set<string>()
+  const unknown = unknownEvents('acp', `${LABEL} ${base}`, log, 'stream data')
   const pollMs = options.pollIntervalMs ?? 500
   const call = (path: string, init: CallInit = {}) => upstream.fetch(`${base}${path}`, init)
   const json = (path: string, init?: CallInit) => upstream.json(`${base}${path}`, init)
@@ -153,13 +154,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       if (message.id) link.lastEventId = message.id
       if (!isKnownData(raw)) {
         const type = (raw as { type?: unknown } | null)?.type
-        if (!told.has(describe(raw))) {
-          told.add(describe(raw))
-          log(
-            `upstream ${LABEL} ${base}: stream data this bridge does not know (${describe(raw)}) goes on as upstream.event`,
-          )
-        }
-        return new UnknownEvent('acp', typeof type === 'string' ? type : (message.event ?? 'message'), raw)
+        return unknown(typeof type === 'string' ? type : (message.event ?? 'message'), raw, describe(raw))
       }
       return readWire(LABEL, StreamDataSchema, raw, `'${(raw as { type: string }).type}' stream data`)
     }

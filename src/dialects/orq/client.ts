@@ -12,7 +12,8 @@ import {
   readWire,
   StreamDropped,
   statusError,
-  UnknownEvent,
+  type UnknownEvent,
+  unknownEvents,
   upstreamBackend,
 } from '../../upstream/index.js'
 import type { OrqDecoderState } from './decode.js'
@@ -91,18 +92,13 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
     }
   }
 
-  const told = new Set<string>()
+  const unknown = unknownEvents('orq', `${LABEL} ${base}`, log)
   function read(message: SSEEvent): AgentStreamEvent | UnknownEvent | undefined {
     if (message.data === '[DONE]') return undefined
     const raw = eventJson(LABEL, message.data, 'stream event')
     const type = (raw as { type?: unknown } | null)?.type
     if (typeof type !== 'string' || !KNOWN.has(type)) {
-      const name = typeof type === 'string' ? type : 'message'
-      if (!told.has(name)) {
-        told.add(name)
-        log(`upstream ${LABEL} ${base}: an event this bridge does not know ('${name}') goes on as upstream.event`)
-      }
-      return new UnknownEvent('orq', name, raw)
+      return unknown(typeof type === 'string' ? type : 'message', raw)
     }
     return readWire(LABEL, AgentStreamEventSchema, raw, `'${type}' event`)
   }

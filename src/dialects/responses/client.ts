@@ -10,7 +10,8 @@ import {
   eventJson,
   readWire,
   StreamDropped,
-  UnknownEvent,
+  type UnknownEvent,
+  unknownEvents,
   upstreamBackend,
 } from '../../upstream/index.js'
 import type { ResponseDecoderState } from './decode.js'
@@ -59,7 +60,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     outputModes: ['text/plain'],
   }
 
-  const told = new Set<string>()
+  const unknown = unknownEvents('responses', `${LABEL} ${base}`, log)
   /**
    * One SSE message as the decoder's wire event; `[DONE]` is none. An event type this bridge does not know goes on as
    * `upstream.event` (said once per type), its sequence number still counted, so a resumed stream does not repeat it.
@@ -73,14 +74,7 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
         if (seq <= decoder.lastSequence) return undefined
         decoder.lastSequence = seq
       }
-      const name = typeof type === 'string' ? type : (message.event ?? 'message')
-      if (!told.has(describe(raw))) {
-        told.add(describe(raw))
-        log(
-          `upstream ${LABEL} ${base}: an event this bridge does not know (${describe(raw)}) goes on as upstream.event`,
-        )
-      }
-      return new UnknownEvent('responses', name, raw)
+      return unknown(typeof type === 'string' ? type : (message.event ?? 'message'), raw, describe(raw))
     }
     return readDelta(raw) ?? readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
   }

@@ -14,7 +14,8 @@ import {
   eventJson,
   readWire,
   StreamDropped,
-  UnknownEvent,
+  type UnknownEvent,
+  unknownEvents,
   upstreamBackend,
 } from '../../upstream/index.js'
 import { encodeResponsesBody, encodeTurnInput } from './request.js'
@@ -97,7 +98,7 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     outputModes: ['text/plain'],
   }
 
-  const told = new Set<string>()
+  const unknown = unknownEvents('truefoundry', `${LABEL} ${base}`, log)
   /** One SSE message as the event it holds; a type this bridge does not know goes on as `upstream.event`. */
   function reader<W>(schema: Parameters<typeof readWire>[1], known: Set<string>, onId?: (id: number) => void) {
     return (message: SSEEvent): W | UnknownEvent | undefined => {
@@ -106,12 +107,7 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
       const raw = eventJson(LABEL, message.data, 'stream event')
       const type = (raw as { type?: unknown } | null)?.type
       if (typeof type !== 'string' || !known.has(type)) {
-        const name = typeof type === 'string' ? type : 'message'
-        if (!told.has(name)) {
-          told.add(name)
-          log(`upstream ${LABEL} ${base}: an event this bridge does not know ('${name}') goes on as upstream.event`)
-        }
-        return new UnknownEvent('truefoundry', name, raw)
+        return unknown(typeof type === 'string' ? type : 'message', raw)
       }
       return readWire(LABEL, schema, raw, `'${type}' event`) as W
     }

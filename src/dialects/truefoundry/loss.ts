@@ -74,7 +74,7 @@ export const trueFoundryLoss: LossTable = [
   {
     feature: 'usage',
     fidelity: 'approximated',
-    how: '`turn.done` `metrics` (input, output, cache read and write, reasoning tokens, cost in USD); none on the responses stream; the input breakdown dropped',
+    how: "`turn.done` `metrics` (input, output, cache read and write, reasoning tokens, cost in USD); none on the responses stream; an upstream's input breakdown kept in `ext.truefoundry`",
   },
   { feature: 'refusal', fidelity: 'carried', how: '`refusal` on the deltas and the whole message (on the fragments)' },
   {
