@@ -253,7 +253,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.delta': (s, e, out) => {
     // A refusal is the answer's text here: `values` have no place of their own for it.
-    if (e.channel === 'reasoning' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId)) return
+    if (e.channel === 'reasoning' || s.commentary.includes(e.messageId) || !isAnswer(s, undefined, e.executionId))
+      return
     if (e.delta) s.answered = true
     const m = message(s, e.messageId)
     m.content = `${m.content as string}${e.delta}`

@@ -184,7 +184,14 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     }
     closeSlot(s, `msg:${e.messageId}:reasoning`, out)
     const refusal = e.channel === 'refusal'
-    const slot = openMessage(s, `msg:${e.messageId}:output`, itemId('message', e.messageId), s.phases[e.messageId], out, refusal)
+    const slot = openMessage(
+      s,
+      `msg:${e.messageId}:output`,
+      itemId('message', e.messageId),
+      s.phases[e.messageId],
+      out,
+      refusal,
+    )
     if (refusal) appendRefusal(s, slot, e.delta, out)
     else appendText(s, slot, e.delta, out)
   },
@@ -505,7 +512,8 @@ type TextSlot = Extract<Slot, { kind: 'message' | 'reasoning' }>
 
 function openContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out, refusal = false): TextSlot {
   if (slot.kind === 'message' && refusal) slot.item.content.push({ type: 'refusal', refusal: '' })
-  else if (slot.kind === 'message') slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
+  else if (slot.kind === 'message')
+    slot.item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] })
   else (slot.item.content ??= []).push({ type: 'reasoning_text', text: '' })
   const contentIndex = contentCount(slot) - 1
   out({
