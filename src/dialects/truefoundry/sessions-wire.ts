@@ -7,17 +7,21 @@
 // on deltas only) and `thread_id` (`main` for the root agent, the sub-agent's own id otherwise, null on
 // turn-level events). The event's sequence number is not in the JSON: it is the SSE `id:` line.
 import { z } from 'zod'
+import {
+  ApprovalAllow,
+  ApprovalDecision,
+  ApprovalDeny,
+  FinishReason,
+  FunctionCall,
+  RedactedThinkingBlock,
+  RefusalContentPart,
+  RequestErrorResponse,
+  TextContentPart,
+  ThinkingBlock,
+} from './responses-wire.js'
 
 const struct = () => z.record(z.string(), z.unknown())
 
-export const RequestErrorResponse = z.object({
-  error: z.object({
-    message: z.string(),
-    type: z.string().optional(),
-    code: z.string().optional(),
-    param: z.string().optional(),
-  }),
-})
 export const SortOrder = z.enum(['asc', 'desc'])
 
 // ── Records ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -50,7 +54,19 @@ export const TurnMetrics = z.object({
 
 // ── Turn input ───────────────────────────────────────────────────────────────────────────────────────────────
 
-export const TextContentPart = z.object({ type: z.literal('text'), text: z.string() })
+/** The same on both surfaces: one schema each, shared. */
+export {
+  ApprovalAllow,
+  ApprovalDecision,
+  ApprovalDeny,
+  FinishReason,
+  FunctionCall,
+  RedactedThinkingBlock,
+  RefusalContentPart,
+  RequestErrorResponse,
+  TextContentPart,
+  ThinkingBlock,
+}
 /** A file sent with a user message; `data` is a data URL. */
 export const FileContentPart = z.object({ type: z.literal('file'), name: z.string(), data: z.string() })
 export const UserContentPart = z.discriminatedUnion('type', [TextContentPart, FileContentPart])
@@ -58,9 +74,6 @@ export const UserMessageItem = z.object({
   type: z.literal('user.message'),
   content: z.union([z.string(), z.array(UserContentPart)]),
 })
-export const ApprovalAllow = z.object({ status: z.literal('allow') })
-export const ApprovalDeny = z.object({ status: z.literal('deny'), reason: z.string().optional() })
-export const ApprovalDecision = z.discriminatedUnion('status', [ApprovalAllow, ApprovalDeny])
 export const UserToolApprovalItem = z.object({
   type: z.literal('user.tool_approval'),
   thread_id: z.string(),
@@ -78,8 +91,6 @@ export const TurnInputItem = z.discriminatedUnion('type', [UserMessageItem, User
 
 // ── Pieces of events ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** Known: stop, length, tool_calls, content_filter, function_call; others are accepted. */
-export const FinishReason = z.string()
 export const McpToolInfo = z.object({
   type: z.literal('mcp'),
   server_id: z.string(),
@@ -105,15 +116,7 @@ export const ToolCallDelta = z.object({
   tool_info: ToolInfo.optional(),
   provider_specific_fields: struct().optional(),
 })
-export const FunctionCall = z.object({ name: z.string().optional(), arguments: z.string().optional() })
-export const ThinkingBlock = z.object({
-  type: z.literal('thinking'),
-  thinking: z.string(),
-  signature: z.string().optional(),
-})
-export const RedactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string() })
 export const ModelThinkingBlock = z.discriminatedUnion('type', [ThinkingBlock, RedactedThinkingBlock])
-export const RefusalContentPart = z.object({ type: z.literal('refusal'), refusal: z.string() })
 export const ModelContentPart = z.discriminatedUnion('type', [TextContentPart, RefusalContentPart])
 export const InputTokensBreakdown = z.object({
   harness: z.number(),
@@ -397,4 +400,3 @@ export type RequiredAction = z.infer<typeof RequiredAction>
 export type TurnStreamingEvent = z.infer<typeof TurnStreamingEvent>
 export type TurnEvent = z.infer<typeof TurnEvent>
 export type RecordedTurnEvent = z.infer<typeof RecordedTurnEvent>
-export type RequestErrorResponse = z.infer<typeof RequestErrorResponse>
