@@ -890,9 +890,13 @@ describe.each(SURFACES)('$surface: MCP auth for github: the auth_url reaches the
     tfy.authorized.clear()
     const prompt = `github: pull requests please (ACP, ${surface})`
     const { runId, interrupt } = await acpPaused(agent, prompt)
-    // The interrupt's own payload: where to authorise, and which MCP server.
+    // The interrupt's own payload: where to authorise, which MCP server, and the words saying so to a human.
     expect(interrupt).toEqual({
-      auth: { auth_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?/), server: 'github' },
+      auth: {
+        message: expect.stringMatching(/^Authorize github at http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?/),
+        auth_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?/),
+        server: 'github',
+      },
     })
     await authorise(String((interrupt.auth as Json).auth_url))
     expect(await acpResume(runId, { answer: `github: authorised (ACP, ${surface})` })).toBe(tfyText.pullRequests)

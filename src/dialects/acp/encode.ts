@@ -293,7 +293,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'tool.result': () => {},
   interrupt: (s, e) => {
-    s.interrupt = { type: e.interruptType ?? GENERIC_TYPE[e.reason], payload: e.payload ?? genericPayload(s, e) }
+    s.interrupt = { type: e.interruptType ?? GENERIC_TYPE[e.reason], payload: interruptPayload(s, e) }
   },
   'artifact.delta': (s, e, out) => {
     if (!s.turnArtifacts?.includes(e.artifactId)) (s.turnArtifacts ??= []).push(e.artifactId)
@@ -358,6 +358,17 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
 }
 
 const messageText = (m: CanonicalMessage | undefined) => (m ? textOf(m.parts) : '')
+
+/**
+ * The interrupt's payload: the agent's own; for an auth interrupt of the generic type, with its message as well (the
+ * payload names where to authorize, the message says so to a human); else the generic types' shapes.
+ */
+function interruptPayload(s: AcpEncoderState, e: EventOf<'interrupt'>): unknown {
+  if (e.payload === undefined) return genericPayload(s, e)
+  const generic = !e.interruptType && e.reason === 'auth'
+  const object = typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload)
+  return generic && object && e.message ? { message: messageText(e.message), ...e.payload } : e.payload
+}
 
 /** The payload of an interrupt the agent gave none for, in the generic types' shapes. */
 function genericPayload(s: AcpEncoderState, e: EventOf<'interrupt'>): unknown {

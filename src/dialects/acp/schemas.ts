@@ -120,7 +120,11 @@ export const GENERIC_INTERRUPTS = [
   },
   {
     interrupt_type: GENERIC_TYPE.auth,
-    interrupt_payload: { type: 'object', properties: { message: { type: 'string' } } },
+    // `auth_url` and `server` when the upstream names where to authorize (TrueFoundry's MCP OAuth).
+    interrupt_payload: {
+      type: 'object',
+      properties: { message: { type: 'string' }, auth_url: { type: 'string' }, server: { type: 'string' } },
+    },
     resume_payload: { type: 'object', properties: { answer: { type: 'string' } } },
   },
 ]
