@@ -1,5 +1,6 @@
 // A2A v0.3 ⇄ v1, at the edge: the bridge keeps v1 semantics inside and translates v0.3 JSON-RPC shapes on the
 // way in and out (kind-tagged parts and events, kebab-case states, `final`, `blocking`).
+import { isObject } from '../../core/index.js'
 import type {
   AgentCard,
   Artifact,
@@ -51,7 +52,6 @@ const FINAL: readonly TaskState[] = [
   'TASK_STATE_INPUT_REQUIRED',
 ]
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const opt = <K extends string, V>(key: K, value: V | undefined) =>
   value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
 

@@ -11,7 +11,7 @@ import type {
   RunInput,
   ToolResult,
 } from '../../core/index.js'
-import { AgentEvent as AgentEventSchema, BridgeError, endsTurn, newId } from '../../core/index.js'
+import { AgentEvent as AgentEventSchema, BridgeError, endsTurn, isObject, newId } from '../../core/index.js'
 import { ERRCODE } from './encode.js'
 import type { OutputTemplate } from './template.js'
 import { readAnswer } from './template.js'
@@ -222,8 +222,6 @@ const GENERIC_REASON: Record<string, InterruptReason> = {
   input: 'input',
   auth: 'auth',
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const ROLES: Record<string, CanonicalMessage['role']> = {
   user: 'user',

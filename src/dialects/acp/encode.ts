@@ -9,7 +9,7 @@ import type {
   RunEventType,
   RunRequest,
 } from '../../core/index.js'
-import { textOf } from '../../core/index.js'
+import { isObject, textOf } from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -366,8 +366,7 @@ const messageText = (m: CanonicalMessage | undefined) => (m ? textOf(m.parts) : 
 function interruptPayload(s: AcpEncoderState, e: EventOf<'interrupt'>): unknown {
   if (e.payload === undefined) return genericPayload(s, e)
   const generic = !e.interruptType && e.reason === 'auth'
-  const object = typeof e.payload === 'object' && e.payload !== null && !Array.isArray(e.payload)
-  return generic && object && e.message ? { message: messageText(e.message), ...e.payload } : e.payload
+  return generic && isObject(e.payload) && e.message ? { message: messageText(e.message), ...e.payload } : e.payload
 }
 
 /** The payload of an interrupt the agent gave none for, in the generic types' shapes. */

@@ -5,8 +5,8 @@
 // stale; a thought goes out at each boundary (a message or tool call completes, the turn ends) and whenever the face
 // takes one (`takeThought`, on a steady cadence), so output grows with time, not with the square of the tokens.
 import type { EventOf, Message, RunEvent, RunEventType, ToolCall, Usage as CanonicalUsage } from '../../core/index.js'
-import { addUsage, emptyUsage, textOf } from '../../core/index.js'
-import { argumentsObject, jsonOrText, toOrqPart, toolCallPart } from './parts.js'
+import { addUsage, emptyUsage, jsonOrText, textOf } from '../../core/index.js'
+import { argumentsObject, toOrqPart, toolCallPart } from './parts.js'
 import type { AgentStreamEvent, FinishReason, Part, PendingToolCall, ThoughtMessage, Usage } from './wire.js'
 
 /** What the face knows when a turn's stream opens. */

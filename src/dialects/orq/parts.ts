@@ -2,6 +2,7 @@
 // canonical model keeps tool calls and results out of message parts (they are events), so those two are handled by
 // the mappers, not here.
 import type { Part, ToolCall } from '../../core/index.js'
+import { isObject } from '../../core/index.js'
 import type { Part as OrqPart } from './wire.js'
 
 type OrqContentPart = Extract<OrqPart, { kind: 'text' | 'data' | 'file' }>
@@ -68,14 +69,3 @@ export function argumentsObject(raw: string): Record<string, unknown> {
     return { value: raw }
   }
 }
-
-/** A tool's output as Orq reports a result (any JSON): parsed when it is JSON text, else the text itself. */
-export function jsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -10,9 +10,9 @@ import type {
   ToolResult,
   ToolSpec,
 } from '../../core/index.js'
-import { BridgeError, newId, parseWith, textOf } from '../../core/index.js'
+import { BridgeError, jsonOrText, newId, parseWith, textOf } from '../../core/index.js'
 import { tolerant } from '../../upstream/index.js'
-import { fromOrqPart, jsonOrText, toOrqPart } from './parts.js'
+import { fromOrqPart, toOrqPart } from './parts.js'
 import type { RequestMessage } from './wire.js'
 import { AgentResponseRequest, InvokeRequest, RunRequest } from './wire.js'
 

@@ -1,9 +1,9 @@
 // Canonical events → the `/v2/agents/{agent_key}/responses` stream: unlike the task stream it streams deltas
 // (`part.delta`), so text goes out as it comes. One table row per canonical event.
 import type { EventOf, RunEvent, RunEventType, ToolCall, Usage as CanonicalUsage } from '../../core/index.js'
-import { addUsage, emptyUsage, textOf } from '../../core/index.js'
+import { addUsage, emptyUsage, jsonOrText, textOf } from '../../core/index.js'
 import { ERROR_CODE, pendingCall, usageOf } from './encode.js'
-import { argumentsObject, jsonOrText, toOrqPart } from './parts.js'
+import { argumentsObject, toOrqPart } from './parts.js'
 import type { ResponseStreamEvent } from './wire.js'
 
 export interface ResponseEncoderInit {

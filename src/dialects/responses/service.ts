@@ -3,7 +3,7 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { AgentRegistry } from '../../bridge/registry.js'
 import type { PendingInterrupt, RunInput } from '../../core/index.js'
-import { BridgeError, newId } from '../../core/index.js'
+import { BridgeError, jsonOrText, newId } from '../../core/index.js'
 import type { DecodedCreateResponse } from './decode.js'
 import type { PriorCall, ResponseEcho, ResponseEncoderState } from './encode.js'
 import { createEncoder, encode, openResponse } from './encode.js'
@@ -233,7 +233,7 @@ function answerTo(pending: PendingInterrupt, request: DecodedCreateResponse): Ru
   const decisions = new Map(request.decisions.map((d) => [d.callId, d]))
   if (pending.callIds.length === 0) {
     const result = results.get(pending.interruptId)
-    if (result) return { interruptId: pending.interruptId, payload: parseOutput(result.output) }
+    if (result) return { interruptId: pending.interruptId, payload: jsonOrText(result.output) }
     if (request.input.some((m) => m.role === 'user')) return { interruptId: pending.interruptId }
     throw new BridgeError(
       'invalid_request',
@@ -250,13 +250,4 @@ function answerTo(pending: PendingInterrupt, request: DecodedCreateResponse): Ru
     throw new BridgeError('invalid_request', message, { param: 'input' })
   }
   return { interruptId: pending.interruptId }
-}
-
-const parseOutput = (output: unknown): unknown => {
-  if (typeof output !== 'string') return output
-  try {
-    return JSON.parse(output)
-  } catch {
-    return output
-  }
 }

@@ -4,7 +4,7 @@
 // first fragment of a message says `role: "assistant"`, the last carries `finish_reason`. A pause ends the stream
 // with its `*_required` event and no `response.done`, as TrueFoundry's does.
 import type { EventOf, RunEvent, RunEventType, ToolCall } from '../../core/index.js'
-import { textOf } from '../../core/index.js'
+import { isObject, textOf } from '../../core/index.js'
 import type { AgentResponseStreamEvent } from './responses-wire.js'
 import { ASK_USER } from './sessions-encode.js'
 
@@ -229,7 +229,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       // A question (or a typed interrupt) without a call: the client-side `ask_user_question` TrueFoundry agents use.
       const question = e.message ? textOf(e.message.parts) : ''
       const name = e.interruptType && e.reason !== 'input' ? e.interruptType : ASK_USER
-      const payload = typeof e.payload === 'object' && e.payload !== null ? e.payload : {}
+      const payload = isObject(e.payload) ? e.payload : {}
       const args = name === ASK_USER ? { question, ...payload } : (e.payload ?? {})
       wholeCall(
         s,

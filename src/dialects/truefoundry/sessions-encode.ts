@@ -5,7 +5,7 @@
 // message is a `model.message` base and `model.message.delta`s sharing its id; assembled (the events lists, which hold
 // no deltas), it is one whole `model.message` when it completes.
 import type { EventOf, Message, RunEvent, RunEventType, ToolCall, Usage } from '../../core/index.js'
-import { addUsage, emptyUsage, textOf } from '../../core/index.js'
+import { addUsage, emptyUsage, isObject, textOf } from '../../core/index.js'
 import type {
   ModelMessageEvent,
   RequiredAction,
@@ -506,5 +506,3 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     turnDone(s, { status: 'cancelled', reason, completed_at: iso(s.now) }, out)
   },
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
