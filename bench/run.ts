@@ -33,6 +33,10 @@ const PACED_EVENTS = Number(process.env.BENCH_PACED_EVENTS ?? 60)
 const PACED_LEVELS = (process.env.BENCH_PACED_LEVELS ?? '50,100,200,400').split(',').map(Number)
 const FIRST_BYTE_STREAMS = Number(process.env.BENCH_FIRST_BYTE_STREAMS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+/** Unmeasured rounds first: the bridge's JIT reaches its steady state over a few streams (the byte pipe has none). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+/** Which parts run (comma-separated): mapper, throughput, heap, paced, cold, bundle. Default: all. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'mapper,throughput,heap,paced,cold,bundle').split(','))
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000)
@@ -237,12 +241,12 @@ async function throughput(proxy: string, bridge: string, events: number) {
   const rates = new Map<Target, number[]>(targets.map((t) => [t, []]))
   const ratios = new Map<Target, number[]>(targets.map((t) => [t, []]))
   const counts = new Map<Target, number>()
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = -WARMUP; round < ROUNDS; round++) {
     let proxyMs = 0
     for (const target of targets) {
       const r = await streamOnce(target, proxy, bridge)
       counts.set(target, r.events)
-      if (round === 0) continue // warms up
+      if (round < 0) continue // warms up
       if (target === 'proxy') proxyMs = r.ms
       rates.get(target)?.push(rate(r.events, r.ms))
       // The same answer, start to end: how much of the proxy's speed the face keeps (ACP values sends fewer events).
@@ -440,14 +444,16 @@ async function throughBridge() {
   const bridge = await child<{ url: string }>('./bridge.ts', [upstreamUrl])
   const proxyUrl = `http://127.0.0.1:${proxy.first.port}`
   try {
-    await throughput(proxyUrl, bridge.first.url, upstream.events)
+    if (ONLY.has('throughput')) await throughput(proxyUrl, bridge.first.url, upstream.events)
     const heap = (c: typeof proxy | typeof bridge) => async () => (await c.ask<{ heap: number }>({ heap: true })).heap
-    await idleHeap({ url: proxyUrl, heap: heap(proxy) }, { url: bridge.first.url, heap: heap(bridge) })
+    if (ONLY.has('heap'))
+      await idleHeap({ url: proxyUrl, heap: heap(proxy) }, { url: bridge.first.url, heap: heap(bridge) })
     const cpu = (c: typeof proxy | typeof bridge) => async () => {
       const { cpu: used } = await c.ask<{ cpu: { user: number; system: number } }>({ cpu: true })
       return (used.user + used.system) / 1000
     }
-    await pacedLoad({ url: proxyUrl, cpu: cpu(proxy) }, { url: bridge.first.url, cpu: cpu(bridge) })
+    if (ONLY.has('paced'))
+      await pacedLoad({ url: proxyUrl, cpu: cpu(proxy) }, { url: bridge.first.url, cpu: cpu(bridge) })
   } finally {
     proxy.stop()
     bridge.stop()
@@ -457,11 +463,12 @@ async function throughBridge() {
 }
 
 console.log(`dialect-bridge bench — node ${process.version}\n`)
-mapperThroughput()
-await throughBridge()
-await coldStarts()
+if (ONLY.has('mapper')) mapperThroughput()
+if (['throughput', 'heap', 'paced'].some((part) => ONLY.has(part))) await throughBridge()
+if (ONLY.has('cold')) await coldStarts()
 
-const bundle = await buildWorker()
-console.log(
-  `\nworker bundle (wrangler deploy --dry-run): ${fmt(Math.round(bundle.bytes / 1024))} KiB, gzip ${fmt(Math.round(bundle.gzipBytes / 1024))} KiB`,
-)
+const bundle = ONLY.has('bundle') ? await buildWorker() : undefined
+if (bundle)
+  console.log(
+    `\nworker bundle (wrangler deploy --dry-run): ${fmt(Math.round(bundle.bytes / 1024))} KiB, gzip ${fmt(Math.round(bundle.gzipBytes / 1024))} KiB`,
+  )

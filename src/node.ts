@@ -12,6 +12,8 @@ import type { AgentConfigFor, Dialect } from './bridge/dialect.js'
 import type { BuiltInDialect } from './dialects/index.js'
 import { ConfigError, createBridge, DEMO_CONFIG, parseConfigText, substituteEnv } from './bridge/index.js'
 import { dialects } from './dialects/index.js'
+import { nodeFetch } from './node-fetch.js'
+import { withNodeSSE } from './node-sse.js'
 import { MemoryRunStore } from './store/index.js'
 
 export { substituteEnv }
@@ -58,12 +60,14 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     cors: options.cors ?? config.cors,
     faces: options.faces ?? config.faces,
     resolveHost: options.resolveHost ?? resolveHost,
+    // A fetch given for tests reaches upstreams too; otherwise they are reached over node:http.
+    upstreamFetch: options.upstreamFetch ?? (options.fetch ? undefined : nodeFetch),
   })
   const host = options.host ?? '127.0.0.1'
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
-        fetch: bridge.fetch,
+        fetch: withNodeSSE(bridge.fetch),
         port: options.port ?? 8787,
         hostname: host,
         // Room above the bridge's own limits, so a long URL or header is answered in the face's format (414, 431)

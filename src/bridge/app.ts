@@ -45,8 +45,10 @@ export interface BridgeOptions<D extends Dialect = BuiltInDialect> {
   resolveHost?: (host: string) => Promise<readonly string[]>
   /** One line per request, and warnings. Default: silent. */
   log?: (line: string) => void
-  /** For upstream clients (tests inject their own). */
+  /** For upstream clients, webhooks and push notifications (tests inject their own). */
   fetch?: typeof fetch
+  /** For upstream clients only, over `fetch` (the Node server's runs on node:http: src/node-fetch.ts). */
+  upstreamFetch?: typeof fetch
   /** Who drives runs; default a RunManager in this process over `store`. The worker hands runs to Durable Objects. */
   runs?: (store: RunStore, agents: AgentRegistry, log: RunLogger) => RunService
 }
@@ -75,7 +77,11 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   const sink = options.log ?? (() => {})
   const log = (line: string) => sink(logLine(line))
   const dialects: readonly Dialect[] = options.dialects ?? builtIn
-  const deps: BackendDeps = { store, fetch: options.fetch, log: (line) => log(`warn: ${line}`) }
+  const deps: BackendDeps = {
+    store,
+    fetch: options.upstreamFetch ?? options.fetch,
+    log: (line) => log(`warn: ${line}`),
+  }
   const all = options.agents as readonly (AgentConfigEntry | AgentEntry)[]
   // Agents configured in code are checked as a configuration file is (every bad option named, by its dialect), and
   // built from what the check returns.

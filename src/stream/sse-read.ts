@@ -62,7 +62,7 @@ export async function* readSSEBatches(
   signal?: AbortSignal,
   options: ReadSSEOptions = {},
 ): AsyncGenerator<SSEEvent[]> {
-  const reader = body.getReader()
+  const reader = claimChunkSource(body) ?? webChunks(body)
   const decoder = new TextDecoder()
   let ready: SSEEvent[] = []
   let tooLarge: SSEEventTooLarge | undefined
@@ -98,7 +98,7 @@ export async function* readSSEBatches(
         clearTimeout(firstByte)
         firstByte = undefined
       }
-      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }))
+      parser.feed(typeof value === 'string' ? value : done ? decoder.decode() : decoder.decode(value, { stream: true }))
       const batch = ready
       ready = []
       if (batch.length) yield batch
@@ -112,3 +112,31 @@ export async function* readSSEBatches(
     await reader.cancel().catch(() => {})
   }
 }
+
+/** A body's chunks as a reader takes them: bytes, or text a transport already decoded. */
+export interface ChunkSource {
+  read(): Promise<{ done: boolean; value?: string | Uint8Array }>
+  cancel(reason?: unknown): Promise<void>
+}
+
+const CHUNKS: unique symbol = Symbol('dialect-bridge.chunk-source')
+
+/**
+ * Gives a body a faster way to its chunks than its web stream (Node's upstream fetch hands over the socket's own text,
+ * see node-fetch.ts); a reader takes it with `claimChunkSource`, the stream stays for everyone else.
+ */
+export function withChunkSource(
+  body: ReadableStream<Uint8Array>,
+  source: () => ChunkSource | undefined,
+): ReadableStream<Uint8Array> {
+  Object.defineProperty(body, CHUNKS, { value: source })
+  return body
+}
+
+/** The body's own chunk source, once and only while its web stream is untouched; undefined for any other body. */
+function claimChunkSource(body: ReadableStream<Uint8Array>): ChunkSource | undefined {
+  const take = (body as { [CHUNKS]?: () => ChunkSource | undefined })[CHUNKS]
+  return take && !body.locked ? take() : undefined
+}
+
+const webChunks = (body: ReadableStream<Uint8Array>): ChunkSource => body.getReader()

@@ -67,111 +67,206 @@ export interface SSEStreamOptions {
   onError?: (error: unknown) => SSEMessage | undefined
 }
 
-const IDLE = Symbol('idle')
-
 /** What an SSE source yields: one message, or a batch that goes out as one chunk (one write, not N). */
 export type SSEChunk = SSEMessage | readonly SSEMessage[]
 
+/** Where an `SSEPump` writes: a web stream's controller, or a transport's own response (Node's, say). */
+export interface SSESink {
+  /** Writes the text; false once the receiver wants nothing more until `ready()` resolves. */
+  write(text: string): boolean
+  /** Whether the receiver takes more now. */
+  desired(): boolean
+  /** Resolves once the receiver takes more (or has gone away). */
+  ready(): Promise<void>
+  end(): void
+}
+
 /**
- * An SSE byte stream over a source of messages. Pull-based, so a slow client only slows its own reader,
- * and the source gets an AbortSignal that fires when the client goes away, even while the source waits
- * for its next event (an async generator's `return()` alone would wait for that event to arrive).
+ * Drives an SSE source into a sink: each batch the source yields goes out as one write, the source is asked for more
+ * only while the receiver takes it (a slow client only slows its own reader), and a keep-alive goes out after
+ * `keepAliveMs` of silence. One timer per idle period, not one per event: on a busy stream it rarely fires. The source
+ * gets an AbortSignal that fires when the receiver goes away, even while the source waits for its next event (an
+ * async generator's `return()` alone would wait for that event to arrive).
+ */
+export class SSEPump {
+  readonly #abort = new AbortController()
+  readonly #iterator: AsyncIterator<SSEChunk>
+  readonly #options: SSEStreamOptions
+  readonly #keepAlive: string
+  #sink: SSESink | undefined
+  #started = false
+  #finished = false
+  #lastWrite = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(open: (signal: AbortSignal) => AsyncIterable<SSEChunk>, options: SSEStreamOptions = {}) {
+    this.#options = options
+    this.#keepAlive = options.keepAlive ?? KEEP_ALIVE_COMMENT
+    if (!COMMENT_LINES.test(this.#keepAlive)) throw new TypeError('An SSE keep-alive must be comment lines (":" first)')
+    this.#iterator = open(this.#abort.signal)[Symbol.asyncIterator]()
+    if (options.signal?.aborted) this.#onOuterAbort()
+    else options.signal?.addEventListener('abort', this.#onOuterAbort, { once: true })
+  }
+
+  /** Whether `run` has begun: a pump runs into one sink only. */
+  get started(): boolean {
+    return this.#started
+  }
+
+  /** Writes the source into the sink until it ends, fails, or `stop()`; then ends the sink. */
+  async run(sink: SSESink): Promise<void> {
+    if (this.#started) throw new TypeError('An SSE pump runs once')
+    this.#started = true
+    this.#sink = sink
+    if (this.#finished) return sink.end()
+    this.#lastWrite = Date.now()
+    this.#armKeepAlive(this.#options.keepAliveMs ?? 15_000)
+    try {
+      for (;;) {
+        if (!sink.desired()) await sink.ready()
+        if (this.#finished) return
+        const result = await this.#iterator.next()
+        if (this.#finished) return // stopped while waiting
+        if (result.done || this.#abort.signal.aborted) return this.#end()
+        const value = result.value
+        // JSON (what every face sends) has no raw line breaks, so most messages format in one step.
+        let text = ''
+        if (Array.isArray(value)) for (const message of value as readonly SSEMessage[]) text += formatSSE(message)
+        else text = formatSSE(value as SSEMessage)
+        if (text === '') continue // an empty batch, or a source that skips: on to the next
+        if (!sink.desired()) {
+          await sink.ready()
+          if (this.#finished) return
+        }
+        this.#write(text)
+      }
+    } catch (error) {
+      if (this.#finished) return
+      const last = this.#abort.signal.aborted ? undefined : this.#options.onError?.(error)
+      if (last) this.#write(formatSSE(last))
+      this.#end()
+    }
+  }
+
+  /** The receiver went away: the source is aborted and its `finally` runs. */
+  async stop(reason?: unknown): Promise<void> {
+    const wasFinished = this.#finished
+    this.#finish()
+    this.#abort.abort(reason)
+    if (!wasFinished || !this.#started) await this.#iterator.return?.().catch(() => {})
+  }
+
+  #write(text: string) {
+    this.#sink?.write(text)
+    this.#lastWrite = Date.now()
+  }
+
+  #armKeepAlive(ms: number) {
+    if (ms <= 0 || this.#finished) return
+    this.#timer = setTimeout(() => {
+      if (this.#finished) return
+      const idle = Date.now() - this.#lastWrite
+      // A receiver that takes nothing now (a slow client) gets no keep-alives piling up either.
+      if (idle >= ms && this.#sink?.desired()) this.#write(this.#keepAlive)
+      this.#armKeepAlive(Math.max(1, ms - (Date.now() - this.#lastWrite)))
+    }, ms)
+  }
+
+  #finish() {
+    this.#finished = true
+    clearTimeout(this.#timer)
+    this.#options.signal?.removeEventListener('abort', this.#onOuterAbort)
+  }
+
+  #end() {
+    this.#finish()
+    this.#sink?.end()
+  }
+
+  // The outer signal ends the stream at once, even if the source never looks at its own signal.
+  #onOuterAbort = () => {
+    this.#abort.abort(this.#options.signal?.reason)
+    if (this.#finished) return
+    this.#end()
+    void this.#iterator.return?.()?.catch(() => {})
+  }
+}
+
+const PUMP: unique symbol = Symbol('dialect-bridge.sse-pump')
+
+/**
+ * The pump behind a body `sseStream` made, for a transport that writes it to its own response (Node's), skipping the
+ * web stream: undefined once the stream has been read, or for any other body.
+ */
+export function claimSSEPump(body: ReadableStream<Uint8Array> | null | undefined): SSEPump | undefined {
+  const pump = (body as { [PUMP]?: SSEPump } | null | undefined)?.[PUMP]
+  return pump && !pump.started && !body?.locked ? pump : undefined
+}
+
+/**
+ * An SSE byte stream over a source of messages (see `SSEPump`). Pull-based: the source is asked for its next batch
+ * only once the reader wants more.
  */
 export function sseStream(
   open: (signal: AbortSignal) => AsyncIterable<SSEChunk>,
   options: SSEStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const keepAliveMs = options.keepAliveMs ?? 15_000
-  const keepAliveText = options.keepAlive ?? KEEP_ALIVE_COMMENT
-  if (!COMMENT_LINES.test(keepAliveText)) throw new TypeError('An SSE keep-alive must be comment lines (":" first)')
-  const keepAlive = encoder.encode(keepAliveText)
-  const abort = new AbortController()
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined
-  let next: Promise<IteratorResult<SSEChunk>> | undefined
-  let finished = false
-
-  const finish = () => {
-    finished = true
-    options.signal?.removeEventListener('abort', onOuterAbort)
+  const pump = new SSEPump(open, options)
+  let controller!: ReadableStreamDefaultController<Uint8Array>
+  let wanted = false
+  let demand: (() => void) | undefined
+  let closed = false
+  const sink: SSESink = {
+    write(text) {
+      if (!closed) controller.enqueue(encoder.encode(text))
+      wanted = false // one chunk per read
+      return false
+    },
+    desired: () => wanted || closed,
+    ready: () =>
+      wanted || closed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            demand = resolve
+          }),
+    end() {
+      if (closed) return
+      closed = true
+      try {
+        controller.close()
+      } catch {
+        // already closed or errored
+      }
+      demand?.()
+    },
   }
-  // The outer signal ends the stream at once, even if the source never looks at its own signal.
-  const onOuterAbort = () => {
-    abort.abort(options.signal?.reason)
-    if (finished) return
-    finish()
-    try {
-      controller?.close()
-    } catch {
-      // already closed or errored
-    }
-    void iterator.return?.()?.catch(() => {})
-  }
-
-  const iterator = open(abort.signal)[Symbol.asyncIterator]()
-  if (options.signal?.aborted) onOuterAbort()
-  else options.signal?.addEventListener('abort', onOuterAbort, { once: true })
-
-  const idle = (ms: number) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const promise = new Promise<typeof IDLE>((resolve) => {
-      timer = setTimeout(() => resolve(IDLE), ms)
-    })
-    return { promise, clear: () => clearTimeout(timer) }
-  }
-
-  return new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(c) {
         controller = c
-        if (finished) c.close()
       },
-      async pull(controller) {
-        // Loops until it has something to send: an empty batch or a source that skips must not stall the stream.
-        while (!finished) {
-          try {
-            next ??= iterator.next()
-            let result: IteratorResult<SSEChunk> | typeof IDLE
-            if (keepAliveMs > 0) {
-              const timer = idle(keepAliveMs)
-              result = await Promise.race([next, timer.promise]).finally(timer.clear)
-            } else {
-              result = await next
-            }
-            if (finished) return // canceled while waiting
-            if (result === IDLE) {
-              controller.enqueue(keepAlive)
-              return
-            }
-            next = undefined
-            if (result.done || abort.signal.aborted) {
-              finish()
-              controller.close()
-              return
-            }
-            const batch: readonly SSEMessage[] = Array.isArray(result.value)
-              ? result.value
-              : [result.value as SSEMessage]
-            if (batch.length === 0) continue
-            controller.enqueue(encoder.encode(batch.map(formatSSE).join('')))
-            return
-          } catch (error) {
-            if (finished) return
-            finish()
-            const last = abort.signal.aborted ? undefined : options.onError?.(error)
-            if (last) controller.enqueue(encoder.encode(formatSSE(last)))
-            controller.close()
-            return
-          }
+      pull() {
+        wanted = true
+        if (!pump.started) {
+          void pump.run(sink)
+          return
         }
+        const waiting = demand
+        demand = undefined
+        waiting?.()
       },
       async cancel(reason) {
-        finish()
-        abort.abort(reason)
-        await iterator.return?.().catch(() => {})
+        closed = true
+        const waiting = demand
+        demand = undefined
+        waiting?.()
+        await pump.stop(reason)
       },
     },
     { highWaterMark: 0 },
   )
+  Object.defineProperty(stream, PUMP, { value: pump })
+  return stream
 }
 
 /** A `text/event-stream` Response over a source of messages (see `sseStream`). */
