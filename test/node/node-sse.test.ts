@@ -152,7 +152,11 @@ describe('claimSSEPump', () => {
     const pump = claimSSEPump(res.body)
     expect(pump).toBeDefined()
     let written = ''
-    await pump?.run({ write: (t) => ((written += t), true), desired: () => true, ready: async () => {}, end() {} })
+    const write = (text: string) => {
+      written += text
+      return true
+    }
+    await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
     expect(written).toContain('data: héllo 🎉')
     expect(claimSSEPump(res.body)).toBeUndefined()
   })
