@@ -7,6 +7,8 @@ const bridge = await serveBridge({
   port: 0,
   log: () => {},
   config: {
+    // Short, so the bench can see memory come back once its runs expire (BENCH_TTL_SECONDS).
+    ttlSeconds: Number(process.env.BENCH_TTL_SECONDS ?? 10),
     agents: [
       { id: 'fast', dialect: 'responses', url: `${upstream}/fast/v1` },
       { id: 'idle', dialect: 'responses', url: `${upstream}/idle/v1` },
@@ -15,9 +17,10 @@ const bridge = await serveBridge({
   },
 })
 process.send?.({ url: bridge.url })
-process.on('message', (m: { heap?: true; cpu?: true }) => {
+process.on('message', (m: { heap?: true; cpu?: true; rss?: true }) => {
   if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
-  if (!m.heap) return
+  if (!m.heap && !m.rss) return
   globalThis.gc?.()
-  process.send?.({ heap: process.memoryUsage().heapUsed })
+  const memory = process.memoryUsage()
+  process.send?.(m.rss ? { rss: memory.rss, heap: memory.heapUsed } : { heap: memory.heapUsed })
 })

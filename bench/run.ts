@@ -1,7 +1,10 @@
 // `npm run bench`: mapper throughput in process; then, with the upstream here and the bridge and a byte pass-through
-// proxy each in a process of their own, one fast stream through every face against the proxy, heap per idle open
-// stream, cold start (when dist/ is built) and the worker bundle. Rounds are interleaved; figures are medians with
-// their spread. Prints figures; asserts nothing.
+// proxy each in a process of their own: one fast stream through every face against the proxy, heap per idle open
+// stream, paced streams level by level (added latency, CPU per event, the most streams under a p99 budget, 1,000
+// streams opening at once), the bridge's RSS once its runs expired, cold start (when dist/ is built) and the worker
+// bundle. Rounds are interleaved; figures are medians with their spread. Prints figures; asserts nothing.
+// BENCH_ONLY picks parts (mapper, throughput, heap, paced, rss, cold, bundle); BENCH_ROUNDS, BENCH_WARMUP and the
+// other BENCH_* variables below size them.
 import { fork, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -35,8 +38,8 @@ const FIRST_BYTE_STREAMS = Number(process.env.BENCH_FIRST_BYTE_STREAMS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 /** Unmeasured rounds first: the bridge's JIT reaches its steady state over a few streams (the byte pipe has none). */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
-/** Which parts run (comma-separated): mapper, throughput, heap, paced, cold, bundle. Default: all. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'mapper,throughput,heap,paced,cold,bundle').split(','))
+/** Which parts run (comma-separated): mapper, throughput, heap, paced, rss, cold, bundle. Default: all. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'mapper,throughput,heap,paced,rss,cold,bundle').split(','))
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000)
@@ -393,49 +396,115 @@ async function pacedRun(url: string, body: unknown, streams: number, cpu: () => 
   return { latencies, firstBytes, events, cpuPerEventUs: (cpuMs * 1000) / Math.max(events, 1) }
 }
 
-/** Paced load, level by level, through the proxy and the bridge's Responses face; then many streams opening at once. */
+/**
+ * Paced load, level by level, through the proxy and the bridge's Responses face, PACED_ROUNDS times interleaved; then
+ * many streams opening at once, as often. Each figure is a median with its spread over the rounds.
+ */
 async function pacedLoad(
   proxy: { url: string; cpu: () => Promise<number> },
   bridge: { url: string; cpu: () => Promise<number> },
 ) {
+  const rounds = Number(process.env.BENCH_PACED_ROUNDS ?? Math.min(ROUNDS, 3))
   console.log(
-    `\npaced streams (${1000 / PACE_MS} events/s each, ${PACED_EVENTS} events; added latency = received − sent, ms):`,
+    `\npaced streams (${1000 / PACE_MS} events/s each, ${PACED_EVENTS} events; added latency = received − sent, ms; ` +
+      `median [min–max] of ${rounds} interleaved rounds):`,
   )
-  const best: Record<string, number> = { proxy: 0, bridge: 0 }
-  const cpuAt: Record<string, number[]> = { proxy: [], bridge: [] }
+  type Figures = { p50: number[]; p99: number[]; cpu: number[] }
+  const at = new Map<string, Figures>()
+  const figures = (key: string) => at.get(key) ?? (at.set(key, { p50: [], p99: [], cpu: [] }).get(key) as Figures)
+  const best: Record<'proxy' | 'bridge', number[]> = { proxy: [], bridge: [] }
+  const ratios: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    const most = { proxy: 0, bridge: 0 }
+    for (const streams of PACED_LEVELS) {
+      const cpu: Record<string, number> = {}
+      for (const [name, target, body] of [
+        ['proxy', `${proxy.url}/paced/v1/responses`, { model: 'b', input: 'go', stream: true }],
+        ['bridge', `${bridge.url}/v1/responses`, { model: 'paced', input: 'go', stream: true }],
+      ] as const) {
+        const r = await pacedRun(target, body, streams, name === 'proxy' ? proxy.cpu : bridge.cpu)
+        const p99 = percentile(r.latencies, 99)
+        if (p99 < 10) most[name] = Math.max(most[name], streams)
+        const f = figures(`${streams} ${name}`)
+        f.p50.push(percentile(r.latencies, 50))
+        f.p99.push(p99)
+        f.cpu.push(r.cpuPerEventUs)
+        cpu[name] = r.cpuPerEventUs
+      }
+      ratios.push((cpu.bridge ?? 0) / (cpu.proxy ?? 1))
+    }
+    best.proxy.push(most.proxy)
+    best.bridge.push(most.bridge)
+  }
   for (const streams of PACED_LEVELS) {
-    for (const [name, target, body] of [
-      ['proxy', `${proxy.url}/paced/v1/responses`, { model: 'b', input: 'go', stream: true }],
-      ['bridge', `${bridge.url}/v1/responses`, { model: 'paced', input: 'go', stream: true }],
-    ] as const) {
-      const r = await pacedRun(target, body, streams, name === 'proxy' ? proxy.cpu : bridge.cpu)
-      const p50 = percentile(r.latencies, 50)
-      const p99 = percentile(r.latencies, 99)
-      if (p99 < 10) best[name] = Math.max(best[name] ?? 0, streams)
-      cpuAt[name]?.push(r.cpuPerEventUs)
+    for (const name of ['proxy', 'bridge']) {
+      const f = figures(`${streams} ${name}`)
       console.log(
-        `  ${String(streams).padStart(5)} streams  ${name.padEnd(7)} p50 ${p50.toFixed(1)}  p99 ${p99.toFixed(1)}  ` +
-          `CPU ${Math.round(r.cpuPerEventUs)} µs/event  (${fmt(r.events)} events)`,
+        `  ${String(streams).padStart(5)} streams  ${name.padEnd(7)} p50 ${spread(f.p50, 1)}  p99 ${spread(f.p99, 1)}  ` +
+          `CPU ${spread(f.cpu, 0)} µs/event`,
       )
     }
   }
-  const ratio = (cpuAt.bridge ?? []).map((b, i) => b / ((cpuAt.proxy ?? [])[i] ?? 1))
-  console.log(`  CPU per event, bridge / proxy, by level: ${spread(ratio)}`)
+  console.log(`  CPU per event, bridge / proxy (every level and round): ${spread(ratios)}`)
+  const countRatios = best.bridge.map((b, i) => b / Math.max(best.proxy[i] ?? 1, 1))
   console.log(
-    `  most streams with p99 < 10 ms: proxy ${best.proxy || `< ${PACED_LEVELS[0]}`}, bridge ${best.bridge || `< ${PACED_LEVELS[0]}`}`,
+    `  most streams with p99 < 10 ms (0: not even ${PACED_LEVELS[0]}): proxy ${spread(best.proxy, 0)}, ` +
+      `bridge ${spread(best.bridge, 0)}, ratio ${spread(countRatios)}`,
   )
-  const many = await pacedRun(
-    `${bridge.url}/v1/responses`,
-    { model: 'paced', input: 'go', stream: true },
-    FIRST_BYTE_STREAMS,
-    bridge.cpu,
-  )
+  const first: Record<'p50' | 'max' | 'p50Latency' | 'p99Latency', number[]> = {
+    p50: [],
+    max: [],
+    p50Latency: [],
+    p99Latency: [],
+  }
+  for (let round = 0; round < rounds; round++) {
+    const many = await pacedRun(
+      `${bridge.url}/v1/responses`,
+      { model: 'paced', input: 'go', stream: true },
+      FIRST_BYTE_STREAMS,
+      bridge.cpu,
+    )
+    first.p50.push(percentile(many.firstBytes, 50))
+    first.max.push(Math.max(...many.firstBytes))
+    first.p50Latency.push(percentile(many.latencies, 50))
+    first.p99Latency.push(percentile(many.latencies, 99))
+  }
   console.log(
     `  ${fmt(FIRST_BYTE_STREAMS)} streams opening within ${PACE_MS} ms through the bridge: first byte p50 ` +
-      `${percentile(many.firstBytes, 50).toFixed(0)} ms, max ${Math.max(...many.firstBytes).toFixed(0)} ms; ` +
-      `added latency p50 ${percentile(many.latencies, 50).toFixed(1)}, p99 ${percentile(many.latencies, 99).toFixed(1)} ms`,
+      `${spread(first.p50, 0)} ms, max ${spread(first.max, 0)} ms; added latency p50 ${spread(first.p50Latency, 1)}, ` +
+      `p99 ${spread(first.p99Latency, 1)} ms`,
   )
 }
+
+/**
+ * The bridge's RSS and heap (after GC) before the load, right after it, and once every run of it has expired
+ * (BENCH_TTL_SECONDS): V8 hands freed pages back to the system some seconds after a collection, so RSS is read every
+ * 2 s until it is back within 20 MiB of the start, for at most 90 s.
+ */
+async function rssAfterExpiry(baseline: Memory, memory: () => Promise<Memory>) {
+  const peak = await memory()
+  const ttl = Number(process.env.BENCH_TTL_SECONDS ?? 10)
+  // A TTL for the runs to expire, and as long again for the sweep that drops them.
+  await new Promise((r) => setTimeout(r, 2 * ttl * 1000 + 500))
+  const expired = performance.now()
+  let after = await memory()
+  while (after.rss - baseline.rss > 20 * 2 ** 20 && performance.now() - expired < 90_000) {
+    await new Promise((r) => setTimeout(r, 2_000))
+    after = await memory()
+  }
+  const waited = (performance.now() - expired) / 1000
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
+  console.log(`\nbridge memory (after GC; runs expire ${ttl} s after their last event):`)
+  for (const [name, m] of [
+    ['before the load', baseline],
+    ['right after it', peak],
+    [`${waited.toFixed(0)} s after expiry`, after],
+  ] as const)
+    console.log(`  ${name.padEnd(22)} RSS ${mib(m.rss).padStart(10)}  heap ${mib(m.heap).padStart(10)}`)
+  console.log(`  RSS above the start once runs expired: ${mib(after.rss - baseline.rss)}`)
+}
+
+type Memory = { rss: number; heap: number }
 
 async function throughBridge() {
   const upstream = upstreamServer()
@@ -444,6 +513,8 @@ async function throughBridge() {
   const bridge = await child<{ url: string }>('./bridge.ts', [upstreamUrl])
   const proxyUrl = `http://127.0.0.1:${proxy.first.port}`
   try {
+    const rss = async () => bridge.ask<Memory>({ rss: true })
+    const baseline = await rss()
     if (ONLY.has('throughput')) await throughput(proxyUrl, bridge.first.url, upstream.events)
     const heap = (c: typeof proxy | typeof bridge) => async () => (await c.ask<{ heap: number }>({ heap: true })).heap
     if (ONLY.has('heap'))
@@ -454,6 +525,7 @@ async function throughBridge() {
     }
     if (ONLY.has('paced'))
       await pacedLoad({ url: proxyUrl, cpu: cpu(proxy) }, { url: bridge.first.url, cpu: cpu(bridge) })
+    if (ONLY.has('rss')) await rssAfterExpiry(baseline, rss)
   } finally {
     proxy.stop()
     bridge.stop()
@@ -464,7 +536,7 @@ async function throughBridge() {
 
 console.log(`dialect-bridge bench — node ${process.version}\n`)
 if (ONLY.has('mapper')) mapperThroughput()
-if (['throughput', 'heap', 'paced'].some((part) => ONLY.has(part))) await throughBridge()
+if (['throughput', 'heap', 'paced', 'rss'].some((part) => ONLY.has(part))) await throughBridge()
 if (ONLY.has('cold')) await coldStarts()
 
 const bundle = ONLY.has('bundle') ? await buildWorker() : undefined

@@ -42,12 +42,16 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
   options: ServeOptions<D> = {},
 ): Promise<RunningBridge> {
   const config = options.config ?? (DEMO_CONFIG as unknown as BridgeConfig<AgentConfigFor<D>>)
-  const store =
-    options.store ??
-    new MemoryRunStore({
-      ...(config.ttlSeconds ? { ttlMs: config.ttlSeconds * 1000 } : {}),
-      ...(config.maxRuns ? { maxRuns: config.maxRuns } : {}),
-    })
+  const memory = options.store
+    ? undefined
+    : new MemoryRunStore({
+        ...(config.ttlSeconds ? { ttlMs: config.ttlSeconds * 1000 } : {}),
+        ...(config.maxRuns ? { maxRuns: config.maxRuns } : {}),
+      })
+  const store = options.store ?? (memory as MemoryRunStore)
+  // Expired runs go even while no request comes (the store otherwise sweeps as it is used).
+  const sweeper = memory && setInterval(() => memory.sweep(), memory.sweepIntervalMs)
+  sweeper?.unref()
   const bridge = createBridge({
     ...options,
     store,
@@ -86,6 +90,7 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     bridge,
     close: () =>
       (closing ??= (async () => {
+        clearInterval(sweeper)
         await bridge.close()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())

@@ -197,14 +197,27 @@ export class MemoryRunStore implements RunStore {
   }
 
   async appendMany(runId: string, events: readonly AgentEvent[]): Promise<RunEvent[]> {
-    // Each append writes at once when it can (the usual case), so the lot is in before any reader runs; one held back
-    // for readers queues, in order. A terminal event goes in at once, so it waits for the events before it.
-    const logged: Promise<RunEvent>[] = []
+    // The usual case: nothing queued and room in the log, so the lot is written at once, with no promise per event,
+    // before any reader runs. From the first event held back for readers on, the rest queue behind it, in order; a
+    // terminal event goes in at once, once the events before it are in.
+    const entry = this.#entry(runId)
+    const logged: (RunEvent | Promise<RunEvent>)[] = []
+    let queued = false
     for (const event of events) {
-      if (isTerminal(event)) await Promise.all(logged)
-      logged.push(this.append(runId, event))
+      if (queued) {
+        if (isTerminal(event)) await Promise.all(logged)
+        logged.push(this.append(runId, event))
+      } else if (
+        isTerminal(event) ||
+        (entry.queued === 0 && (kept(entry) < this.#maxEvents || !blocksEviction(entry)))
+      ) {
+        logged.push(this.#write(entry, runId, event))
+      } else {
+        queued = true
+        logged.push(this.append(runId, event))
+      }
     }
-    return Promise.all(logged)
+    return queued ? Promise.all(logged) : (logged as RunEvent[])
   }
 
   #write(entry: RunEntry, runId: string, event: AgentEvent): RunEvent {
@@ -373,11 +386,30 @@ export class MemoryRunStore implements RunStore {
     }
   }
 
+  /**
+   * Drops now whatever has not changed for a TTL. The store also does it as it is used; a server that may sit idle
+   * calls this now and then, so memory comes back without waiting for the next request.
+   */
+  sweep(): void {
+    this.#nextSweep = 0
+    this.#sweep()
+  }
+
+  /** Runs held in memory, expired ones not yet swept included: what a sweep gives back shows here. */
+  get size(): number {
+    return this.#runs.size
+  }
+
+  /** How often a sweep is worth it: expired entries never wait longer than this, or a TTL if shorter. */
+  get sweepIntervalMs(): number {
+    return Math.min(this.#ttl, 60_000)
+  }
+
   /** Drops whatever has not changed for a TTL; runs still being written are kept. */
   #sweep() {
     const now = this.#now()
     if (now < this.#nextSweep) return
-    this.#nextSweep = now + Math.min(this.#ttl, 60_000)
+    this.#nextSweep = now + this.sweepIntervalMs
     for (const [id, entry] of this.#runs) if (this.#expired(entry)) this.#runs.delete(id)
     for (const map of [this.#history, this.#docs] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt < now) map.delete(key)

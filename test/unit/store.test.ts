@@ -535,6 +535,22 @@ describe('MemoryRunStore TTL', () => {
     expect(await store.getRun('r')).toBeDefined()
   })
 
+  it('sweep() lets expired runs go without waiting for the next call, and keeps the live ones', async () => {
+    let now = 0
+    const store = new MemoryRunStore({ ttlMs, now: () => now })
+    await store.createRun(record('old', { createdAt: 0, updatedAt: 0 }))
+    now = 900
+    await store.createRun(record('new', { createdAt: now, updatedAt: now }))
+    now = 1_500
+    store.sweep()
+    expect(store.size).toBe(1)
+    expect(await store.getRun('new')).toBeDefined()
+    now = 2_000
+    store.sweep()
+    expect(store.size).toBe(0)
+    expect(store.sweepIntervalMs).toBe(ttlMs)
+  })
+
   it('a change restarts the TTL', async () => {
     let now = 0
     const store = new MemoryRunStore({ ttlMs, now: () => now })
