@@ -14,7 +14,10 @@ const server = createServer((req, res) => {
   )
   req.pipe(up)
 })
-server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }))
+// The same listen backlog as the bridge's.
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
+  process.send?.({ port: (server.address() as AddressInfo).port }),
+)
 process.on('message', (m: { heap?: true; cpu?: true }) => {
   if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
   if (!m.heap) return

@@ -173,7 +173,10 @@ function upstreamServer() {
 
 const listen = (server: ReturnType<typeof createServer>) =>
   new Promise<string>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    // The bridge's backlog (see serveBridge): Node's default 511 drops connections when a thousand streams open at once.
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
   )
 
 /** A child process (the proxy, the bridge) that answers the parent's messages; `first` is its first message. */

@@ -37,12 +37,20 @@ export function writeSSE(outgoing: ServerResponse, res: Response, pump: SSEPump)
   const cookies = res.headers.getSetCookie()
   if (cookies.length) headers['set-cookie'] = cookies
   outgoing.writeHead(res.status, headers)
-  outgoing.flushHeaders()
+  // The headers go out with the first batch, one write instead of two, when it comes at once (it usually does); a
+  // source slow to start gets them sent on their own, so the client knows the stream is open.
+  let wrote = false
+  setImmediate(() => {
+    if (!wrote && !outgoing.destroyed) outgoing.flushHeaders()
+  })
   const gone = () => void pump.stop()
   outgoing.once('close', gone)
   outgoing.on('error', gone)
   void pump.run({
-    write: (text) => outgoing.write(text),
+    write: (text) => {
+      wrote = true
+      return outgoing.write(text)
+    },
     desired: () => !outgoing.writableNeedDrain && !outgoing.destroyed,
     ready: () =>
       new Promise<void>((resolve) => {

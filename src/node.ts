@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { serve } from '@hono/node-server'
+import { createAdaptorServer } from '@hono/node-server'
 import type { BridgeApp, BridgeOptions } from './bridge/index.js'
 import type { AgentConfigFor, Dialect } from './bridge/dialect.js'
 import type { BuiltInDialect } from './dialects/index.js'
@@ -25,6 +25,12 @@ export interface ServeOptions<D extends Dialect = BuiltInDialect> extends Partia
   agents?: BridgeOptions<D>['agents']
   port?: number
   host?: string
+  /**
+   * How many connections may wait to be accepted (the listen backlog; the system caps it, at `somaxconn`). Default
+   * 4096: Node's own 511 overflows when a thousand clients connect at once, and a dropped connection waits for the
+   * client's retry, one second and more.
+   */
+  backlog?: number
 }
 
 export interface RunningBridge {
@@ -68,19 +74,18 @@ export async function serveBridge<D extends Dialect = BuiltInDialect>(
     upstreamFetch: options.upstreamFetch ?? (options.fetch ? undefined : nodeFetch),
   })
   const host = options.host ?? '127.0.0.1'
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: withNodeSSE(bridge.fetch),
-        port: options.port ?? 8787,
-        hostname: host,
-        // Room above the bridge's own limits, so a long URL or header is answered in the face's format (414, 431)
-        // rather than by Node's bare 431.
-        serverOptions: { maxHeaderSize: 64 * 1024 },
-      },
-      () => resolve(s),
-    )
-    s.once('error', reject)
+  const server = createAdaptorServer({
+    fetch: withNodeSSE(bridge.fetch),
+    // Room above the bridge's own limits, so a long URL or header is answered in the face's format (414, 431)
+    // rather than by Node's bare 431.
+    serverOptions: { maxHeaderSize: 64 * 1024 },
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ port: options.port ?? 8787, host, backlog: options.backlog ?? 4096 }, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const { port } = server.address() as AddressInfo
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`

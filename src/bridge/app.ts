@@ -138,13 +138,17 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     await next()
   })
   app.use(async (c, next) => {
-    let ctx: { waitUntil(task: Promise<unknown>): void } | undefined
-    try {
-      ctx = c.executionCtx
-    } catch {
-      // No execution context (Node): nothing needs to hold the work.
-    }
-    c.set('defer', (task) => ctx?.waitUntil(task))
+    // Looked up only when work is deferred: without an execution context (Node) Hono throws, and an Error per request
+    // costs more than the rest of this middleware.
+    c.set('defer', (task) => {
+      let ctx: { waitUntil(task: Promise<unknown>): void } | undefined
+      try {
+        ctx = c.executionCtx
+      } catch {
+        // No execution context (Node): nothing needs to hold the work.
+      }
+      ctx?.waitUntil(task)
+    })
     await next()
   })
   // Off unless configured: without CORS headers a browser lets no other web page read the bridge's answers.

@@ -1,4 +1,5 @@
 // Reading what clients send, the same way on every face: bounded bodies, JSON only as JSON, bounded nesting.
+import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { BridgeError } from '../core/index.js'
 
@@ -27,17 +28,31 @@ export function checkRequestSize(request: Request): void {
 /** How deep a client's JSON may nest; deeper bodies are refused before they are parsed (nothing real needs more). */
 export const MAX_JSON_DEPTH = 64
 
-/** Refuses bodies over the limit (by Content-Length, or while reading a chunked one) with a 413 BridgeError. */
-export const limitBody = (maxBytes = MAX_BODY_BYTES) =>
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new BridgeError('invalid_request', `The request body is larger than ${maxBytes} bytes.`, {
-        status: 413,
-        wireCode: 'request_too_large',
-      })
-    },
-  })
+/**
+ * Refuses bodies over the limit (by Content-Length, or while reading a chunked one) with a 413 BridgeError. A request
+ * that declares its length is judged by the header alone and its body left untouched: on Node, touching `body` builds
+ * a whole web Request around the socket, while the body read later (`text()`) comes straight from it, held to the
+ * declared length by the HTTP parser. Only a body of unknown length (chunked) is counted as it is read.
+ */
+export const limitBody = (maxBytes = MAX_BODY_BYTES): MiddlewareHandler => {
+  const tooLarge = () => {
+    throw new BridgeError('invalid_request', `The request body is larger than ${maxBytes} bytes.`, {
+      status: 413,
+      wireCode: 'request_too_large',
+    })
+  }
+  const counted = bodyLimit({ maxSize: maxBytes, onError: tooLarge })
+  return async (c, next) => {
+    const { method, headers } = c.req.raw
+    if (method === 'GET' || method === 'HEAD') return next()
+    const length = headers.get('content-length')
+    if (length !== null && !headers.has('transfer-encoding')) {
+      if (Number.parseInt(length, 10) > maxBytes) tooLarge()
+      return next()
+    }
+    return counted(c, next)
+  }
+}
 
 /**
  * Whether a Content-Type is JSON (`application/json`, `application/*+json`). Anything else is refused: a web page can

@@ -43,6 +43,30 @@ async function* messages(): AsyncGenerator<SSEChunk> {
 }
 
 describe('SSE written straight to Node', () => {
+  it('sends the headers at once when the first event is slow to come, and with it when it is not', async () => {
+    const app = new Hono()
+    app.get('/slow', () =>
+      sseResponse(
+        async function* () {
+          await tick(400)
+          yield { data: 'late' }
+        },
+        { keepAliveMs: 0 },
+      ),
+    )
+    app.get('/quick', () => sseResponse(messages, { keepAliveMs: 0 }))
+    const url = await listen(app)
+    const started = performance.now()
+    const slow = await fetch(`${url}/slow`)
+    // The client knows the stream is open long before its first event.
+    expect(performance.now() - started).toBeLessThan(300)
+    expect(slow.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    expect(await slow.text()).toBe('data: late\n\n')
+    const quick = await fetch(`${url}/quick`)
+    expect(quick.status).toBe(200)
+    expect(await quick.text()).toMatch(/^event: first\ndata: \{"n":1\}\n\n/)
+  })
+
   it('sends the same status, headers and bytes as the web stream', async () => {
     const app = new Hono()
     app.get('/sse', (c) => {
