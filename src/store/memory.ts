@@ -250,10 +250,15 @@ export class MemoryRunStore implements RunStore {
   async *read(runId: string, afterSeq: number, options: ReadOptions = {}): AsyncGenerator<RunEvent[]> {
     const entry = this.#entry(runId)
     const cursor = { next: Math.max(afterSeq, 0) + 1 }
+    const { signal } = options
+    // One abort listener for the whole read, not one per wait: a reader that follows waits once per batch.
+    let waiting: (() => void) | undefined
+    const onAbort = () => waiting?.()
+    signal?.addEventListener('abort', onAbort, { once: true })
     entry.cursors.add(cursor)
     try {
       for (;;) {
-        if (options.signal?.aborted) return
+        if (signal?.aborted) return
         if (cursor.next < entry.firstSeq) {
           throw new BridgeError(
             'too_far_behind',
@@ -275,9 +280,17 @@ export class MemoryRunStore implements RunStore {
           continue
         }
         if (!options.follow || entry.sealed) return
-        await this.#changed(entry, options.signal)
+        await new Promise<void>((resolve) => {
+          waiting = resolve
+          entry.waiters.add(resolve)
+        })
+        // Woken by an append (which cleared the waiters) or by the abort (which did not).
+        if (waiting) entry.waiters.delete(waiting)
+        waiting = undefined
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort)
+      if (waiting) entry.waiters.delete(waiting)
       entry.cursors.delete(cursor)
       wake(entry.drained)
     }
@@ -345,18 +358,6 @@ export class MemoryRunStore implements RunStore {
     if (item.expiresAt >= this.#now()) return item.value
     map.delete(key)
     return undefined
-  }
-
-  #changed(entry: RunEntry, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        signal?.removeEventListener('abort', done)
-        entry.waiters.delete(done)
-        resolve()
-      }
-      entry.waiters.add(done)
-      signal?.addEventListener('abort', done, { once: true })
-    })
   }
 
   /** Room for one more run: the oldest finished run (least recently changed) goes; if none has finished, a 429. */
