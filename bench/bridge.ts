@@ -19,8 +19,13 @@ const bridge = await serveBridge({
 process.send?.({ url: bridge.url })
 process.on('message', (m: { heap?: true; cpu?: true; rss?: true }) => {
   if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
-  if (!m.heap && !m.rss) return
+  // RSS is read as it stands: a forced collection is not a memory-reducing one, and forcing one every few seconds
+  // keeps V8's memory reducer (which hands pooled pages back once the process is idle) from ever running.
+  if (m.rss) {
+    const memory = process.memoryUsage()
+    process.send?.({ rss: memory.rss, heap: memory.heapTotal })
+  }
+  if (!m.heap) return
   globalThis.gc?.()
-  const memory = process.memoryUsage()
-  process.send?.(m.rss ? { rss: memory.rss, heap: memory.heapUsed } : { heap: memory.heapUsed })
+  process.send?.({ heap: process.memoryUsage().heapUsed })
 })
