@@ -68,6 +68,27 @@ export const nodeFetch: typeof fetch = (input, init = {}) => {
   })
 }
 
+/** The most a finished answer's rest may take to arrive, and to hold, before its connection is cut rather than kept. */
+const DRAIN_MS = 1_000
+const DRAIN_BYTES = 64 * 1024
+
+function drain(incoming: IncomingMessage) {
+  if (incoming.complete) {
+    incoming.resume()
+    return
+  }
+  let bytes = 0
+  const cut = () => incoming.destroy()
+  const timer = setTimeout(cut, DRAIN_MS)
+  timer.unref?.()
+  incoming.on('data', (chunk: Buffer | string) => {
+    bytes += chunk.length
+    if (bytes > DRAIN_BYTES) cut()
+  })
+  incoming.once('close', () => clearTimeout(timer))
+  incoming.resume()
+}
+
 function toResponse(incoming: IncomingMessage, method: string): Response {
   const status = incoming.statusCode ?? 502
   const headers = new Headers()
@@ -88,11 +109,26 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
   }
   let chunks: AsyncIterator<Buffer | string> | undefined
   let claimed = false
-  const next = () => {
-    chunks ??= source[Symbol.asyncIterator]()
-    return chunks.next()
+  let reading = false
+  const next = async () => {
+    // Not destroyed when the reader stops early: a finished answer's connection may still be kept (see cancel).
+    chunks ??= source.iterator({ destroyOnReturn: false })
+    reading = true
+    try {
+      return await chunks.next()
+    } finally {
+      reading = false
+    }
   }
   const cancel = async (reason?: unknown) => {
+    // A reader done with an answer (between reads, for no reason of its own) leaves the connection to be used again
+    // (keep-alive): what is left of the answer is read and dropped, within bounds. A reader that gave up (a reason, a
+    // read still waiting: a deadline), a compressed body, or an answer that goes on is cut off.
+    if (reason === undefined && !reading && !decompress) {
+      await chunks?.return?.()
+      drain(incoming)
+      return
+    }
     source.destroy(reason instanceof Error ? reason : undefined)
     incoming.destroy()
   }

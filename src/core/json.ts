@@ -13,3 +13,29 @@ export function jsonOrText(output: unknown): unknown {
     return output
   }
 }
+
+/**
+ * A deep copy of plain data (objects, arrays, primitives), as `structuredClone` makes it but several times faster:
+ * Node's structuredClone goes through its serializer, which costs more than a run's setup otherwise does. Strings are
+ * shared (they cannot change). Anything that is not plain data (a Date, a Map, a typed array, a class instance) is
+ * left to `structuredClone`. Data with cycles is not plain data: callers copy JSON-shaped values only.
+ */
+export function cloneData<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    const out = new Array(value.length)
+    for (let i = 0; i < value.length; i++) out[i] = cloneData(value[i])
+    return out as T
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value)
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    const copy = cloneData((value as Record<string, unknown>)[key])
+    // An own `__proto__` key stays a key, as structuredClone keeps it, rather than setting the copy's prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true })
+    else out[key] = copy
+  }
+  return out as T
+}

@@ -1,5 +1,5 @@
 import type { AgentEvent, Message, RunEvent } from '../core/index.js'
-import { applyEvent, BridgeError, isTerminal, isTerminalStatus } from '../core/index.js'
+import { applyEvent, BridgeError, cloneData, isTerminal, isTerminalStatus } from '../core/index.js'
 import { CompactLog } from './compact.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from './types.js'
 
@@ -109,7 +109,7 @@ export class MemoryRunStore implements RunStore {
     if (this.#runs.has(record.runId)) throw new BridgeError('conflict', `Run ${record.runId} already exists.`)
     if (this.#runs.size >= this.#maxRuns) this.#makeRoom()
     this.#runs.set(record.runId, {
-      record: structuredClone(record),
+      record: cloneData(record),
       log: [],
       logStart: 0,
       firstSeq: 1,
@@ -130,8 +130,8 @@ export class MemoryRunStore implements RunStore {
   restoreRun(record: RunRecord, events: readonly RunEvent[]): void {
     const log = events.slice(-this.#maxEvents)
     const entry: RunEntry = {
-      record: structuredClone(record),
-      log: structuredClone([...log]),
+      record: cloneData(record),
+      log: cloneData([...log]),
       logStart: 0,
       firstSeq: log[0]?.seq ?? record.state.lastSeq + 1,
       sealed: isTerminalStatus(record.state.status),
@@ -149,7 +149,7 @@ export class MemoryRunStore implements RunStore {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#sweep()
     const entry = this.#runs.get(runId)
-    return entry && !this.#expired(entry) ? structuredClone(entry.record) : undefined
+    return entry && !this.#expired(entry) ? cloneData(entry.record) : undefined
   }
 
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
@@ -164,7 +164,7 @@ export class MemoryRunStore implements RunStore {
       .reverse()
       .sort((a, b) => b.createdAt - a.createdAt)
     const offset = query.offset ?? 0
-    return structuredClone(matches.slice(offset, query.limit === undefined ? undefined : offset + query.limit))
+    return cloneData(matches.slice(offset, query.limit === undefined ? undefined : offset + query.limit))
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -298,12 +298,12 @@ export class MemoryRunStore implements RunStore {
 
   async getHistory(contextId: string): Promise<Message[]> {
     this.#sweep()
-    return structuredClone(this.#live(this.#history, contextId) ?? [])
+    return cloneData(this.#live(this.#history, contextId) ?? [])
   }
 
   async appendHistory(contextId: string, messages: Message[]): Promise<void> {
     const current = this.#live(this.#history, contextId) ?? []
-    const value = [...current, ...structuredClone(messages)].slice(-this.#maxHistory)
+    const value = [...current, ...cloneData(messages)].slice(-this.#maxHistory)
     this.#bounded(this.#history, contextId, { value, expiresAt: this.#now() + this.#ttl })
   }
 
@@ -314,7 +314,7 @@ export class MemoryRunStore implements RunStore {
   async getDoc<T>(namespace: string, key: string): Promise<T | undefined> {
     this.#sweep()
     const doc = this.#live(this.#docs, `${namespace}\u0000${key}`)
-    return doc === undefined ? undefined : (structuredClone(doc) as T)
+    return doc === undefined ? undefined : (cloneData(doc) as T)
   }
 
   async listDocs<T>(namespace: string): Promise<T[]> {
@@ -324,14 +324,14 @@ export class MemoryRunStore implements RunStore {
     for (const [key] of this.#docs) {
       if (!key.startsWith(prefix)) continue
       const value = this.#live(this.#docs, key)
-      if (value !== undefined) out.push(structuredClone(value) as T)
+      if (value !== undefined) out.push(cloneData(value) as T)
     }
     return out
   }
 
   async putDoc<T>(namespace: string, key: string, value: T): Promise<void> {
     this.#bounded(this.#docs, `${namespace}\u0000${key}`, {
-      value: structuredClone(value),
+      value: cloneData(value),
       expiresAt: this.#now() + this.#ttl,
     })
   }

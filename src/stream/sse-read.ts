@@ -92,7 +92,11 @@ export async function* readSSEBatches(
   try {
     if (signal?.aborted) return
     for (;;) {
-      const { done, value } = await reader.read()
+      // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline
+      // is the reason.
+      const { done, value } = await reader.read().catch((error: unknown) => {
+        throw timedOut ? new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0) : error
+      })
       if (timedOut) throw new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0)
       if (firstByte !== undefined) {
         clearTimeout(firstByte)

@@ -174,4 +174,71 @@ describe('nodeFetch', () => {
     })
     expect(await bytes.text()).toBe('landed raw')
   })
+
+  it('keeps the connection of an answer its reader stopped at its end, and cuts one that goes on', async () => {
+    const sockets = new Set<unknown>()
+    let closed = 0
+    const count = (req: IncomingMessage) => {
+      if (sockets.has(req.socket)) return
+      sockets.add(req.socket)
+      req.socket.once('close', () => closed++)
+    }
+    // The last event, then the end of the answer a moment later: the reader stops before the end has come.
+    routes.set('/done', (req, res) => {
+      count(req)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: {"last":true}\n\n')
+      setTimeout(() => res.end('data: [DONE]\n\n'), 30)
+    })
+    const readFirst = async (path: string) => {
+      const res = await nodeFetch(`${origin}${path}`, { redirect: 'manual' })
+      // A reader done after the first event, as an upstream client is once its turn ends.
+      for await (const _ of readSSE(res.body as ReadableStream<Uint8Array>)) break
+    }
+    for (let i = 0; i < 3; i++) {
+      await readFirst('/done')
+      await tick(60)
+    }
+    expect(sockets.size).toBe(1)
+    expect(closed).toBe(0)
+    // An answer that keeps streaming after its reader stopped is not read on: its connection is cut.
+    let writes = 0
+    routes.set('/endless', (req, res) => {
+      count(req)
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const timer = setInterval(() => {
+        writes++
+        res.write(`data: ${'x'.repeat(8_000)}\n\n`)
+      }, 5)
+      res.once('close', () => clearInterval(timer))
+    })
+    await readFirst('/endless')
+    const deadline = Date.now() + 3_000
+    while (closed === 0 && Date.now() < deadline) await tick(20)
+    expect(closed).toBe(1)
+    const after = writes
+    await tick(50)
+    expect(writes).toBe(after)
+  })
+
+  it('cuts the connection at once when no first byte came in time (a read still waiting)', async () => {
+    let closedAt = 0
+    routes.set('/silent', (req, res) => {
+      req.socket.once('close', () => {
+        closedAt = Date.now()
+      })
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.flushHeaders()
+    })
+    const res = await nodeFetch(`${origin}/silent`, { redirect: 'manual' })
+    const started = Date.now()
+    const read = (async () => {
+      for await (const _ of readSSE(res.body as ReadableStream<Uint8Array>, undefined, { firstByteTimeoutMs: 100 })) {
+      }
+    })()
+    await expect(read).rejects.toThrow(/100/)
+    const deadline = Date.now() + 2_000
+    while (!closedAt && Date.now() < deadline) await tick(10)
+    expect(closedAt - started).toBeLessThan(600)
+  })
 })

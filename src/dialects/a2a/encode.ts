@@ -10,7 +10,7 @@ import type {
   ToolCall,
   ToolInfo,
 } from '../../core/index.js'
-import { addUsage, emptyUsage, newId, textOf } from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, newId, textOf } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
 import { toA2AMessage, toA2APart } from './parts.js'
@@ -83,7 +83,7 @@ export function taskSnapshot(
   state: TaskEncoderState,
   options: { historyLength?: number; includeArtifacts?: boolean } = {},
 ): Task {
-  const task = structuredClone(state.task)
+  const task = cloneData(state.task)
   if (options.historyLength !== undefined) {
     if (options.historyLength <= 0) delete task.history
     else task.history = task.history?.slice(-options.historyLength)
@@ -99,7 +99,7 @@ export function taskSnapshot(
  */
 export function applyToTask(task: Task, e: StreamResponse): void {
   if ('task' in e) {
-    Object.assign(task, structuredClone(e.task))
+    Object.assign(task, cloneData(e.task))
   } else if ('statusUpdate' in e) {
     task.status = e.statusUpdate.status
     if (e.statusUpdate.status.message) (task.history ??= []).push(e.statusUpdate.status.message)

@@ -9,7 +9,7 @@ import type {
   RunEventType,
   RunRequest,
 } from '../../core/index.js'
-import { isObject, textOf } from '../../core/index.js'
+import { cloneData, isObject, textOf } from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -127,7 +127,7 @@ export const valuesSnapshot = (s: AcpEncoderState): RunOutputStreamData => ({
   type: 'values',
   run_id: s.runId,
   status: s.status,
-  values: structuredClone(s.values) as unknown as Record<string, unknown>,
+  values: cloneData(s.values) as unknown as Record<string, unknown>,
 })
 
 /** The values changed: a snapshot now (`change` mode), or at the next boundary or take (`boundary` mode). */
@@ -396,8 +396,8 @@ export function runOutput(s: AcpEncoderState): RunOutput | undefined {
   if (s.status === 'success')
     return {
       type: 'result',
-      values: structuredClone(s.values) as unknown as Record<string, unknown>,
-      messages: structuredClone(s.values.messages),
+      values: cloneData(s.values) as unknown as Record<string, unknown>,
+      messages: cloneData(s.values.messages),
     }
   if ((s.status === 'error' || s.status === 'timeout') && s.error) return { type: 'error', run_id: s.runId, ...s.error }
   return undefined

@@ -1,5 +1,6 @@
 // Where text lives in an ACP agent's `input` and `values`: agents define their own schemas, so the bridge's ACP
 // client is told per agent (configuration `acp.input` / `acp.output`), by JSON pointer.
+import { cloneData } from '../../core/index.js'
 
 /** Where the bridge puts the conversation (`messages`) or the latest user text (`text`) in the agent's input. */
 export interface InputTemplate {
@@ -70,7 +71,7 @@ const textOf = (content: unknown): string =>
       : ''
 
 export function applyInput(template: InputTemplate, messages: TemplateMessage[]): unknown {
-  const base = structuredClone(template.base ?? {})
+  const base = cloneData(template.base ?? {})
   if (template.text !== undefined) {
     const last = [...messages].reverse().find((m) => m.role === 'user')
     return setPointer(base, template.text, textOf(last?.content))

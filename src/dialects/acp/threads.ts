@@ -6,6 +6,7 @@ import { conflict, invalid, notFound } from './errors.js'
 import { fromUuid, toUuid } from './ids.js'
 import { iso, matches, runView } from './runs.js'
 import type { Message, Thread, ThreadStatus } from './wire.js'
+import { cloneData } from '../../core/index.js'
 
 export interface ThreadDoc {
   threadId: string
@@ -105,7 +106,7 @@ export class AcpThreads {
   async copyThread(threadId: string): Promise<ThreadDoc> {
     const doc = await this.threadDoc(threadId)
     if (!doc) throw notFound(`Thread ${threadId}`)
-    const copy = await this.createThread({ metadata: structuredClone(doc.metadata) })
+    const copy = await this.createThread({ metadata: cloneData(doc.metadata) })
     const history = await this.runtime.store.getHistory(fromUuid('ctx', threadId))
     if (history.length) await this.runtime.store.appendHistory(fromUuid('ctx', copy.threadId), history)
     const { threadId: _, createdAt: __, updatedAt: ___, ...state } = doc
@@ -182,7 +183,7 @@ export class AcpThreads {
       const encoder = await runView(this.runtime.store, r)
       states.push({
         checkpoint: { checkpoint_id: toUuid(r.runId) },
-        values: structuredClone(encoder.values) as unknown as Record<string, unknown>,
+        values: cloneData(encoder.values) as unknown as Record<string, unknown>,
         messages: encoder.values.messages,
         metadata: { run_id: toUuid(r.runId), status: encoder.status },
       })

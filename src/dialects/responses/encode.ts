@@ -13,7 +13,7 @@ import type {
   ToolInfo,
   Usage,
 } from '../../core/index.js'
-import { addUsage, emptyUsage, textOf } from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, textOf } from '../../core/index.js'
 import { itemId } from './ids.js'
 import type {
   CreateResponse,
@@ -156,7 +156,7 @@ function collect(state: ResponseEncoderState, body: (out: Out) => void): Respons
   return events
 }
 
-const snapshot = (state: ResponseEncoderState): Response => structuredClone(state.response)
+const snapshot = (state: ResponseEncoderState): Response => cloneData(state.response)
 
 type Handler<T extends RunEventType> = (s: ResponseEncoderState, e: EventOf<T>, out: Out) => void
 
@@ -287,7 +287,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       out({ type: 'response.mcp_call.completed', item_id: slot.item.id, output_index: slot.index })
     }
     delete s.slots[`call:${e.callId}`]
-    out({ type: 'response.output_item.done', output_index: slot.index, item: structuredClone(slot.item) })
+    out({ type: 'response.output_item.done', output_index: slot.index, item: cloneData(slot.item) })
   },
   interrupt: (s, e, out) => {
     if (e.message) wholeMessage(s, e.message, out, e.reason === 'auth' ? 'commentary' : undefined)
@@ -362,8 +362,8 @@ const interruptItems: Record<InterruptReason, (s: ResponseEncoderState, e: Event
         arguments: call.arguments,
       }
       s.response.output.push(item)
-      out({ type: 'response.output_item.added', output_index: index, item: structuredClone(item) })
-      out({ type: 'response.output_item.done', output_index: index, item: structuredClone(item) })
+      out({ type: 'response.output_item.added', output_index: index, item: cloneData(item) })
+      out({ type: 'response.output_item.done', output_index: index, item: cloneData(item) })
     }
   },
   // A free-form question: the message asks it, the next user message answers it.
@@ -434,7 +434,7 @@ function rememberCall(s: ResponseEncoderState, callId: string, name: string, too
 function addItem<S extends Slot>(s: ResponseEncoderState, key: string, slot: S, out: Out): S {
   s.slots[key] = slot
   s.response.output.push(slot.item)
-  out({ type: 'response.output_item.added', output_index: slot.index, item: structuredClone(slot.item) })
+  out({ type: 'response.output_item.added', output_index: slot.index, item: cloneData(slot.item) })
   return slot
 }
 
@@ -521,7 +521,7 @@ function openContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out, ref
     item_id: slot.item.id,
     output_index: slot.index,
     content_index: contentIndex,
-    part: structuredClone(lastPart(slot)),
+    part: cloneData(lastPart(slot)),
   })
   return slot
 }
@@ -568,7 +568,7 @@ function closeContentPart(_s: ResponseEncoderState, slot: TextSlot, out: Out) {
   if (part.type === 'refusal') out({ type: 'response.refusal.done', ...ref, refusal: part.refusal })
   if (part.type === 'output_text') out({ type: 'response.output_text.done', ...ref, text: part.text, logprobs: [] })
   else if (part.type === 'reasoning_text') out({ type: 'response.reasoning_text.done', ...ref, text: part.text })
-  out({ type: 'response.content_part.done', ...ref, part: structuredClone(part) })
+  out({ type: 'response.content_part.done', ...ref, part: cloneData(part) })
 }
 
 function closeSlot(s: ResponseEncoderState, key: string, out: Out, status: 'completed' | 'incomplete' = 'completed') {
@@ -586,7 +586,7 @@ function closeSlot(s: ResponseEncoderState, key: string, out: Out, status: 'comp
     })
   }
   slot.item.status = slot.kind === 'mcp_call' && status === 'incomplete' ? 'incomplete' : status
-  out({ type: 'response.output_item.done', output_index: slot.index, item: structuredClone(slot.item) })
+  out({ type: 'response.output_item.done', output_index: slot.index, item: cloneData(slot.item) })
 }
 
 /** A message that arrives whole (an interrupt's question, a status message) as one complete item. */
