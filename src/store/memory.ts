@@ -85,6 +85,8 @@ const blocksEviction = (entry: RunEntry) => {
 /** The default RunStore: everything in this process's memory, bounded and expiring. */
 export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, RunEntry>()
+  /** The finished runs, in the order they finished: the first is the least recently changed (see #makeRoom). */
+  readonly #finished = new Map<string, RunEntry>()
   readonly #history = new Map<string, Expiring<Message[]>>()
   readonly #docs = new Map<string, Expiring<unknown>>()
   readonly #maxEvents: number
@@ -144,6 +146,7 @@ export class MemoryRunStore implements RunStore {
     }
     if (entry.sealed) compact(entry)
     this.#runs.set(record.runId, entry)
+    if (entry.sealed) this.#finished.set(record.runId, entry)
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -175,6 +178,7 @@ export class MemoryRunStore implements RunStore {
     wake(entry.waiters)
     wake(entry.drained)
     this.#runs.delete(runId)
+    this.#finished.delete(runId)
   }
 
   async append(runId: string, event: AgentEvent): Promise<RunEvent> {
@@ -240,6 +244,7 @@ export class MemoryRunStore implements RunStore {
     entry.touchedAt = time
     if (isTerminal(event)) {
       entry.sealed = true
+      this.#finished.set(runId, entry)
       compact(entry)
       wake(entry.drained)
     }
@@ -362,17 +367,18 @@ export class MemoryRunStore implements RunStore {
 
   /** Room for one more run: the oldest finished run (least recently changed) goes; if none has finished, a 429. */
   #makeRoom() {
+    // Finished runs are kept in the order they finished, so the least recently changed one is found without a scan
+    // (a scan of every run, and a sweep of every document, on each new run made a full store slow to start runs).
+    for (const [id, entry] of this.#finished) {
+      if (entry.cursors.size > 0) continue
+      this.#finished.delete(id)
+      this.#runs.delete(id)
+      return
+    }
+    // None to spare: runs that expired unfinished may still make room.
     this.#nextSweep = 0
     this.#sweep()
-    if (this.#runs.size < this.#maxRuns) return
-    let oldest: [string, RunEntry] | undefined
-    for (const item of this.#runs) {
-      const [, entry] = item
-      if (!isTerminalStatus(entry.record.state.status) || entry.cursors.size > 0) continue
-      if (!oldest || entry.touchedAt < oldest[1].touchedAt) oldest = item
-    }
-    if (!oldest) throw tooManyRuns(this.#maxRuns)
-    this.#runs.delete(oldest[0])
+    if (this.#runs.size >= this.#maxRuns) throw tooManyRuns(this.#maxRuns)
   }
 
   /** Sets a value; past the cap the value that expires first goes (the least recently changed). */
@@ -411,7 +417,11 @@ export class MemoryRunStore implements RunStore {
     const now = this.#now()
     if (now < this.#nextSweep) return
     this.#nextSweep = now + this.sweepIntervalMs
-    for (const [id, entry] of this.#runs) if (this.#expired(entry)) this.#runs.delete(id)
+    for (const [id, entry] of this.#runs) {
+      if (!this.#expired(entry)) continue
+      this.#runs.delete(id)
+      this.#finished.delete(id)
+    }
     for (const map of [this.#history, this.#docs] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt < now) map.delete(key)
     }

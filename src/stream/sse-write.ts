@@ -152,8 +152,11 @@ export class SSEPump {
   async stop(reason?: unknown): Promise<void> {
     const wasFinished = this.#finished
     this.#finish()
+    // A stream that already ended (Node says 'close' after every response) has no source left to stop; an abort would
+    // only cost an AbortError with its stack.
+    if (wasFinished && this.#started) return
     this.#abort.abort(reason)
-    if (!wasFinished || !this.#started) await this.#iterator.return?.().catch(() => {})
+    await this.#iterator.return?.().catch(() => {})
   }
 
   #write(text: string) {
