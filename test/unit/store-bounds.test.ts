@@ -57,6 +57,21 @@ describe('store bounds', () => {
     expect(await ids(store)).toEqual(['b'])
   })
 
+  it('past maxRuns a finished run being read is passed over for the next one to have finished', async () => {
+    const store = new MemoryRunStore({ maxRuns: 3 })
+    for (const id of ['a', 'b', 'c']) await store.createRun(record(id, 1))
+    await store.append('c', { type: 'run.completed' })
+    await store.append('a', { type: 'run.completed' })
+    const reader = store.read('c', 0, { follow: true })[Symbol.asyncIterator]()
+    await reader.next()
+    await store.createRun(record('d', 2))
+    expect(await ids(store)).toEqual(['b', 'c', 'd'])
+    await reader.return?.(undefined)
+    await store.append('b', { type: 'run.completed' })
+    await store.createRun(record('e', 3))
+    expect(await ids(store)).toEqual(['b', 'd', 'e'])
+  })
+
   it('past maxDocs the oldest document goes; histories are bounded the same way', async () => {
     const store = new MemoryRunStore({ maxDocs: 2 })
     await store.putDoc('ns', 'one', 1)
