@@ -41,7 +41,8 @@ export function writeSSE(outgoing: ServerResponse, res: Response, pump: SSEPump)
   // source slow to start gets them sent on their own, so the client knows the stream is open.
   let wrote = false
   setImmediate(() => {
-    if (!wrote && !outgoing.destroyed) outgoing.flushHeaders()
+    // An answer that already ended (an empty stream) sent its headers with its end.
+    if (!wrote && !outgoing.writableEnded && !outgoing.destroyed) outgoing.flushHeaders()
   })
   const gone = () => void pump.stop()
   outgoing.once('close', gone)

@@ -55,6 +55,7 @@ describe('SSE written straight to Node', () => {
       ),
     )
     app.get('/quick', () => sseResponse(messages, { keepAliveMs: 0 }))
+    app.get('/empty', () => sseResponse(async function* () {}, { keepAliveMs: 0 }))
     const url = await listen(app)
     const started = performance.now()
     const slow = await fetch(`${url}/slow`)
@@ -65,6 +66,11 @@ describe('SSE written straight to Node', () => {
     const quick = await fetch(`${url}/quick`)
     expect(quick.status).toBe(200)
     expect(await quick.text()).toMatch(/^event: first\ndata: \{"n":1\}\n\n/)
+    // A stream that ends before any event still answers whole, and the server goes on serving.
+    const empty = await fetch(`${url}/empty`)
+    expect(empty.status).toBe(200)
+    expect(await empty.text()).toBe('')
+    expect((await fetch(`${url}/quick`)).status).toBe(200)
   })
 
   it('sends the same status, headers and bytes as the web stream', async () => {
