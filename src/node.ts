@@ -215,8 +215,9 @@ const isMain = (() => {
   }
 })()
 
-if (isMain) {
-  main(process.argv.slice(2)).then(
+/** The `dialect-bridge` command with its arguments (`serve --port 8787`); exits the process when it is done. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (error) => {
       console.error(error instanceof ConfigError ? error.message : error)
@@ -224,3 +225,5 @@ if (isMain) {
     },
   )
 }
+
+if (isMain) runCli(process.argv.slice(2))

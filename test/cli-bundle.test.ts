@@ -1,7 +1,7 @@
-// The command as `npm run build` ships it: one bundled file (dist/cli.js) that starts the bridge and serves every
-// face, so the bin works without the library's module tree.
+// The command as `npm run build` ships it: a launcher (dist/cli.js) and one bundled file beside it that starts the
+// bridge and serves every face, so the bin works without the library's module tree.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +16,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('the bundled command', () => {
   it('serves the demo agent on its faces, then stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // The launcher's cache goes to the system's temporary directory; a fresh one shows it was written.
+    const tmp = join(dir, 'tmp')
+    mkdirSync(tmp)
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_COMPILE_CACHE: undefined, TMPDIR: tmp },
+    })
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -50,5 +56,10 @@ describe('the bundled command', () => {
       child.kill('SIGTERM')
       await exited
     }
+    // The launcher turned Node's compile cache on (Node 22.1 and later have it): the next start reads the bundle
+    // compiled. The cache is written as the process exits.
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+    if (major > 22 || (major === 22 && minor >= 1))
+      expect(readdirSync(join(tmp, 'node-compile-cache'), { recursive: true }).length).toBeGreaterThan(0)
   }, 30_000)
 })

@@ -3,55 +3,64 @@ import type { AgentEvent } from './events.js'
 import { InterruptReason } from './events.js'
 import { Ext } from './part.js'
 import type { RunRequest } from './request.js'
+import { lazySchema } from './lazy-schema.js'
 
-const JsonSchema = z.record(z.string(), z.unknown())
+const JsonSchema = lazySchema(() => z.record(z.string(), z.unknown()))
 
-export const Skill = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  examples: z.array(z.string()).optional(),
-})
+export const Skill = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    examples: z.array(z.string()).optional(),
+  }),
+)
 export type Skill = z.infer<typeof Skill>
 
 /** An interrupt the agent may raise, declared up front (ACP `specs.interrupts`, an A2A extension). */
-export const InterruptSpec = z.object({
-  type: z.string(),
-  reason: InterruptReason,
-  description: z.string().optional(),
-  payloadSchema: JsonSchema.optional(),
-  resumeSchema: JsonSchema.optional(),
-})
+export const InterruptSpec = lazySchema(() =>
+  z.object({
+    type: z.string(),
+    reason: InterruptReason,
+    description: z.string().optional(),
+    payloadSchema: JsonSchema.optional(),
+    resumeSchema: JsonSchema.optional(),
+  }),
+)
 export type InterruptSpec = z.infer<typeof InterruptSpec>
 
-export const Capabilities = z.object({
-  streaming: z.boolean(),
-  /** The agent keeps conversation state itself (ACP threads, Responses previous_response_id). */
-  threads: z.boolean(),
-  interrupts: z.boolean(),
-  clientTools: z.boolean(),
-  push: z.boolean(),
-})
+export const Capabilities = lazySchema(() =>
+  z.object({
+    streaming: z.boolean(),
+    /** The agent keeps conversation state itself (ACP threads, Responses previous_response_id). */
+    threads: z.boolean(),
+    interrupts: z.boolean(),
+    clientTools: z.boolean(),
+    push: z.boolean(),
+  }),
+)
 export type Capabilities = z.infer<typeof Capabilities>
 
 /** Everything a dialect's discovery document (agent card, ACP descriptor, model entry) is built from. */
-export const AgentInfo = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string().optional(),
-  version: z.string().optional(),
-  skills: z.array(Skill).optional(),
-  inputSchema: JsonSchema.optional(),
-  outputSchema: JsonSchema.optional(),
-  configSchema: JsonSchema.optional(),
-  interrupts: z.array(InterruptSpec).optional(),
-  capabilities: Capabilities,
-  inputModes: z.array(z.string()).optional(),
-  outputModes: z.array(z.string()).optional(),
-  /** The upstream's own card or descriptor, keyed by dialect. */
-  ext: Ext.optional(),
-})
+export const AgentInfo = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    version: z.string().optional(),
+    skills: z.array(Skill).optional(),
+    inputSchema: JsonSchema.optional(),
+    outputSchema: JsonSchema.optional(),
+    configSchema: JsonSchema.optional(),
+    interrupts: z.array(InterruptSpec).optional(),
+    capabilities: Capabilities,
+    inputModes: z.array(z.string()).optional(),
+    outputModes: z.array(z.string()).optional(),
+    /** The upstream's own card or descriptor, keyed by dialect. */
+    ext: Ext.optional(),
+  }),
+)
 export type AgentInfo = z.infer<typeof AgentInfo>
 
 /**

@@ -3,42 +3,41 @@ import type { AgentEvent, EventOf } from './events.js'
 import { RunError } from './events.js'
 import { PendingInterrupt } from './request.js'
 import { ToolCall } from './tool.js'
+import { lazySchema } from './lazy-schema.js'
 
-export const RunStatus = z.enum([
-  'queued',
-  'working',
-  'input_required',
-  'auth_required',
-  'completed',
-  'failed',
-  'canceled',
-])
+export const RunStatus = lazySchema(() =>
+  z.enum(['queued', 'working', 'input_required', 'auth_required', 'completed', 'failed', 'canceled']),
+)
 export type RunStatus = z.infer<typeof RunStatus>
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'canceled']
 export const isTerminalStatus = (s: RunStatus): boolean => TERMINAL_STATUSES.includes(s)
 
-export const Usage = z.object({
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  reasoningTokens: z.number(),
-  cachedTokens: z.number(),
-  /** Present once a usage event gave one: most upstreams say nothing of cache writes or cost. */
-  cacheWriteTokens: z.number().optional(),
-  costUsd: z.number().optional(),
-})
+export const Usage = lazySchema(() =>
+  z.object({
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    reasoningTokens: z.number(),
+    cachedTokens: z.number(),
+    /** Present once a usage event gave one: most upstreams say nothing of cache writes or cost. */
+    cacheWriteTokens: z.number().optional(),
+    costUsd: z.number().optional(),
+  }),
+)
 export type Usage = z.infer<typeof Usage>
 
 /** What the bridge knows about a run at any point: a fold of its events, plain JSON so any store can keep it. */
-export const RunState = z.object({
-  status: RunStatus,
-  lastSeq: z.number(),
-  calls: z.record(z.string(), ToolCall),
-  pending: PendingInterrupt.optional(),
-  usage: Usage,
-  error: RunError.optional(),
-  incomplete: z.object({ reason: z.string() }).optional(),
-})
+export const RunState = lazySchema(() =>
+  z.object({
+    status: RunStatus,
+    lastSeq: z.number(),
+    calls: z.record(z.string(), ToolCall),
+    pending: PendingInterrupt.optional(),
+    usage: Usage,
+    error: RunError.optional(),
+    incomplete: z.object({ reason: z.string() }).optional(),
+  }),
+)
 export type RunState = z.infer<typeof RunState>
 
 /** No tokens yet. */

@@ -6,6 +6,7 @@
 // unions of objects: the first alternative whose member is present wins. v0.3 JSON-RPC shapes carry the prefix V03
 // and are tagged by `kind` (security schemes by `type`). Objects strip unknown keys; metadata stays a free object.
 import { z } from 'zod'
+import { lazySchema } from '../../core/lazy-schema.js'
 
 const int = () => z.number().int()
 const struct = () => z.record(z.string(), z.unknown())
@@ -70,549 +71,698 @@ export const JSONRPC_ERROR_CODES = {
 
 // ── Agent card (v1) ──────────────────────────────────────────────────────────────────────────────────────────
 
-export const AgentInterface = z.object({
-  url: z.string(),
-  protocolBinding: z.string(),
-  tenant: z.string().optional(),
-  protocolVersion: z.string(),
-})
-export const AgentProvider = z.object({ url: z.string(), organization: z.string() })
-export const AgentExtension = z.object({
-  uri: z.string().optional(),
-  description: z.string().optional(),
-  required: z.boolean().optional(),
-  params: struct().optional(),
-})
-export const AgentCapabilities = z.object({
-  streaming: z.boolean().optional(),
-  pushNotifications: z.boolean().optional(),
-  extensions: z.array(AgentExtension).optional(),
-  extendedAgentCard: z.boolean().optional(),
-})
-export const StringList = z.object({ list: strings().optional() })
-export const SecurityRequirement = z.object({ schemes: z.record(z.string(), StringList).optional() })
-export const AgentSkill = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  tags: strings(),
-  examples: strings().optional(),
-  inputModes: strings().optional(),
-  outputModes: strings().optional(),
-  securityRequirements: z.array(SecurityRequirement).optional(),
-})
-export const AgentCardSignature = z.object({
-  protected: z.string(),
-  signature: z.string(),
-  header: struct().optional(),
-})
+export const AgentInterface = lazySchema(() =>
+  z.object({
+    url: z.string(),
+    protocolBinding: z.string(),
+    tenant: z.string().optional(),
+    protocolVersion: z.string(),
+  }),
+)
+export const AgentProvider = lazySchema(() => z.object({ url: z.string(), organization: z.string() }))
+export const AgentExtension = lazySchema(() =>
+  z.object({
+    uri: z.string().optional(),
+    description: z.string().optional(),
+    required: z.boolean().optional(),
+    params: struct().optional(),
+  }),
+)
+export const AgentCapabilities = lazySchema(() =>
+  z.object({
+    streaming: z.boolean().optional(),
+    pushNotifications: z.boolean().optional(),
+    extensions: z.array(AgentExtension).optional(),
+    extendedAgentCard: z.boolean().optional(),
+  }),
+)
+export const StringList = lazySchema(() => z.object({ list: strings().optional() }))
+export const SecurityRequirement = lazySchema(() => z.object({ schemes: z.record(z.string(), StringList).optional() }))
+export const AgentSkill = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    tags: strings(),
+    examples: strings().optional(),
+    inputModes: strings().optional(),
+    outputModes: strings().optional(),
+    securityRequirements: z.array(SecurityRequirement).optional(),
+  }),
+)
+export const AgentCardSignature = lazySchema(() =>
+  z.object({
+    protected: z.string(),
+    signature: z.string(),
+    header: struct().optional(),
+  }),
+)
 
-export const AuthorizationCodeOAuthFlow = z.object({
-  authorizationUrl: z.string(),
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-  pkceRequired: z.boolean().optional(),
-})
-export const ClientCredentialsOAuthFlow = z.object({
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
+export const AuthorizationCodeOAuthFlow = lazySchema(() =>
+  z.object({
+    authorizationUrl: z.string(),
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+    pkceRequired: z.boolean().optional(),
+  }),
+)
+export const ClientCredentialsOAuthFlow = lazySchema(() =>
+  z.object({
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
 /** @deprecated in A2A v1 */
-export const ImplicitOAuthFlow = z.object({
-  authorizationUrl: z.string().optional(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes().optional(),
-})
+export const ImplicitOAuthFlow = lazySchema(() =>
+  z.object({
+    authorizationUrl: z.string().optional(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes().optional(),
+  }),
+)
 /** @deprecated in A2A v1 */
-export const PasswordOAuthFlow = z.object({
-  tokenUrl: z.string().optional(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes().optional(),
-})
-export const DeviceCodeOAuthFlow = z.object({
-  deviceAuthorizationUrl: z.string(),
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
-export const OAuthFlows = z.union([
-  z.object({ authorizationCode: AuthorizationCodeOAuthFlow }),
-  z.object({ clientCredentials: ClientCredentialsOAuthFlow }),
-  z.object({ implicit: ImplicitOAuthFlow }),
-  z.object({ password: PasswordOAuthFlow }),
-  z.object({ deviceCode: DeviceCodeOAuthFlow }),
-])
+export const PasswordOAuthFlow = lazySchema(() =>
+  z.object({
+    tokenUrl: z.string().optional(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes().optional(),
+  }),
+)
+export const DeviceCodeOAuthFlow = lazySchema(() =>
+  z.object({
+    deviceAuthorizationUrl: z.string(),
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
+export const OAuthFlows = lazySchema(() =>
+  z.union([
+    z.object({ authorizationCode: AuthorizationCodeOAuthFlow }),
+    z.object({ clientCredentials: ClientCredentialsOAuthFlow }),
+    z.object({ implicit: ImplicitOAuthFlow }),
+    z.object({ password: PasswordOAuthFlow }),
+    z.object({ deviceCode: DeviceCodeOAuthFlow }),
+  ]),
+)
 
-export const APIKeySecurityScheme = z.object({
-  description: z.string().optional(),
-  location: z.string(),
-  name: z.string(),
-})
-export const HTTPAuthSecurityScheme = z.object({
-  description: z.string().optional(),
-  scheme: z.string(),
-  bearerFormat: z.string().optional(),
-})
-export const OAuth2SecurityScheme = z.object({
-  description: z.string().optional(),
-  flows: OAuthFlows,
-  oauth2MetadataUrl: z.string().optional(),
-})
-export const OpenIdConnectSecurityScheme = z.object({
-  description: z.string().optional(),
-  openIdConnectUrl: z.string(),
-})
-export const MutualTlsSecurityScheme = z.object({ description: z.string().optional() })
-export const SecurityScheme = z.union([
-  z.object({ apiKeySecurityScheme: APIKeySecurityScheme }),
-  z.object({ httpAuthSecurityScheme: HTTPAuthSecurityScheme }),
-  z.object({ oauth2SecurityScheme: OAuth2SecurityScheme }),
-  z.object({ openIdConnectSecurityScheme: OpenIdConnectSecurityScheme }),
-  z.object({ mtlsSecurityScheme: MutualTlsSecurityScheme }),
-])
+export const APIKeySecurityScheme = lazySchema(() =>
+  z.object({
+    description: z.string().optional(),
+    location: z.string(),
+    name: z.string(),
+  }),
+)
+export const HTTPAuthSecurityScheme = lazySchema(() =>
+  z.object({
+    description: z.string().optional(),
+    scheme: z.string(),
+    bearerFormat: z.string().optional(),
+  }),
+)
+export const OAuth2SecurityScheme = lazySchema(() =>
+  z.object({
+    description: z.string().optional(),
+    flows: OAuthFlows,
+    oauth2MetadataUrl: z.string().optional(),
+  }),
+)
+export const OpenIdConnectSecurityScheme = lazySchema(() =>
+  z.object({
+    description: z.string().optional(),
+    openIdConnectUrl: z.string(),
+  }),
+)
+export const MutualTlsSecurityScheme = lazySchema(() => z.object({ description: z.string().optional() }))
+export const SecurityScheme = lazySchema(() =>
+  z.union([
+    z.object({ apiKeySecurityScheme: APIKeySecurityScheme }),
+    z.object({ httpAuthSecurityScheme: HTTPAuthSecurityScheme }),
+    z.object({ oauth2SecurityScheme: OAuth2SecurityScheme }),
+    z.object({ openIdConnectSecurityScheme: OpenIdConnectSecurityScheme }),
+    z.object({ mtlsSecurityScheme: MutualTlsSecurityScheme }),
+  ]),
+)
 
-export const AgentCard = z.object({
-  name: z.string(),
-  description: z.string(),
-  supportedInterfaces: z.array(AgentInterface),
-  provider: AgentProvider.optional(),
-  version: z.string(),
-  documentationUrl: z.string().optional(),
-  capabilities: AgentCapabilities,
-  securitySchemes: z.record(z.string(), SecurityScheme).optional(),
-  securityRequirements: z.array(SecurityRequirement).optional(),
-  defaultInputModes: strings(),
-  defaultOutputModes: strings(),
-  skills: z.array(AgentSkill),
-  signatures: z.array(AgentCardSignature).optional(),
-  iconUrl: z.string().optional(),
-})
+export const AgentCard = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    description: z.string(),
+    supportedInterfaces: z.array(AgentInterface),
+    provider: AgentProvider.optional(),
+    version: z.string(),
+    documentationUrl: z.string().optional(),
+    capabilities: AgentCapabilities,
+    securitySchemes: z.record(z.string(), SecurityScheme).optional(),
+    securityRequirements: z.array(SecurityRequirement).optional(),
+    defaultInputModes: strings(),
+    defaultOutputModes: strings(),
+    skills: z.array(AgentSkill),
+    signatures: z.array(AgentCardSignature).optional(),
+    iconUrl: z.string().optional(),
+  }),
+)
 
 // ── Tasks, messages, parts, artifacts (v1) ───────────────────────────────────────────────────────────────────
 
-export const TaskState = z.enum([
-  'TASK_STATE_UNSPECIFIED',
-  'TASK_STATE_SUBMITTED',
-  'TASK_STATE_WORKING',
-  'TASK_STATE_COMPLETED',
-  'TASK_STATE_FAILED',
-  'TASK_STATE_CANCELED',
-  'TASK_STATE_INPUT_REQUIRED',
-  'TASK_STATE_REJECTED',
-  'TASK_STATE_AUTH_REQUIRED',
-])
-export const Role = z.enum(['ROLE_UNSPECIFIED', 'ROLE_USER', 'ROLE_AGENT'])
+export const TaskState = lazySchema(() =>
+  z.enum([
+    'TASK_STATE_UNSPECIFIED',
+    'TASK_STATE_SUBMITTED',
+    'TASK_STATE_WORKING',
+    'TASK_STATE_COMPLETED',
+    'TASK_STATE_FAILED',
+    'TASK_STATE_CANCELED',
+    'TASK_STATE_INPUT_REQUIRED',
+    'TASK_STATE_REJECTED',
+    'TASK_STATE_AUTH_REQUIRED',
+  ]),
+)
+export const Role = lazySchema(() => z.enum(['ROLE_UNSPECIFIED', 'ROLE_USER', 'ROLE_AGENT']))
 
 const partCommon = {
   mediaType: z.string().optional(),
   filename: z.string().optional(),
   metadata: struct().optional(),
 }
-export const TextPart = z.object({ text: z.string(), ...partCommon })
+export const TextPart = lazySchema(() => z.object({ text: z.string(), ...partCommon }))
 /** `raw` is base64 (ProtoJSON bytes). */
-export const RawPart = z.object({ raw: z.string(), ...partCommon })
-export const UrlPart = z.object({ url: z.string(), ...partCommon })
+export const RawPart = lazySchema(() => z.object({ raw: z.string(), ...partCommon }))
+export const UrlPart = lazySchema(() => z.object({ url: z.string(), ...partCommon }))
 /** `data` is any JSON value, null included; the key itself must be present. */
-export const DataPart = z.object({ data: z.unknown(), ...partCommon })
+export const DataPart = lazySchema(() => z.object({ data: z.unknown(), ...partCommon }))
 /** The v1 Part: one of text, raw, url or data, told apart by which member is present. */
-export const Part = z.union([TextPart, RawPart, UrlPart, DataPart])
+export const Part = lazySchema(() => z.union([TextPart, RawPart, UrlPart, DataPart]))
 
-export const Message = z.object({
-  messageId: z.string(),
-  contextId: z.string().optional(),
-  taskId: z.string().optional(),
-  role: Role,
-  parts: z.array(Part),
-  metadata: struct().optional(),
-  extensions: strings().optional(),
-  referenceTaskIds: strings().optional(),
-})
-export const TaskStatus = z.object({
-  state: TaskState,
-  message: Message.optional(),
-  timestamp: z.string().optional(),
-})
-export const Artifact = z.object({
-  artifactId: z.string(),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  parts: z.array(Part),
-  metadata: struct().optional(),
-  extensions: strings().optional(),
-})
-export const Task = z.object({
-  id: z.string(),
-  contextId: z.string().optional(),
-  status: TaskStatus,
-  artifacts: z.array(Artifact).optional(),
-  history: z.array(Message).optional(),
-  metadata: struct().optional(),
-})
-export const TaskStatusUpdateEvent = z.object({
-  taskId: z.string(),
-  contextId: z.string(),
-  status: TaskStatus,
-  metadata: struct().optional(),
-})
-export const TaskArtifactUpdateEvent = z.object({
-  taskId: z.string(),
-  contextId: z.string(),
-  artifact: Artifact,
-  append: z.boolean().optional(),
-  lastChunk: z.boolean().optional(),
-  metadata: struct().optional(),
-})
-export const StreamResponse = z.union([
-  z.object({ task: Task }),
-  z.object({ message: Message }),
-  z.object({ statusUpdate: TaskStatusUpdateEvent }),
-  z.object({ artifactUpdate: TaskArtifactUpdateEvent }),
-])
+export const Message = lazySchema(() =>
+  z.object({
+    messageId: z.string(),
+    contextId: z.string().optional(),
+    taskId: z.string().optional(),
+    role: Role,
+    parts: z.array(Part),
+    metadata: struct().optional(),
+    extensions: strings().optional(),
+    referenceTaskIds: strings().optional(),
+  }),
+)
+export const TaskStatus = lazySchema(() =>
+  z.object({
+    state: TaskState,
+    message: Message.optional(),
+    timestamp: z.string().optional(),
+  }),
+)
+export const Artifact = lazySchema(() =>
+  z.object({
+    artifactId: z.string(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    parts: z.array(Part),
+    metadata: struct().optional(),
+    extensions: strings().optional(),
+  }),
+)
+export const Task = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    contextId: z.string().optional(),
+    status: TaskStatus,
+    artifacts: z.array(Artifact).optional(),
+    history: z.array(Message).optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const TaskStatusUpdateEvent = lazySchema(() =>
+  z.object({
+    taskId: z.string(),
+    contextId: z.string(),
+    status: TaskStatus,
+    metadata: struct().optional(),
+  }),
+)
+export const TaskArtifactUpdateEvent = lazySchema(() =>
+  z.object({
+    taskId: z.string(),
+    contextId: z.string(),
+    artifact: Artifact,
+    append: z.boolean().optional(),
+    lastChunk: z.boolean().optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const StreamResponse = lazySchema(() =>
+  z.union([
+    z.object({ task: Task }),
+    z.object({ message: Message }),
+    z.object({ statusUpdate: TaskStatusUpdateEvent }),
+    z.object({ artifactUpdate: TaskArtifactUpdateEvent }),
+  ]),
+)
 
 // ── Requests and responses (v1) ──────────────────────────────────────────────────────────────────────────────
 
-export const AuthenticationInfo = z.object({ scheme: z.string(), credentials: z.string().optional() })
-export const TaskPushNotificationConfig = z.object({
-  tenant: z.string().optional(),
-  id: z.string().optional(),
-  taskId: z.string().optional(),
-  url: z.string(),
-  token: z.string().optional(),
-  authentication: AuthenticationInfo.optional(),
-})
-export const SendMessageConfiguration = z.object({
-  acceptedOutputModes: strings().optional(),
-  taskPushNotificationConfig: TaskPushNotificationConfig.optional(),
-  historyLength: int().optional(),
-  returnImmediately: z.boolean().optional(),
-})
-export const SendMessageRequest = z.object({
-  tenant: z.string().optional(),
-  message: Message,
-  configuration: SendMessageConfiguration.optional(),
-  metadata: struct().optional(),
-})
-export const SendMessageResponse = z.union([z.object({ task: Task }), z.object({ message: Message })])
-export const GetTaskRequest = z.object({
-  tenant: z.string().optional(),
-  id: z.string(),
-  historyLength: int().optional(),
-})
-export const ListTasksRequest = z.object({
-  tenant: z.string().optional(),
-  contextId: z.string().optional(),
-  status: TaskState.optional(),
-  pageSize: int().optional(),
-  pageToken: z.string().optional(),
-  historyLength: int().optional(),
-  statusTimestampAfter: z.string().optional(),
-  includeArtifacts: z.boolean().optional(),
-})
-export const ListTasksResponse = z.object({
-  tasks: z.array(Task),
-  nextPageToken: z.string(),
-  pageSize: int(),
-  totalSize: int(),
-})
-export const CancelTaskRequest = z.object({
-  tenant: z.string().optional(),
-  id: z.string(),
-  metadata: struct().optional(),
-})
-export const SubscribeToTaskRequest = z.object({ tenant: z.string().optional(), id: z.string() })
-export const GetTaskPushNotificationConfigRequest = z.object({
-  tenant: z.string().optional(),
-  taskId: z.string(),
-  id: z.string(),
-})
-export const ListTaskPushNotificationConfigsRequest = z.object({
-  tenant: z.string().optional(),
-  taskId: z.string(),
-  pageSize: int().optional(),
-  pageToken: z.string().optional(),
-})
-export const ListTaskPushNotificationConfigsResponse = z.object({
-  configs: z.array(TaskPushNotificationConfig).optional(),
-  nextPageToken: z.string().optional(),
-})
-export const DeleteTaskPushNotificationConfigRequest = z.object({
-  tenant: z.string().optional(),
-  taskId: z.string(),
-  id: z.string(),
-})
-export const GetExtendedAgentCardRequest = z.object({ tenant: z.string().optional() })
+export const AuthenticationInfo = lazySchema(() => z.object({ scheme: z.string(), credentials: z.string().optional() }))
+export const TaskPushNotificationConfig = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    id: z.string().optional(),
+    taskId: z.string().optional(),
+    url: z.string(),
+    token: z.string().optional(),
+    authentication: AuthenticationInfo.optional(),
+  }),
+)
+export const SendMessageConfiguration = lazySchema(() =>
+  z.object({
+    acceptedOutputModes: strings().optional(),
+    taskPushNotificationConfig: TaskPushNotificationConfig.optional(),
+    historyLength: int().optional(),
+    returnImmediately: z.boolean().optional(),
+  }),
+)
+export const SendMessageRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    message: Message,
+    configuration: SendMessageConfiguration.optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const SendMessageResponse = lazySchema(() => z.union([z.object({ task: Task }), z.object({ message: Message })]))
+export const GetTaskRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    id: z.string(),
+    historyLength: int().optional(),
+  }),
+)
+export const ListTasksRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    contextId: z.string().optional(),
+    status: TaskState.optional(),
+    pageSize: int().optional(),
+    pageToken: z.string().optional(),
+    historyLength: int().optional(),
+    statusTimestampAfter: z.string().optional(),
+    includeArtifacts: z.boolean().optional(),
+  }),
+)
+export const ListTasksResponse = lazySchema(() =>
+  z.object({
+    tasks: z.array(Task),
+    nextPageToken: z.string(),
+    pageSize: int(),
+    totalSize: int(),
+  }),
+)
+export const CancelTaskRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    id: z.string(),
+    metadata: struct().optional(),
+  }),
+)
+export const SubscribeToTaskRequest = lazySchema(() => z.object({ tenant: z.string().optional(), id: z.string() }))
+export const GetTaskPushNotificationConfigRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    taskId: z.string(),
+    id: z.string(),
+  }),
+)
+export const ListTaskPushNotificationConfigsRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    taskId: z.string(),
+    pageSize: int().optional(),
+    pageToken: z.string().optional(),
+  }),
+)
+export const ListTaskPushNotificationConfigsResponse = lazySchema(() =>
+  z.object({
+    configs: z.array(TaskPushNotificationConfig).optional(),
+    nextPageToken: z.string().optional(),
+  }),
+)
+export const DeleteTaskPushNotificationConfigRequest = lazySchema(() =>
+  z.object({
+    tenant: z.string().optional(),
+    taskId: z.string(),
+    id: z.string(),
+  }),
+)
+export const GetExtendedAgentCardRequest = lazySchema(() => z.object({ tenant: z.string().optional() }))
 
 // ── JSON-RPC envelope and errors ─────────────────────────────────────────────────────────────────────────────
 
 type MethodName = (typeof V1_METHODS)[keyof typeof V1_METHODS] | (typeof V03_METHODS)[keyof typeof V03_METHODS]
-const jsonrpc = z.literal('2.0')
-const id = z.union([z.string(), z.number(), z.null()])
+const jsonrpc = lazySchema(() => z.literal('2.0'))
+const id = lazySchema(() => z.union([z.string(), z.number(), z.null()]))
 
-export const JSONRPCRequest = z.object({
-  jsonrpc,
-  id: id.optional(),
-  method: z.enum([...Object.values(V1_METHODS), ...Object.values(V03_METHODS)] as [MethodName, ...MethodName[]]),
-  params: struct().optional(),
-})
-export const JSONRPCSuccessResponse = z.object({ jsonrpc, id, result: z.unknown() })
-export const JSONRPCError = z.object({ code: int(), message: z.string(), data: z.unknown().optional() })
-export const JSONRPCErrorResponse = z.object({ jsonrpc, id, error: JSONRPCError })
-export const JSONRPCResponse = z.union([JSONRPCSuccessResponse, JSONRPCErrorResponse])
-
-export const ErrorInfo = z.object({
-  '@type': z.string(),
-  reason: z.string(),
-  domain: z.string(),
-  metadata: scopes().optional(),
-})
-export const A2AErrorResponse = z.object({
-  error: z.object({
-    code: int(),
-    status: z.string().optional(),
-    message: z.string(),
-    details: z.array(z.looseObject({ '@type': z.string() })).optional(),
+export const JSONRPCRequest = lazySchema(() =>
+  z.object({
+    jsonrpc,
+    id: id.optional(),
+    method: z.enum([...Object.values(V1_METHODS), ...Object.values(V03_METHODS)] as [MethodName, ...MethodName[]]),
+    params: struct().optional(),
   }),
-})
+)
+export const JSONRPCSuccessResponse = lazySchema(() => z.object({ jsonrpc, id, result: z.unknown() }))
+export const JSONRPCError = lazySchema(() =>
+  z.object({ code: int(), message: z.string(), data: z.unknown().optional() }),
+)
+export const JSONRPCErrorResponse = lazySchema(() => z.object({ jsonrpc, id, error: JSONRPCError }))
+export const JSONRPCResponse = lazySchema(() => z.union([JSONRPCSuccessResponse, JSONRPCErrorResponse]))
+
+export const ErrorInfo = lazySchema(() =>
+  z.object({
+    '@type': z.string(),
+    reason: z.string(),
+    domain: z.string(),
+    metadata: scopes().optional(),
+  }),
+)
+export const A2AErrorResponse = lazySchema(() =>
+  z.object({
+    error: z.object({
+      code: int(),
+      status: z.string().optional(),
+      message: z.string(),
+      details: z.array(z.looseObject({ '@type': z.string() })).optional(),
+    }),
+  }),
+)
 
 // ── v0.3 JSON-RPC shapes ─────────────────────────────────────────────────────────────────────────────────────
 
-export const V03TaskState = z.enum([
-  'submitted',
-  'working',
-  'input-required',
-  'completed',
-  'canceled',
-  'failed',
-  'rejected',
-  'auth-required',
-  'unknown',
-])
+export const V03TaskState = lazySchema(() =>
+  z.enum([
+    'submitted',
+    'working',
+    'input-required',
+    'completed',
+    'canceled',
+    'failed',
+    'rejected',
+    'auth-required',
+    'unknown',
+  ]),
+)
 
-export const V03TextPart = z.object({ kind: z.literal('text'), text: z.string(), metadata: struct().optional() })
-export const V03FileWithBytes = z.object({
-  bytes: z.string(),
-  name: z.string().optional(),
-  mimeType: z.string().optional(),
-})
-export const V03FileWithUri = z.object({
-  uri: z.string(),
-  name: z.string().optional(),
-  mimeType: z.string().optional(),
-})
-export const V03FilePart = z.object({
-  kind: z.literal('file'),
-  file: z.union([V03FileWithBytes, V03FileWithUri]),
-  metadata: struct().optional(),
-})
-export const V03DataPart = z.object({ kind: z.literal('data'), data: struct(), metadata: struct().optional() })
-export const V03Part = z.discriminatedUnion('kind', [V03TextPart, V03FilePart, V03DataPart])
+export const V03TextPart = lazySchema(() =>
+  z.object({ kind: z.literal('text'), text: z.string(), metadata: struct().optional() }),
+)
+export const V03FileWithBytes = lazySchema(() =>
+  z.object({
+    bytes: z.string(),
+    name: z.string().optional(),
+    mimeType: z.string().optional(),
+  }),
+)
+export const V03FileWithUri = lazySchema(() =>
+  z.object({
+    uri: z.string(),
+    name: z.string().optional(),
+    mimeType: z.string().optional(),
+  }),
+)
+export const V03FilePart = lazySchema(() =>
+  z.object({
+    kind: z.literal('file'),
+    file: z.union([V03FileWithBytes, V03FileWithUri]),
+    metadata: struct().optional(),
+  }),
+)
+export const V03DataPart = lazySchema(() =>
+  z.object({ kind: z.literal('data'), data: struct(), metadata: struct().optional() }),
+)
+export const V03Part = lazySchema(() => z.discriminatedUnion('kind', [V03TextPart, V03FilePart, V03DataPart]))
 
-export const V03Message = z.object({
-  kind: z.literal('message'),
-  messageId: z.string(),
-  contextId: z.string().optional(),
-  taskId: z.string().optional(),
-  role: z.enum(['user', 'agent']),
-  parts: z.array(V03Part),
-  metadata: struct().optional(),
-  extensions: strings().optional(),
-  referenceTaskIds: strings().optional(),
-})
-export const V03TaskStatus = z.object({
-  state: V03TaskState,
-  message: V03Message.optional(),
-  timestamp: z.string().optional(),
-})
-export const V03Artifact = z.object({
-  artifactId: z.string(),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  parts: z.array(V03Part),
-  metadata: struct().optional(),
-  extensions: strings().optional(),
-})
-export const V03Task = z.object({
-  kind: z.literal('task'),
-  id: z.string(),
-  contextId: z.string(),
-  status: V03TaskStatus,
-  artifacts: z.array(V03Artifact).optional(),
-  history: z.array(V03Message).optional(),
-  metadata: struct().optional(),
-})
-export const V03TaskStatusUpdateEvent = z.object({
-  kind: z.literal('status-update'),
-  taskId: z.string(),
-  contextId: z.string(),
-  status: V03TaskStatus,
-  final: z.boolean(),
-  metadata: struct().optional(),
-})
-export const V03TaskArtifactUpdateEvent = z.object({
-  kind: z.literal('artifact-update'),
-  taskId: z.string(),
-  contextId: z.string(),
-  artifact: V03Artifact,
-  append: z.boolean().optional(),
-  lastChunk: z.boolean().optional(),
-  metadata: struct().optional(),
-})
-export const V03SendMessageResult = z.discriminatedUnion('kind', [V03Task, V03Message])
-export const V03StreamEvent = z.discriminatedUnion('kind', [
-  V03Task,
-  V03Message,
-  V03TaskStatusUpdateEvent,
-  V03TaskArtifactUpdateEvent,
-])
+export const V03Message = lazySchema(() =>
+  z.object({
+    kind: z.literal('message'),
+    messageId: z.string(),
+    contextId: z.string().optional(),
+    taskId: z.string().optional(),
+    role: z.enum(['user', 'agent']),
+    parts: z.array(V03Part),
+    metadata: struct().optional(),
+    extensions: strings().optional(),
+    referenceTaskIds: strings().optional(),
+  }),
+)
+export const V03TaskStatus = lazySchema(() =>
+  z.object({
+    state: V03TaskState,
+    message: V03Message.optional(),
+    timestamp: z.string().optional(),
+  }),
+)
+export const V03Artifact = lazySchema(() =>
+  z.object({
+    artifactId: z.string(),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    parts: z.array(V03Part),
+    metadata: struct().optional(),
+    extensions: strings().optional(),
+  }),
+)
+export const V03Task = lazySchema(() =>
+  z.object({
+    kind: z.literal('task'),
+    id: z.string(),
+    contextId: z.string(),
+    status: V03TaskStatus,
+    artifacts: z.array(V03Artifact).optional(),
+    history: z.array(V03Message).optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03TaskStatusUpdateEvent = lazySchema(() =>
+  z.object({
+    kind: z.literal('status-update'),
+    taskId: z.string(),
+    contextId: z.string(),
+    status: V03TaskStatus,
+    final: z.boolean(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03TaskArtifactUpdateEvent = lazySchema(() =>
+  z.object({
+    kind: z.literal('artifact-update'),
+    taskId: z.string(),
+    contextId: z.string(),
+    artifact: V03Artifact,
+    append: z.boolean().optional(),
+    lastChunk: z.boolean().optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03SendMessageResult = lazySchema(() => z.discriminatedUnion('kind', [V03Task, V03Message]))
+export const V03StreamEvent = lazySchema(() =>
+  z.discriminatedUnion('kind', [V03Task, V03Message, V03TaskStatusUpdateEvent, V03TaskArtifactUpdateEvent]),
+)
 
-export const V03PushNotificationAuthenticationInfo = z.object({
-  schemes: strings(),
-  credentials: z.string().optional(),
-})
-export const V03PushNotificationConfig = z.object({
-  id: z.string().optional(),
-  url: z.string(),
-  token: z.string().optional(),
-  authentication: V03PushNotificationAuthenticationInfo.optional(),
-})
-export const V03MessageSendConfiguration = z.object({
-  acceptedOutputModes: strings().optional(),
-  blocking: z.boolean().optional(),
-  historyLength: int().optional(),
-  pushNotificationConfig: V03PushNotificationConfig.optional(),
-})
-export const V03MessageSendParams = z.object({
-  message: V03Message,
-  configuration: V03MessageSendConfiguration.optional(),
-  metadata: struct().optional(),
-})
-export const V03TaskQueryParams = z.object({
-  id: z.string(),
-  historyLength: int().optional(),
-  metadata: struct().optional(),
-})
-export const V03TaskIdParams = z.object({ id: z.string(), metadata: struct().optional() })
-export const V03TaskPushNotificationConfig = z.object({
-  taskId: z.string(),
-  pushNotificationConfig: V03PushNotificationConfig,
-})
-export const V03GetTaskPushNotificationConfigParams = z.object({
-  id: z.string(),
-  pushNotificationConfigId: z.string().optional(),
-  metadata: struct().optional(),
-})
-export const V03ListTaskPushNotificationConfigParams = z.object({ id: z.string(), metadata: struct().optional() })
-export const V03DeleteTaskPushNotificationConfigParams = z.object({
-  id: z.string(),
-  pushNotificationConfigId: z.string(),
-  metadata: struct().optional(),
-})
+export const V03PushNotificationAuthenticationInfo = lazySchema(() =>
+  z.object({
+    schemes: strings(),
+    credentials: z.string().optional(),
+  }),
+)
+export const V03PushNotificationConfig = lazySchema(() =>
+  z.object({
+    id: z.string().optional(),
+    url: z.string(),
+    token: z.string().optional(),
+    authentication: V03PushNotificationAuthenticationInfo.optional(),
+  }),
+)
+export const V03MessageSendConfiguration = lazySchema(() =>
+  z.object({
+    acceptedOutputModes: strings().optional(),
+    blocking: z.boolean().optional(),
+    historyLength: int().optional(),
+    pushNotificationConfig: V03PushNotificationConfig.optional(),
+  }),
+)
+export const V03MessageSendParams = lazySchema(() =>
+  z.object({
+    message: V03Message,
+    configuration: V03MessageSendConfiguration.optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03TaskQueryParams = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    historyLength: int().optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03TaskIdParams = lazySchema(() => z.object({ id: z.string(), metadata: struct().optional() }))
+export const V03TaskPushNotificationConfig = lazySchema(() =>
+  z.object({
+    taskId: z.string(),
+    pushNotificationConfig: V03PushNotificationConfig,
+  }),
+)
+export const V03GetTaskPushNotificationConfigParams = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    pushNotificationConfigId: z.string().optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const V03ListTaskPushNotificationConfigParams = lazySchema(() =>
+  z.object({ id: z.string(), metadata: struct().optional() }),
+)
+export const V03DeleteTaskPushNotificationConfigParams = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    pushNotificationConfigId: z.string(),
+    metadata: struct().optional(),
+  }),
+)
 
-export const V03AuthorizationCodeOAuthFlow = z.object({
-  authorizationUrl: z.string(),
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
-export const V03ClientCredentialsOAuthFlow = z.object({
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
-export const V03ImplicitOAuthFlow = z.object({
-  authorizationUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
-export const V03PasswordOAuthFlow = z.object({
-  tokenUrl: z.string(),
-  refreshUrl: z.string().optional(),
-  scopes: scopes(),
-})
-export const V03OAuthFlows = z.object({
-  authorizationCode: V03AuthorizationCodeOAuthFlow.optional(),
-  clientCredentials: V03ClientCredentialsOAuthFlow.optional(),
-  implicit: V03ImplicitOAuthFlow.optional(),
-  password: V03PasswordOAuthFlow.optional(),
-})
-export const V03APIKeySecurityScheme = z.object({
-  type: z.literal('apiKey'),
-  description: z.string().optional(),
-  in: z.enum(['cookie', 'header', 'query']),
-  name: z.string(),
-})
-export const V03HTTPAuthSecurityScheme = z.object({
-  type: z.literal('http'),
-  description: z.string().optional(),
-  scheme: z.string(),
-  bearerFormat: z.string().optional(),
-})
-export const V03OAuth2SecurityScheme = z.object({
-  type: z.literal('oauth2'),
-  description: z.string().optional(),
-  flows: V03OAuthFlows,
-  oauth2MetadataUrl: z.string().optional(),
-})
-export const V03OpenIdConnectSecurityScheme = z.object({
-  type: z.literal('openIdConnect'),
-  description: z.string().optional(),
-  openIdConnectUrl: z.string(),
-})
-export const V03MutualTLSSecurityScheme = z.object({ type: z.literal('mutualTLS'), description: z.string().optional() })
-export const V03SecurityScheme = z.discriminatedUnion('type', [
-  V03APIKeySecurityScheme,
-  V03HTTPAuthSecurityScheme,
-  V03OAuth2SecurityScheme,
-  V03OpenIdConnectSecurityScheme,
-  V03MutualTLSSecurityScheme,
-])
+export const V03AuthorizationCodeOAuthFlow = lazySchema(() =>
+  z.object({
+    authorizationUrl: z.string(),
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
+export const V03ClientCredentialsOAuthFlow = lazySchema(() =>
+  z.object({
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
+export const V03ImplicitOAuthFlow = lazySchema(() =>
+  z.object({
+    authorizationUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
+export const V03PasswordOAuthFlow = lazySchema(() =>
+  z.object({
+    tokenUrl: z.string(),
+    refreshUrl: z.string().optional(),
+    scopes: scopes(),
+  }),
+)
+export const V03OAuthFlows = lazySchema(() =>
+  z.object({
+    authorizationCode: V03AuthorizationCodeOAuthFlow.optional(),
+    clientCredentials: V03ClientCredentialsOAuthFlow.optional(),
+    implicit: V03ImplicitOAuthFlow.optional(),
+    password: V03PasswordOAuthFlow.optional(),
+  }),
+)
+export const V03APIKeySecurityScheme = lazySchema(() =>
+  z.object({
+    type: z.literal('apiKey'),
+    description: z.string().optional(),
+    in: z.enum(['cookie', 'header', 'query']),
+    name: z.string(),
+  }),
+)
+export const V03HTTPAuthSecurityScheme = lazySchema(() =>
+  z.object({
+    type: z.literal('http'),
+    description: z.string().optional(),
+    scheme: z.string(),
+    bearerFormat: z.string().optional(),
+  }),
+)
+export const V03OAuth2SecurityScheme = lazySchema(() =>
+  z.object({
+    type: z.literal('oauth2'),
+    description: z.string().optional(),
+    flows: V03OAuthFlows,
+    oauth2MetadataUrl: z.string().optional(),
+  }),
+)
+export const V03OpenIdConnectSecurityScheme = lazySchema(() =>
+  z.object({
+    type: z.literal('openIdConnect'),
+    description: z.string().optional(),
+    openIdConnectUrl: z.string(),
+  }),
+)
+export const V03MutualTLSSecurityScheme = lazySchema(() =>
+  z.object({ type: z.literal('mutualTLS'), description: z.string().optional() }),
+)
+export const V03SecurityScheme = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    V03APIKeySecurityScheme,
+    V03HTTPAuthSecurityScheme,
+    V03OAuth2SecurityScheme,
+    V03OpenIdConnectSecurityScheme,
+    V03MutualTLSSecurityScheme,
+  ]),
+)
 
-export const V03AgentInterface = z.object({ url: z.string(), transport: z.string() })
-export const V03AgentExtension = z.object({
-  uri: z.string(),
-  description: z.string().optional(),
-  required: z.boolean().optional(),
-  params: struct().optional(),
-})
-export const V03AgentCapabilities = z.object({
-  streaming: z.boolean().optional(),
-  pushNotifications: z.boolean().optional(),
-  stateTransitionHistory: z.boolean().optional(),
-  extensions: z.array(V03AgentExtension).optional(),
-})
+export const V03AgentInterface = lazySchema(() => z.object({ url: z.string(), transport: z.string() }))
+export const V03AgentExtension = lazySchema(() =>
+  z.object({
+    uri: z.string(),
+    description: z.string().optional(),
+    required: z.boolean().optional(),
+    params: struct().optional(),
+  }),
+)
+export const V03AgentCapabilities = lazySchema(() =>
+  z.object({
+    streaming: z.boolean().optional(),
+    pushNotifications: z.boolean().optional(),
+    stateTransitionHistory: z.boolean().optional(),
+    extensions: z.array(V03AgentExtension).optional(),
+  }),
+)
 const v03Security = () => z.array(z.record(z.string(), strings()))
-export const V03AgentSkill = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  tags: strings(),
-  examples: strings().optional(),
-  inputModes: strings().optional(),
-  outputModes: strings().optional(),
-  security: v03Security().optional(),
-})
-export const V03AgentCard = z.object({
-  name: z.string(),
-  description: z.string(),
-  url: z.string(),
-  preferredTransport: z.string().optional(),
-  additionalInterfaces: z.array(V03AgentInterface).optional(),
-  protocolVersion: z.string(),
-  version: z.string(),
-  provider: AgentProvider.optional(),
-  documentationUrl: z.string().optional(),
-  iconUrl: z.string().optional(),
-  capabilities: V03AgentCapabilities,
-  securitySchemes: z.record(z.string(), V03SecurityScheme).optional(),
-  security: v03Security().optional(),
-  defaultInputModes: strings(),
-  defaultOutputModes: strings(),
-  skills: z.array(V03AgentSkill),
-  supportsAuthenticatedExtendedCard: z.boolean().optional(),
-  signatures: z.array(AgentCardSignature).optional(),
-})
+export const V03AgentSkill = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    tags: strings(),
+    examples: strings().optional(),
+    inputModes: strings().optional(),
+    outputModes: strings().optional(),
+    security: v03Security().optional(),
+  }),
+)
+export const V03AgentCard = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    description: z.string(),
+    url: z.string(),
+    preferredTransport: z.string().optional(),
+    additionalInterfaces: z.array(V03AgentInterface).optional(),
+    protocolVersion: z.string(),
+    version: z.string(),
+    provider: AgentProvider.optional(),
+    documentationUrl: z.string().optional(),
+    iconUrl: z.string().optional(),
+    capabilities: V03AgentCapabilities,
+    securitySchemes: z.record(z.string(), V03SecurityScheme).optional(),
+    security: v03Security().optional(),
+    defaultInputModes: strings(),
+    defaultOutputModes: strings(),
+    skills: z.array(V03AgentSkill),
+    supportsAuthenticatedExtendedCard: z.boolean().optional(),
+    signatures: z.array(AgentCardSignature).optional(),
+  }),
+)
 
 // ── Types ────────────────────────────────────────────────────────────────────────────────────────────────────
 

@@ -7,6 +7,7 @@
 // null. RunOutput and the stream's data are discriminated by `type`. Protocol defaults are left to the reader: no
 // field here gets a default.
 import { z } from 'zod'
+import { lazySchema } from '../../core/lazy-schema.js'
 
 const int = () => z.number().int()
 const struct = () => z.record(z.string(), z.unknown())
@@ -16,186 +17,236 @@ const payload = () => z.union([struct(), z.string(), z.number(), z.boolean(), z.
 /** The SSE event name of every ACP stream event; what happened is in `data.type`. */
 export const ACP_EVENT = 'agent_event'
 
-export const ErrorResponse = z.string()
+export const ErrorResponse = lazySchema(() => z.string())
 
 // ── Opaque payloads ──────────────────────────────────────────────────────────────────────────────────────────
 
-export const InputSchema = payload()
-export const OutputSchema = payload()
-export const ConfigSchema = payload()
-export const ThreadStateSchema = payload()
-export const InterruptPayloadSchema = payload()
-export const ResumePayloadSchema = payload()
-export const StreamUpdateSchema = struct()
+export const InputSchema = lazySchema(() => payload())
+export const OutputSchema = lazySchema(() => payload())
+export const ConfigSchema = lazySchema(() => payload())
+export const ThreadStateSchema = lazySchema(() => payload())
+export const InterruptPayloadSchema = lazySchema(() => payload())
+export const ResumePayloadSchema = lazySchema(() => payload())
+export const StreamUpdateSchema = lazySchema(() => struct())
 
 // ── Agents ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const AgentRef = z.object({ name: z.string(), version: z.string(), url: z.string().optional() })
-export const AgentMetadata = z.object({ ref: AgentRef, description: z.string() })
-export const Agent = z.object({ agent_id: z.string(), metadata: AgentMetadata })
-export const AgentSearchRequest = z.object({
-  name: z.string().optional(),
-  version: z.string().optional(),
-  limit: int().min(1).max(1000).optional(),
-  offset: int().min(0).optional(),
-})
-export const AgentACPSpec = z.object({
-  capabilities: z.object({
-    threads: z.boolean().optional(),
-    interrupts: z.boolean().optional(),
-    callbacks: z.boolean().optional(),
-    streaming: z.object({ values: z.boolean().optional(), custom: z.boolean().optional() }).optional(),
+export const AgentRef = lazySchema(() =>
+  z.object({ name: z.string(), version: z.string(), url: z.string().optional() }),
+)
+export const AgentMetadata = lazySchema(() => z.object({ ref: AgentRef, description: z.string() }))
+export const Agent = lazySchema(() => z.object({ agent_id: z.string(), metadata: AgentMetadata }))
+export const AgentSearchRequest = lazySchema(() =>
+  z.object({
+    name: z.string().optional(),
+    version: z.string().optional(),
+    limit: int().min(1).max(1000).optional(),
+    offset: int().min(0).optional(),
   }),
-  input: struct(),
-  output: struct(),
-  custom_streaming_update: struct().optional(),
-  thread_state: struct().optional(),
-  config: struct(),
-  interrupts: z
-    .array(z.object({ interrupt_type: z.string(), interrupt_payload: struct(), resume_payload: struct() }))
-    .optional(),
-})
-export const AgentACPDescriptor = z.object({ metadata: AgentMetadata, specs: AgentACPSpec })
+)
+export const AgentACPSpec = lazySchema(() =>
+  z.object({
+    capabilities: z.object({
+      threads: z.boolean().optional(),
+      interrupts: z.boolean().optional(),
+      callbacks: z.boolean().optional(),
+      streaming: z.object({ values: z.boolean().optional(), custom: z.boolean().optional() }).optional(),
+    }),
+    input: struct(),
+    output: struct(),
+    custom_streaming_update: struct().optional(),
+    thread_state: struct().optional(),
+    config: struct(),
+    interrupts: z
+      .array(z.object({ interrupt_type: z.string(), interrupt_payload: struct(), resume_payload: struct() }))
+      .optional(),
+  }),
+)
+export const AgentACPDescriptor = lazySchema(() => z.object({ metadata: AgentMetadata, specs: AgentACPSpec }))
 
 // ── Messages ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const MessageTextBlock = z.object({ text: z.string(), type: z.literal('text'), metadata: struct().optional() })
+export const MessageTextBlock = lazySchema(() =>
+  z.object({ text: z.string(), type: z.literal('text'), metadata: struct().optional() }),
+)
 /** Any other content block; its other fields are kept. */
-export const MessageAnyBlock = z.looseObject({ type: z.string(), metadata: struct().optional() })
-export const Message = z.object({
-  role: z.string(),
-  content: z.union([z.string(), z.array(z.union([MessageTextBlock, MessageAnyBlock]))]),
-  id: z.string().optional(),
-  metadata: struct().optional(),
-})
+export const MessageAnyBlock = lazySchema(() => z.looseObject({ type: z.string(), metadata: struct().optional() }))
+export const Message = lazySchema(() =>
+  z.object({
+    role: z.string(),
+    content: z.union([z.string(), z.array(z.union([MessageTextBlock, MessageAnyBlock]))]),
+    id: z.string().optional(),
+    metadata: struct().optional(),
+  }),
+)
 
 // ── Runs ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const StreamingMode = z.enum(['values', 'custom'])
-export const RunStatus = z.enum(['pending', 'error', 'success', 'timeout', 'interrupted'])
+export const StreamingMode = lazySchema(() => z.enum(['values', 'custom']))
+export const RunStatus = lazySchema(() => z.enum(['pending', 'error', 'success', 'timeout', 'interrupted']))
 
-export const Config = z.object({
-  tags: z.array(z.string()).optional(),
-  recursion_limit: int().optional(),
-  configurable: ConfigSchema.optional(),
-})
-export const RunCreate = z.object({
-  agent_id: z.string().optional(),
-  input: InputSchema.optional(),
-  metadata: struct().optional(),
-  config: Config.optional(),
-  webhook: z.string().min(1).max(65536).optional(),
-  stream_mode: z.union([z.array(StreamingMode), StreamingMode, z.null()]).optional(),
-  on_disconnect: z.enum(['cancel', 'continue']).optional(),
-  multitask_strategy: z.enum(['reject', 'rollback', 'interrupt', 'enqueue']).optional(),
-  after_seconds: int().optional(),
-})
-export const RunCreateStateless = RunCreate.extend({ on_completion: z.enum(['delete', 'keep']).optional() })
-export const RunCreateStateful = RunCreate.extend({
-  stream_subgraphs: z.boolean().optional(),
-  if_not_exists: z.enum(['create', 'reject']).optional(),
-})
+export const Config = lazySchema(() =>
+  z.object({
+    tags: z.array(z.string()).optional(),
+    recursion_limit: int().optional(),
+    configurable: ConfigSchema.optional(),
+  }),
+)
+export const RunCreate = lazySchema(() =>
+  z.object({
+    agent_id: z.string().optional(),
+    input: InputSchema.optional(),
+    metadata: struct().optional(),
+    config: Config.optional(),
+    webhook: z.string().min(1).max(65536).optional(),
+    stream_mode: z.union([z.array(StreamingMode), StreamingMode, z.null()]).optional(),
+    on_disconnect: z.enum(['cancel', 'continue']).optional(),
+    multitask_strategy: z.enum(['reject', 'rollback', 'interrupt', 'enqueue']).optional(),
+    after_seconds: int().optional(),
+  }),
+)
+export const RunCreateStateless = lazySchema(() =>
+  RunCreate.extend({ on_completion: z.enum(['delete', 'keep']).optional() }),
+)
+export const RunCreateStateful = lazySchema(() =>
+  RunCreate.extend({
+    stream_subgraphs: z.boolean().optional(),
+    if_not_exists: z.enum(['create', 'reject']).optional(),
+  }),
+)
 
-export const Run = z.object({
-  run_id: z.string(),
-  thread_id: z.string().optional(),
-  agent_id: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  status: RunStatus,
-})
-export const RunStateless = Run.extend({ creation: RunCreateStateless })
-export const RunStateful = Run.extend({ creation: RunCreateStateful })
-export const RunSearchRequest = z.object({
-  agent_id: z.string().optional(),
-  status: RunStatus.optional(),
-  metadata: struct().optional(),
-  limit: int().min(1).max(1000).optional(),
-  offset: int().min(0).optional(),
-})
+export const Run = lazySchema(() =>
+  z.object({
+    run_id: z.string(),
+    thread_id: z.string().optional(),
+    agent_id: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    status: RunStatus,
+  }),
+)
+export const RunStateless = lazySchema(() => Run.extend({ creation: RunCreateStateless }))
+export const RunStateful = lazySchema(() => Run.extend({ creation: RunCreateStateful }))
+export const RunSearchRequest = lazySchema(() =>
+  z.object({
+    agent_id: z.string().optional(),
+    status: RunStatus.optional(),
+    metadata: struct().optional(),
+    limit: int().min(1).max(1000).optional(),
+    offset: int().min(0).optional(),
+  }),
+)
 
 // ── Run output ───────────────────────────────────────────────────────────────────────────────────────────────
 
-export const RunResult = z.object({
-  type: z.literal('result'),
-  values: OutputSchema.optional(),
-  messages: z.array(Message).optional(),
-})
-export const RunInterrupt = z.object({ type: z.literal('interrupt'), interrupt: InterruptPayloadSchema })
-export const RunError = z.object({
-  type: z.literal('error'),
-  run_id: z.string(),
-  errcode: int(),
-  description: z.string(),
-})
-export const RunOutput = z.discriminatedUnion('type', [RunResult, RunInterrupt, RunError])
-export const RunWaitResponseStateless = z.object({ run: RunStateless.optional(), output: RunOutput.optional() })
-export const RunWaitResponseStateful = z.object({ run: RunStateful.optional(), output: RunOutput.optional() })
+export const RunResult = lazySchema(() =>
+  z.object({
+    type: z.literal('result'),
+    values: OutputSchema.optional(),
+    messages: z.array(Message).optional(),
+  }),
+)
+export const RunInterrupt = lazySchema(() =>
+  z.object({ type: z.literal('interrupt'), interrupt: InterruptPayloadSchema }),
+)
+export const RunError = lazySchema(() =>
+  z.object({
+    type: z.literal('error'),
+    run_id: z.string(),
+    errcode: int(),
+    description: z.string(),
+  }),
+)
+export const RunOutput = lazySchema(() => z.discriminatedUnion('type', [RunResult, RunInterrupt, RunError]))
+export const RunWaitResponseStateless = lazySchema(() =>
+  z.object({ run: RunStateless.optional(), output: RunOutput.optional() }),
+)
+export const RunWaitResponseStateful = lazySchema(() =>
+  z.object({ run: RunStateful.optional(), output: RunOutput.optional() }),
+)
 
 // ── Stream ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const ValueRunResultUpdate = z.object({
-  type: z.literal('values'),
-  run_id: z.string(),
-  status: RunStatus,
-  values: OutputSchema,
-  messages: z.array(Message).optional(),
-})
-export const CustomRunResultUpdate = z.object({
-  type: z.literal('custom'),
-  run_id: z.string().optional(),
-  status: RunStatus,
-  update: StreamUpdateSchema,
-})
-export const ValueRunInterruptUpdate = RunInterrupt.extend({ run_id: z.string(), status: RunStatus })
-export const ValueRunErrorUpdate = RunError.extend({ status: RunStatus })
+export const ValueRunResultUpdate = lazySchema(() =>
+  z.object({
+    type: z.literal('values'),
+    run_id: z.string(),
+    status: RunStatus,
+    values: OutputSchema,
+    messages: z.array(Message).optional(),
+  }),
+)
+export const CustomRunResultUpdate = lazySchema(() =>
+  z.object({
+    type: z.literal('custom'),
+    run_id: z.string().optional(),
+    status: RunStatus,
+    update: StreamUpdateSchema,
+  }),
+)
+export const ValueRunInterruptUpdate = lazySchema(() => RunInterrupt.extend({ run_id: z.string(), status: RunStatus }))
+export const ValueRunErrorUpdate = lazySchema(() => RunError.extend({ status: RunStatus }))
 /** The JSON of one event's `data` line. */
-export const RunOutputStreamData = z.discriminatedUnion('type', [
-  ValueRunResultUpdate,
-  CustomRunResultUpdate,
-  ValueRunInterruptUpdate,
-  ValueRunErrorUpdate,
-])
+export const RunOutputStreamData = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    ValueRunResultUpdate,
+    CustomRunResultUpdate,
+    ValueRunInterruptUpdate,
+    ValueRunErrorUpdate,
+  ]),
+)
 /** One SSE event: `id:`, `event: agent_event`, `data:` (JSON). */
-export const RunOutputStream = z.object({ id: z.string(), event: z.literal(ACP_EVENT), data: RunOutputStreamData })
+export const RunOutputStream = lazySchema(() =>
+  z.object({ id: z.string(), event: z.literal(ACP_EVENT), data: RunOutputStreamData }),
+)
 
 // ── Threads ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-export const ThreadStatus = z.enum(['idle', 'busy', 'interrupted', 'error'])
-export const ThreadCheckpoint = z.object({ checkpoint_id: z.string() })
-export const Thread = z.object({
-  thread_id: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  metadata: struct(),
-  status: ThreadStatus,
-  values: ThreadStateSchema.optional(),
-  messages: z.array(Message).optional(),
-})
-export const ThreadCreate = z.object({
-  thread_id: z.string().optional(),
-  metadata: struct().optional(),
-  if_exists: z.enum(['raise', 'do_nothing']).optional(),
-})
-export const ThreadPatch = z.object({
-  checkpoint: ThreadCheckpoint.optional(),
-  metadata: struct().optional(),
-  values: ThreadStateSchema.optional(),
-  messages: z.array(Message).optional(),
-})
-export const ThreadState = z.object({
-  checkpoint: ThreadCheckpoint,
-  values: ThreadStateSchema,
-  messages: z.array(Message).optional(),
-  metadata: struct().optional(),
-})
-export const ThreadSearchRequest = z.object({
-  metadata: struct().optional(),
-  values: struct().optional(),
-  status: ThreadStatus.optional(),
-  limit: int().min(1).max(1000).optional(),
-  offset: int().min(0).optional(),
-})
+export const ThreadStatus = lazySchema(() => z.enum(['idle', 'busy', 'interrupted', 'error']))
+export const ThreadCheckpoint = lazySchema(() => z.object({ checkpoint_id: z.string() }))
+export const Thread = lazySchema(() =>
+  z.object({
+    thread_id: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    metadata: struct(),
+    status: ThreadStatus,
+    values: ThreadStateSchema.optional(),
+    messages: z.array(Message).optional(),
+  }),
+)
+export const ThreadCreate = lazySchema(() =>
+  z.object({
+    thread_id: z.string().optional(),
+    metadata: struct().optional(),
+    if_exists: z.enum(['raise', 'do_nothing']).optional(),
+  }),
+)
+export const ThreadPatch = lazySchema(() =>
+  z.object({
+    checkpoint: ThreadCheckpoint.optional(),
+    metadata: struct().optional(),
+    values: ThreadStateSchema.optional(),
+    messages: z.array(Message).optional(),
+  }),
+)
+export const ThreadState = lazySchema(() =>
+  z.object({
+    checkpoint: ThreadCheckpoint,
+    values: ThreadStateSchema,
+    messages: z.array(Message).optional(),
+    metadata: struct().optional(),
+  }),
+)
+export const ThreadSearchRequest = lazySchema(() =>
+  z.object({
+    metadata: struct().optional(),
+    values: struct().optional(),
+    status: ThreadStatus.optional(),
+    limit: int().min(1).max(1000).optional(),
+    offset: int().min(0).optional(),
+  }),
+)
 
 export type ErrorResponse = z.infer<typeof ErrorResponse>
 export type Agent = z.infer<typeof Agent>

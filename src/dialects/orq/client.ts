@@ -32,12 +32,13 @@ export interface OrqClientOptions extends UpstreamClientOptions {
 }
 
 const LABEL = 'Orq agent'
-const KNOWN = new Set<string>(AgentStreamEventSchema.options.map((o) => o.shape.type.value))
 /** A continuation refused while the task is still active: tried again this often, after 50, 100, 200, 400 ms. */
 const BUSY_RETRIES = 4
 const BUSY_BACKOFF_MS = 50
 
 export function createOrqClient(options: OrqClientOptions): AgentBackend {
+  // Read when a client is made, not at import: the wire schemas are built on first use (lazySchema).
+  const known = new Set<string>(AgentStreamEventSchema.options.map((o) => o.shape.type.value))
   const base = options.url.replace(/\/+$/, '')
   const key = options.agentKey ?? options.id
   const log = options.log ?? (() => {})
@@ -97,7 +98,7 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
     if (message.data === '[DONE]') return undefined
     const raw = eventJson(LABEL, message.data, 'stream event')
     const type = (raw as { type?: unknown } | null)?.type
-    if (typeof type !== 'string' || !KNOWN.has(type)) {
+    if (typeof type !== 'string' || !known.has(type)) {
       return unknown(typeof type === 'string' ? type : 'message', raw)
     }
     return readWire(LABEL, AgentStreamEventSchema, raw, `'${type}' event`)

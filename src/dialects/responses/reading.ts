@@ -3,78 +3,99 @@
 // null, and unknown fields are kept (objects are loose). OpenAI-compatible servers omit `sequence_number`, `usage`
 // details, `error` and `incomplete_details`, the `name` of `function_call_arguments.done`, and more.
 import { z } from 'zod'
+import { lazySchema } from '../../core/lazy-schema.js'
 
 const int = () => z.number().int()
 /** Absent, or null: the same to a reader. */
 const maybe = <T extends z.ZodType>(schema: T) => schema.nullish()
-const text = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? '')
+const text = lazySchema(() =>
+  z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
+)
 
-export const ContentIn = z.looseObject({ type: z.string(), text: maybe(z.string()), refusal: maybe(z.string()) })
+export const ContentIn = lazySchema(() =>
+  z.looseObject({ type: z.string(), text: maybe(z.string()), refusal: maybe(z.string()) }),
+)
 
-export const MessageItemIn = z.looseObject({
-  type: z.literal('message'),
-  id: z.string(),
-  role: maybe(z.string()),
-  content: maybe(z.array(ContentIn)),
-  phase: maybe(z.string()),
-  status: maybe(z.string()),
-})
-export const FunctionCallItemIn = z.looseObject({
-  type: z.literal('function_call'),
-  id: maybe(z.string()),
-  call_id: z.string(),
-  name: z.string(),
-  arguments: text,
-  status: maybe(z.string()),
-})
-export const ReasoningItemIn = z.looseObject({
-  type: z.literal('reasoning'),
-  id: z.string(),
-  summary: maybe(z.array(z.looseObject({ text: text }))),
-  content: maybe(z.array(z.looseObject({ text: text }))),
-})
-export const MCPCallItemIn = z.looseObject({
-  type: z.literal('mcp_call'),
-  id: z.string(),
-  server_label: text,
-  name: z.string(),
-  arguments: text,
-  output: maybe(z.string()),
-  error: maybe(z.looseObject({ content: z.unknown() })),
-  status: maybe(z.string()),
-  approval_request_id: maybe(z.string()),
-})
-export const MCPApprovalRequestItemIn = z.looseObject({
-  type: z.literal('mcp_approval_request'),
-  id: z.string(),
-  server_label: text,
-  name: z.string(),
-  arguments: text,
-})
-export const OutputItemIn = z.discriminatedUnion('type', [
-  MessageItemIn,
-  FunctionCallItemIn,
-  ReasoningItemIn,
-  MCPCallItemIn,
-  MCPApprovalRequestItemIn,
-])
+export const MessageItemIn = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('message'),
+    id: z.string(),
+    role: maybe(z.string()),
+    content: maybe(z.array(ContentIn)),
+    phase: maybe(z.string()),
+    status: maybe(z.string()),
+  }),
+)
+export const FunctionCallItemIn = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('function_call'),
+    id: maybe(z.string()),
+    call_id: z.string(),
+    name: z.string(),
+    arguments: text,
+    status: maybe(z.string()),
+  }),
+)
+export const ReasoningItemIn = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('reasoning'),
+    id: z.string(),
+    summary: maybe(z.array(z.looseObject({ text: text }))),
+    content: maybe(z.array(z.looseObject({ text: text }))),
+  }),
+)
+export const MCPCallItemIn = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('mcp_call'),
+    id: z.string(),
+    server_label: text,
+    name: z.string(),
+    arguments: text,
+    output: maybe(z.string()),
+    error: maybe(z.looseObject({ content: z.unknown() })),
+    status: maybe(z.string()),
+    approval_request_id: maybe(z.string()),
+  }),
+)
+export const MCPApprovalRequestItemIn = lazySchema(() =>
+  z.looseObject({
+    type: z.literal('mcp_approval_request'),
+    id: z.string(),
+    server_label: text,
+    name: z.string(),
+    arguments: text,
+  }),
+)
+export const OutputItemIn = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    MessageItemIn,
+    FunctionCallItemIn,
+    ReasoningItemIn,
+    MCPCallItemIn,
+    MCPApprovalRequestItemIn,
+  ]),
+)
 
-export const UsageIn = z.looseObject({
-  input_tokens: maybe(int()),
-  output_tokens: maybe(int()),
-  input_tokens_details: maybe(z.looseObject({ cached_tokens: maybe(int()) })),
-  output_tokens_details: maybe(z.looseObject({ reasoning_tokens: maybe(int()) })),
-})
-export const ResponseIn = z.looseObject({
-  id: z.string(),
-  status: maybe(z.string()),
-  error: maybe(z.looseObject({ code: maybe(z.string()), message: maybe(z.string()) })),
-  incomplete_details: maybe(z.looseObject({ reason: maybe(z.string()) })),
-  usage: maybe(UsageIn),
-})
+export const UsageIn = lazySchema(() =>
+  z.looseObject({
+    input_tokens: maybe(int()),
+    output_tokens: maybe(int()),
+    input_tokens_details: maybe(z.looseObject({ cached_tokens: maybe(int()) })),
+    output_tokens_details: maybe(z.looseObject({ reasoning_tokens: maybe(int()) })),
+  }),
+)
+export const ResponseIn = lazySchema(() =>
+  z.looseObject({
+    id: z.string(),
+    status: maybe(z.string()),
+    error: maybe(z.looseObject({ code: maybe(z.string()), message: maybe(z.string()) })),
+    incomplete_details: maybe(z.looseObject({ reason: maybe(z.string()) })),
+    usage: maybe(UsageIn),
+  }),
+)
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.looseObject({ type: z.literal(type), sequence_number: maybe(int()), ...shape })
@@ -83,34 +104,36 @@ const withItem = { item: OutputItemIn }
 const delta = { item_id: z.string(), delta: z.string() }
 
 /** Every stream event the decoder has a row for, in its reading form. */
-export const StreamEventIn = z.discriminatedUnion('type', [
-  event('response.created', withResponse),
-  event('response.queued', withResponse),
-  event('response.in_progress', withResponse),
-  event('response.completed', withResponse),
-  event('response.failed', withResponse),
-  event('response.incomplete', withResponse),
-  event('response.output_item.added', withItem),
-  event('response.output_item.done', withItem),
-  event('response.content_part.added', {}),
-  event('response.content_part.done', {}),
-  event('response.output_text.delta', delta),
-  event('response.output_text.done', {}),
-  event('response.refusal.delta', delta),
-  event('response.refusal.done', {}),
-  event('response.function_call_arguments.delta', delta),
-  event('response.function_call_arguments.done', {}),
-  event('response.reasoning_text.delta', delta),
-  event('response.reasoning_text.done', {}),
-  event('response.reasoning_summary_text.delta', delta),
-  event('response.reasoning_summary_text.done', {}),
-  event('response.mcp_call_arguments.delta', delta),
-  event('response.mcp_call_arguments.done', { item_id: z.string(), arguments: text }),
-  event('response.mcp_call.in_progress', {}),
-  event('response.mcp_call.completed', {}),
-  event('response.mcp_call.failed', {}),
-  event('error', { code: maybe(z.string()), message: text }),
-])
+export const StreamEventIn = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    event('response.created', withResponse),
+    event('response.queued', withResponse),
+    event('response.in_progress', withResponse),
+    event('response.completed', withResponse),
+    event('response.failed', withResponse),
+    event('response.incomplete', withResponse),
+    event('response.output_item.added', withItem),
+    event('response.output_item.done', withItem),
+    event('response.content_part.added', {}),
+    event('response.content_part.done', {}),
+    event('response.output_text.delta', delta),
+    event('response.output_text.done', {}),
+    event('response.refusal.delta', delta),
+    event('response.refusal.done', {}),
+    event('response.function_call_arguments.delta', delta),
+    event('response.function_call_arguments.done', {}),
+    event('response.reasoning_text.delta', delta),
+    event('response.reasoning_text.done', {}),
+    event('response.reasoning_summary_text.delta', delta),
+    event('response.reasoning_summary_text.done', {}),
+    event('response.mcp_call_arguments.delta', delta),
+    event('response.mcp_call_arguments.done', { item_id: z.string(), arguments: text }),
+    event('response.mcp_call.in_progress', {}),
+    event('response.mcp_call.completed', {}),
+    event('response.mcp_call.failed', {}),
+    event('error', { code: maybe(z.string()), message: text }),
+  ]),
+)
 
 export type StreamEventIn = z.infer<typeof StreamEventIn>
 export type StreamEventInType = StreamEventIn['type']
