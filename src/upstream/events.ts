@@ -7,7 +7,7 @@ import type { SSEEvent } from '../stream/index.js'
 import { readSSE, readSSEBatches, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
 import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
-import { tolerant } from './tolerant.js'
+import { readsAsIs, tolerant } from './tolerant.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
 export const MAX_EVENT_SIZE = 8 * 1024 * 1024
@@ -155,10 +155,14 @@ export const eventJson = (label: string, data: string, what: string): unknown =>
 
 /**
  * A value the upstream sent, read against the dialect's schema in its tolerant form (optional fields may be null,
- * unknown fields are kept); what still does not fit is the upstream's failure, naming what and where.
+ * unknown fields are kept); what still does not fit is the upstream's failure, naming what and where. A value that
+ * reads as itself (most do) is taken as it is, unparsed: the caller owns it (it was just parsed from the wire).
  */
-export const readWire = <T>(label: string, schema: z.ZodType<T>, value: unknown, what: string): T =>
-  parseWith(tolerant(schema), value, (p) => invalidError(label, what, `${p.path ? `${p.path}: ` : ''}${p.message}.`))
+export function readWire<T>(label: string, schema: z.ZodType<T>, value: unknown, what: string): T {
+  const reading = tolerant(schema)
+  if (readsAsIs(reading, value)) return value
+  return parseWith(reading, value, (p) => invalidError(label, what, `${p.path ? `${p.path}: ` : ''}${p.message}.`))
+}
 
 /** What a client does around each decoded wire event (remember ids and cursors). */
 export interface DecodeHooks<S, W> {

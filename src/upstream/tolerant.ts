@@ -21,36 +21,141 @@ export function tolerant<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>>
   return made as z.ZodType<z.output<T>>
 }
 
+/**
+ * Whether a value already reads as itself under a tolerant schema: reading it would give back an equal value (no
+ * null to drop, no default to fill in, no field that fails). Most of what a well-behaved server sends does, and then
+ * it needs no parse: a zod parse of a tolerant schema costs several microseconds an object when it runs cold, as
+ * between the events of a stream it does. `false` says only "parse it" (the parse finds what is wrong, if anything).
+ */
+export function readsAsIs<T>(reading: z.ZodType<T>, value: unknown): value is T {
+  return asIs.get(reading)?.(value) ?? false
+}
+
+/** A check that a value reads as itself; none for what a tolerant schema may change or that is not checked here. */
+type AsIs = (value: unknown) => boolean
+const asIs = new WeakMap<z.ZodType, AsIs>()
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** The check of a schema `build` made, or of a schema it keeps as it is. */
+function checkOf(schema: z.ZodType): AsIs | undefined {
+  return asIs.get(schema) ?? leaf(schema)
+}
+
+/** Schemas `build` keeps as they are: the plain types, with no check beyond "an integer". */
+function leaf(schema: z.ZodType): AsIs | undefined {
+  const def = schema._zod.def as { type: string; checks?: { _zod: { def: { check: string; format?: string } } }[] }
+  const checks = def.checks ?? []
+  const integer = checks.length === 1 && checks[0]?._zod.def.format === 'safeint'
+  if (checks.length && !(def.type === 'number' && integer)) return undefined
+  switch (def.type) {
+    case 'string':
+      return (v) => typeof v === 'string'
+    case 'number':
+      return integer ? (v) => Number.isSafeInteger(v) : (v) => typeof v === 'number' && Number.isFinite(v)
+    case 'boolean':
+      return (v) => typeof v === 'boolean'
+    case 'unknown':
+    case 'any':
+      return () => true
+    case 'literal': {
+      const values = new Set((schema as z.ZodLiteral).values)
+      return (v) => values.has(v as never)
+    }
+    case 'enum': {
+      const values = new Set<unknown>((schema as z.ZodEnum).options)
+      return (v) => values.has(v)
+    }
+    default:
+      return undefined
+  }
+}
+
+/** `made` (what `build` returns) with its check, when its parts all have one. */
+function withCheck(made: z.ZodType, check: AsIs | undefined): z.ZodType {
+  if (check) asIs.set(made, check)
+  return made
+}
+
 /** Absent, or null: the same to a reader. */
 const orNull = (schema: z.ZodType) => schema.nullish().transform((v) => (v === null ? undefined : v))
 
 function build(schema: z.ZodType, optional = false): z.ZodType {
   if (schema instanceof z.ZodDefault) {
-    const inner = build(schema.unwrap() as z.ZodType, true).default(schema.def.defaultValue as never)
-    return z.preprocess((v) => (v === null ? undefined : v), inner)
+    const built = build(schema.unwrap() as z.ZodType, true)
+    const inner = built.default(schema.def.defaultValue as never)
+    // Absent or null gets the default: only a value that is there reads as itself.
+    const check = checkOf(built)
+    return withCheck(
+      z.preprocess((v) => (v === null ? undefined : v), inner),
+      check && ((v) => v !== undefined && v !== null && check(v)),
+    )
   }
-  if (schema instanceof z.ZodOptional) return orNull(build(schema.unwrap() as z.ZodType, true))
+  if (schema instanceof z.ZodOptional) {
+    const built = build(schema.unwrap() as z.ZodType, true)
+    const check = checkOf(built)
+    return withCheck(orNull(built), check && ((v) => v === undefined || (v !== null && check(v))))
+  }
   if (schema instanceof z.ZodRecord) {
     // A record of typed values (Orq's `message_difference`) reads its values tolerantly too.
-    const record = z.record(schema.keyType as z.ZodType<string>, build(schema.valueType as z.ZodType))
-    return optional ? record : record.nullish().transform((v) => v ?? {})
+    const values = build(schema.valueType as z.ZodType)
+    const record = z.record(schema.keyType as z.ZodType<string>, values)
+    const key = checkOf(schema.keyType as z.ZodType)
+    const value = checkOf(values)
+    const check =
+      key && value
+        ? (v: unknown) => isRecord(v) && Object.entries(v).every(([k, item]) => key(k) && value(item))
+        : undefined
+    // Not optional, null or absent reads as {}.
+    return optional
+      ? withCheck(record, check)
+      : withCheck(
+          record.nullish().transform((v) => v ?? {}),
+          check,
+        )
   }
   if (schema instanceof z.ZodNullable) {
     const nullable = z.nullable(build(schema.unwrap() as z.ZodType))
+    const inner = checkOf(nullable.unwrap() as z.ZodType)
+    const check = inner && ((v: unknown) => v === null || inner(v))
     // A field that may be null may also be left out: absent reads as null (TrueFoundry's turn-level `thread_id`).
-    return optional ? nullable : z.preprocess((v) => (v === undefined ? null : v), nullable)
+    return optional
+      ? withCheck(nullable, check && ((v) => v === undefined || check(v)))
+      : withCheck(
+          z.preprocess((v) => (v === undefined ? null : v), nullable),
+          check,
+        )
   }
-  if (schema instanceof z.ZodArray) return z.array(build(schema.element as z.ZodType))
+  if (schema instanceof z.ZodArray) {
+    const element = build(schema.element as z.ZodType)
+    const check = checkOf(element)
+    return withCheck(z.array(element), check && ((v) => Array.isArray(v) && v.every(check)))
+  }
   if (schema instanceof z.ZodObject) {
     const shape: Record<string, z.ZodType> = {}
     for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) shape[key] = build(field)
-    return z.looseObject(shape)
+    const fields = Object.entries(shape).map(([key, field]) => [key, checkOf(field)] as const)
+    const check = fields.every(([, c]) => c)
+      ? (v: unknown) => isRecord(v) && fields.every(([key, c]) => (c as AsIs)(v[key]))
+      : undefined
+    return withCheck(z.looseObject(shape), check)
   }
   if (schema instanceof z.ZodDiscriminatedUnion) {
     const options = (schema.options as z.ZodType[]).map((option) => build(option)) as [z.ZodObject, ...z.ZodObject[]]
-    return z.discriminatedUnion(schema.def.discriminator, options)
+    const discriminator = schema.def.discriminator
+    // Each value of the discriminator picks its option's check.
+    const byValue = new Map<unknown, AsIs | undefined>()
+    for (const option of options) {
+      const check = checkOf(option)
+      for (const value of option._zod.propValues?.[discriminator] ?? []) byValue.set(value, check)
+    }
+    return withCheck(z.discriminatedUnion(discriminator, options), (v) => {
+      if (!isRecord(v)) return false
+      return byValue.get(v[discriminator])?.(v) ?? false
+    })
   }
   if (schema instanceof z.ZodUnion) {
+    // The first option that reads a value gives the result; which one would is zod's to say.
     return z.union(
       (schema.options as z.ZodType[]).map((option) => build(option)) as [z.ZodType, z.ZodType, ...z.ZodType[]],
     )

@@ -3,7 +3,8 @@
 // made up.
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { tolerant } from '../../src/upstream/index.js'
+import { readWire, tolerant } from '../../src/upstream/index.js'
+import { readsAsIs } from '../../src/upstream/tolerant.js'
 
 const Run = z.object({
   run_id: z.string(),
@@ -57,5 +58,59 @@ describe('tolerant reading', () => {
     expect(read({ status: 'pending', config: {} }).success).toBe(false)
     expect(read({ run_id: null, status: 'pending', config: {} }).success).toBe(false)
     expect(read({ run_id: 'r', status: 'done', config: {} }).success).toBe(false)
+  })
+})
+
+describe('a value that reads as itself is not parsed', () => {
+  const reading = tolerant(Run)
+  const ok = {
+    run_id: 'r',
+    status: 'success',
+    mode: 'custom',
+    config: { tz: 'UTC' },
+    output: { text: 'done', score: 1 },
+    parts: [{ kind: 'text', text: 'hi' }],
+    created_by: 'pydantic',
+  }
+  const cases: [string, unknown, boolean][] = [
+    ['well formed, with fields of its own', ok, true],
+    ['an optional field absent', { ...ok, output: undefined, parts: undefined }, true],
+    ['a null to drop', { ...ok, thread_id: null }, false],
+    ['a default to fill in', { ...ok, mode: undefined }, false],
+    ['a null free-form object', { ...ok, config: null }, false],
+    ['a null at depth', { ...ok, parts: [{ kind: 'text', text: 'hi', note: null }] }, false],
+    ['a required field missing', { ...ok, run_id: undefined }, false],
+    ['a value out of its enum', { ...ok, status: 'done' }, false],
+    ['not an object', ['r'], false],
+  ]
+
+  it.each(cases)('%s: as is %s', (_, value, asIs) => {
+    expect(readsAsIs(reading, value)).toBe(asIs)
+    // Whatever it says, reading gives what a parse gives: the value itself when it reads as itself.
+    const parsed = reading.safeParse(value)
+    if (asIs) expect(parsed.data).toEqual(JSON.parse(JSON.stringify(value)))
+  })
+
+  it('readWire hands back the very value when it reads as itself, a parsed copy when not', () => {
+    expect(readWire('Server', Run, ok, 'run')).toBe(ok)
+    const withNull = { ...ok, thread_id: null }
+    const read = readWire('Server', Run, withNull, 'run')
+    expect(read).not.toBe(withNull)
+    expect(read.thread_id).toBeUndefined()
+    expect(() => readWire('Server', Run, { ...ok, status: 'done' }, 'run')).toThrow(/status/)
+  })
+
+  it('takes the option a discriminated union names; a check zod keeps (min, url) leaves it to the parse', () => {
+    const Event = tolerant(
+      z.discriminatedUnion('type', [
+        z.object({ type: z.literal('a'), n: z.number().int() }),
+        z.object({ type: z.literal('b'), s: z.string().min(1) }),
+      ]),
+    )
+    expect(readsAsIs(Event, { type: 'a', n: 1 })).toBe(true)
+    expect(readsAsIs(Event, { type: 'a', n: 1.5 })).toBe(false)
+    expect(readsAsIs(Event, { type: 'c', n: 1 })).toBe(false)
+    expect(readsAsIs(Event, { type: 'b', s: 'x' })).toBe(false)
+    expect(Event.safeParse({ type: 'b', s: 'x' }).success).toBe(true)
   })
 })
