@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { SSEPump } from './stream/index.js'
-import { claimSSEPump } from './stream/index.js'
+import { claimSSEResponsePump } from './stream/index.js'
 
 /** What @hono/node-server hands a fetch handler as its second argument. */
 export interface NodeBindings {
@@ -20,7 +20,7 @@ export function withNodeSSE(fetch: Fetch): Fetch {
   return async (request, env) => {
     const res = await fetch(request, env)
     const outgoing = (env as NodeBindings | undefined)?.outgoing
-    const pump = outgoing && !outgoing.headersSent ? claimSSEPump(res.body) : undefined
+    const pump = outgoing && !outgoing.headersSent ? claimSSEResponsePump(res) : undefined
     if (!outgoing || !pump) return res
     writeSSE(outgoing, res, pump)
     // Tells @hono/node-server the response is already being written.

@@ -272,13 +272,33 @@ export function sseStream(
   return stream
 }
 
+/**
+ * The pump behind each Response `sseResponse` made, so a transport finds it without reading `.body`: in Node, reading
+ * it makes @hono/node-server build a full undici Response for every stream, which the Node transport never uses.
+ */
+const responsePumps = new WeakMap<Response, SSEPump>()
+
+/**
+ * The pump behind an SSE answer, for a transport that writes it to its own response: the Response `sseResponse` made
+ * (while nothing has started its pump), else one whose body `sseStream` made (a response rebuilt on the way keeps its
+ * body); undefined for any other answer.
+ */
+export function claimSSEResponsePump(res: Response): SSEPump | undefined {
+  const pump = responsePumps.get(res)
+  if (pump) return pump.started ? undefined : pump
+  return claimSSEPump(res.body)
+}
+
 /** A `text/event-stream` Response over a source of messages (see `sseStream`). */
 export function sseResponse(
   open: (signal: AbortSignal) => AsyncIterable<SSEChunk>,
   options: SSEStreamOptions & { status?: number; headers?: Record<string, string> } = {},
 ): Response {
-  return new Response(sseStream(open, options), {
+  const body = sseStream(open, options)
+  const response = new Response(body, {
     status: options.status ?? 200,
     headers: { ...SSE_HEADERS, ...options.headers },
   })
+  responsePumps.set(response, (body as ReadableStream<Uint8Array> & { [PUMP]: SSEPump })[PUMP])
+  return response
 }

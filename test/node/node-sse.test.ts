@@ -9,7 +9,7 @@ import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { withNodeSSE } from '../../src/node-sse.js'
 import type { SSEChunk } from '../../src/stream/index.js'
-import { claimSSEPump, sseResponse } from '../../src/stream/index.js'
+import { claimSSEPump, claimSSEResponsePump, sseResponse } from '../../src/stream/index.js'
 
 const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 let server: Server | undefined
@@ -189,5 +189,33 @@ describe('claimSSEPump', () => {
     await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
     expect(written).toContain('data: héllo 🎉')
     expect(claimSSEPump(res.body)).toBeUndefined()
+  })
+})
+
+describe('claimSSEResponsePump', () => {
+  it('finds the pump of a Response sseResponse made without reading its body, and once it started, none', async () => {
+    const res = sseResponse(messages, { keepAliveMs: 0 })
+    // Reading `.body` is what it avoids (in Node it makes @hono/node-server build a full Response).
+    Object.defineProperty(res, 'body', {
+      get() {
+        throw new Error('body read')
+      },
+    })
+    const pump = claimSSEResponsePump(res)
+    expect(pump).toBeDefined()
+    let written = ''
+    const write = (text: string) => {
+      written += text
+      return true
+    }
+    await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
+    expect(written).toContain('data: héllo 🎉')
+    expect(claimSSEResponsePump(res)).toBeUndefined()
+  })
+
+  it('finds it through the body of a response rebuilt on the way, and none for another answer', () => {
+    const rebuilt = new Response(sseResponse(messages, { keepAliveMs: 0 }).body, { headers: { 'x-extra': '1' } })
+    expect(claimSSEResponsePump(rebuilt)).toBeDefined()
+    expect(claimSSEResponsePump(new Response('plain'))).toBeUndefined()
   })
 })
