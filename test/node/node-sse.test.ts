@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { withNodeSSE } from '../../src/node-sse.js'
-import type { SSEChunk } from '../../src/stream/index.js'
+import type { SSEChunk, SSEPump } from '../../src/stream/index.js'
 import { claimSSEPump, claimSSEResponsePump, sseResponse } from '../../src/stream/index.js'
 
 const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -172,6 +172,17 @@ describe('SSE written straight to Node', () => {
   })
 })
 
+/** Everything a claimed pump writes, run to its end into a sink that always wants more. */
+async function drain(pump: SSEPump | undefined): Promise<string> {
+  let written = ''
+  const write = (text: string) => {
+    written += text
+    return true
+  }
+  await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
+  return written
+}
+
 describe('claimSSEPump', () => {
   it('gives the pump of an untouched SSE body once, and none once the body has been read or for another body', async () => {
     const res = sseResponse(messages, { keepAliveMs: 0 })
@@ -181,13 +192,7 @@ describe('claimSSEPump', () => {
     expect(claimSSEPump(read.body)).toBeUndefined()
     const pump = claimSSEPump(res.body)
     expect(pump).toBeDefined()
-    let written = ''
-    const write = (text: string) => {
-      written += text
-      return true
-    }
-    await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
-    expect(written).toContain('data: héllo 🎉')
+    expect(await drain(pump)).toContain('data: héllo 🎉')
     expect(claimSSEPump(res.body)).toBeUndefined()
   })
 })
@@ -203,13 +208,7 @@ describe('claimSSEResponsePump', () => {
     })
     const pump = claimSSEResponsePump(res)
     expect(pump).toBeDefined()
-    let written = ''
-    const write = (text: string) => {
-      written += text
-      return true
-    }
-    await pump?.run({ write, desired: () => true, ready: async () => {}, end() {} })
-    expect(written).toContain('data: héllo 🎉')
+    expect(await drain(pump)).toContain('data: héllo 🎉')
     expect(claimSSEResponsePump(res)).toBeUndefined()
   })
 
