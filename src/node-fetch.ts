@@ -107,25 +107,26 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     headers.delete('content-length')
     incoming.once('error', (e) => source.destroy(e))
   }
-  let chunks: AsyncIterator<Buffer | string> | undefined
+  let chunks: ChunkReader | undefined
   let claimed = false
   let reading = false
-  const next = async () => {
-    // Not destroyed when the reader stops early: a finished answer's connection may still be kept (see cancel).
-    chunks ??= source.iterator({ destroyOnReturn: false })
+  const next = (): Promise<IteratorResult<Buffer | string>> => {
+    chunks ??= new ChunkReader(source)
     reading = true
-    try {
-      return await chunks.next()
-    } finally {
-      reading = false
-    }
+    const read = chunks.next()
+    // A read answered at once (chunks waiting) is over before anyone looks at `reading`.
+    void read.then(
+      () => (reading = false),
+      () => (reading = false),
+    )
+    return read
   }
   const cancel = async (reason?: unknown) => {
     // A reader done with an answer (between reads, for no reason of its own) leaves the connection to be used again
     // (keep-alive): what is left of the answer is read and dropped, within bounds. A reader that gave up (a reason, a
     // read still waiting: a deadline), a compressed body, or an answer that goes on is cut off.
     if (reason === undefined && !reading && !decompress) {
-      await chunks?.return?.()
+      chunks?.detach()
       drain(incoming)
       return
     }
@@ -151,14 +152,88 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
       claimed = true
       // Decoded here, where a character split across two packets is put back together.
       source.setEncoding('utf8')
-      return {
-        read: async () => {
-          const { done, value } = await next()
-          return done ? { done: true } : { done: false, value: value as string }
-        },
-        cancel,
-      }
+      return { read: next as ChunkSource['read'], cancel }
     }),
     init,
   )
+}
+
+/**
+ * A readable's chunks, one read at a time, taken from its 'data' events: what its async iterator gives, without the
+ * iterator's promises and ticks per chunk (a paced stream pays those on every event). Chunks that come while no read
+ * waits are kept and the stream paused; the next read takes them all at once. It never destroys the stream: a reader
+ * that stops early leaves a finished answer's connection to be kept (see cancel).
+ */
+class ChunkReader {
+  #queue: (Buffer | string)[] = []
+  #waiting: { resolve: (r: IteratorResult<Buffer | string>) => void; reject: (e: unknown) => void } | undefined
+  #ended = false
+  #failure: unknown
+  readonly #source: Readable
+
+  constructor(source: Readable) {
+    this.#source = source
+    source.on('data', this.#onData)
+    source.once('end', this.#onEnd)
+    source.on('error', this.#onError)
+    source.once('close', this.#onClose)
+  }
+
+  next(): Promise<IteratorResult<Buffer | string>> {
+    if (this.#queue.length) return Promise.resolve({ done: false, value: this.#take() })
+    if (this.#failure !== undefined) return Promise.reject(this.#failure)
+    if (this.#ended) return Promise.resolve({ done: true, value: undefined })
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject }
+    })
+  }
+
+  /** Stops reading, leaving the stream paused and whole for whoever takes it next. */
+  detach() {
+    this.#source.off('data', this.#onData)
+    this.#source.off('end', this.#onEnd)
+    this.#source.off('close', this.#onClose)
+    this.#source.pause()
+  }
+
+  #take(): Buffer | string {
+    const queue = this.#queue
+    this.#queue = []
+    if (!this.#ended) this.#source.resume()
+    if (queue.length === 1) return queue[0] as Buffer | string
+    return typeof queue[0] === 'string' ? queue.join('') : Buffer.concat(queue as Buffer[])
+  }
+
+  #settle() {
+    const waiting = this.#waiting
+    if (!waiting) return
+    if (this.#queue.length) waiting.resolve({ done: false, value: this.#take() })
+    else if (this.#failure !== undefined) waiting.reject(this.#failure)
+    else if (this.#ended) waiting.resolve({ done: true, value: undefined })
+    else return
+    this.#waiting = undefined
+  }
+
+  #onData = (chunk: Buffer | string) => {
+    this.#queue.push(chunk)
+    if (this.#waiting) this.#settle()
+    else this.#source.pause()
+  }
+
+  #onEnd = () => {
+    this.#ended = true
+    this.#settle()
+  }
+
+  #onError = (error: unknown) => {
+    this.#failure ??= error
+    this.#settle()
+  }
+
+  // As the iterator says it: a stream closed before its end is a failure, not an end.
+  #onClose = () => {
+    if (!this.#ended)
+      this.#failure ??= Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })
+    this.#settle()
+  }
 }

@@ -94,9 +94,13 @@ export async function* readSSEBatches(
     for (;;) {
       // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline
       // is the reason.
-      const { done, value } = await reader.read().catch((error: unknown) => {
+      let chunk: Awaited<ReturnType<ChunkSource['read']>>
+      try {
+        chunk = await reader.read()
+      } catch (error) {
         throw timedOut ? new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0) : error
-      })
+      }
+      const { done, value } = chunk
       if (timedOut) throw new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0)
       if (firstByte !== undefined) {
         clearTimeout(firstByte)

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeFetch } from '../../src/node-fetch.js'
-import { readSSE } from '../../src/stream/index.js'
+import { readSSE, readSSEBatches } from '../../src/stream/index.js'
 import { createUpstream } from '../../src/upstream/http.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void
@@ -142,6 +142,41 @@ describe('nodeFetch', () => {
     const events: string[] = []
     for await (const e of readSSE(res.body as ReadableStream<Uint8Array>)) events.push(e.data)
     expect(events).toEqual(['{"delta":"héllo 🎉"}', 'two'])
+  })
+
+  it('hands a slow reader what came meanwhile in one read, every event in order', async () => {
+    routes.set('/burst', (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      let i = 0
+      const next = () => {
+        if (i === 40) return void res.end()
+        res.write(`data: ${i++}\n\n`, () => setImmediate(next))
+      }
+      next()
+    })
+    const res = await nodeFetch(`${origin}/burst`, { redirect: 'manual' })
+    const batches: string[][] = []
+    for await (const batch of readSSEBatches(res.body as ReadableStream<Uint8Array>)) {
+      batches.push(batch.map((e) => e.data))
+      await tick(10)
+    }
+    expect(batches.flat()).toEqual(Array.from({ length: 40 }, (_, i) => String(i)))
+    // Forty writes, read in fewer steps: what arrived while the reader slept came as one chunk.
+    expect(batches.length).toBeLessThan(40)
+  })
+
+  it('fails the reader when the answer is cut before its end (never a clean end)', async () => {
+    routes.set('/cut', (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: one\n\n', () => setTimeout(() => res.socket?.destroy(), 20))
+    })
+    const res = await nodeFetch(`${origin}/cut`, { redirect: 'manual' })
+    const seen: string[] = []
+    const read = (async () => {
+      for await (const e of readSSE(res.body as ReadableStream<Uint8Array>)) seen.push(e.data)
+    })()
+    await expect(read).rejects.toThrow()
+    expect(seen).toEqual(['one'])
   })
 
   it('reads on through the web stream when someone read from it first', async () => {

@@ -219,11 +219,14 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
   function pump(source: AsyncIterable<StreamResponse>, decoder: A2ADecoderState, request: RunRequest) {
     let linked = false
     return decodeEach(source, decoder, decode, {
-      after: async (_event, state) => {
+      // A promise only when there is something to write: every other event goes on without one.
+      after: (_event, state) => {
         if (linked || !state.taskId) return
         linked = true
-        await links.run.put(request.runId, state.taskId)
-        if (state.contextId) await links.context.put(request.contextId, state.contextId)
+        const { taskId, contextId } = state
+        return links.run
+          .put(request.runId, taskId)
+          .then(() => (contextId ? links.context.put(request.contextId, contextId) : undefined))
       },
     })
   }

@@ -131,16 +131,19 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
       const decoder: OrqDecoderState = createDecoder()
       let linked = false
       // Linked as soon as Orq names the task, so the next turn (or the answer to a pause) continues it; a pause
-      // links each pending call to it too.
-      const link = async (event: AgentStreamEvent) => {
-        if (!decoder.taskId) return
+      // links each pending call to it too. A promise only when there is something to write.
+      const link = (event: AgentStreamEvent) => {
+        if (!decoder.taskId || (linked && event.type !== 'event.agents.inactive')) return
+        return saveLink(event, decoder.taskId)
+      }
+      const saveLink = async (event: AgentStreamEvent, taskId: string) => {
         if (!linked) {
           linked = true
-          await links.run.put(request.runId, decoder.taskId)
-          await links.context.put(request.contextId, decoder.taskId)
+          await links.run.put(request.runId, taskId)
+          await links.context.put(request.contextId, taskId)
         }
         if (event.type === 'event.agents.inactive') {
-          for (const call of event.data.pending_tool_calls ?? []) await callLinks.put(call.id, decoder.taskId)
+          for (const call of event.data.pending_tool_calls ?? []) await callLinks.put(call.id, taskId)
         }
       }
       try {

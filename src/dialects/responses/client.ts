@@ -98,12 +98,14 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       // The run and the conversation are linked to the upstream response as soon as one is named, before its events
       // go out: a run may be left at its turn's end (the bridge stops reading), and the next turn must still send
       // `previous_response_id`.
-      const link = async () => {
+      // A promise only when there is something to write: every other event goes on without one.
+      const link = () => {
         if (linked || !decoder.responseId) return
         linked = true
         const upstreamResponse = { responseId: decoder.responseId, background }
-        await links.run.put(request.runId, upstreamResponse)
-        await links.context.put(request.contextId, upstreamResponse)
+        return links.run
+          .put(request.runId, upstreamResponse)
+          .then(() => links.context.put(request.contextId, upstreamResponse))
       }
       let linked = false
       for (let resumes = 0; ; resumes++) {

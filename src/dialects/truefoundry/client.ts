@@ -150,16 +150,19 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     })
     let remembered = ''
     // After each event (a consumer may stop reading at the pause): the turn, each call's thread, the paused calls;
-    // written when one of them changed.
-    const remember = async () => {
+    // written when one of them changed (a promise only then).
+    const remember = () => {
       if (!decoder.turnId) return
       const key = `${decoder.turnId} ${decoder.threads.size} ${decoder.pending.length}`
       if (key === remembered) return
       remembered = key
       const threads = Object.fromEntries(decoder.threads)
       const value = { sessionId, turnId: decoder.turnId, threads }
-      await sessions.run.put(request.runId, value)
-      for (const pause of decoder.pending) for (const id of pause.callIds) await sessionCalls.put(id, value)
+      const calls = decoder.pending.flatMap((pause) => pause.callIds)
+      return (async () => {
+        await sessions.run.put(request.runId, value)
+        for (const id of calls) await sessionCalls.put(id, value)
+      })()
     }
     // Resumes that brought nothing new count against `maxResumes`; one that got further starts the count again.
     let resumes = 0
@@ -208,16 +211,19 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     const res = await upstream.fetch(url, { method: 'POST', body: JSON.stringify(body), signal })
     const decoder: ResponsesDecoderState = createResponsesDecoder()
     let remembered = ''
-    const remember = async () => {
+    const remember = () => {
       if (!decoder.responseId) return
-      // Written when something to remember changed, not after every event.
+      // Written when something to remember changed, not after every event (a promise only then).
       const key = `${decoder.responseId} ${decoder.executions.size} ${decoder.paused.length}`
       if (key === remembered) return
       remembered = key
       const value = { responseId: decoder.responseId, executions: Object.fromEntries(decoder.executions) }
-      await responses.run.put(request.runId, value)
-      await responses.context.put(request.contextId, value)
-      for (const id of decoder.paused) await responseCalls.put(id, value)
+      const paused = [...decoder.paused]
+      return (async () => {
+        await responses.run.put(request.runId, value)
+        await responses.context.put(request.contextId, value)
+        for (const id of paused) await responseCalls.put(id, value)
+      })()
     }
     const read = reader<AgentResponseStreamEvent>(AgentResponseStreamEvent, responseTypes)
     try {
