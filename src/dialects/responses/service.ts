@@ -105,7 +105,9 @@ export class ResponseService {
   /** The response's events, from its run's log: replayed from the start, then live until the response ends. */
   async *events(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncGenerator<ResponseStreamEvent[]> {
     const encoder = this.encoder(doc)
-    const fresh = (events: ResponseStreamEvent[]) => events.filter((e) => e.sequence_number > startingAfter)
+    // A stream read from its start (the usual case) keeps every event: no copy of each batch.
+    const fresh = (events: ResponseStreamEvent[]) =>
+      startingAfter < 0 ? events : events.filter((e) => e.sequence_number > startingAfter)
     yield fresh(openResponse(encoder))
     for await (const batch of this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })) {
       const out: ResponseStreamEvent[] = []
