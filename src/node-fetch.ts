@@ -109,23 +109,12 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
   }
   let chunks: ChunkReader | undefined
   let claimed = false
-  let reading = false
-  const next = (): Promise<IteratorResult<Buffer | string>> => {
-    chunks ??= new ChunkReader(source)
-    reading = true
-    const read = chunks.next()
-    // A read answered at once (chunks waiting) is over before anyone looks at `reading`.
-    void read.then(
-      () => (reading = false),
-      () => (reading = false),
-    )
-    return read
-  }
+  const next = (): Promise<IteratorResult<Buffer | string>> => (chunks ??= new ChunkReader(source)).next()
   const cancel = async (reason?: unknown) => {
     // A reader done with an answer (between reads, for no reason of its own) leaves the connection to be used again
     // (keep-alive): what is left of the answer is read and dropped, within bounds. A reader that gave up (a reason, a
     // read still waiting: a deadline), a compressed body, or an answer that goes on is cut off.
-    if (reason === undefined && !reading && !decompress) {
+    if (reason === undefined && !chunks?.waiting && !decompress) {
       chunks?.detach()
       drain(incoming)
       return
@@ -186,6 +175,11 @@ class ChunkReader {
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject }
     })
+  }
+
+  /** A read is waiting for the next chunk. */
+  get waiting(): boolean {
+    return this.#waiting !== undefined
   }
 
   /** Stops reading, leaving the stream paused and whole for whoever takes it next. */
