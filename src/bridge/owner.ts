@@ -4,6 +4,7 @@
 import type { AgentEvent, Message, RunEvent, RunInput } from '../core/index.js'
 import { BridgeError } from '../core/index.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from '../store/index.js'
+import { passThrough } from '../stream/index.js'
 import type { ReadRunOptions, RunService, StartOptions } from './runs.js'
 
 /** The one principal of a bridge without API keys (local use). */
@@ -138,9 +139,11 @@ export class OwnedRuns implements RunService {
     return this.runs.cancel(runId, reason)
   }
 
-  async *events(runId: string, afterSeq: number, options?: ReadRunOptions): AsyncGenerator<RunEvent[]> {
-    await this.get(runId)
-    yield* this.runs.events(runId, afterSeq, options)
+  events(runId: string, afterSeq: number, options?: ReadRunOptions): AsyncIterable<RunEvent[]> {
+    return passThrough(async () => {
+      await this.get(runId)
+      return this.runs.events(runId, afterSeq, options)
+    })
   }
 
   close(): Promise<void> {

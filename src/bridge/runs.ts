@@ -9,7 +9,7 @@ import {
   newId,
   toBridgeError,
 } from '../core/index.js'
-import { anySignal, sleep } from '../stream/index.js'
+import { anySignal, passThrough, sleep } from '../stream/index.js'
 import type { RunRecord, RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
 
@@ -43,6 +43,12 @@ interface Producer {
 
 const CANCEL_GRACE_MS = 2_000
 
+/** A run that already ended (canceled meanwhile) takes no more events: none of them is logged. */
+const refused = (error: unknown): RunEvent[] => {
+  if (error instanceof BridgeError && error.code === 'conflict') return []
+  throw error
+}
+
 /** A message the conversation's history keeps: the user's and the answers, not system, commentary or a sub-agent's. */
 const remembered = (message: Message, executionId?: string) =>
   !executionId && !message.executionId && message.phase !== 'commentary' && message.role !== 'system'
@@ -61,7 +67,7 @@ export interface RunService {
   /** Cancels a run in any dialect's name. */
   cancel(runId: string, reason?: string): Promise<RunRecord>
   /** A reader of the run's log after `afterSeq`, in batches; its signal aborting is a disconnect. */
-  events(runId: string, afterSeq: number, options?: ReadRunOptions): AsyncGenerator<RunEvent[]>
+  events(runId: string, afterSeq: number, options?: ReadRunOptions): AsyncIterable<RunEvent[]>
   /** Stops every run this service drives (process shutdown). */
   close(): Promise<void>
 }
@@ -200,18 +206,21 @@ export class RunManager implements RunService {
    * A reader of the run's log from `afterSeq`, in batches: replays, then tails. When the last reader of a foreground run
    * goes away (its signal aborts) and the agent's policy is `cancel`, the run is canceled.
    */
-  async *events(runId: string, afterSeq: number, options: ReadRunOptions = {}): AsyncGenerator<RunEvent[]> {
-    const producer = this.#producers.get(runId)
-    if (producer) producer.readers += 1
-    try {
-      const signal = options.stop ? anySignal(options.signal, options.stop) : options.signal
-      yield* this.store.read(runId, afterSeq, { follow: options.follow ?? true, signal })
-    } finally {
-      if (producer) {
+  events(runId: string, afterSeq: number, options: ReadRunOptions = {}): AsyncIterable<RunEvent[]> {
+    let producer: Producer | undefined
+    return passThrough(
+      () => {
+        producer = this.#producers.get(runId)
+        if (producer) producer.readers += 1
+        const signal = options.stop ? anySignal(options.signal, options.stop) : options.signal
+        return this.store.read(runId, afterSeq, { follow: options.follow ?? true, signal })
+      },
+      () => {
+        if (!producer) return
         producer.readers -= 1
         if (producer.readers === 0 && options.signal?.aborted) void this.#onLastReaderGone(runId)
-      }
-    }
+      },
+    )
   }
 
   /** A turn of this run is being produced right now. */
@@ -276,7 +285,8 @@ export class RunManager implements RunService {
             break
           }
         }
-        for (const logged of await this.#appendAll(runId, batch)) {
+        const appended = this.#appendAll(runId, batch)
+        for (const logged of Array.isArray(appended) ? appended : await appended) {
           if (logged.type === 'message.completed' && remembered(logged.message, logged.executionId))
             turn.push(logged.message)
         }
@@ -311,22 +321,27 @@ export class RunManager implements RunService {
     if (turn.length && (await this.store.getRun(record.runId))) await this.store.appendHistory(record.contextId, turn)
   }
 
-  /** Events in order, as one batch where the store takes batches; those a run that ended meanwhile refused are left out. */
-  async #appendAll(runId: string, events: AgentEvent[]): Promise<RunEvent[]> {
-    if (events.length === 1 || !this.store.appendMany) {
-      const logged: RunEvent[] = []
-      for (const event of events) {
-        const one = await this.#append(runId, event)
-        if (one) logged.push(one)
-      }
-      return logged
-    }
+  /**
+   * Events in order, as one batch where the store takes batches; those a run that ended meanwhile refused are left out.
+   * The logged events as they are when the store logged them within the call (no promise per batch).
+   */
+  #appendAll(runId: string, events: AgentEvent[]): RunEvent[] | Promise<RunEvent[]> {
+    if (!this.store.appendMany) return this.#appendEach(runId, events)
     try {
-      return await this.store.appendMany(runId, events)
+      const logged = this.store.appendMany(runId, events)
+      return Array.isArray(logged) ? logged : logged.catch(refused)
     } catch (error) {
-      if (error instanceof BridgeError && error.code === 'conflict') return []
-      throw error
+      return refused(error)
     }
+  }
+
+  async #appendEach(runId: string, events: AgentEvent[]): Promise<RunEvent[]> {
+    const logged: RunEvent[] = []
+    for (const event of events) {
+      const one = await this.#append(runId, event)
+      if (one) logged.push(one)
+    }
+    return logged
   }
 
   async #append(runId: string, event: AgentEvent): Promise<RunEvent | undefined> {

@@ -200,28 +200,28 @@ export class MemoryRunStore implements RunStore {
     return turn
   }
 
-  async appendMany(runId: string, events: readonly AgentEvent[]): Promise<RunEvent[]> {
-    // The usual case: nothing queued and room in the log, so the lot is written at once, with no promise per event,
-    // before any reader runs. From the first event held back for readers on, the rest queue behind it, in order; a
-    // terminal event goes in at once, once the events before it are in.
+  appendMany(runId: string, events: readonly AgentEvent[]): RunEvent[] | Promise<RunEvent[]> {
+    // The usual case: nothing queued and room in the log, so the lot is written at once and returned as it is, with no
+    // promise at all, before any reader runs. From the first event held back for readers on, the rest queue behind it.
     const entry = this.#entry(runId)
-    const logged: (RunEvent | Promise<RunEvent>)[] = []
-    let queued = false
-    for (const event of events) {
-      if (queued) {
-        if (isTerminal(event)) await Promise.all(logged)
-        logged.push(this.append(runId, event))
-      } else if (
-        isTerminal(event) ||
-        (entry.queued === 0 && (kept(entry) < this.#maxEvents || !blocksEviction(entry)))
-      ) {
+    const logged: RunEvent[] = []
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as AgentEvent
+      if (isTerminal(event) || (entry.queued === 0 && (kept(entry) < this.#maxEvents || !blocksEviction(entry))))
         logged.push(this.#write(entry, runId, event))
-      } else {
-        queued = true
-        logged.push(this.append(runId, event))
-      }
+      else return this.#appendQueued(runId, logged, events.slice(i))
     }
-    return queued ? Promise.all(logged) : (logged as RunEvent[])
+    return logged
+  }
+
+  /** The rest of a batch behind the queue, in order; a terminal event goes in at once, once the events before it are in. */
+  async #appendQueued(runId: string, before: RunEvent[], rest: readonly AgentEvent[]): Promise<RunEvent[]> {
+    const logged: (RunEvent | Promise<RunEvent>)[] = [...before]
+    for (const event of rest) {
+      if (isTerminal(event)) await Promise.all(logged)
+      logged.push(this.append(runId, event))
+    }
+    return Promise.all(logged)
   }
 
   #write(entry: RunEntry, runId: string, event: AgentEvent): RunEvent {

@@ -48,8 +48,10 @@ export interface RunStore {
   /**
    * Appends events in order, as `append` each, but together: readers wake once for the lot. Optional; without it the
    * bridge appends one by one. If the log is sealed partway, it throws the `conflict` (the events before it are in).
+   * A store may log the lot within the call and return the events as they are (no promise), as the memory store does
+   * when nothing has to wait: a streaming run then passes no promise per batch. Its errors then throw at once too.
    */
-  appendMany?(runId: string, events: readonly AgentEvent[]): Promise<RunEvent[]>
+  appendMany?(runId: string, events: readonly AgentEvent[]): RunEvent[] | Promise<RunEvent[]>
   /**
    * The events after `afterSeq` (0 = from the start), in batches of whatever is available: a reader that is
    * behind gets the backlog at once, a reader that is caught up gets each event as it is appended.

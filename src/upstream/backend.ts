@@ -20,12 +20,25 @@ export function upstreamBackend(label: string, client: AgentBackend): AgentBacke
         throw upstreamFailure(error, label)
       }
     },
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
-      try {
-        yield* client.run(request, signal)
-      } catch (error) {
-        if (signal.aborted) throw error
-        throw upstreamFailure(error, label)
+    // The client's own iterator with its failures renamed, not a generator around it: each event passes on as the
+    // client's promise with a catch, instead of another generator step (a few promises and ~300 bytes an event).
+    run(request: RunRequest, signal: AbortSignal): AsyncIterable<AgentYield> {
+      const failed = (error: unknown): never => {
+        throw signal.aborted ? error : upstreamFailure(error, label)
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          let events: AsyncIterator<AgentYield>
+          try {
+            events = client.run(request, signal)[Symbol.asyncIterator]()
+          } catch (error) {
+            return failed(error)
+          }
+          return {
+            next: () => events.next().catch(failed),
+            return: async (value?: unknown) => (await events.return?.(value).catch(failed)) ?? { done: true, value },
+          }
+        },
       }
     },
     async cancel(runId: string) {

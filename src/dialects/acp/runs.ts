@@ -327,8 +327,8 @@ export class AcpRuns {
       }
     } finally {
       // A read still pending ends when the stream's signal aborts; only a settled one is waited for.
-      if (next) void events.return(undefined).catch(() => {})
-      else await events.return(undefined)
+      if (next) void events.return?.(undefined).catch(() => {})
+      else await events.return?.(undefined)
     }
   }
 
