@@ -7,7 +7,7 @@
 // other BENCH_* variables below size them. The bridge runs from dist/ (`npm run bench` builds first).
 import { fork, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { Agent, createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { RunEvent } from '../src/core/index.js'
@@ -366,6 +366,46 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 }
 
+/** Keeps the paced clients' connections, as a client library would, and lets a thousand streams open at once. */
+const pacedAgent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
+
+/**
+ * POSTs `body` to `url` and hands each SSE event (its name and its one data line, as both servers write them) to
+ * `onEvent` as it arrives, until the answer ends. On node:http with no web stream or SSE library in between: the
+ * clients share the bench's process with the upstream, and what they cost there would add to every latency measured.
+ */
+function readStream(url: string, body: string, onEvent: (event: string, data: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: pacedAgent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let buffered = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          buffered += chunk
+          let end = buffered.indexOf('\n\n')
+          while (end >= 0) {
+            let event = 'message'
+            let data = ''
+            for (const line of buffered.slice(0, end).split('\n')) {
+              if (line.startsWith('event: ')) event = line.slice(7)
+              else if (line.startsWith('data: ')) data = line.slice(6)
+            }
+            if (data) onEvent(event, data)
+            buffered = buffered.slice(end + 2)
+            end = buffered.indexOf('\n\n')
+          }
+        })
+        res.on('end', resolve)
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 /**
  * STREAMS paced streams through `url`, opened over one pace period: every delta's added latency (received − sent, one
  * clock, since the upstream and the client are this process), each stream's first-byte time, and the CPU the
@@ -380,23 +420,17 @@ async function pacedRun(url: string, body: unknown, streams: number, cpu: () => 
     Array.from({ length: streams }, async (_, i) => {
       await new Promise((r) => setTimeout(r, (i * PACE_MS) / streams))
       const t = performance.now()
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      })
       let first = true
-      if (res.body)
-        for await (const e of readSSE(res.body)) {
-          if (first) {
-            firstBytes.push(performance.now() - t)
-            first = false
-          }
-          if (e.event !== 'response.output_text.delta') continue
-          const sent = Number((JSON.parse(e.data) as { delta: string }).delta)
-          latencies.push(performance.timeOrigin + performance.now() - sent)
-          events++
+      await readStream(url, JSON.stringify(body), (event, data) => {
+        if (first) {
+          firstBytes.push(performance.now() - t)
+          first = false
         }
+        if (event !== 'response.output_text.delta') return
+        const sent = Number((JSON.parse(data) as { delta: string }).delta)
+        latencies.push(performance.timeOrigin + performance.now() - sent)
+        events++
+      })
     }),
   )
   const cpuMs = (await cpu()) - cpuBefore
