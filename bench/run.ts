@@ -368,6 +368,8 @@ const percentile = (xs: number[], p: number) => {
 
 /** Keeps the paced clients' connections, as a client library would, and lets a thousand streams open at once. */
 const pacedAgent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
+/** Requests sent again because the kept-alive socket they were given had been closed by the server (said at the end). */
+let resent = 0
 
 /**
  * POSTs `body` to `url` and hands each SSE event (its name and its one data line, as both servers write them) to
@@ -375,11 +377,13 @@ const pacedAgent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFI
  * clients share the bench's process with the upstream, and what they cost there would add to every latency measured.
  */
 function readStream(url: string, body: string, onEvent: (event: string, data: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
+    let answered = false
     const req = request(
       url,
       { method: 'POST', agent: pacedAgent, headers: { 'content-type': 'application/json' } },
       (res) => {
+        answered = true
         let buffered = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => {
@@ -401,7 +405,14 @@ function readStream(url: string, body: string, onEvent: (event: string, data: st
         res.on('error', reject)
       },
     )
-    req.on('error', reject)
+    // A kept-alive socket the server closed (its idle timeout) just as it was reused: sent again on a fresh one, as
+    // Node's documentation advises (`reusedSocket`), rather than ending the bench.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!answered && req.reusedSocket && error.code === 'ECONNRESET') {
+        resent++
+        resolve(readStream(url, body, onEvent))
+      } else reject(error)
+    })
     req.end(body)
   })
 }
@@ -519,6 +530,7 @@ async function pacedLoad(
       `${spread(first.p50, 0)} ms, max ${spread(first.max, 0)} ms; added latency p50 ${spread(first.p50Latency, 1)}, ` +
       `p99 ${spread(first.p99Latency, 1)} ms`,
   )
+  if (resent) console.log(`  (${resent} requests sent again: the kept-alive socket they were given had just been closed)`)
 }
 
 /**

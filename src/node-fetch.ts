@@ -3,13 +3,14 @@
 // caller) and hands anything else to the global fetch. A streamed answer's text goes to the SSE reader straight from
 // the socket (`withChunkSource`), skipping the web stream and the TextDecoder in between; the Response and its web
 // stream stay for every other reader.
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, RequestOptions } from 'node:http'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import type { ChunkSource } from './stream/index.js'
 import { withChunkSource } from './stream/index.js'
+import { headerRecord } from './upstream/http.js'
 
 const DECOMPRESS: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
@@ -32,14 +33,11 @@ export const nodeFetch: typeof fetch = (input, init = {}) => {
   return new Promise<Response>((resolve, reject) => {
     const signal = init.signal ?? undefined
     if (signal?.aborted) return reject(signal.reason)
-    const headers: Record<string, string> = {}
-    new Headers(init.headers).forEach((value, name) => {
-      headers[name] = value
-    })
+    const headers = headerRecord([init.headers])
     if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body))
     const method = (init.method ?? 'GET').toUpperCase()
     const target = new URL(url)
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method, headers })
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(requestOptions(target, method, headers))
     const onAbort = () => request.destroy(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     const done = () => signal?.removeEventListener('abort', onAbort)
@@ -68,6 +66,21 @@ export const nodeFetch: typeof fetch = (input, init = {}) => {
   })
 }
 
+/** node:http's options for a URL: the few it needs, not the dozen `urlToHttpOptions` copies over. */
+function requestOptions(target: URL, method: string, headers: Record<string, string>): RequestOptions {
+  const { hostname, port, username, password } = target
+  return {
+    protocol: target.protocol,
+    // An IPv6 literal comes bracketed in a URL, bare in a socket address.
+    hostname: hostname.startsWith('[') ? hostname.slice(1, -1) : hostname,
+    ...(port ? { port: Number(port) } : {}),
+    path: `${target.pathname}${target.search}`,
+    method,
+    headers,
+    ...(username || password ? { auth: `${decodeURIComponent(username)}:${decodeURIComponent(password)}` } : {}),
+  }
+}
+
 /** The most a finished answer's rest may take to arrive, and to hold, before its connection is cut rather than kept. */
 const DRAIN_MS = 1_000
 const DRAIN_BYTES = 64 * 1024
@@ -91,22 +104,25 @@ function drain(incoming: IncomingMessage) {
 
 function toResponse(incoming: IncomingMessage, method: string): Response {
   const status = incoming.statusCode ?? 502
-  const headers = new Headers()
+  const coding = incoming.headers['content-encoding']?.trim().toLowerCase()
+  const decompress = coding ? DECOMPRESS[coding] : undefined
+  // As pairs, every repeated header kept: a Response given them builds its Headers only once someone reads them
+  // (with @hono/node-server's Response), and a streamed answer's usually nobody does.
+  const headers: [string, string][] = []
   const raw = incoming.rawHeaders
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string)
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string
+    // A decompressed body is no longer what these two described.
+    if (decompress && /^content-(encoding|length)$/i.test(name)) continue
+    headers.push([name, raw[i + 1] as string])
+  }
   const init = { status, statusText: incoming.statusMessage ?? '', headers }
   if (method === 'HEAD' || status === 204 || status === 304) {
     incoming.resume()
     return new Response(null, init)
   }
-  const coding = headers.get('content-encoding')?.trim().toLowerCase()
-  const decompress = coding ? DECOMPRESS[coding] : undefined
   const source: Readable = decompress ? (incoming.pipe(decompress()) as unknown as Readable) : incoming
-  if (decompress) {
-    headers.delete('content-encoding')
-    headers.delete('content-length')
-    incoming.once('error', (e) => source.destroy(e))
-  }
+  if (decompress) incoming.once('error', (e) => source.destroy(e))
   let chunks: ChunkReader | undefined
   let claimed = false
   const next = (): Promise<IteratorResult<Buffer | string>> => (chunks ??= new ChunkReader(source)).next()
@@ -135,16 +151,14 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     },
     { highWaterMark: 0 },
   )
-  return new Response(
-    withChunkSource(stream, (): ChunkSource | undefined => {
-      if (claimed) return undefined
-      claimed = true
-      // Decoded here, where a character split across two packets is put back together.
-      source.setEncoding('utf8')
-      return { read: next as ChunkSource['read'], cancel }
-    }),
-    init,
-  )
+  const take = (): ChunkSource | undefined => {
+    if (claimed) return undefined
+    claimed = true
+    // Decoded here, where a character split across two packets is put back together.
+    source.setEncoding('utf8')
+    return { read: next as ChunkSource['read'], cancel }
+  }
+  return withChunkSource(new Response(withChunkSource(stream, take), init), take)
 }
 
 /**

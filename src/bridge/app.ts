@@ -91,14 +91,15 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
   const checked = all.map((a) => (isBuilt(a) ? a : (parsed[next++] as AgentConfigEntry)))
   const agents = new AgentRegistry(agentEntries(checked, dialects, deps))
   // Every request gets an id (the x-request-id response header); an internal error's log line and message carry it.
-  const report = (err: unknown, c?: Context<BridgeEnv>): BridgeError => {
+  const reportAt = (err: unknown, at?: { id?: string; where: string }): BridgeError => {
     const error = toBridgeError(err)
     if (error.code !== 'internal') return error
-    const id = c?.get('requestId') ?? newId('req')
-    const where = c ? `${c.req.method} ${c.req.path} ` : ''
-    log(`error: ${where}[${id}]: ${(err as Error)?.stack ?? err}`)
+    const id = at?.id ?? newId('req')
+    log(`error: ${at?.where ?? ''}[${id}]: ${(err as Error)?.stack ?? err}`)
     return new BridgeError('internal', `Internal error in the bridge (request ${id}).`, { cause: err })
   }
+  const requestAt = (c: Context<BridgeEnv>) => ({ id: c.get('requestId'), where: `${c.req.method} ${c.req.path} ` })
+  const report = (err: unknown, c?: Context<BridgeEnv>): BridgeError => reportAt(err, c && requestAt(c))
   const runLog: RunLogger = (message, error) =>
     log(`warn: ${message}${error ? `: ${(error as Error).message ?? error}` : ''}`)
   const runtime: BridgeRuntime = {
@@ -112,6 +113,10 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     fetch: options.fetch,
     log,
     report,
+    reporter: (c) => {
+      const at = requestAt(c)
+      return (err) => reportAt(err, at)
+    },
     forRequest: (c) => {
       const scoped = new OwnedStore(runtime.store, c.get('principal') ?? ANONYMOUS)
       return { ...runtime, store: scoped, runs: new OwnedRuns(runtime.runs, scoped) }

@@ -45,6 +45,11 @@ export interface BridgeRuntime {
    */
   report(error: unknown, c?: Context<BridgeEnv>): BridgeError
   /**
+   * `report` for one request, holding only its id, method and path: for a stream, which outlives its handler and must
+   * not keep the request's whole Context (its Request, Response and headers) alive for as long as it runs.
+   */
+  reporter(c: Context<BridgeEnv>): (error: unknown) => BridgeError
+  /**
    * The runtime as the request's principal sees it: `runs` and `store` hold only its own runs, conversations and
    * documents. Faces serve every request through it.
    */

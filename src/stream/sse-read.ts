@@ -37,11 +37,11 @@ export class SSEFirstByteTimeout extends Error {
 }
 
 /**
- * Reads server-sent events from a fetch body. Ends when the body ends; aborting `signal` cancels the body,
- * so the upstream connection closes with the consumer.
+ * Reads server-sent events from a fetch body (or the Response holding it). Ends when the body ends; aborting `signal`
+ * cancels the body, so the upstream connection closes with the consumer.
  */
 export async function* readSSE(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | Response,
   signal?: AbortSignal,
   options: ReadSSEOptions = {},
 ): AsyncGenerator<SSEEvent> {
@@ -54,15 +54,18 @@ export async function* readSSE(
 }
 
 /**
- * The events of a fetch body, one batch per network chunk: the parser is fed whole chunks, and a reader takes every
- * event a chunk completed in one step (not one promise per event), which keeps a fast stream cheap. Never empty.
+ * The events of a fetch body (or of the Response holding it: a Response whose transport gave it a chunk source is read
+ * from that without its body ever being built), one batch per network chunk: the parser is fed whole chunks, and a
+ * reader takes every event a chunk completed in one step (not one promise per event), which keeps a fast stream cheap.
+ * Never empty. A Response with no body has no events.
  */
 export async function* readSSEBatches(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | Response,
   signal?: AbortSignal,
   options: ReadSSEOptions = {},
 ): AsyncGenerator<SSEEvent[]> {
   const reader = claimChunkSource(body) ?? webChunks(body)
+  if (!reader) return
   const decoder = new TextDecoder()
   let ready: SSEEvent[] = []
   let tooLarge: SSEEventTooLarge | undefined
@@ -127,24 +130,37 @@ export interface ChunkSource {
   cancel(reason?: unknown): Promise<void>
 }
 
-const CHUNKS: unique symbol = Symbol('dialect-bridge.chunk-source')
+/** Chunk sources a transport gave a body or its Response (see `withChunkSource`). */
+const chunkSources = new WeakMap<object, () => ChunkSource | undefined>()
 
 /**
- * Gives a body a faster way to its chunks than its web stream (Node's upstream fetch hands over the socket's own text,
- * see node-fetch.ts); a reader takes it with `claimChunkSource`, the stream stays for everyone else.
+ * Gives a body, or the Response holding it, a faster way to its chunks than its web stream (Node's upstream fetch
+ * hands over the socket's own text, see node-fetch.ts); a reader takes it with `claimChunkSource`, the stream stays for
+ * everyone else. Registered on the Response too, so a reader needs not touch `.body` (with @hono/node-server's
+ * lightweight Response, reading `.body` builds a whole undici Response for every upstream answer).
  */
-export function withChunkSource(
-  body: ReadableStream<Uint8Array>,
+export function withChunkSource<T extends ReadableStream<Uint8Array> | Response>(
+  target: T,
   source: () => ChunkSource | undefined,
-): ReadableStream<Uint8Array> {
-  Object.defineProperty(body, CHUNKS, { value: source })
-  return body
+): T {
+  chunkSources.set(target, source)
+  return target
 }
 
-/** The body's own chunk source, once and only while its web stream is untouched; undefined for any other body. */
-function claimChunkSource(body: ReadableStream<Uint8Array>): ChunkSource | undefined {
-  const take = (body as { [CHUNKS]?: () => ChunkSource | undefined })[CHUNKS]
-  return take && !body.locked ? take() : undefined
+/**
+ * The body's own chunk source, once, and only while nothing read its web stream (the source itself says so for a
+ * Response); undefined for any other body.
+ */
+function claimChunkSource(body: ReadableStream<Uint8Array> | Response): ChunkSource | undefined {
+  const take = chunkSources.get(body)
+  if (!take) return undefined
+  return isStream(body) && body.locked ? undefined : take()
 }
 
-const webChunks = (body: ReadableStream<Uint8Array>): ChunkSource => body.getReader()
+const isStream = (body: ReadableStream<Uint8Array> | Response): body is ReadableStream<Uint8Array> =>
+  typeof (body as ReadableStream<Uint8Array>).getReader === 'function'
+
+const webChunks = (body: ReadableStream<Uint8Array> | Response): ChunkSource | undefined => {
+  const stream = isStream(body) ? body : body.body
+  return stream ? stream.getReader() : undefined
+}

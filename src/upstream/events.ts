@@ -49,9 +49,8 @@ export async function* readEvents(
   res: Response,
   options: ReadEventsOptions,
 ): AsyncGenerator<SSEEvent> {
-  if (!res.body) return
   try {
-    yield* readSSE(res.body, options.signal, sseOptions(upstream, options))
+    yield* readSSE(res, options.signal, sseOptions(upstream, options))
   } catch (error) {
     throw readError(error, upstream, options)
   }
@@ -111,11 +110,10 @@ export async function* decodeEvents<S extends MapperState, W>(
   options: ReadEventsOptions,
   { state, decode, read, hooks = {} }: StreamDecoding<S, W>,
 ): AsyncGenerator<AgentEvent[]> {
-  if (!res.body) return
   // Only what the reader throws is the stream's failure; a throw while decoding is the client's own.
   let reading = true
   try {
-    for await (const batch of readSSEBatches(res.body, options.signal, sseOptions(upstream, options))) {
+    for await (const batch of readSSEBatches(res, options.signal, sseOptions(upstream, options))) {
       reading = false
       const out: AgentEvent[] = []
       for (const message of batch) {

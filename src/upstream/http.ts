@@ -137,19 +137,45 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     return error
   }
 
+  /**
+   * The caller's signal forwarded to an answer's request, undone once its body was read whole (`read`, `send`, a
+   * retry): a caller polling with one long-lived signal must not pile up a listener per call. A streamed answer keeps it
+   * while its reader may still be aborted.
+   */
+  const forwards = new WeakMap<Response, () => void>()
+  const settled = (res: Response) => {
+    forwards.get(res)?.()
+    forwards.delete(res)
+  }
+
+  /** A refused answer as its error, its body read. */
+  async function refusal(res: Response, url: string): Promise<BridgeError> {
+    try {
+      return await statusError(res, label, url)
+    } finally {
+      settled(res)
+    }
+  }
+
   /** One attempt: the answer, or why there is none. */
   async function attempt(url: string, init: CallInit): Promise<Response> {
     const deadline = init.longPoll ? undefined : new AbortController()
     const timer = deadline && setTimeout(() => deadline.abort(), limits.connectTimeoutMs)
-    const signal = deadline
-      ? init.signal
-        ? AbortSignal.any([init.signal, deadline.signal])
-        : deadline.signal
-      : (init.signal ?? undefined)
+    // The caller's signal reaches the request (and its body, read on after this returns) through the deadline's own:
+    // one listener, not an AbortSignal.any with its weak references per request.
+    const outer = init.signal ?? undefined
+    const forward = deadline && outer ? () => deadline.abort(outer.reason) : undefined
+    if (forward) {
+      if (outer?.aborted) forward()
+      else outer?.addEventListener('abort', forward, { once: true })
+    }
     try {
-      return await follow(url, init, signal)
+      const res = await follow(url, init, deadline?.signal ?? outer)
+      if (forward) forwards.set(res, () => outer?.removeEventListener('abort', forward))
+      return res
     } catch (error) {
-      if (init.signal?.aborted) throw error
+      if (forward) outer?.removeEventListener('abort', forward)
+      if (outer?.aborted) throw error
       if (deadline?.signal.aborted) throw timeoutError(label, url, limits.connectTimeoutMs, 'answer')
       throw networkError(error, label, url)
     } finally {
@@ -167,10 +193,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     let method = (init.method ?? 'GET').toUpperCase()
     let body = init.body
     for (let hop = 0; ; hop++) {
-      const headers = new Headers({ 'content-type': 'application/json' })
-      for (const extra of [options.protocolHeaders, credentialsFor(target), init.headers]) {
-        for (const [name, value] of new Headers(extra)) headers.set(name, value)
-      }
+      const headers = headerRecord([JSON_CONTENT, options.protocolHeaders, credentialsFor(target), init.headers])
       const res = await doFetch(target, {
         ...request,
         method,
@@ -179,8 +202,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
         ...(signal ? { signal } : {}),
       })
+      // Headers only read for a redirect: an answer's Headers object is built when first read.
+      if (res.status < 300 || res.status >= 400 || res.status === 304) return res
       const location = res.headers.get('location')
-      if (res.status < 300 || res.status >= 400 || res.status === 304 || !location || hop >= MAX_REDIRECTS) return res
+      if (!location || hop >= MAX_REDIRECTS) return res
       await res.body?.cancel().catch(() => {})
       target = new URL(location, target).toString()
       // 301/302/303 turn a POST into a GET without a body, as browsers and fetch do; 307/308 keep both.
@@ -207,10 +232,11 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         continue
       }
       if (res.ok || init.accept?.(res.status)) return res
-      if (!retryStatuses.has(res.status) || retry >= limits.retries) throw await statusError(res, label, url)
+      if (!retryStatuses.has(res.status) || retry >= limits.retries) throw await refusal(res, url)
       const after = retryAfterMs(res.headers.get('retry-after'))
-      if (after !== undefined && after > limits.maxRetryAfterMs) throw await statusError(res, label, url)
+      if (after !== undefined && after > limits.maxRetryAfterMs) throw await refusal(res, url)
       await res.body?.cancel().catch(() => {})
+      settled(res)
       await sleep(after ?? backoff(retry), init.signal ?? undefined)
     }
   }
@@ -228,13 +254,19 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       return await Promise.race([res.text(), stalled])
     } finally {
       clearTimeout(timer)
+      settled(res)
     }
   }
 
   /** A whole answer as text; a long poll's body may take as long as the work. */
   async function text(url: string, init: CallInit = {}): Promise<{ res: Response; text: string }> {
     const res = await call(url, init)
-    return { res, text: init.longPoll ? await res.text() : await read(res, url) }
+    if (!init.longPoll) return { res, text: await read(res, url) }
+    try {
+      return { res, text: await res.text() }
+    } finally {
+      settled(res)
+    }
   }
 
   /** Doubling, with jitter so many bridges do not knock again in step. */
@@ -258,11 +290,33 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       try {
         const res = await call(url, init)
         await res.body?.cancel().catch(() => {})
+        settled(res)
       } catch (e) {
         throw redacted(e)
       }
     },
   }
+}
+
+const JSON_CONTENT = { 'content-type': 'application/json' }
+
+/**
+ * Headers as a plain record of lower-case names, a later source's value replacing an earlier one's: what fetch and
+ * node:http both take, without a Headers object (and its sorted copies) per source and hop.
+ */
+export function headerRecord(sources: readonly (HeadersInit | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const source of sources) {
+    if (!source) continue
+    if (source instanceof Headers)
+      source.forEach((value, name) => {
+        out[name] = value
+      })
+    else if (Array.isArray(source)) for (const [name, value] of source) out[String(name).toLowerCase()] = String(value)
+    else
+      for (const name of Object.keys(source)) out[name.toLowerCase()] = String((source as Record<string, string>)[name])
+  }
+  return out
 }
 
 const originOf = (url: string): string => {

@@ -2,7 +2,7 @@
 // error naming that id, and the same id in the x-request-id header, so an operator can match the two.
 import { describe, expect, it } from 'vitest'
 import { createBridge } from '../../src/bridge/index.js'
-import type { AgentBackend } from '../../src/core/index.js'
+import type { AgentBackend, AgentEvent } from '../../src/core/index.js'
 
 const broken: AgentBackend = {
   info: () => {
@@ -46,6 +46,50 @@ describe('internal errors', () => {
       expect(logged[0]).toContain(`[${id}]`)
       expect(logged[0]).toContain("TypeError: Cannot read properties of undefined (reading 'name')")
       expect(logged[0]).toMatch(/\n\s+at /)
+    },
+  )
+
+  // A bug once the stream has begun (here: an answer holding a value no JSON can carry) is reported by the stream
+  // itself, after its handler returned: still with the request's id, method and path.
+  const unwritable: AgentBackend = {
+    info: () => ({
+      id: 'odd',
+      name: 'odd',
+      capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
+    }),
+    run: async function* (): AsyncIterable<AgentEvent> {
+      const message = { id: 'm1', role: 'assistant' as const, parts: [{ type: 'data' as const, data: { n: 1n } }] }
+      yield { type: 'message.completed', message: message as never }
+      yield { type: 'run.completed' }
+    },
+  }
+
+  it.each([
+    ['Responses', '/v1/responses', { model: 'odd', input: 'go', stream: true }, /event: error\ndata: (.*)\n/],
+    [
+      'ACP',
+      '/acp/runs/stream',
+      { agent_id: 'odd', input: { messages: [{ role: 'user', content: 'go' }] } },
+      /data: (\{"type":"error".*)\n/,
+    ],
+  ] as const)(
+    '%s: a bug mid-stream ends the stream with an error naming the request id, logged with where it was',
+    async (_face, path, body, last) => {
+      const lines: string[] = []
+      const app = createBridge({ agents: [{ id: 'odd', backend: unwritable }], log: (l) => lines.push(l) })
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.status).toBe(200)
+      const id = res.headers.get('x-request-id')
+      const text = await res.text()
+      const error = JSON.parse(last.exec(text)?.[1] ?? '{}') as { message?: string; description?: string }
+      expect(error.message ?? error.description).toBe(`Internal error in the bridge (request ${id}).`)
+      const logged = lines.filter((l) => l.startsWith('error:'))
+      expect(logged).toHaveLength(1)
+      expect(logged[0]).toContain(`error: POST ${path} [${id}]: TypeError`)
     },
   )
 

@@ -196,6 +196,25 @@ describe('nodeFetch', () => {
     expect(rest).toEqual(['second'])
   })
 
+  it('hands the SSE reader a Response to read through the socket, its web stream left untouched', async () => {
+    routes.set('/whole', (_, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: one\n\n')
+      setTimeout(() => res.end('data: two\n\n'), 10)
+    })
+    const res = await nodeFetch(`${origin}/whole`, { redirect: 'manual' })
+    const events: string[] = []
+    for await (const e of readSSE(res)) events.push(e.data)
+    expect(events).toEqual(['one', 'two'])
+    expect(res.body?.locked).toBe(false)
+  })
+
+  it('sends credentials a URL holds as basic authorization, as node:http does with the URL itself', async () => {
+    routes.set('/who', (req, res) => res.writeHead(200).end(req.headers.authorization ?? 'none'))
+    const res = await nodeFetch(`${origin.replace('//', '//user:p%40ss@')}/who`, { redirect: 'manual' })
+    expect(await res.text()).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`)
+  })
+
   it('hands what it does not cover (a redirect to follow, a byte body) to the global fetch', async () => {
     routes.set('/hop', (_, res) => res.writeHead(302, { location: '/landed' }).end())
     routes.set('/landed', (_, res, body) => res.writeHead(200).end(`landed ${body}`))

@@ -64,7 +64,7 @@ export function a2aFace(runtime: BridgeRuntime, options: A2AFaceOptions = {}): F
       defer: c.get('defer'),
       card: () => cardFor(agentId, c.req.raw),
       extendedCard: runtime.apiKeyRequired,
-      report: (error) => runtime.report(error, c),
+      report: runtime.reporter(c),
       tasks,
       push,
     }

@@ -114,8 +114,9 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
     c: Context<BridgeEnv>,
     runId: string,
     frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>,
-  ) =>
-    sseResponse(
+  ) => {
+    const report = runtime.reporter(c)
+    return sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
         for await (const batch of frames(signal)) {
           let out: SSEMessage[] = []
@@ -139,9 +140,10 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
         signal: c.req.raw.signal,
         keepAliveMs: options.keepAliveMs,
         keepAlive: KEEP_ALIVE_LINE,
-        onError: (error) => ({ event: ACP_EVENT, data: JSON.stringify(streamError(runId, runtime.report(error, c))) }),
+        onError: (error) => ({ event: ACP_EVENT, data: JSON.stringify(streamError(runId, report(error))) }),
       },
     )
+  }
 
   const app = new Hono<BridgeEnv>()
   app.onError((err, c) => acpErrorResponse(runtime.report(err, c)))

@@ -74,19 +74,21 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
     c: Context<BridgeEnv>,
     source: (signal: AbortSignal) => AsyncIterable<E[]>,
     failure: (e: BridgeError) => E,
-  ) =>
-    sseResponse(
+  ) => {
+    const report = runtime.reporter(c)
+    return sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
         try {
           for await (const batch of source(signal)) yield batch.map((e) => ({ data: JSON.stringify(e) }))
         } catch (err) {
           if (signal.aborted) return
-          yield [{ data: JSON.stringify(failure(runtime.report(err, c))) }]
+          yield [{ data: JSON.stringify(failure(report(err))) }]
         }
         if (!signal.aborted) yield [{ data: '[DONE]' }]
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
+  }
 
   const streamError = (e: BridgeError): AgentStreamEvent => ({
     type: 'agents.error',

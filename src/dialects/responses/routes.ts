@@ -69,20 +69,21 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   app.onError((err, c) => responsesErrorResponse(runtime.report(err, c)))
 
   async function* sse(
-    c: Context<BridgeEnv>,
+    responses: ResponseService,
+    report: (error: unknown) => BridgeError,
     doc: ResponseDoc,
     signal: AbortSignal,
     startingAfter?: number,
   ): AsyncGenerator<SSEMessage[]> {
     let last = startingAfter ?? -1
     try {
-      for await (const batch of responsesOf(c).events(doc, signal, startingAfter)) {
+      for await (const batch of responses.events(doc, signal, startingAfter)) {
         last = batch.at(-1)?.sequence_number ?? last
         yield batch.map((event) => ({ event: event.type, data: eventText(event) }))
       }
     } catch (err) {
       if (signal.aborted) return
-      const e = runtime.report(err, c)
+      const e = report(err)
       const error = {
         type: 'error',
         code: e.wireCode ?? e.code,
@@ -95,29 +96,34 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     if (sendDone && !signal.aborted) yield [{ data: '[DONE]' }]
   }
 
-  const stream = (c: Context<BridgeEnv>, doc: ResponseDoc, startingAfter?: number) =>
-    sseResponse((signal) => sse(c, doc, signal, startingAfter), {
+  // The stream outlives the handler: it holds the service and a reporter, not the request's Context.
+  const stream = (c: Context<BridgeEnv>, responses: ResponseService, doc: ResponseDoc, startingAfter?: number) => {
+    const report = runtime.reporter(c)
+    return sseResponse((signal) => sse(responses, report, doc, signal, startingAfter), {
       signal: c.req.raw.signal,
       keepAliveMs: options.keepAliveMs,
     })
+  }
 
   app.post('/responses', async (c) => {
     const request = decodeRequest(await readJsonBody(c.req.raw))
-    const doc = await responsesOf(c).create(request)
+    const responses = responsesOf(c)
+    const doc = await responses.create(request)
     c.set('agent', doc.agentId)
-    if (request.stream) return stream(c, doc)
+    if (request.stream) return stream(c, responses, doc)
     if (request.background) {
-      const encoder = responsesOf(c).encoder(doc)
+      const encoder = responses.encoder(doc)
       openResponse(encoder)
       return c.json(encoder.response)
     }
-    return c.json(await responsesOf(c).snapshot(doc, c.req.raw.signal))
+    return c.json(await responses.snapshot(doc, c.req.raw.signal))
   })
 
   app.get('/responses/:id', async (c) => {
-    const doc = await responsesOf(c).get(c.req.param('id'))
+    const responses = responsesOf(c)
+    const doc = await responses.get(c.req.param('id'))
     c.set('agent', doc.agentId)
-    if (c.req.query('stream') !== 'true') return c.json(await responsesOf(c).snapshot(doc))
+    if (c.req.query('stream') !== 'true') return c.json(await responses.snapshot(doc))
     const raw = c.req.query('starting_after')
     const startingAfter = raw === undefined ? undefined : Number(raw)
     if (startingAfter !== undefined && (raw?.trim() === '' || !Number.isInteger(startingAfter))) {
@@ -125,7 +131,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
         param: 'starting_after',
       })
     }
-    return stream(c, doc, startingAfter)
+    return stream(c, responses, doc, startingAfter)
   })
 
   app.delete('/responses/:id', async (c) => {

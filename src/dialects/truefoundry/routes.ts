@@ -98,18 +98,21 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
   }
 
   /** A turn's events as SSE, `id: <sequence number>` on each; a failure in the bridge ends it with `turn.done`. */
-  const turnStream = (c: Context<BridgeEnv>, turn: TurnDoc, after = 0) =>
-    sseResponse(
+  const turnStream = (c: Context<BridgeEnv>, turn: TurnDoc, after = 0) => {
+    // The stream outlives the handler: it holds the service and a reporter, not the request's Context.
+    const sessions = sessionsOf(c)
+    const report = runtime.reporter(c)
+    return sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
         let last = after
         try {
-          for await (const batch of sessionsOf(c).stream(turn, signal, after)) {
+          for await (const batch of sessions.stream(turn, signal, after)) {
             last = batch.at(-1)?.[0] ?? last
             yield batch.map(([seq, event]) => ({ id: String(seq), data: JSON.stringify(event) }))
           }
         } catch (err) {
           if (signal.aborted) return
-          const e = runtime.report(err, c)
+          const e = report(err)
           const done: TurnStreamingEvent = {
             type: 'turn.done',
             id: `${turn.id}.error`,
@@ -122,6 +125,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
+  }
 
   app.get('/v1/agents/sessions', async (c) => {
     const name = c.req.query('agent_name')
@@ -246,8 +250,9 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
   const responseStream = (
     c: Context<BridgeEnv>,
     source: (signal: AbortSignal) => AsyncIterable<AgentResponseStreamEvent[]>,
-  ) =>
-    sseResponse(
+  ) => {
+    const report = runtime.reporter(c)
+    return sseResponse(
       async function* (signal): AsyncGenerator<SSEMessage[]> {
         let last = 0
         try {
@@ -257,7 +262,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
           }
         } catch (err) {
           if (signal.aborted) return
-          const e = runtime.report(err, c)
+          const e = report(err)
           const done: AgentResponseStreamEvent = {
             type: 'response.done',
             status: 'error',
@@ -269,6 +274,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
+  }
 
   app.post('/agent/responses', async (c) => {
     const request = decodeResponsesRequest(await readJsonBody(c.req.raw))
