@@ -530,7 +530,8 @@ async function pacedLoad(
       `${spread(first.p50, 0)} ms, max ${spread(first.max, 0)} ms; added latency p50 ${spread(first.p50Latency, 1)}, ` +
       `p99 ${spread(first.p99Latency, 1)} ms`,
   )
-  if (resent) console.log(`  (${resent} requests sent again: the kept-alive socket they were given had just been closed)`)
+  if (resent)
+    console.log(`  (${resent} requests sent again: the kept-alive socket they were given had just been closed)`)
 }
 
 /**
