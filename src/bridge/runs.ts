@@ -114,7 +114,7 @@ export class RunManager implements RunService {
       state: initialRunState(),
     }
     await this.store.createRun(record)
-    await this.store.append(record.runId, {
+    const created = await this.store.append(record.runId, {
       type: 'run.created',
       contextId: record.contextId,
       agentId,
@@ -123,7 +123,7 @@ export class RunManager implements RunService {
     })
     const { history: sent = [], ...rest } = input
     const history = [...(await this.store.getHistory(record.contextId)), ...sent]
-    const afterSeq = await this.#logInput(record.runId, input)
+    const afterSeq = await this.#logInput(record.runId, input, created.seq)
     this.#produce(record, { ...rest, runId: record.runId, agentId, contextId: record.contextId, history })
     return { record, afterSeq }
   }
@@ -167,7 +167,8 @@ export class RunManager implements RunService {
       history: [...history, ...sent],
       pending,
     }
-    const afterSeq = await this.#logInput(runId, input)
+    // Nothing else writes to a paused run meanwhile: the resume was claimed before anything was awaited.
+    const afterSeq = await this.#logInput(runId, input, record.state.lastSeq)
     // The run is working again from the moment it is answered, whatever the agent takes to say so itself.
     await this.store.append(runId, { type: 'run.status', status: 'working' })
     this.#produce(record, request)
@@ -242,9 +243,12 @@ export class RunManager implements RunService {
     await this.cancel(runId, 'the client disconnected').catch(() => {})
   }
 
-  /** The turn's input goes into the log too, so every face can show the whole conversation of a run. */
-  async #logInput(runId: string, input: RunInput): Promise<number> {
-    let seq = (await this.get(runId)).state.lastSeq
+  /**
+   * The turn's input goes into the log too, so every face can show the whole conversation of a run. Resolves with the
+   * seq of its last message (`lastSeq`, the log's end before it, when there is none).
+   */
+  async #logInput(runId: string, input: RunInput, lastSeq: number): Promise<number> {
+    let seq = lastSeq
     for (const message of input.input)
       seq = (await this.store.append(runId, { type: 'message.completed', message })).seq
     return seq

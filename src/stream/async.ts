@@ -66,50 +66,66 @@ export function passThrough<T>(
   open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
   end?: () => void,
 ): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<T> {
-      let source: AsyncIterator<T> | undefined
-      let opening: Promise<AsyncIterator<T>> | undefined
-      // `done`: no more items; `ended`: `end` was told (only an opened source is).
-      let done = false
-      let ended = false
-      const finish = () => {
-        done = true
-        if (ended || !source) return
-        ended = true
-        end?.()
-      }
-      const settle = (result: IteratorResult<T>) => {
-        if (result.done) finish()
-        return result
-      }
-      const fail = (error: unknown): never => {
-        finish()
-        throw error
-      }
-      const step = (it: AsyncIterator<T>) => (end ? it.next().then(settle, fail) : it.next())
-      const start = () => {
-        opening ??= (async () => {
-          source = (await open())[Symbol.asyncIterator]()
-          return source
-        })()
-        return opening
-      }
-      return {
-        next: () => {
-          if (done) return Promise.resolve({ done: true, value: undefined })
-          return source ? step(source) : start().then(step)
-        },
-        return: async (value?: unknown) => {
-          try {
-            // A source that failed to open is over, as a generator that threw is: nothing to return.
-            const it = opening && (await opening.catch(() => undefined))
-            return (await it?.return?.(value)) ?? { done: true, value }
-          } finally {
-            finish()
-          }
-        },
-      }
-    },
+  return { [Symbol.asyncIterator]: () => new PassThrough(open, end) }
+}
+
+/**
+ * One reading of a `passThrough`: a class, so an open stream holds one small object and no closures of its own (a
+ * reader is held for as long as its stream is open).
+ */
+class PassThrough<T> implements AsyncIterator<T> {
+  #source: AsyncIterator<T> | undefined
+  #opening: Promise<AsyncIterator<T>> | undefined
+  /** No more items. */
+  #done = false
+  /** `end` was told (only an opened source is). */
+  #ended = false
+
+  constructor(
+    private readonly open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
+    private readonly end?: () => void,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined })
+    return this.#source ? this.#step(this.#source) : this.#start().then(this.#step)
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T>> {
+    try {
+      // A source that failed to open is over, as a generator that threw is: nothing to return.
+      const it = this.#opening && (await this.#opening.catch(() => undefined))
+      return (await it?.return?.(value)) ?? { done: true, value }
+    } finally {
+      this.#finish()
+    }
+  }
+
+  #start(): Promise<AsyncIterator<T>> {
+    this.#opening ??= (async () => {
+      this.#source = (await this.open())[Symbol.asyncIterator]()
+      return this.#source
+    })()
+    return this.#opening
+  }
+
+  #step = (it: AsyncIterator<T>): Promise<IteratorResult<T>> =>
+    this.end ? it.next().then(this.#settle, this.#fail) : it.next()
+
+  #settle = (result: IteratorResult<T>): IteratorResult<T> => {
+    if (result.done) this.#finish()
+    return result
+  }
+
+  #fail = (error: unknown): never => {
+    this.#finish()
+    throw error
+  }
+
+  #finish() {
+    this.#done = true
+    if (this.#ended || !this.#source) return
+    this.#ended = true
+    this.end?.()
   }
 }
