@@ -1,6 +1,7 @@
 // What the upstream client tests (test/upstream) build alike: the discovery documents and the event data of each
 // dialect's upstream, the four clients pointed at a loopback server, and running a client to its end. Each test file
 // keeps its own server (how it answers is what it tests); what differs between the files is a parameter here.
+import type { Server } from 'node:http'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { AgentBackend, AgentEvent, RunRequest } from '../../src/core/index.js'
@@ -221,4 +222,16 @@ export async function deadUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return `http://127.0.0.1:${port}`
+}
+
+/** Starts a test file's own server on a free loopback port; its origin (`http://127.0.0.1:port`). */
+export async function listenLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+/** Closes a test file's server, its open streams included. */
+export async function closeLoopback(server: Server): Promise<void> {
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeFetch } from '../../src/node-fetch.js'
 import { readSSE, readSSEBatches } from '../../src/stream/index.js'
 import { createUpstream } from '../../src/upstream/http.js'
+import { closeLoopback, listenLoopback } from '../helpers/upstreams.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void
 const routes = new Map<string, Handler>()
@@ -23,13 +24,9 @@ const server = createServer((req, res) => {
 })
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  origin = await listenLoopback(server)
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
-})
+afterAll(() => closeLoopback(server))
 
 const tick = (ms = 0) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 

@@ -2,12 +2,12 @@
 // it, the deadline only the wait for the answer; a caller that polls with one long-lived signal leaves nothing on it.
 import { getEventListeners } from 'node:events'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BridgeError } from '../../src/core/index.js'
 import { nodeFetch } from '../../src/node-fetch.js'
 import { readSSE } from '../../src/stream/index.js'
 import { createUpstream } from '../../src/upstream/index.js'
+import { closeLoopback, listenLoopback } from '../helpers/upstreams.js'
 
 let origin = ''
 const server = createServer((req, res) => {
@@ -20,13 +20,9 @@ const server = createServer((req, res) => {
 })
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  origin = await listenLoopback(server)
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
-})
+afterAll(() => closeLoopback(server))
 
 const upstream = (connectTimeoutMs = 5_000) =>
   createUpstream({ label: 'Responses server', url: origin, fetch: nodeFetch, retries: 0, connectTimeoutMs })
