@@ -312,12 +312,16 @@ export function headerRecord(sources: readonly (HeadersInit | undefined)[]): Rec
       source.forEach((value, name) => {
         out[name] = value
       })
-    else if (Array.isArray(source)) for (const [name, value] of source) out[String(name).toLowerCase()] = String(value)
+    else if (Array.isArray(source)) for (const [name, value] of source) out[String(name).toLowerCase()] = trimmed(value)
     else
-      for (const name of Object.keys(source)) out[name.toLowerCase()] = String((source as Record<string, string>)[name])
+      for (const name of Object.keys(source))
+        out[name.toLowerCase()] = trimmed((source as Record<string, string>)[name])
   }
   return out
 }
+
+/** A header value as a Headers object keeps it: without leading or trailing HTTP whitespace. */
+const trimmed = (value: unknown): string => String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')
 
 const originOf = (url: string): string => {
   try {

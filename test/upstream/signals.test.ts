@@ -72,14 +72,15 @@ describe('an upstream call and its signals', () => {
       headers: { Authorization: 'Bearer configured' },
       protocolHeaders: { Accept: 'text/event-stream' },
       fetch: async (_url, init) => {
-        sent.push(Object.fromEntries(new Headers(init?.headers)))
+        // As sent: a plain record of lower-case names (no Headers on the way to normalise it).
+        sent.push({ ...(init?.headers as Record<string, string>) })
         return new Response('{}')
       },
     })
     await client.json(`${origin}/x`, {
       headers: new Headers({ 'Content-Type': 'text/plain', accept: 'application/json' }),
     })
-    await client.json(`${origin}/x`, { headers: [['X-Extra', '1']] })
+    await client.json(`${origin}/x`, { headers: [['X-Extra', ' 1\t']] })
     expect(sent).toEqual([
       { authorization: 'Bearer configured', accept: 'application/json', 'content-type': 'text/plain' },
       {
