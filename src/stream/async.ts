@@ -70,8 +70,9 @@ export function passThrough<T>(
 }
 
 /**
- * One reading of a `passThrough`: a class, so an open stream holds one small object and no closures of its own (a
- * reader is held for as long as its stream is open).
+ * One reading of a `passThrough`: a class, so an open stream holds one small object and the three handlers its
+ * promises are given, not a closure per step and their shared context (a reader is held for as long as its stream is
+ * open).
  */
 class PassThrough<T> implements AsyncIterator<T> {
   #source: AsyncIterator<T> | undefined
