@@ -454,7 +454,7 @@ async function pacedRun(url: string, body: unknown, streams: number, cpu: () => 
  */
 async function pacedLoad(
   proxy: { url: string; cpu: () => Promise<number> },
-  bridge: { url: string; cpu: () => Promise<number> },
+  bridge: { url: string; cpu: () => Promise<number>; firstWrites: () => Promise<number[]> },
 ) {
   const rounds = Number(process.env.BENCH_PACED_ROUNDS ?? Math.min(ROUNDS, 3))
   console.log(
@@ -512,12 +512,20 @@ async function pacedLoad(
   type Opening = Record<'p50' | 'max' | 'p50Latency' | 'p99Latency', number[]>
   const opening = (): Opening => ({ p50: [], max: [], p50Latency: [], p99Latency: [] })
   const first: Record<'proxy' | 'bridge', Opening> = { proxy: opening(), bridge: opening() }
+  // The bridge's own part of each first byte (its request event to its first write), apart from the wait before it.
+  const own: Record<'p50' | 'max', number[]> = { p50: [], max: [] }
   for (let round = 0; round < rounds; round++) {
     for (const [name, url, body, cpu] of [
       ['proxy', `${proxy.url}/paced/v1/responses`, { model: 'b', input: 'go', stream: true }, proxy.cpu],
       ['bridge', `${bridge.url}/v1/responses`, { model: 'paced', input: 'go', stream: true }, bridge.cpu],
     ] as const) {
+      if (name === 'bridge') await bridge.firstWrites()
       const many = await pacedRun(url, body, FIRST_BYTE_STREAMS, cpu)
+      if (name === 'bridge') {
+        const writes = await bridge.firstWrites()
+        own.p50.push(percentile(writes, 50))
+        own.max.push(Math.max(...writes))
+      }
       const f = first[name]
       f.p50.push(percentile(many.firstBytes, 50))
       f.max.push(Math.max(...many.firstBytes))
@@ -533,6 +541,10 @@ async function pacedLoad(
         `${spread(f.p50Latency, 1)}, p99 ${spread(f.p99Latency, 1)} ms`,
     )
   }
+  console.log(
+    `    of which the bridge's own (Node's request event to its first write): p50 ${spread(own.p50, 1)} ms, max ` +
+      `${spread(own.max, 0)} ms; the rest is before the request is read`,
+  )
   if (resent)
     console.log(`  (${resent} requests sent again: the kept-alive socket they were given had just been closed)`)
 }
@@ -587,7 +599,14 @@ async function throughBridge() {
       return (used.user + used.system) / 1000
     }
     if (ONLY.has('paced'))
-      await pacedLoad({ url: proxyUrl, cpu: cpu(proxy) }, { url: bridge.first.url, cpu: cpu(bridge) })
+      await pacedLoad(
+        { url: proxyUrl, cpu: cpu(proxy) },
+        {
+          url: bridge.first.url,
+          cpu: cpu(bridge),
+          firstWrites: async () => (await bridge.ask<{ firstWrites: number[] }>({ firstWrites: true })).firstWrites,
+        },
+      )
     if (ONLY.has('rss')) await rssAfterExpiry(baseline, rss)
   } finally {
     proxy.stop()
