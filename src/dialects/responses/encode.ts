@@ -91,6 +91,11 @@ export interface ResponseEncoderState {
   /** The response has reached its end; later events belong to another response (or to none). */
   done: boolean
   serverLabel: string
+  /**
+   * The output text of the message whose delta came last, while nothing else came since: its next delta is one
+   * `response.output_text.delta`, without looking its item up again (most events of a response are these).
+   */
+  textRun?: { messageId: string; slot: Extract<Slot, { kind: 'message' }> }
 }
 
 export function createEncoder(init: ResponseEncoderInit): ResponseEncoderState {
@@ -146,8 +151,29 @@ export function openResponse(state: ResponseEncoderState): ResponseStreamEvent[]
 /** Encodes one canonical event of this response's turn. Returns nothing once the response is done. */
 export function encode(state: ResponseEncoderState, event: RunEvent): ResponseStreamEvent[] {
   if (state.done) return []
+  const run = state.textRun
+  if (run && event.type === 'message.delta' && event.messageId === run.messageId && event.channel === 'output') {
+    return event.delta === '' ? [] : [textDelta(state, run.slot, event.delta)]
+  }
+  state.textRun = undefined
   const handle = handlers[event.type] as Handler<typeof event.type>
   return collect(state, (out) => handle(state, event as never, out))
+}
+
+/** One more piece of a message's output text, its part known to be open and last. */
+function textDelta(state: ResponseEncoderState, slot: Extract<Slot, { kind: 'message' }>, delta: string) {
+  const content = slot.item.content
+  const part = content[content.length - 1] as { text: string }
+  part.text += delta
+  return {
+    type: 'response.output_text.delta' as const,
+    item_id: slot.item.id,
+    output_index: slot.index,
+    content_index: content.length - 1,
+    delta,
+    logprobs: [],
+    sequence_number: state.nextSequence++,
+  }
 }
 
 function collect(state: ResponseEncoderState, body: (out: Out) => void): ResponseStreamEvent[] {
@@ -192,8 +218,9 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       out,
       refusal,
     )
-    if (refusal) appendRefusal(s, slot, e.delta, out)
-    else appendText(s, slot, e.delta, out)
+    if (refusal) return appendRefusal(s, slot, e.delta, out)
+    appendText(s, slot, e.delta, out)
+    if (slot.kind === 'message' && lastPart(slot).type === 'output_text') s.textRun = { messageId: e.messageId, slot }
   },
   'message.completed': (s, e, out) => {
     const m = e.message
