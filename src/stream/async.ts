@@ -66,37 +66,82 @@ export function passThrough<T>(
   open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
   end?: () => void,
 ): AsyncIterable<T> {
-  return { [Symbol.asyncIterator]: () => new PassThrough(open, end) }
+  return { [Symbol.asyncIterator]: () => new Through<T, T>(open, end ? { end } : {}) }
+}
+
+/** What `mapThrough` does around a source's items: an async generator's shape, as a table. */
+export interface MapHooks<T, U> {
+  /** Goes out before anything of the source (which opens only after it was taken). */
+  first?: () => U
+  /** One item of the source as what goes out. */
+  map: (item: T) => U
+  /** Asked after each item: the reader wants nothing more of the source (it is returned; `last` follows). */
+  stop?: () => boolean
+  /** The source's failure as one more item (`last` follows it), or undefined to end there; throw to fail. */
+  failed?: (error: unknown) => U | undefined
+  /** Goes out once the source is over (ended, stopped or failed into an item); undefined for nothing. */
+  last?: () => U | undefined
+  /** Told once when an opened source is done, fails, or is returned. */
+  end?: () => void
 }
 
 /**
- * One reading of a `passThrough`: a class, so an open stream holds one small object and the three handlers its
- * promises are given, not a closure per step and their shared context (a reader is held for as long as its stream is
- * open).
+ * The items of the iterable `open()` gives, each mapped as it comes, with a first and a last item and a failure turned
+ * into an item: what an async generator around `for await … yield map(item)` does, with one `then` per item instead of
+ * its several promises (a stream passes through a few of these for every event).
  */
-class PassThrough<T> implements AsyncIterator<T> {
+export function mapThrough<T, U>(
+  open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
+  hooks: MapHooks<T, U>,
+): AsyncIterable<U> {
+  return { [Symbol.asyncIterator]: () => new Through(open, hooks) }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/**
+ * One reading of a `passThrough` or a `mapThrough`: a class, so an open stream holds one small object and the handlers
+ * its promises are given, not a closure per step and their shared context (a reader is held for as long as its stream
+ * is open).
+ */
+class Through<T, U> implements AsyncIterator<U> {
   #source: AsyncIterator<T> | undefined
   #opening: Promise<AsyncIterator<T>> | undefined
-  /** No more items. */
-  #done = false
+  /** Where the reading is: the first item, the source's, the last item, or over. */
+  #at: 'first' | 'source' | 'last' | 'done'
   /** `end` was told (only an opened source is). */
   #ended = false
+  /** Each step needs a `then` (to map, to stop, or to tell `end`); else the source's promise goes on as it is. */
+  readonly #wrapped: boolean
 
   constructor(
     private readonly open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
-    private readonly end?: () => void,
-  ) {}
-
-  next(): Promise<IteratorResult<T>> {
-    if (this.#done) return Promise.resolve({ done: true, value: undefined })
-    return this.#source ? this.#step(this.#source) : this.#start().then(this.#step)
+    private readonly hooks: Partial<MapHooks<T, U>>,
+  ) {
+    this.#at = hooks.first ? 'first' : 'source'
+    this.#wrapped = hooks.map !== undefined || hooks.end !== undefined || hooks.failed !== undefined
   }
 
-  async return(value?: unknown): Promise<IteratorResult<T>> {
+  next(): Promise<IteratorResult<U>> {
+    switch (this.#at) {
+      case 'first':
+        this.#at = 'source'
+        return Promise.resolve({ done: false, value: (this.hooks.first as () => U)() })
+      case 'source':
+        return this.#source ? this.#step(this.#source) : this.#start().then(this.#step)
+      case 'last':
+        return Promise.resolve(this.#last())
+      default:
+        return Promise.resolve(DONE)
+    }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<U>> {
+    this.#at = 'done'
     try {
       // A source that failed to open is over, as a generator that threw is: nothing to return.
       const it = this.#opening && (await this.#opening.catch(() => undefined))
-      return (await it?.return?.(value)) ?? { done: true, value }
+      return ((await it?.return?.(value)) as IteratorResult<U> | undefined) ?? { done: true, value: value as U }
     } finally {
       this.#finish()
     }
@@ -110,23 +155,48 @@ class PassThrough<T> implements AsyncIterator<T> {
     return this.#opening
   }
 
-  #step = (it: AsyncIterator<T>): Promise<IteratorResult<T>> =>
-    this.end ? it.next().then(this.#settle, this.#fail) : it.next()
+  #step = (it: AsyncIterator<T>): Promise<IteratorResult<U>> =>
+    this.#wrapped ? it.next().then(this.#settle, this.#fail) : (it.next() as unknown as Promise<IteratorResult<U>>)
 
-  #settle = (result: IteratorResult<T>): IteratorResult<T> => {
-    if (result.done) this.#finish()
-    return result
+  #settle = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+    // A reading stopped or returned while this step was on its way: what is left of it comes in order.
+    if (this.#at !== 'source') return this.#at === 'last' ? this.#last() : DONE
+    if (result.done) {
+      this.#finish()
+      this.#at = 'last'
+      return this.#last()
+    }
+    const { map, stop } = this.hooks
+    const value = map ? map(result.value) : (result.value as unknown as U)
+    if (stop?.()) {
+      this.#at = 'last'
+      void this.#source?.return?.()?.catch(() => {})
+      this.#finish()
+    }
+    return { done: false, value }
   }
 
-  #fail = (error: unknown): never => {
+  #fail = (error: unknown): IteratorResult<U> => {
+    if (this.#at !== 'source') return this.#at === 'last' ? this.#last() : DONE
     this.#finish()
-    throw error
+    this.#at = 'done'
+    const failed = this.hooks.failed
+    if (!failed) throw error
+    const value = failed(error)
+    if (value === undefined) return DONE
+    this.#at = 'last'
+    return { done: false, value }
+  }
+
+  #last(): IteratorResult<U> {
+    this.#at = 'done'
+    const value = this.hooks.last?.()
+    return value === undefined ? DONE : { done: false, value }
   }
 
   #finish() {
-    this.#done = true
     if (this.#ended || !this.#source) return
     this.#ended = true
-    this.end?.()
+    this.hooks.end?.()
   }
 }

@@ -1,7 +1,9 @@
 // passThrough: a source opened at the first next(), its results handed on as they are, and `end` told exactly once
-// when an opened source finishes, fails or is returned (the reader count of a run depends on it).
+// when an opened source finishes, fails or is returned (the reader count of a run depends on it). mapThrough: the same
+// reading with each item mapped, a first and a last item, a stop and a failure turned into an item, as the faces'
+// streams use it in place of async generators.
 import { describe, expect, it } from 'vitest'
-import { passThrough } from '../../src/stream/index.js'
+import { mapThrough, passThrough } from '../../src/stream/index.js'
 
 async function* count(n: number, fail?: Error) {
   for (let i = 1; i <= n; i++) yield i
@@ -99,5 +101,92 @@ describe('passThrough', () => {
     expect(await it.next()).toEqual({ done: true, value: undefined })
     expect(opened).toBe(false)
     expect(ends).toBe(0)
+  })
+})
+
+describe('mapThrough', () => {
+  it('gives the first item before opening the source, each item mapped, then the last item', async () => {
+    const calls: string[] = []
+    const it = mapThrough(
+      () => {
+        calls.push('open')
+        return count(2)
+      },
+      { first: () => 'first', map: (n) => `item ${n}`, last: () => 'last', end: () => calls.push('end') },
+    )[Symbol.asyncIterator]()
+    expect(await it.next()).toEqual({ done: false, value: 'first' })
+    expect(calls).toEqual([])
+    expect(await it.next()).toEqual({ done: false, value: 'item 1' })
+    expect(await it.next()).toEqual({ done: false, value: 'item 2' })
+    expect(calls).toEqual(['open'])
+    expect(await it.next()).toEqual({ done: false, value: 'last' })
+    expect(calls).toEqual(['open', 'end'])
+    expect(await it.next()).toEqual({ done: true, value: undefined })
+  })
+
+  it('stops reading the source once `stop` says so: the source is returned and the last item follows', async () => {
+    let closed = false
+    async function* endless() {
+      try {
+        for (let i = 1; ; i++) yield i
+      } finally {
+        closed = true
+      }
+    }
+    let seen = 0
+    const out = await drain(mapThrough(endless, { map: (n) => (seen = n), stop: () => seen === 3, last: () => -1 }))
+    expect(out).toEqual([1, 2, 3, -1])
+    await new Promise((r) => setTimeout(r, 0))
+    expect(closed).toBe(true)
+  })
+
+  it('turns a failure into one more item (the last one still follows), or ends there on undefined', async () => {
+    const failed = mapThrough(() => count(1, new Error('broke')), {
+      map: (n) => `item ${n}`,
+      failed: (e) => `error: ${(e as Error).message}`,
+      last: () => 'last',
+    })
+    expect(await drain(failed)).toEqual(['item 1', 'error: broke', 'last'])
+    const quiet = mapThrough(() => count(1, new Error('gone')), {
+      map: (n) => `item ${n}`,
+      failed: () => undefined,
+      last: () => 'last',
+    })
+    expect(await drain(quiet)).toEqual(['item 1'])
+  })
+
+  it('without `failed`, the failure reaches the reader (after `end`), and no last item goes out', async () => {
+    const calls: string[] = []
+    const source = mapThrough(() => count(1, new Error('broke')), {
+      map: (n) => n * 10,
+      last: () => 0,
+      end: () => calls.push('end'),
+    })
+    const out: number[] = []
+    await expect(
+      (async () => {
+        for await (const x of source) out.push(x)
+      })(),
+    ).rejects.toThrow('broke')
+    expect(out).toEqual([10])
+    expect(calls).toEqual(['end'])
+  })
+
+  it('a reader that returns early gets no last item, and the source is returned', async () => {
+    let closed = false
+    async function* endless() {
+      try {
+        for (let i = 1; ; i++) yield i
+      } finally {
+        closed = true
+      }
+    }
+    const out: number[] = []
+    for await (const x of mapThrough(endless, { map: (n) => n, last: () => -1 })) {
+      out.push(x)
+      if (x === 2) break
+    }
+    expect(out).toEqual([1, 2])
+    expect(closed).toBe(true)
   })
 })

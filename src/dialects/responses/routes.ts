@@ -6,7 +6,7 @@ import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
-import { sseResponse } from '../../stream/index.js'
+import { mapThrough, sseResponse } from '../../stream/index.js'
 import { decodeRequest } from './decode.js'
 import { eventText, modelEntry, openResponse } from './encode.js'
 import type { ResponseDoc } from './service.js'
@@ -68,32 +68,34 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
   const app = new Hono<BridgeEnv>()
   app.onError((err, c) => responsesErrorResponse(runtime.report(err, c)))
 
-  async function* sse(
+  /** The response's events as SSE: a failure as the Responses `error` event, then `[DONE]` (unless the client left). */
+  function sse(
     responses: ResponseService,
     report: (error: unknown) => BridgeError,
     doc: ResponseDoc,
     signal: AbortSignal,
     startingAfter?: number,
-  ): AsyncGenerator<SSEMessage[]> {
+  ): AsyncIterable<SSEMessage[]> {
     let last = startingAfter ?? -1
-    try {
-      for await (const batch of responses.events(doc, signal, startingAfter)) {
+    return mapThrough(() => responses.events(doc, signal, startingAfter), {
+      map: (batch) => {
         last = batch.at(-1)?.sequence_number ?? last
-        yield batch.map((event) => ({ event: event.type, data: eventText(event) }))
-      }
-    } catch (err) {
-      if (signal.aborted) return
-      const e = report(err)
-      const error = {
-        type: 'error',
-        code: e.wireCode ?? e.code,
-        message: e.message,
-        param: e.param ?? null,
-        sequence_number: last + 1,
-      }
-      yield [{ event: 'error', data: JSON.stringify(error) }]
-    }
-    if (sendDone && !signal.aborted) yield [{ data: '[DONE]' }]
+        return batch.map((event) => ({ event: event.type, data: eventText(event) }))
+      },
+      failed: (err) => {
+        if (signal.aborted) return undefined
+        const e = report(err)
+        const error = {
+          type: 'error',
+          code: e.wireCode ?? e.code,
+          message: e.message,
+          param: e.param ?? null,
+          sequence_number: last + 1,
+        }
+        return [{ event: 'error', data: JSON.stringify(error) }]
+      },
+      last: () => (sendDone && !signal.aborted ? [{ data: '[DONE]' }] : undefined),
+    })
   }
 
   // The stream outlives the handler: it holds the service and a reporter, not the request's Context.

@@ -2,11 +2,12 @@
 // document so it can be retrieved, re-streamed, continued (previous_response_id) and cancelled.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { AgentRegistry } from '../../bridge/registry.js'
-import type { PendingInterrupt, RunInput } from '../../core/index.js'
+import type { PendingInterrupt, RunEvent, RunInput } from '../../core/index.js'
 import { BridgeError, jsonOrText, newId } from '../../core/index.js'
 import type { DecodedCreateResponse } from './decode.js'
 import type { PriorCall, ResponseEcho, ResponseEncoderState } from './encode.js'
 import { createEncoder, encode, openResponse } from './encode.js'
+import { mapThrough } from '../../stream/index.js'
 import { itemId } from './ids.js'
 import type { Response as ResponseObject, ResponseStreamEvent } from './wire.js'
 
@@ -103,21 +104,25 @@ export class ResponseService {
   }
 
   /** The response's events, from its run's log: replayed from the start, then live until the response ends. */
-  async *events(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncGenerator<ResponseStreamEvent[]> {
+  events(doc: ResponseDoc, signal: AbortSignal, startingAfter = -1): AsyncIterable<ResponseStreamEvent[]> {
     const encoder = this.encoder(doc)
     // A stream read from its start (the usual case) keeps every event: no copy of each batch.
     const fresh = (events: ResponseStreamEvent[]) =>
       startingAfter < 0 ? events : events.filter((e) => e.sequence_number > startingAfter)
-    yield fresh(openResponse(encoder))
-    for await (const batch of this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })) {
-      const out: ResponseStreamEvent[] = []
-      for (const event of batch) {
-        out.push(...encode(encoder, event))
-        if (encoder.done) break
-      }
-      yield fresh(out)
-      if (encoder.done) return
-    }
+    return mapThrough(() => this.runtime.runs.events(doc.runId, doc.afterSeq, { signal }), {
+      first: () => fresh(openResponse(encoder)),
+      map: (batch) => {
+        // One event (a paced stream's usual batch) goes out as its encoding, not copied into another array.
+        if (batch.length === 1) return fresh(encode(encoder, batch[0] as RunEvent))
+        const out: ResponseStreamEvent[] = []
+        for (const event of batch) {
+          for (const e of encode(encoder, event)) out.push(e)
+          if (encoder.done) break
+        }
+        return fresh(out)
+      },
+      stop: () => encoder.done,
+    })
   }
 
   /** The Response as it stands (its slice of the log folded through the encoder), or once it ends with `wait`. */
