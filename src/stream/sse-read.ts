@@ -59,68 +59,129 @@ export async function* readSSE(
  * reader takes every event a chunk completed in one step (not one promise per event), which keeps a fast stream cheap.
  * Never empty. A Response with no body has no events.
  */
-export async function* readSSEBatches(
+export function readSSEBatches(
   body: ReadableStream<Uint8Array> | Response,
   signal?: AbortSignal,
   options: ReadSSEOptions = {},
-): AsyncGenerator<SSEEvent[]> {
-  const reader = claimChunkSource(body) ?? webChunks(body)
-  if (!reader) return
-  const decoder = new TextDecoder()
-  let ready: SSEEvent[] = []
-  let tooLarge: SSEEventTooLarge | undefined
-  const max = options.maxEventSize
-  const parser = createParser({
-    // The parser bounds what it buffers between reads; an event that came whole within one read is measured here.
-    onEvent: (e) => {
-      if (max !== undefined && e.data.length > max) tooLarge ??= new SSEEventTooLarge(max)
-      else if (!tooLarge) ready.push({ event: e.event, id: e.id, data: e.data })
-    },
-    maxBufferSize: max,
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') tooLarge ??= new SSEEventTooLarge(max ?? 0)
-      else options.onParseError?.(error)
-    },
-  })
-  const onAbort = () => void reader.cancel(signal?.reason).catch(() => {})
-  signal?.addEventListener('abort', onAbort, { once: true })
-  let timedOut = false
-  let firstByte =
-    options.firstByteTimeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true
-          void reader.cancel().catch(() => {})
-        }, options.firstByteTimeoutMs)
-  try {
-    if (signal?.aborted) return
-    for (;;) {
-      // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline
-      // is the reason.
-      let chunk: Awaited<ReturnType<ChunkSource['read']>>
-      try {
-        chunk = await reader.read()
-      } catch (error) {
-        throw timedOut ? new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0) : error
-      }
-      const { done, value } = chunk
-      if (timedOut) throw new SSEFirstByteTimeout(options.firstByteTimeoutMs ?? 0)
-      if (firstByte !== undefined) {
-        clearTimeout(firstByte)
-        firstByte = undefined
-      }
-      parser.feed(typeof value === 'string' ? value : done ? decoder.decode() : decoder.decode(value, { stream: true }))
-      const batch = ready
-      ready = []
-      if (batch.length) yield batch
-      if (signal?.aborted) return
-      if (tooLarge) throw tooLarge
-      if (done) return
+): AsyncIterable<SSEEvent[]> {
+  return { [Symbol.asyncIterator]: () => new SSEBatches(body, signal, options) }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/**
+ * One reading of `readSSEBatches`: a hand-written iterator, one `then` per network chunk, where an async generator
+ * costs a few promises more on every chunk (a paced stream's chunk is one event). The body is claimed at the first
+ * `next()`, and let go (canceled: a finished answer's connection is kept) once the reading is over, however it ends.
+ */
+class SSEBatches implements AsyncIterator<SSEEvent[]> {
+  #reader: ChunkSource | undefined
+  #started = false
+  /** Over: nothing more is read (the body is let go, or being let go). */
+  #over = false
+  #closing: Promise<void> | undefined
+  /** The last chunk was the body's end: the reading is over once its events were taken. */
+  #ended = false
+  #ready: SSEEvent[] = []
+  #tooLarge: SSEEventTooLarge | undefined
+  #timedOut = false
+  #firstByte: ReturnType<typeof setTimeout> | undefined
+  readonly #decoder = new TextDecoder()
+  readonly #parser: ReturnType<typeof createParser>
+
+  constructor(
+    private readonly body: ReadableStream<Uint8Array> | Response,
+    private readonly signal: AbortSignal | undefined,
+    private readonly options: ReadSSEOptions,
+  ) {
+    const max = options.maxEventSize
+    this.#parser = createParser({
+      // The parser bounds what it buffers between reads; an event that came whole within one read is measured here.
+      onEvent: (e) => {
+        if (max !== undefined && e.data.length > max) this.#tooLarge ??= new SSEEventTooLarge(max)
+        else if (!this.#tooLarge) this.#ready.push({ event: e.event, id: e.id, data: e.data })
+      },
+      maxBufferSize: max,
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') this.#tooLarge ??= new SSEEventTooLarge(max ?? 0)
+        else options.onParseError?.(error)
+      },
+    })
+  }
+
+  next(): Promise<IteratorResult<SSEEvent[]>> {
+    if (!this.#started) this.#start()
+    if (this.#over) return this.#close().then(() => DONE)
+    // What the last chunk left to say, once its events were taken: the reader left, an event too large, the end.
+    if (this.signal?.aborted) return this.#close().then(() => DONE)
+    if (this.#tooLarge) return this.#fail(this.#tooLarge)
+    if (this.#ended) return this.#close().then(() => DONE)
+    return (this.#reader as ChunkSource).read().then(this.#onChunk, this.#onReadError)
+  }
+
+  async return(): Promise<IteratorResult<SSEEvent[]>> {
+    this.#over = true
+    await this.#close()
+    return DONE
+  }
+
+  #start() {
+    this.#started = true
+    const reader = claimChunkSource(this.body) ?? webChunks(this.body)
+    if (!reader) {
+      this.#over = true
+      return
     }
-  } finally {
-    clearTimeout(firstByte)
-    signal?.removeEventListener('abort', onAbort)
-    await reader.cancel().catch(() => {})
+    this.#reader = reader
+    this.signal?.addEventListener('abort', this.#onAbort, { once: true })
+    const ms = this.options.firstByteTimeoutMs
+    if (ms !== undefined) {
+      this.#firstByte = setTimeout(() => {
+        this.#timedOut = true
+        void reader.cancel().catch(() => {})
+      }, ms)
+    }
+  }
+
+  #onChunk = ({ done, value }: { done: boolean; value?: string | Uint8Array }) => {
+    if (this.#over) return DONE // returned meanwhile
+    if (this.#timedOut) return this.#fail(new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0))
+    if (this.#firstByte !== undefined) {
+      clearTimeout(this.#firstByte)
+      this.#firstByte = undefined
+    }
+    const decoder = this.#decoder
+    this.#parser.feed(
+      typeof value === 'string' ? value : done ? decoder.decode() : decoder.decode(value, { stream: true }),
+    )
+    if (done) this.#ended = true
+    const batch = this.#ready
+    if (batch.length === 0) return this.next()
+    this.#ready = []
+    return { done: false, value: batch }
+  }
+
+  // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline is
+  // the reason.
+  #onReadError = (error: unknown) =>
+    this.#fail(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
+
+  #onAbort = () => void this.#reader?.cancel(this.signal?.reason).catch(() => {})
+
+  #fail(error: unknown): Promise<never> {
+    return this.#close().then(() => {
+      throw error
+    })
+  }
+
+  #close(): Promise<void> {
+    this.#over = true
+    this.#closing ??= (async () => {
+      clearTimeout(this.#firstByte)
+      this.signal?.removeEventListener('abort', this.#onAbort)
+      await this.#reader?.cancel().catch(() => {})
+    })()
+    return this.#closing
   }
 }
 
