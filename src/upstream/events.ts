@@ -104,33 +104,103 @@ export interface StreamDecoding<S extends MapperState, W> {
  * parsing, validating and decoding in one pass, one batch of canonical events per network chunk (so the events of a
  * chunk cross the bridge together, not one promise each).
  */
-export async function* decodeEvents<S extends MapperState, W>(
+export function decodeEvents<S extends MapperState, W>(
   upstream: Upstream,
   res: Response,
   options: ReadEventsOptions,
-  { state, decode, read, hooks = {} }: StreamDecoding<S, W>,
-): AsyncGenerator<AgentEvent[]> {
-  // Only what the reader throws is the stream's failure; a throw while decoding is the client's own.
-  let reading = true
-  try {
-    for await (const batch of readSSEBatches(res, options.signal, sseOptions(upstream, options))) {
-      reading = false
-      const out: AgentEvent[] = []
-      for (const message of batch) {
-        const event = read(message)
-        if (event instanceof UnknownEvent) out.push(event.toEvent())
-        else if (event !== undefined) {
-          const decoded = step(state, event, decode, hooks)
-          out.push(...(Array.isArray(decoded) ? decoded : await decoded))
-          if (state.done) break
-        }
-      }
-      if (out.length) yield out
-      if (state.done) return
-      reading = true
+  decoding: StreamDecoding<S, W>,
+): AsyncIterable<AgentEvent[]> {
+  return {
+    [Symbol.asyncIterator]: () =>
+      new DecodedBatches(readSSEBatches(res, options.signal, sseOptions(upstream, options)), decoding, (error) =>
+        readError(error, upstream, options),
+      ),
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/**
+ * One reading of `decodeEvents`: one `then` per network chunk (an async generator costs a few promises more on every
+ * chunk, and a paced stream's chunk is one event). Only what the reader throws is the stream's failure (`readError`
+ * names it); a throw while decoding is the client's own and goes on as it is.
+ */
+class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEvent[]> {
+  readonly #batches: AsyncIterator<SSEEvent[]>
+  #over = false
+
+  constructor(
+    batches: AsyncIterable<SSEEvent[]>,
+    private readonly decoding: StreamDecoding<S, W>,
+    private readonly readError: (error: unknown) => unknown,
+  ) {
+    this.#batches = batches[Symbol.asyncIterator]()
+  }
+
+  next(): Promise<IteratorResult<AgentEvent[]>> {
+    if (this.#over || this.decoding.state.done) return this.#stop()
+    return this.#batches.next().then(this.#onBatch, this.#onReadError)
+  }
+
+  return(): Promise<IteratorResult<AgentEvent[]>> {
+    return this.#stop()
+  }
+
+  #onBatch = (
+    result: IteratorResult<SSEEvent[]>,
+  ): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
+    if (result.done || this.#over) return DONE
+    try {
+      const decoded = this.#decode(result.value, 0, [])
+      return Array.isArray(decoded) ? this.#out(decoded) : decoded.then(this.#out, this.#onDecodeError)
+    } catch (error) {
+      return this.#onDecodeError(error)
     }
-  } catch (error) {
-    throw reading ? readError(error, upstream, options) : error
+  }
+
+  /** The batch's messages from `from` on, into `out`; a promise only once a hook returned one. */
+  #decode(batch: SSEEvent[], from: number, out: AgentEvent[]): AgentEvent[] | Promise<AgentEvent[]> {
+    const { state, decode, read, hooks = {} } = this.decoding
+    for (let i = from; i < batch.length; i++) {
+      const event = read(batch[i] as SSEEvent)
+      if (event instanceof UnknownEvent) out.push(event.toEvent())
+      else if (event !== undefined) {
+        const decoded = step(state, event, decode, hooks)
+        if (!Array.isArray(decoded)) {
+          return decoded.then((events) => {
+            for (const e of events) out.push(e)
+            return state.done ? out : this.#decode(batch, i + 1, out)
+          })
+        }
+        for (const e of decoded) out.push(e)
+        if (state.done) break
+      }
+    }
+    return out
+  }
+
+  /** What a batch decoded to goes out; a chunk that completed no event is not a batch, so the next one is read. */
+  #out = (events: AgentEvent[]): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
+    if (this.decoding.state.done) void this.#stop()
+    if (events.length) return { done: false, value: events }
+    return this.next()
+  }
+
+  #onReadError = (error: unknown): never => {
+    this.#over = true
+    throw this.readError(error)
+  }
+
+  #onDecodeError = (error: unknown): Promise<never> =>
+    this.#stop().then(() => {
+      throw error
+    })
+
+  /** Lets the stream go (its body canceled, a finished answer's connection kept). */
+  #stop(): Promise<IteratorResult<AgentEvent[]>> {
+    if (this.#over) return Promise.resolve(DONE)
+    this.#over = true
+    return this.#batches.return ? this.#batches.return().then(() => DONE) : Promise.resolve(DONE)
   }
 }
 
