@@ -252,52 +252,9 @@ export class MemoryRunStore implements RunStore {
     return stamped
   }
 
-  async *read(runId: string, afterSeq: number, options: ReadOptions = {}): AsyncGenerator<RunEvent[]> {
-    const entry = this.#entry(runId)
-    const cursor = { next: Math.max(afterSeq, 0) + 1 }
-    const { signal } = options
-    // One abort listener for the whole read, not one per wait: a reader that follows waits once per batch.
-    let waiting: (() => void) | undefined
-    const onAbort = () => waiting?.()
-    signal?.addEventListener('abort', onAbort, { once: true })
-    entry.cursors.add(cursor)
-    try {
-      for (;;) {
-        if (signal?.aborted) return
-        if (cursor.next < entry.firstSeq) {
-          throw new BridgeError(
-            'too_far_behind',
-            `Run ${runId} keeps only its last ${this.#maxEvents} events; event ${cursor.next} is gone.`,
-          )
-        }
-        const lastSeq = entry.record.state.lastSeq
-        if (cursor.next <= lastSeq) {
-          const batch = entry.compact
-            ? entry.compact.slice(cursor.next, lastSeq)
-            : entry.log.slice(
-                entry.logStart + cursor.next - entry.firstSeq,
-                entry.logStart + lastSeq - entry.firstSeq + 1,
-              )
-          yield batch
-          // Only now has the reader taken the batch; a producer held back for it may go on.
-          cursor.next = lastSeq + 1
-          wake(entry.drained)
-          continue
-        }
-        if (!options.follow || entry.sealed) return
-        await new Promise<void>((resolve) => {
-          waiting = resolve
-          entry.waiters.add(resolve)
-        })
-        // Woken by an append (which cleared the waiters) or by the abort (which did not).
-        if (waiting) entry.waiters.delete(waiting)
-        waiting = undefined
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort)
-      if (waiting) entry.waiters.delete(waiting)
-      entry.cursors.delete(cursor)
-      wake(entry.drained)
+  read(runId: string, afterSeq: number, options: ReadOptions = {}): AsyncIterable<RunEvent[]> {
+    return {
+      [Symbol.asyncIterator]: () => new LogReader(() => this.#entry(runId), runId, afterSeq, this.#maxEvents, options),
     }
   }
 
@@ -425,5 +382,149 @@ export class MemoryRunStore implements RunStore {
     for (const map of [this.#history, this.#docs] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt < now) map.delete(key)
     }
+  }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+
+/** What a reader's next batch is when it has to wait for one. */
+const WAIT: unique symbol = Symbol('wait')
+
+/**
+ * One reader of a run's log: replays after its cursor, then (following) waits for appends, one batch per wake-up. A
+ * hand-written iterator, one promise per wait and none for a batch already there, where an async generator costs a few
+ * more on every batch (and every event of a paced stream is a batch). Calls of `next()` made before the last one
+ * settled are answered in order, as a generator's are.
+ */
+class LogReader implements AsyncIterator<RunEvent[]> {
+  #entry: RunEntry | undefined
+  readonly #cursor: { next: number }
+  /** The seq the last batch handed out ends with: the cursor moves past it when the reader asks for more. */
+  #taken = 0
+  /** The wait under way: its promise's settlers, and the promise (a `next()` meanwhile queues behind it). */
+  #waiting: { resolve: (r: IteratorResult<RunEvent[]>) => void; reject: (e: unknown) => void } | undefined
+  #wait: Promise<IteratorResult<RunEvent[]>> | undefined
+  /** A wake-up is on its way (see `#wake`). */
+  #woken = false
+  #finished = false
+
+  constructor(
+    private readonly open: () => RunEntry,
+    private readonly runId: string,
+    afterSeq: number,
+    private readonly maxEvents: number,
+    private readonly options: ReadOptions,
+  ) {
+    this.#cursor = { next: Math.max(afterSeq, 0) + 1 }
+  }
+
+  next(): Promise<IteratorResult<RunEvent[]>> {
+    if (this.#wait) return this.#wait.then(() => this.next())
+    if (this.#finished) return Promise.resolve(DONE)
+    let batch: RunEvent[] | undefined | typeof WAIT
+    try {
+      batch = this.#take()
+    } catch (error) {
+      this.#finish()
+      return Promise.reject(error)
+    }
+    if (batch !== WAIT) return Promise.resolve(this.#result(batch))
+    this.#wait = new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject }
+    })
+    ;(this.#entry as RunEntry).waiters.add(this.#wake)
+    return this.#wait
+  }
+
+  return(): Promise<IteratorResult<RunEvent[]>> {
+    this.#finish()
+    return Promise.resolve(DONE)
+  }
+
+  /** The batch after the cursor, `undefined` when the read is over, or WAIT when the reader is to wait for more. */
+  #take(): RunEvent[] | undefined | typeof WAIT {
+    const entry = this.#entry ?? this.#start()
+    // Only now has the reader taken the last batch; a producer held back for it may go on.
+    if (this.#taken) {
+      this.#cursor.next = this.#taken + 1
+      this.#taken = 0
+      wake(entry.drained)
+    }
+    if (this.options.signal?.aborted) return undefined
+    const next = this.#cursor.next
+    if (next < entry.firstSeq) {
+      throw new BridgeError(
+        'too_far_behind',
+        `Run ${this.runId} keeps only its last ${this.maxEvents} events; event ${next} is gone.`,
+      )
+    }
+    const lastSeq = entry.record.state.lastSeq
+    if (next <= lastSeq) {
+      this.#taken = lastSeq
+      return entry.compact
+        ? entry.compact.slice(next, lastSeq)
+        : entry.log.slice(entry.logStart + next - entry.firstSeq, entry.logStart + lastSeq - entry.firstSeq + 1)
+    }
+    if (!this.options.follow || entry.sealed) return undefined
+    return WAIT
+  }
+
+  #start(): RunEntry {
+    const entry = this.open()
+    this.#entry = entry
+    // One abort listener for the whole read, not one per wait: a reader that follows waits once per batch.
+    this.options.signal?.addEventListener('abort', this.#wake, { once: true })
+    entry.cursors.add(this.#cursor)
+    return entry
+  }
+
+  /**
+   * The wait is over: woken by an append (which cleared the waiters), by the abort or by `return()` (which did not).
+   * The batch is taken in a microtask, once the appends of the producer's step are all in (one wake-up for the lot).
+   */
+  #wake = () => {
+    if (!this.#waiting || this.#woken) return
+    this.#woken = true
+    this.#entry?.waiters.delete(this.#wake)
+    queueMicrotask(this.#settle)
+  }
+
+  #settle = () => {
+    this.#woken = false
+    const waiting = this.#waiting
+    if (!waiting) return
+    let result: IteratorResult<RunEvent[]>
+    try {
+      const batch = this.#finished ? undefined : this.#take()
+      // Woken with nothing to take (the run was deleted, say, but is not sealed): the same wait goes on.
+      if (batch === WAIT) return void this.#entry?.waiters.add(this.#wake)
+      this.#waiting = undefined
+      this.#wait = undefined
+      result = this.#result(batch)
+    } catch (error) {
+      this.#waiting = undefined
+      this.#wait = undefined
+      this.#finish()
+      return waiting.reject(error)
+    }
+    waiting.resolve(result)
+  }
+
+  #result(batch: RunEvent[] | undefined): IteratorResult<RunEvent[]> {
+    if (batch) return { done: false, value: batch }
+    this.#finish()
+    return DONE
+  }
+
+  #finish() {
+    if (this.#finished) return
+    this.#finished = true
+    const entry = this.#entry
+    if (!entry) return
+    this.options.signal?.removeEventListener('abort', this.#wake)
+    entry.cursors.delete(this.#cursor)
+    wake(entry.drained)
+    // A reader returned while it waits is let go at once.
+    this.#wake()
   }
 }

@@ -434,7 +434,49 @@ describe('MemoryRunStore event log reads', () => {
     const [a, b] = await within(Promise.all([first, second]), 500, 'appends')
     expect(a.seq).toBeLessThan(b.seq)
     await resumed
-    await reader.return(undefined)
+    await reader.return?.(undefined)
+  })
+})
+
+describe('MemoryRunStore reader', () => {
+  it('a step of appends reaches a waiting follower as one batch, once the step is done', async () => {
+    const store = await storeWithRun()
+    await store.append('run_1', working)
+    const reader = store.read('run_1', 1, { follow: true })[Symbol.asyncIterator]()
+    const next = reader.next()
+    store.appendMany?.('run_1', [delta('a'), delta('b'), delta('c')])
+    const { value } = await within(next, 500, 'the batch')
+    expect(value?.map((e) => (e.type === 'message.delta' ? e.delta : e.type))).toEqual(['a', 'b', 'c'])
+    await reader.return?.()
+  })
+
+  it('next() called again before the last one settled is answered in order, as a generator would', async () => {
+    const store = await storeWithRun()
+    const reader = store.read('run_1', 0, { follow: true })[Symbol.asyncIterator]()
+    const settled: string[] = []
+    const first = reader.next().then((r) => (settled.push('first'), r))
+    const second = reader.next().then((r) => (settled.push('second'), r))
+    await store.append('run_1', working)
+    await store.append('run_1', delta('a'))
+    await store.append('run_1', completed)
+    const reads = [...(await within(Promise.all([first, second]), 500, 'two reads'))]
+    for (let r = await reader.next(); !r.done; r = await reader.next()) reads.push(r)
+    expect(settled).toEqual(['first', 'second'])
+    expect(reads.flatMap((r) => (r.done ? [] : seqs(r.value)))).toEqual([1, 2, 3])
+    expect(reads.slice(0, 2).every((r) => !r.done && r.value.length > 0)).toBe(true)
+  })
+
+  it('a follower returned while it waits ends at once, and no longer counts as a reader', async () => {
+    const store = await storeWithRun({ maxEventsPerRun: 1 })
+    await store.append('run_1', working)
+    const reader = store.read('run_1', 0, { follow: true })[Symbol.asyncIterator]()
+    expect(seqs((await reader.next()).value)).toEqual([1])
+    const waiting = reader.next()
+    expect(await settledSoon(waiting)).toBe('pending')
+    await reader.return?.()
+    expect(await within(waiting, 500, 'the wait')).toEqual({ done: true, value: undefined })
+    // Nobody holds the full log back any more.
+    await within(store.append('run_1', delta('a')), 500, 'an append')
   })
 })
 
