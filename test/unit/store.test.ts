@@ -445,8 +445,8 @@ describe('MemoryRunStore reader', () => {
     const reader = store.read('run_1', 1, { follow: true })[Symbol.asyncIterator]()
     const next = reader.next()
     store.appendMany?.('run_1', [delta('a'), delta('b'), delta('c')])
-    const { value } = await within(next, 500, 'the batch')
-    expect(value?.map((e) => (e.type === 'message.delta' ? e.delta : e.type))).toEqual(['a', 'b', 'c'])
+    const batch = (await within(next, 500, 'the batch')).value as RunEvent[]
+    expect(batch.map((e) => (e.type === 'message.delta' ? e.delta : e.type))).toEqual(['a', 'b', 'c'])
     await reader.return?.()
   })
 
