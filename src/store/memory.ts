@@ -58,6 +58,7 @@ interface Expiring<T> {
 }
 
 const wake = (waiters: Set<() => void>) => {
+  if (waiters.size === 0) return
   for (const w of waiters) w()
   waiters.clear()
 }
