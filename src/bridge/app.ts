@@ -74,8 +74,9 @@ export const logLine = (line: string): string =>
 
 export function createBridge<D extends Dialect = BuiltInDialect>(options: BridgeOptions<D>): BridgeApp {
   const store = options.store ?? new MemoryRunStore()
-  const sink = options.log ?? (() => {})
-  const log = (line: string) => sink(logLine(line))
+  const sink = options.log
+  // Without a sink no line is even made (a request's line reads its path and formats its time).
+  const log = sink ? (line: string) => sink(logLine(line)) : () => {}
   const dialects: readonly Dialect[] = options.dialects ?? builtIn
   const deps: BackendDeps = {
     store,
@@ -130,19 +131,6 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
     const id = newId('req')
     c.set('requestId', id)
     c.set('principal', ANONYMOUS)
-    const started = performance.now()
-    await next()
-    // The rest of a refused oversized body is never read, so the connection cannot be reused.
-    if (c.res.status === 413) c.res.headers.set('connection', 'close')
-    c.res.headers.set('x-request-id', id)
-    const ms = (performance.now() - started).toFixed(1)
-    log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
-  })
-  app.use(async (c, next) => {
-    checkRequestSize(c.req.raw)
-    await next()
-  })
-  app.use(async (c, next) => {
     // Looked up only when work is deferred: without an execution context (Node) Hono throws, and an Error per request
     // costs more than the rest of this middleware.
     c.set('defer', (task) => {
@@ -154,6 +142,18 @@ export function createBridge<D extends Dialect = BuiltInDialect>(options: Bridge
       }
       ctx?.waitUntil(task)
     })
+    const started = performance.now()
+    await next()
+    // The rest of a refused oversized body is never read, so the connection cannot be reused.
+    if (c.res.status === 413) c.res.headers.set('connection', 'close')
+    c.res.headers.set('x-request-id', id)
+    if (!sink) return
+    const ms = (performance.now() - started).toFixed(1)
+    log(`${c.req.method} ${c.req.path} ${c.get('agent') ?? '-'} ${c.res.status} ${ms}ms`)
+  })
+  // Its own step, so a refusal still gets the request id and the log line above.
+  app.use(async (c, next) => {
+    checkRequestSize(c.req.raw)
     await next()
   })
   // Off unless configured: without CORS headers a browser lets no other web page read the bridge's answers.
