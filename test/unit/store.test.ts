@@ -454,8 +454,12 @@ describe('MemoryRunStore reader', () => {
     const store = await storeWithRun()
     const reader = store.read('run_1', 0, { follow: true })[Symbol.asyncIterator]()
     const settled: string[] = []
-    const first = reader.next().then((r) => (settled.push('first'), r))
-    const second = reader.next().then((r) => (settled.push('second'), r))
+    const noted = (name: string) => (r: IteratorResult<RunEvent[]>) => {
+      settled.push(name)
+      return r
+    }
+    const first = reader.next().then(noted('first'))
+    const second = reader.next().then(noted('second'))
     await store.append('run_1', working)
     await store.append('run_1', delta('a'))
     await store.append('run_1', completed)
