@@ -91,4 +91,22 @@ describe('Responses encoder: a run of text deltas', () => {
     ])
     expect(done(events)).toEqual(['msg_m1 @0: abc'])
   })
+
+  it('text after a refusal goes on in a new text part of the message, not lost', () => {
+    const events = run([
+      { type: 'run.status', status: 'working' },
+      text('m1', 'a'),
+      { type: 'message.delta', messageId: 'm1', delta: 'no', channel: 'refusal' },
+      text('m1', 'b'),
+      text('m1', 'c'),
+      { type: 'run.completed' },
+    ])
+    expect(deltas(events)).toEqual(['msg_m1 0: a', 'msg_m1 2: b', 'msg_m1 2: c'])
+    const item = events.findLast((e) => e.type === 'response.output_item.done')
+    expect(item?.type === 'response.output_item.done' && item.item.type === 'message' && item.item.content).toEqual([
+      { type: 'output_text', text: 'a', annotations: [], logprobs: [] },
+      { type: 'refusal', refusal: 'no' },
+      { type: 'output_text', text: 'bc', annotations: [], logprobs: [] },
+    ])
+  })
 })

@@ -219,6 +219,11 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       refusal,
     )
     if (refusal) return appendRefusal(s, slot, e.delta, out)
+    // Text after a refusal goes on in a text part of its own (appended to the refusal part it would be lost).
+    if (slot.kind === 'message' && e.delta !== '' && lastPart(slot).type === 'refusal') {
+      closeContentPart(s, slot, out)
+      openContentPart(s, slot, out)
+    }
     appendText(s, slot, e.delta, out)
     if (slot.kind === 'message' && lastPart(slot).type === 'output_text') s.textRun = { messageId: e.messageId, slot }
   },
