@@ -123,16 +123,22 @@ class Through<T, U> implements AsyncIterator<U> {
   }
 
   next(): Promise<IteratorResult<U>> {
-    switch (this.#at) {
-      case 'first':
-        this.#at = 'source'
-        return Promise.resolve({ done: false, value: (this.hooks.first as () => U)() })
-      case 'source':
-        return this.#source ? this.#step(this.#source) : this.#start().then(this.#step)
-      case 'last':
-        return Promise.resolve(this.#last())
-      default:
-        return Promise.resolve(DONE)
+    try {
+      switch (this.#at) {
+        case 'first':
+          this.#at = 'source'
+          return Promise.resolve({ done: false, value: (this.hooks.first as () => U)() })
+        case 'source':
+          return this.#source ? this.#step(this.#source) : this.#start().then(this.#step, this.#fail)
+        case 'last':
+          return Promise.resolve(this.#last())
+        default:
+          return Promise.resolve(DONE)
+      }
+    } catch (error) {
+      // A hook that throws fails this step (as a throw in a generator's body would), never the caller at once.
+      this.#at = 'done'
+      return Promise.reject(error)
     }
   }
 
@@ -167,11 +173,18 @@ class Through<T, U> implements AsyncIterator<U> {
       return this.#last()
     }
     const { map, stop } = this.hooks
-    const value = map ? map(result.value) : (result.value as unknown as U)
-    if (stop?.()) {
-      this.#at = 'last'
+    let value: U
+    try {
+      value = map ? map(result.value) : (result.value as unknown as U)
+      if (stop?.()) {
+        this.#at = 'last'
+        void this.#source?.return?.()?.catch(() => {})
+        this.#finish()
+      }
+    } catch (error) {
+      // A throw while mapping ends the reading as the source's own failure would: the source is let go.
       void this.#source?.return?.()?.catch(() => {})
-      this.#finish()
+      return this.#fail(error)
     }
     return { done: false, value }
   }

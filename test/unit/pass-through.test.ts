@@ -189,4 +189,48 @@ describe('mapThrough', () => {
     expect(out).toEqual([1, 2])
     expect(closed).toBe(true)
   })
+
+  it("a map that throws lets the source go, tells end, and the failure goes to `failed` like the source's own", async () => {
+    const calls: string[] = []
+    async function* endless() {
+      try {
+        for (let i = 1; ; i++) yield i
+      } finally {
+        calls.push('source closed')
+      }
+    }
+    const out = await drain(
+      mapThrough(endless, {
+        map: (n) => {
+          if (n === 2) throw new Error('cannot map 2')
+          return `item ${n}`
+        },
+        failed: (e) => `error: ${(e as Error).message}`,
+        last: () => 'last',
+        end: () => calls.push('end'),
+      }),
+    )
+    expect(out).toEqual(['item 1', 'error: cannot map 2', 'last'])
+    await new Promise((r) => setTimeout(r, 0))
+    expect(calls.sort()).toEqual(['end', 'source closed'])
+  })
+
+  it('a source that fails to open goes to `failed` too; hooks that throw reject the step, never throw at once', async () => {
+    const refused = mapThrough(
+      async (): Promise<AsyncIterable<number>> => {
+        throw new Error('not yours')
+      },
+      { map: (n) => n, failed: (e) => -1 * (e instanceof Error ? 1 : 0) },
+    )
+    expect(await drain(refused)).toEqual([-1])
+    const it = mapThrough(() => count(1), {
+      map: (n) => n,
+      first: () => {
+        throw new Error('no first')
+      },
+    })[Symbol.asyncIterator]()
+    const step = it.next()
+    expect(step).toBeInstanceOf(Promise)
+    await expect(step).rejects.toThrow('no first')
+  })
 })
