@@ -77,6 +77,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 class SSEBatches implements AsyncIterator<SSEEvent[]> {
   #reader: ChunkSource | undefined
   #started = false
+  /** The read under way, until its chunk is handled. */
+  #reading: Promise<IteratorResult<SSEEvent[]>> | undefined
   /** Over: nothing more is read (the body is let go, or being let go). */
   #over = false
   #closing: Promise<void> | undefined
@@ -110,14 +112,26 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
   }
 
   next(): Promise<IteratorResult<SSEEvent[]>> {
-    if (!this.#started) this.#start()
+    // A read under way answers first (a generator queues its callers too).
+    if (this.#reading) return this.#reading.then(this.#again, this.#again)
     if (this.#over) return this.#close().then(() => DONE)
+    if (!this.#started) {
+      try {
+        this.#start()
+      } catch (error) {
+        return this.#fail(error)
+      }
+      if (this.#over) return this.#close().then(() => DONE)
+    }
     // What the last chunk left to say, once its events were taken: the reader left, an event too large, the end.
     if (this.signal?.aborted) return this.#close().then(() => DONE)
     if (this.#tooLarge) return this.#fail(this.#tooLarge)
     if (this.#ended) return this.#close().then(() => DONE)
-    return (this.#reader as ChunkSource).read().then(this.#onChunk, this.#onReadError)
+    this.#reading = (this.#reader as ChunkSource).read().then(this.#onChunk, this.#onReadError)
+    return this.#reading
   }
+
+  #again = () => this.next()
 
   async return(): Promise<IteratorResult<SSEEvent[]>> {
     this.#over = true
@@ -144,6 +158,7 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
   }
 
   #onChunk = ({ done, value }: { done: boolean; value?: string | Uint8Array }) => {
+    this.#reading = undefined
     if (this.#over) return DONE // returned meanwhile
     if (this.#timedOut) return this.#fail(new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0))
     if (this.#firstByte !== undefined) {
@@ -151,9 +166,14 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
       this.#firstByte = undefined
     }
     const decoder = this.#decoder
-    this.#parser.feed(
-      typeof value === 'string' ? value : done ? decoder.decode() : decoder.decode(value, { stream: true }),
-    )
+    try {
+      this.#parser.feed(
+        typeof value === 'string' ? value : done ? decoder.decode() : decoder.decode(value, { stream: true }),
+      )
+    } catch (error) {
+      // A parse-error callback that throws (or bytes the decoder refuses) ends the reading; the body is let go.
+      return this.#fail(error)
+    }
     if (done) this.#ended = true
     const batch = this.#ready
     if (batch.length === 0) return this.next()
@@ -163,8 +183,10 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
 
   // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline is
   // the reason.
-  #onReadError = (error: unknown) =>
-    this.#fail(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
+  #onReadError = (error: unknown) => {
+    this.#reading = undefined
+    return this.#fail(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
+  }
 
   #onAbort = () => void this.#reader?.cancel(this.signal?.reason).catch(() => {})
 

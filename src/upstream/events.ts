@@ -128,6 +128,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEvent[]> {
   readonly #batches: AsyncIterator<SSEEvent[]>
   #over = false
+  /** The step under way (a batch read and decoded), until its events are out. */
+  #stepping: Promise<IteratorResult<AgentEvent[]>> | undefined
 
   constructor(
     batches: AsyncIterable<SSEEvent[]>,
@@ -138,9 +140,14 @@ class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEve
   }
 
   next(): Promise<IteratorResult<AgentEvent[]>> {
+    // A step under way answers first (a generator queues its callers too): two batches never decode at once.
+    if (this.#stepping) return this.#stepping.then(this.#again, this.#again)
     if (this.#over || this.decoding.state.done) return this.#stop()
-    return this.#batches.next().then(this.#onBatch, this.#onReadError)
+    this.#stepping = this.#batches.next().then(this.#onBatch, this.#onReadError)
+    return this.#stepping
   }
+
+  #again = () => this.next()
 
   return(): Promise<IteratorResult<AgentEvent[]>> {
     return this.#stop()
@@ -149,7 +156,10 @@ class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEve
   #onBatch = (
     result: IteratorResult<SSEEvent[]>,
   ): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
-    if (result.done || this.#over) return DONE
+    if (result.done || this.#over) {
+      this.#stepping = undefined
+      return DONE
+    }
     try {
       const decoded = this.#decode(result.value, 0, [])
       return Array.isArray(decoded) ? this.#out(decoded) : decoded.then(this.#out, this.#onDecodeError)
@@ -181,20 +191,24 @@ class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEve
 
   /** What a batch decoded to goes out; a chunk that completed no event is not a batch, so the next one is read. */
   #out = (events: AgentEvent[]): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
+    this.#stepping = undefined
     if (this.decoding.state.done) void this.#stop()
     if (events.length) return { done: false, value: events }
     return this.next()
   }
 
   #onReadError = (error: unknown): never => {
+    this.#stepping = undefined
     this.#over = true
     throw this.readError(error)
   }
 
-  #onDecodeError = (error: unknown): Promise<never> =>
-    this.#stop().then(() => {
+  #onDecodeError = (error: unknown): Promise<never> => {
+    this.#stepping = undefined
+    return this.#stop().then(() => {
       throw error
     })
+  }
 
   /** Lets the stream go (its body canceled, a finished answer's connection kept). */
   #stop(): Promise<IteratorResult<AgentEvent[]>> {
