@@ -109,4 +109,22 @@ describe('Responses encoder: a run of text deltas', () => {
       { type: 'output_text', text: 'bc', annotations: [], logprobs: [] },
     ])
   })
+
+  it('the completed message after text, a refusal and more text adds only what was not streamed', () => {
+    const completed = (text: string): AgentEvent => ({
+      type: 'message.completed',
+      message: { id: 'm1', role: 'assistant', parts: [{ type: 'text', text }] },
+    })
+    const refusal: AgentEvent = { type: 'message.delta', messageId: 'm1', delta: 'no', channel: 'refusal' }
+    const whole = run([
+      { type: 'run.status', status: 'working' },
+      text('m1', 'OK. '),
+      refusal,
+      text('m1', 'OK'),
+      completed('OK. OK'),
+    ])
+    expect(deltas(whole)).toEqual(['msg_m1 0: OK. ', 'msg_m1 2: OK'])
+    const more = run([{ type: 'run.status', status: 'working' }, text('m1', 'a'), refusal, completed('a and b')])
+    expect(deltas(more)).toEqual(['msg_m1 0: a', 'msg_m1 2:  and b'])
+  })
 })

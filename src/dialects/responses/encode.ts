@@ -219,12 +219,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       refusal,
     )
     if (refusal) return appendRefusal(s, slot, e.delta, out)
-    // Text after a refusal goes on in a text part of its own (appended to the refusal part it would be lost).
-    if (slot.kind === 'message' && e.delta !== '' && lastPart(slot).type === 'refusal') {
-      closeContentPart(s, slot, out)
-      openContentPart(s, slot, out)
-    }
-    appendText(s, slot, e.delta, out)
+    appendOutputText(s, slot, e.delta, out)
     if (slot.kind === 'message' && lastPart(slot).type === 'output_text') s.textRun = { messageId: e.messageId, slot }
   },
   'message.completed': (s, e, out) => {
@@ -246,9 +241,10 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       appendRefusal(s, openMessage(s, outputKey, itemId('message', m.id), phase, out, true), m.refusal, out)
     } else if (open || text || extras.length) {
       const slot = openMessage(s, outputKey, itemId('message', m.id), phase, out)
-      const streamed = currentText(slot)
+      // The whole text against all that was streamed of it (a refusal may stand between its parts).
+      const streamed = streamedText(slot)
       if (text.startsWith(streamed) && text.length > streamed.length)
-        appendText(s, slot, text.slice(streamed.length), out)
+        appendOutputText(s, slot, text.slice(streamed.length), out)
       for (const part of extras) {
         closeContentPart(s, slot, out)
         appendText(s, openContentPart(s, slot, out), partText(part), out)
@@ -565,10 +561,9 @@ const lastPart = (slot: TextSlot) => {
   if (!part) throw new Error('content part expected')
   return part
 }
-const currentText = (slot: TextSlot): string => {
-  const part = lastPart(slot)
-  return part.type === 'refusal' ? part.refusal : part.text
-}
+/** The message's output text so far, all its text parts together. */
+const streamedText = (slot: TextSlot): string =>
+  slot.kind === 'message' ? slot.item.content.map((p) => (p.type === 'output_text' ? p.text : '')).join('') : ''
 
 function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Out) {
   if ((slot.kind !== 'message' && slot.kind !== 'reasoning') || delta === '') return
@@ -578,6 +573,15 @@ function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Ou
   const ref = { item_id: slot.item.id, output_index: slot.index, content_index: contentCount(slot) - 1 }
   if (slot.kind === 'message') out({ type: 'response.output_text.delta', ...ref, delta, logprobs: [] })
   else out({ type: 'response.reasoning_text.delta', ...ref, delta })
+}
+
+/** Output text into a message: after a refusal part it goes on in a text part of its own (not lost in the refusal). */
+function appendOutputText(s: ResponseEncoderState, slot: TextSlot, delta: string, out: Out) {
+  if (slot.kind === 'message' && delta !== '' && lastPart(slot).type === 'refusal') {
+    closeContentPart(s, slot, out)
+    openContentPart(s, slot, out)
+  }
+  appendText(s, slot, delta, out)
 }
 
 /** A refusal delta: into the message's refusal part (the text part before it, if any, closed first). */
