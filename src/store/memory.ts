@@ -394,8 +394,9 @@ const WAIT: unique symbol = Symbol('wait')
 /**
  * One reader of a run's log: replays after its cursor, then (following) waits for appends, one batch per wake-up. A
  * hand-written iterator, one promise per wait and none for a batch already there, where an async generator costs a few
- * more on every batch (and every event of a paced stream is a batch). Calls of `next()` made before the last one
- * settled are answered in order, as a generator's are.
+ * more on every batch (and every event of a paced stream is a batch). Read one `next()` at a time (as `for await` and
+ * the SSE pump do); a call made while a wait is under way waits for it, so no batch is given twice or skipped, but
+ * callers that overlap are not promised a generator's strict call order.
  */
 class LogReader implements AsyncIterator<RunEvent[]> {
   #entry: RunEntry | undefined

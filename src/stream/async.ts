@@ -99,6 +99,16 @@ export function mapThrough<T, U>(
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
+/** Returns a source no one reads any more, whatever its `return` does (rejects, throws, gives no promise). */
+function letGo(source: AsyncIterator<unknown> | undefined) {
+  try {
+    const returned = source?.return?.()
+    if (returned && typeof returned.then === 'function') returned.then(undefined, () => {})
+  } catch {
+    // Let go all the same.
+  }
+}
+
 /**
  * One reading of a `passThrough` or a `mapThrough`: a class, so an open stream holds one small object and the handlers
  * its promises are given, not a closure per step and their shared context (a reader is held for as long as its stream
@@ -161,8 +171,17 @@ class Through<T, U> implements AsyncIterator<U> {
     return this.#opening
   }
 
-  #step = (it: AsyncIterator<T>): Promise<IteratorResult<U>> =>
-    this.#wrapped ? it.next().then(this.#settle, this.#fail) : (it.next() as unknown as Promise<IteratorResult<U>>)
+  #step = (it: AsyncIterator<T>): Promise<IteratorResult<U>> => {
+    if (!this.#wrapped) return it.next() as unknown as Promise<IteratorResult<U>>
+    let next: Promise<IteratorResult<T>>
+    try {
+      next = it.next()
+    } catch (error) {
+      // A source that throws instead of rejecting fails the same way.
+      return Promise.resolve().then(() => this.#fail(error))
+    }
+    return next.then(this.#settle, this.#fail)
+  }
 
   #settle = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
     // A reading stopped or returned while this step was on its way: what is left of it comes in order.
@@ -178,12 +197,12 @@ class Through<T, U> implements AsyncIterator<U> {
       value = map ? map(result.value) : (result.value as unknown as U)
       if (stop?.()) {
         this.#at = 'last'
-        void this.#source?.return?.()?.catch(() => {})
+        letGo(this.#source)
         this.#finish()
       }
     } catch (error) {
       // A throw while mapping ends the reading as the source's own failure would: the source is let go.
-      void this.#source?.return?.()?.catch(() => {})
+      letGo(this.#source)
       return this.#fail(error)
     }
     return { done: false, value }

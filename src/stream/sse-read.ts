@@ -112,7 +112,8 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
   }
 
   next(): Promise<IteratorResult<SSEEvent[]>> {
-    // A read under way answers first (a generator queues its callers too).
+    // One read at a time: a call made while a read is under way waits for it (callers that overlap are served one at a
+    // time, not in a generator's strict call order; `for await` and the decoder never overlap).
     if (this.#reading) return this.#reading.then(this.#again, this.#again)
     if (this.#over) return this.#close().then(() => DONE)
     if (!this.#started) {
@@ -185,6 +186,8 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
   // the reason.
   #onReadError = (error: unknown) => {
     this.#reading = undefined
+    // Returned meanwhile: a read its cancel broke off ends the reading as a return does, not as a failure.
+    if (this.#over) return this.#close().then(() => DONE)
     return this.#fail(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
   }
 

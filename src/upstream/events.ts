@@ -140,7 +140,8 @@ class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEve
   }
 
   next(): Promise<IteratorResult<AgentEvent[]>> {
-    // A step under way answers first (a generator queues its callers too): two batches never decode at once.
+    // One step at a time: a call made while a step is under way waits for it, so two batches never decode at once
+    // (callers that overlap are served one at a time, not in a generator's strict call order).
     if (this.#stepping) return this.#stepping.then(this.#again, this.#again)
     if (this.#over || this.decoding.state.done) return this.#stop()
     this.#stepping = this.#batches.next().then(this.#onBatch, this.#onReadError)

@@ -233,4 +233,29 @@ describe('mapThrough', () => {
     expect(step).toBeInstanceOf(Promise)
     await expect(step).rejects.toThrow('no first')
   })
+
+  it('a source whose next() throws instead of rejecting fails the reading the same way: end told once', async () => {
+    let ends = 0
+    let i = 0
+    const source: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          if (++i === 2) throw new Error('threw')
+          return Promise.resolve({ done: false, value: i })
+        },
+      }),
+    }
+    const out: number[] = []
+    await expect(
+      (async () => {
+        for await (const x of passThrough(
+          () => source,
+          () => ends++,
+        ))
+          out.push(x)
+      })(),
+    ).rejects.toThrow('threw')
+    expect(out).toEqual([1])
+    expect(ends).toBe(1)
+  })
 })

@@ -1,5 +1,5 @@
-// readSSEBatches is read the way a generator is: next() calls made before the last one settled are answered in order,
-// one read at a time (node-fetch's chunk source holds one waiting read); a reading returned before it began leaves the
+// readSSEBatches reads one chunk at a time: next() calls made together are answered one after another (node-fetch's
+// chunk source holds one waiting read, so two at once would lose one); a reading returned before it began leaves the
 // body untouched.
 import { describe, expect, it } from 'vitest'
 import type { ChunkSource } from '../../src/stream/index.js'
@@ -9,7 +9,7 @@ const encoder = new TextEncoder()
 const data = (r: IteratorResult<{ data: string }[]>) => (r.done ? 'done' : r.value.map((e) => e.data).join(','))
 
 describe('readSSEBatches', () => {
-  it('answers next() calls made at once in order, a chunk that completes no event included', async () => {
+  it('answers next() calls made together one after another, a chunk that completes no event included', async () => {
     const chunks = ['data: a', '\n\n', 'data: b\n\n']
     const body = new ReadableStream<Uint8Array>({
       pull(c) {

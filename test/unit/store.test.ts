@@ -450,7 +450,7 @@ describe('MemoryRunStore reader', () => {
     await reader.return?.()
   })
 
-  it('next() called again before the last one settled is answered in order, as a generator would', async () => {
+  it('next() called again before the last one settled waits for it: each batch once, none skipped', async () => {
     const store = await storeWithRun()
     const reader = store.read('run_1', 0, { follow: true })[Symbol.asyncIterator]()
     const settled: string[] = []
