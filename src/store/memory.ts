@@ -2,6 +2,7 @@ import type { AgentEvent, Message, RunEvent } from '../core/index.js'
 import { applyEvent, BridgeError, cloneData, isTerminal, isTerminalStatus } from '../core/index.js'
 import { CompactLog } from './compact.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from './types.js'
+import { DONE } from '../stream/done.js'
 
 export interface MemoryStoreOptions {
   /** Events kept per run; a reader further behind gets `too_far_behind`. Default 10 000. */
@@ -385,8 +386,6 @@ export class MemoryRunStore implements RunStore {
     }
   }
 }
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
 /** What a reader's next batch is when it has to wait for one. */
 const WAIT: unique symbol = Symbol('wait')

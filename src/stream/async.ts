@@ -1,3 +1,4 @@
+import { DONE } from './done.js'
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -96,8 +97,6 @@ export function mapThrough<T, U>(
 ): AsyncIterable<U> {
   return { [Symbol.asyncIterator]: () => new Through(open, hooks) }
 }
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
 /** Returns a source no one reads any more, whatever its `return` does (rejects, throws, gives no promise). */
 function letGo(source: AsyncIterator<unknown> | undefined) {

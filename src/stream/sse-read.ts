@@ -1,5 +1,6 @@
 import type { ParseError } from 'eventsource-parser'
 import { createParser } from 'eventsource-parser'
+import { DONE } from './done.js'
 
 /** One server-sent event as read off the wire. */
 export interface SSEEvent {
@@ -66,8 +67,6 @@ export function readSSEBatches(
 ): AsyncIterable<SSEEvent[]> {
   return { [Symbol.asyncIterator]: () => new SSEBatches(body, signal, options) }
 }
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
 /**
  * One reading of `readSSEBatches`: a hand-written iterator, one `then` per network chunk, where an async generator

@@ -8,6 +8,7 @@ import { readSSE, readSSEBatches, SSEEventTooLarge, SSEFirstByteTimeout } from '
 import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
 import { readsAsIs, tolerant } from './tolerant.js'
+import { DONE } from '../stream/done.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
 export const MAX_EVENT_SIZE = 8 * 1024 * 1024
@@ -117,8 +118,6 @@ export function decodeEvents<S extends MapperState, W>(
       ),
   }
 }
-
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
 /**
  * One reading of `decodeEvents`: one `then` per network chunk (an async generator costs a few promises more on every
