@@ -84,7 +84,11 @@ export const responsesLoss: LossTable = [
     fidelity: 'carried',
     how: '`usage` on the final Response (input, output, reasoning, cached tokens); cache writes and cost dropped',
   },
-  { feature: 'refusal', fidelity: 'carried', how: 'a `refusal` content part with `response.refusal.delta` / `.done`' },
+  {
+    feature: 'refusal',
+    fidelity: 'carried',
+    how: 'a `refusal` content part with `response.refusal.delta` / `.done`; text after it goes on in a new `output_text` part of the same message',
+  },
   {
     feature: 'upstream events of unknown type',
     fidelity: 'dropped',
