@@ -354,6 +354,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'run.completed': (s, e, out) => {
     if (e.incomplete) {
+      // The in_progress snapshot goes out before the run's outcome is written into the document.
+      startWorking(s, out)
       const reason = e.incomplete.reason
       s.response.incomplete_details = reason === 'max_output_tokens' || reason === 'content_filter' ? { reason } : {}
       return finish(s, out, 'incomplete', e.time)
@@ -361,6 +363,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     finish(s, out, 'completed', e.time)
   },
   'run.failed': (s, e, out) => {
+    startWorking(s, out)
     s.response.error = { code: responseErrorCode(e.error.code), message: e.error.message }
     finish(s, out, 'failed', e.time)
   },
