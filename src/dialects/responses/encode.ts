@@ -236,11 +236,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const text = textOf(m.parts)
     const extras = m.parts.filter((p) => p.type !== 'text')
     const open = s.slots[outputKey]
-    if (m.refusal && !open && !text) {
-      // A refusal that came whole: the message is its refusal part.
-      appendRefusal(s, openMessage(s, outputKey, itemId('message', m.id), phase, out, true), m.refusal, out)
-    } else if (open || text || extras.length) {
-      const slot = openMessage(s, outputKey, itemId('message', m.id), phase, out)
+    // The whole refusal against what was streamed of it: what is missing goes into the refusal part, ahead of text
+    // that came whole with it (a message that is only a refusal is its refusal part).
+    const refused = open ? streamedText(open, 'refusal') : ''
+    const refusal = m.refusal?.startsWith(refused) ? m.refusal.slice(refused.length) : ''
+    if (refusal || open || text || extras.length) {
+      const slot = openMessage(s, outputKey, itemId('message', m.id), phase, out, !open && refusal !== '')
+      appendRefusal(s, slot, refusal, out)
       // The whole text against all that was streamed of it (a refusal may stand between its parts).
       const streamed = streamedText(slot)
       if (text.startsWith(streamed) && text.length > streamed.length)
@@ -564,9 +566,11 @@ const lastPart = (slot: TextSlot) => {
   if (!part) throw new Error('content part expected')
   return part
 }
-/** The message's output text so far, all its text parts together. */
-const streamedText = (slot: TextSlot): string =>
-  slot.kind === 'message' ? slot.item.content.map((p) => (p.type === 'output_text' ? p.text : '')).join('') : ''
+/** The message's output text (or refusal) so far, all its parts of that kind together. */
+const streamedText = (slot: Slot, kind: 'output_text' | 'refusal' = 'output_text'): string =>
+  slot.kind === 'message'
+    ? slot.item.content.map((p) => (p.type !== kind ? '' : p.type === 'refusal' ? p.refusal : p.text)).join('')
+    : ''
 
 function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Out) {
   if ((slot.kind !== 'message' && slot.kind !== 'reasoning') || delta === '') return
