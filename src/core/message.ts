@@ -28,3 +28,10 @@ export const Message = lazySchema(() =>
   }),
 )
 export type Message = z.infer<typeof Message>
+
+/**
+ * The message as a dialect with no place for a refusal shows it (its loss table says so): the refusal is text, ahead of
+ * the rest, as its deltas were. A message without one is given back as it is.
+ */
+export const refusalAsText = (m: Message): Message =>
+  m.refusal ? { ...m, parts: [{ type: 'text', text: m.refusal }, ...m.parts] } : m

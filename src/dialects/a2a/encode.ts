@@ -10,7 +10,7 @@ import type {
   ToolCall,
   ToolInfo,
 } from '../../core/index.js'
-import { addUsage, cloneData, emptyUsage, newId, textOf } from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, newId, refusalAsText, textOf } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
 import { toA2AMessage, toA2APart } from './parts.js'
@@ -233,7 +233,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (t.artifact) out(artifactChunk(s, e.messageId, [{ text: e.delta }], false))
   },
   'message.completed': (s, e, out) => {
-    const m = e.message
+    const m = refusalAsText(e.message)
     if (m.role !== 'assistant') {
       ;(s.task.history ??= []).push(toA2AMessage(m, s))
       return

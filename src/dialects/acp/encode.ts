@@ -9,7 +9,7 @@ import type {
   RunEventType,
   RunRequest,
 } from '../../core/index.js'
-import { cloneData, isObject, textOf } from '../../core/index.js'
+import { cloneData, isObject, refusalAsText, textOf } from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -262,7 +262,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     values(s, out)
   },
   'message.completed': (s, e, out) => {
-    const m = e.message
+    const m = refusalAsText(e.message)
     if (
       m.role !== 'assistant' ||
       s.commentary.includes(m.id) ||

@@ -5,7 +5,7 @@
 // stale; a thought goes out at each boundary (a message or tool call completes, the turn ends) and whenever the face
 // takes one (`takeThought`, on a steady cadence), so output grows with time, not with the square of the tokens.
 import type { EventOf, Message, RunEvent, RunEventType, ToolCall, Usage as CanonicalUsage } from '../../core/index.js'
-import { addUsage, emptyUsage, jsonOrText, textOf } from '../../core/index.js'
+import { addUsage, emptyUsage, jsonOrText, refusalAsText, textOf } from '../../core/index.js'
 import { argumentsObject, toOrqPart, toolCallPart } from './parts.js'
 import type { AgentStreamEvent, FinishReason, Part, PendingToolCall, ThoughtMessage, Usage } from './wire.js'
 
@@ -405,7 +405,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.completed': (s, e) => {
     if (e.message.role === 'user') return
-    addMessage(s, e.message, e.executionId)
+    addMessage(s, refusalAsText(e.message), e.executionId)
   },
   'tool.call.started': (s, e) => {
     s.calls.set(e.callId, { callId: e.callId, name: e.name, arguments: '', tool: e.tool })
