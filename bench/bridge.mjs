@@ -40,6 +40,8 @@ const bridge = await serveBridge({
   },
 })
 process.send?.({ url: bridge.url })
+// Stopped by the bench: exit in order, so that a CPU profile asked for (BENCH_PROF) is written.
+process.on('SIGTERM', () => process.exit(0))
 process.on('message', (/** @type {{ heap?: true, cpu?: true, rss?: true, firstWrites?: true }} */ m) => {
   if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
   if (m.firstWrites) {

@@ -18,6 +18,8 @@ const server = createServer((req, res) => {
 server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () =>
   process.send?.({ port: (server.address() as AddressInfo).port }),
 )
+// Stopped by the bench: exit in order, so that a CPU profile asked for (BENCH_PROF) is written.
+process.on('SIGTERM', () => process.exit(0))
 process.on('message', (m: { heap?: true; cpu?: true }) => {
   if (m.cpu) process.send?.({ cpu: process.cpuUsage() })
   if (!m.heap) return

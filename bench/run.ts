@@ -42,6 +42,8 @@ const FIRST_BYTE_STREAMS = Number(process.env.BENCH_FIRST_BYTE_STREAMS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 /** Unmeasured rounds first: the bridge's JIT reaches its steady state over a few streams (the byte pipe has none). */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
+/** A directory: the bridge and the proxy each write a CPU profile (`--cpu-prof`) there when the bench stops them. */
+const PROF = process.env.BENCH_PROF
 /** Which parts run (comma-separated): mapper, throughput, heap, paced, rss, cold, bundle. Default: all. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'mapper,throughput,heap,paced,rss,cold,bundle').split(','))
 
@@ -188,8 +190,9 @@ async function child<T>(
   script: string,
   args: string[],
 ): Promise<{ first: T; ask: <A>(m: object) => Promise<A>; stop: () => void }> {
+  const prof = PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : []
   const proc = fork(fileURLToPath(new URL(script, import.meta.url)), args, {
-    execArgv: script.endsWith('.ts') ? ['--import', 'tsx', '--expose-gc'] : ['--expose-gc'],
+    execArgv: script.endsWith('.ts') ? ['--import', 'tsx', '--expose-gc', ...prof] : ['--expose-gc', ...prof],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const next = <A>() => new Promise<A>((resolve) => proc.once('message', (m) => resolve(m as A)))
