@@ -54,3 +54,19 @@ describe('readDelta', () => {
     }
   })
 })
+
+describe('lifecycle events the decoder takes only a sequence number from', () => {
+  it('are read whatever their response holds (a partial one, null, none): the run goes on', () => {
+    for (const type of ['response.queued', 'response.in_progress']) {
+      for (const response of [{ status: 'in_progress' }, null, undefined]) {
+        const raw = { type, sequence_number: 2, ...(response === undefined ? {} : { response }) }
+        expect(StreamEventIn.safeParse(raw).success).toBe(true)
+      }
+    }
+  })
+
+  it('response.created still needs its response id (the resume cursor is read from it)', () => {
+    expect(StreamEventIn.safeParse({ type: 'response.created', response: { status: 'queued' } }).success).toBe(false)
+    expect(StreamEventIn.safeParse({ type: 'response.created', response: { id: 'resp_1' } }).success).toBe(true)
+  })
+})
