@@ -100,6 +100,39 @@ describe('a refusal', () => {
     expect(refusal).toBe(REFUSAL)
   })
 
+  it('TrueFoundry face: a refusal that came whole (in the completed message only) is the message’s `refusal`, next to its text', () => {
+    const whole = [
+      refusing[0],
+      stamp({
+        type: 'message.completed',
+        message: { id: 'm1', role: 'assistant', parts: [{ type: 'text', text: 'Why: policy.' }], refusal: REFUSAL },
+      }),
+      refusing[5],
+    ] as RunEvent[]
+    const spec = specValidator('truefoundry-sessions')
+    for (const deltas of [true, false]) {
+      const turn = createTurnEncoder({
+        turnId: 't1',
+        previousTurnId: null,
+        input: [],
+        createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
+        startedAt: 0,
+        agentId: 'demo',
+        deltas,
+      })
+      const events = whole.flatMap((e) => encodeTurn(turn, e))
+      for (const e of events) expect(spec.errors('TurnStreamingEvent', e)).toBe('')
+      const done = events.at(-1) as { state: { output: { refusal?: string; content?: string } } }
+      expect(done.state.output).toMatchObject({ refusal: REFUSAL, content: 'Why: policy.' })
+    }
+
+    const responses = specValidator('truefoundry-responses')
+    const stream = createResponseStream({ responseId: 'r1', rootExecution: 'e1', createdAt: 0, agentId: 'demo' })
+    const fragments = whole.flatMap((e) => encodeResponseStream(stream, e))
+    for (const e of fragments) expect(responses.errors('AgentResponseStreamEvent', e)).toBe('')
+    expect(fragments.map((e) => (e as { refusal?: string }).refusal ?? '').join('')).toBe(REFUSAL)
+  })
+
   it('Orq upstream: choice.message.refusal comes in on the refusal channel, a message of its own when no text holds it', () => {
     const decoder = createOrqDecoder()
     const thought = (refusal: string) =>

@@ -211,6 +211,7 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
     s.messages.set(eventId, m)
     m.content = textOf(message.parts)
     m.reasoning = message.reasoning ?? ''
+    m.refusal = message.refusal ?? ''
     if (s.deltas) {
       // Whole at once: the message event itself carries the text and the finish reason.
       m.finish = 'stop'
@@ -219,10 +220,16 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
       else s.threadOutputs.set(m.threadId, whole(m))
       return
     }
-  } else if (!m.content && textOf(message.parts)) {
-    // Completed with text its deltas never carried.
-    m.content = textOf(message.parts)
-    delta(s, m, { content: m.content }, out)
+  } else {
+    // Completed with text, or a refusal, its deltas never carried.
+    if (!m.content && textOf(message.parts)) {
+      m.content = textOf(message.parts)
+      delta(s, m, { content: m.content }, out)
+    }
+    if (!m.refusal && message.refusal) {
+      m.refusal = message.refusal
+      delta(s, m, { refusal: m.refusal }, out)
+    }
   }
   finish(s, m, 'stop', out)
 }
