@@ -50,6 +50,8 @@ export interface OrqEncoderState extends OrqEncoderInit {
   /** The message the model's `choice` is about (the latest answer message of the root agent). */
   current?: string
   reasoning: string
+  /** Messages whose reasoning came as deltas (a completed message's own reasoning is then not added again). */
+  reasoned: Set<string>
   calls: Map<string, ToolCall>
   /** Client tool calls the next `inactive` lists as pending. */
   pending: ToolCall[]
@@ -83,6 +85,7 @@ export function createEncoder(init: OrqEncoderInit): OrqEncoderState {
     changed: new Set(),
     nextIndex: init.firstIndex,
     reasoning: '',
+    reasoned: new Set(),
     calls: new Map((init.priorCalls ?? []).map((c) => [c.callId, c])),
     pending: [],
     usage: emptyUsage(),
@@ -397,6 +400,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'message.delta': (s, e, out) => {
     if (e.channel === 'reasoning') {
       s.reasoning += e.delta
+      s.reasoned.add(e.messageId)
       return
     }
     const m = open(s, e.messageId, e.executionId)
@@ -405,6 +409,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   },
   'message.completed': (s, e) => {
     if (e.message.role === 'user') return
+    // Reasoning that came with the message only goes on the next thought, as its deltas would have.
+    if (e.message.reasoning && !s.reasoned.has(e.message.id)) s.reasoning += e.message.reasoning
     addMessage(s, refusalAsText(e.message), e.executionId)
   },
   'tool.call.started': (s, e) => {

@@ -1,7 +1,7 @@
 // Canonical events → the `/v2/agents/{agent_key}/responses` stream: unlike the task stream it streams deltas
 // (`part.delta`), so text goes out as it comes. One table row per canonical event.
 import type { EventOf, RunEvent, RunEventType, ToolCall, Usage as CanonicalUsage } from '../../core/index.js'
-import { addUsage, emptyUsage, jsonOrText, textOf } from '../../core/index.js'
+import { addUsage, emptyUsage, jsonOrText, refusalAsText, textOf } from '../../core/index.js'
 import { ERROR_CODE, pendingCall, usageOf } from './encode.js'
 import { argumentsObject, toOrqPart } from './parts.js'
 import type { ResponseStreamEvent } from './wire.js'
@@ -92,6 +92,16 @@ function textDelta(s: ResponseEncoderState, partId: string, text: string, out: O
   out.push({ type: 'part.delta', timestamp: iso(s.now), data: { partId, delta: { kind: 'text', text } } })
 }
 
+function reasoningDelta(s: ResponseEncoderState, messageId: string, reasoning: string, out: Out) {
+  const partId = reasoningId(messageId)
+  s.parts.set(partId, (s.parts.get(partId) ?? '') + reasoning)
+  out.push({
+    type: 'part.delta',
+    timestamp: iso(s.now),
+    data: { partId, delta: { kind: 'reasoning', _id: partId, reasoning } },
+  })
+}
+
 /** Closes the streamed text and reasoning parts of a message (each `part.done` carries the whole part). */
 function closeParts(s: ResponseEncoderState, messageId: string, out: Out, text?: string) {
   const rid = reasoningId(messageId)
@@ -158,17 +168,14 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'message.delta': (s, e, out) => {
     // A refusal is text here: `part.delta` has no refusal kind.
     if (e.channel !== 'reasoning') return textDelta(s, textId(e.messageId), e.delta, out)
-    const partId = reasoningId(e.messageId)
-    s.parts.set(partId, (s.parts.get(partId) ?? '') + e.delta)
-    out.push({
-      type: 'part.delta',
-      timestamp: iso(s.now),
-      data: { partId, delta: { kind: 'reasoning', _id: partId, reasoning: e.delta } },
-    })
+    reasoningDelta(s, e.messageId, e.delta, out)
   },
   'message.completed': (s, e, out) => {
-    const { message } = e
+    const message = refusalAsText(e.message)
     if (message.role === 'user' || message.role === 'system') return
+    // Reasoning that came with the message only is its reasoning part, as its deltas would have made it.
+    if (message.reasoning && !s.parts.has(reasoningId(message.id)))
+      reasoningDelta(s, message.id, message.reasoning, out)
     closeParts(s, message.id, out, textOf(message.parts) || undefined)
     message.parts.forEach((part, i) => {
       if (part.type === 'text') return

@@ -158,11 +158,16 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     if (message.role !== 'assistant') return
     const execution = executionOf(s, e.executionId ?? message.executionId)
     if (!s.started.has(message.id)) {
-      // Whole at once: one fragment with the text (and the refusal) and the finish reason.
+      // Whole at once: one fragment with the text (its reasoning and refusal too) and the finish reason.
       const text = textOf(message.parts)
       s.texts.set(execution, (s.texts.get(execution) ?? '') + text)
-      const refusal = message.refusal ? { refusal: message.refusal } : {}
-      fragment(s, message.id, execution, { content: text, ...refusal, finish_reason: 'stop' }, out)
+      const fields = {
+        content: text,
+        ...(message.reasoning ? { reasoning_content: message.reasoning } : {}),
+        ...(message.refusal ? { refusal: message.refusal } : {}),
+        finish_reason: 'stop',
+      }
+      fragment(s, message.id, execution, fields, out)
       return
     }
     fragment(s, message.id, execution, { finish_reason: 'stop' }, out)
