@@ -45,3 +45,7 @@ export const textPart = (text: string): TextPart => ({ type: 'text', text })
 
 /** The text of all text parts, joined without separator (deltas concatenate the same way). */
 export const textOf = (parts: readonly Part[]): string => parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
+
+/** The text of text and data parts (data as JSON), joined; files left out: all a text-only message can hold of them. */
+export const textAndDataOf = (parts: readonly Part[]): string =>
+  parts.map((p) => (p.type === 'text' ? p.text : p.type === 'data' ? JSON.stringify(p.data) : '')).join('')

@@ -11,7 +11,7 @@ import type {
   RunRequest,
   ToolResult,
 } from '../../core/index.js'
-import { BridgeError, newId, parseWith, textOf } from '../../core/index.js'
+import { BridgeError, newId, parseWith, textAndDataOf, textOf } from '../../core/index.js'
 import { tolerant } from '../../upstream/index.js'
 import { AgentResponsesRequest } from './responses-wire.js'
 import { CreateTurnRequest } from './sessions-wire.js'
@@ -222,9 +222,7 @@ function userItems(request: RunRequest): TurnInputItem[] {
     .filter((m) => m.role === 'user')
     .map((m) => {
       const files = m.parts.filter((p): p is FilePart => p.type === 'file')
-      const text = m.parts
-        .map((p) => (p.type === 'text' ? p.text : p.type === 'data' ? JSON.stringify(p.data) : ''))
-        .join('')
+      const text = textAndDataOf(m.parts)
       if (!files.length) return { type: 'user.message' as const, content: text }
       const parts = [
         ...(text ? [{ type: 'text' as const, text }] : []),

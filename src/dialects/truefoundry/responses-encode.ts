@@ -4,7 +4,7 @@
 // first fragment of a message says `role: "assistant"`, the last carries `finish_reason`. A pause ends the stream
 // with its `*_required` event and no `response.done`, as TrueFoundry's does.
 import type { EventOf, RunEvent, RunEventType, ToolCall } from '../../core/index.js'
-import { isObject, textOf } from '../../core/index.js'
+import { isObject, textAndDataOf, textOf } from '../../core/index.js'
 import type { AgentResponseStreamEvent } from './responses-wire.js'
 import { ASK_USER } from './sessions-encode.js'
 
@@ -31,6 +31,8 @@ export interface ResponseStreamState extends ResponseStreamInit {
   children: Map<string, { execution_id: string; tool_call_id: string }>
   /** Each execution's text so far (a sub-agent's `agent.done` output). */
   texts: Map<string, string>
+  /** Each open message's content streamed so far: its completion adds what the deltas did not carry. */
+  sent: Map<string, string>
   paused: boolean
 }
 
@@ -44,6 +46,7 @@ export const createResponseStream = (init: ResponseStreamInit): ResponseStreamSt
   ),
   children: new Map(),
   texts: new Map(),
+  sent: new Map(),
   paused: false,
 })
 
@@ -149,7 +152,10 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'message.started': () => {},
   'message.delta': (s, e, out) => {
     const execution = executionOf(s, e.executionId)
-    if (e.channel === 'output') s.texts.set(execution, (s.texts.get(execution) ?? '') + e.delta)
+    if (e.channel === 'output') {
+      s.texts.set(execution, (s.texts.get(execution) ?? '') + e.delta)
+      s.sent.set(e.messageId, (s.sent.get(e.messageId) ?? '') + e.delta)
+    }
     const field = e.channel === 'reasoning' ? 'reasoning_content' : e.channel === 'refusal' ? 'refusal' : 'content'
     fragment(s, e.messageId, execution, { [field]: e.delta }, out)
   },
@@ -157,9 +163,10 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const { message } = e
     if (message.role !== 'assistant') return
     const execution = executionOf(s, e.executionId ?? message.executionId)
+    // Text and data (as JSON): a model message holds text only.
+    const text = textAndDataOf(message.parts)
     if (!s.started.has(message.id)) {
       // Whole at once: one fragment with the text (its reasoning and refusal too) and the finish reason.
-      const text = textOf(message.parts)
       s.texts.set(execution, (s.texts.get(execution) ?? '') + text)
       const fields = {
         content: text,
@@ -170,7 +177,12 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
       fragment(s, message.id, execution, fields, out)
       return
     }
-    fragment(s, message.id, execution, { finish_reason: 'stop' }, out)
+    // The last fragment carries what the deltas did not: text they never had, data parts.
+    const sent = s.sent.get(message.id) ?? ''
+    s.sent.delete(message.id)
+    const rest = text.startsWith(sent) ? text.slice(sent.length) : ''
+    if (rest) s.texts.set(execution, (s.texts.get(execution) ?? '') + rest)
+    fragment(s, message.id, execution, { ...(rest ? { content: rest } : {}), finish_reason: 'stop' }, out)
   },
   'tool.call.started': (s, e, out) => {
     const call: ToolCall = { callId: e.callId, name: e.name, arguments: '', tool: e.tool }

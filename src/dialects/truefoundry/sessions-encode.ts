@@ -5,7 +5,7 @@
 // message is a `model.message` base and `model.message.delta`s sharing its id; assembled (the events lists, which hold
 // no deltas), it is one whole `model.message` when it completes.
 import type { EventOf, Message, RunEvent, RunEventType, ToolCall, Usage } from '../../core/index.js'
-import { addUsage, emptyUsage, isObject, textOf } from '../../core/index.js'
+import { addUsage, emptyUsage, isObject, textAndDataOf, textOf } from '../../core/index.js'
 import type {
   ModelMessageEvent,
   RequiredAction,
@@ -209,7 +209,7 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
   }
   if (!seen) {
     s.messages.set(eventId, m)
-    m.content = textOf(message.parts)
+    m.content = textAndDataOf(message.parts)
     m.reasoning = message.reasoning ?? ''
     m.refusal = message.refusal ?? ''
     if (s.deltas) {
@@ -221,10 +221,11 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
       return
     }
   } else {
-    // Completed with text, or a refusal, its deltas never carried.
-    if (!m.content && textOf(message.parts)) {
-      m.content = textOf(message.parts)
-      delta(s, m, { content: m.content }, out)
+    // Completed with text (data parts, as JSON), or a refusal, its deltas never carried.
+    const content = textAndDataOf(message.parts)
+    if (content.startsWith(m.content) && content.length > m.content.length) {
+      delta(s, m, { content: content.slice(m.content.length) }, out)
+      m.content = content
     }
     if (!m.refusal && message.refusal) {
       m.refusal = message.refusal
