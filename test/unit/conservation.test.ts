@@ -1,0 +1,194 @@
+// Nothing an agent says is lost on the way out: for any run of assistant messages (text, a refusal, reasoning, a data
+// part; each streamed or whole), every face's stream holds every text and refusal (as a refusal, or as text where its
+// loss table says so) and, where its loss table carries reasoning, every reasoning. Each stream is also valid for the
+// face's spec. Markers are distinct words, each streamed as one delta, so "holds" is a plain substring check.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/core/index.js'
+import { createEncoder as createA2A, encode as encodeA2A } from '../../src/dialects/a2a/encode.js'
+import { createEncoder as createAcp, encode as encodeAcp, valuesSnapshot } from '../../src/dialects/acp/encode.js'
+import { createEncoder as createOrq, encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
+import { createResponseEncoder, encodeResponse, openAgentResponse } from '../../src/dialects/orq/response-encode.js'
+import {
+  createEncoder as createResponses,
+  encode as encodeResponses,
+  openResponse,
+} from '../../src/dialects/responses/encode.js'
+import { createResponseStream, encodeResponseStream } from '../../src/dialects/truefoundry/responses-encode.js'
+import { createTurnEncoder, encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
+import { specValidator } from '../helpers/contract.js'
+
+interface Said {
+  text?: string
+  refusal?: string
+  reasoning?: string
+  data?: string
+  streamed: boolean
+}
+
+const word = (prefix: string) => fc.stringMatching(/^[a-z]{4,8}$/).map((w) => `${prefix}${w}`)
+const said = (i: number): fc.Arbitrary<Said> =>
+  fc.record(
+    {
+      text: word(`text${i}`),
+      refusal: word(`refusal${i}`),
+      reasoning: word(`reasoning${i}`),
+      data: word(`data${i}`),
+      streamed: fc.boolean(),
+    },
+    { requiredKeys: ['streamed'] },
+  )
+const runs = fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => said(i))))
+
+/** The run as canonical events: streamed messages open, send one delta per channel, then complete. */
+function events(messages: Said[]): RunEvent[] {
+  let seq = 0
+  const stamp = (e: object) => ({ ...e, runId: 'run_1', seq: ++seq, time: 0 }) as RunEvent
+  const out = [stamp({ type: 'run.status', status: 'working' })]
+  messages.forEach((m, i) => {
+    const messageId = `m${i}`
+    if (m.streamed) {
+      out.push(stamp({ type: 'message.started', messageId, role: 'assistant' }))
+      if (m.reasoning) out.push(stamp({ type: 'message.delta', messageId, delta: m.reasoning, channel: 'reasoning' }))
+      if (m.refusal) out.push(stamp({ type: 'message.delta', messageId, delta: m.refusal, channel: 'refusal' }))
+      if (m.text) out.push(stamp({ type: 'message.delta', messageId, delta: m.text, channel: 'output' }))
+    }
+    const parts = [
+      ...(m.text ? [{ type: 'text', text: m.text }] : []),
+      ...(m.data ? [{ type: 'data', data: { value: m.data } }] : []),
+    ]
+    const message = {
+      id: messageId,
+      role: 'assistant',
+      parts,
+      ...(m.refusal ? { refusal: m.refusal } : {}),
+      ...(m.reasoning ? { reasoning: m.reasoning } : {}),
+    }
+    out.push(stamp({ type: 'message.completed', message }))
+  })
+  out.push(stamp({ type: 'run.completed' }))
+  return out
+}
+
+interface Face {
+  /** The face's whole stream for the run (and, for a face whose stream is snapshots, its last one), as JSON. */
+  stream: (run: RunEvent[]) => string
+  reasoning: boolean
+}
+
+/** Each spec compiled once for the whole suite. */
+const validators = new Map<string, ReturnType<typeof specValidator>>()
+const valid = (spec: string, schema: string, out: unknown[]) => {
+  const validator = validators.get(spec) ?? validators.set(spec, specValidator(spec)).get(spec)
+  for (const e of out) expect(validator?.errors(schema, e)).toBe('')
+  return JSON.stringify(out)
+}
+
+const faces: Record<string, Face> = {
+  responses: {
+    reasoning: true,
+    stream: (run) => {
+      const encoder = createResponses({ responseId: 'resp_1', model: 'demo', createdAt: 0 })
+      return valid('responses', 'ResponseStreamEvent', [
+        ...openResponse(encoder),
+        ...run.flatMap((e) => encodeResponses(encoder, e)),
+      ])
+    },
+  },
+  a2a: {
+    reasoning: true,
+    stream: (run) => {
+      const encoder = createA2A({ taskId: 't1', contextId: 'c1' })
+      return valid(
+        'a2a',
+        'StreamResponse',
+        run.flatMap((e) => encodeA2A(encoder, e)),
+      )
+    },
+  },
+  'acp values': {
+    reasoning: false,
+    stream: (run) => {
+      const encoder = createAcp({ runId: 'r1' })
+      for (const e of run) encodeAcp(encoder, e)
+      return JSON.stringify(valuesSnapshot(encoder))
+    },
+  },
+  orq: {
+    reasoning: true,
+    stream: (run) => {
+      const encoder = createOrq({
+        taskId: 't1',
+        workflowRunId: 'w1',
+        agentId: 'a1',
+        input: { role: 'user', parts: [{ kind: 'text', text: 'hi' }] },
+        continuation: false,
+        firstIndex: 1,
+        startedAt: 0,
+      })
+      return valid('orq', 'AgentStreamEvent', [...openTask(encoder), ...run.flatMap((e) => encodeOrq(encoder, e))])
+    },
+  },
+  'orq /responses': {
+    reasoning: true,
+    stream: (run) => {
+      const encoder = createResponseEncoder({ responseId: 'r1', taskId: 't1', workflowRunId: 'w1', model: 'm' })
+      return valid('orq', 'ResponseStreamEvent', [
+        ...openAgentResponse(encoder),
+        ...run.flatMap((e) => encodeResponse(encoder, e)),
+      ])
+    },
+  },
+  ...Object.fromEntries(
+    [true, false].map((deltas) => [
+      `truefoundry turns${deltas ? '' : ' (assembled)'}`,
+      {
+        reasoning: true,
+        stream: (run: RunEvent[]) => {
+          const turn = createTurnEncoder({
+            turnId: 't1',
+            previousTurnId: null,
+            input: [],
+            createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
+            startedAt: 0,
+            agentId: 'demo',
+            deltas,
+          })
+          return valid(
+            'truefoundry-sessions',
+            'TurnStreamingEvent',
+            run.flatMap((e) => encodeTurn(turn, e)),
+          )
+        },
+      },
+    ]),
+  ),
+  'truefoundry responses': {
+    reasoning: true,
+    stream: (run) => {
+      const stream = createResponseStream({ responseId: 'r1', rootExecution: 'e1', createdAt: 0, agentId: 'demo' })
+      return valid(
+        'truefoundry-responses',
+        'AgentResponseStreamEvent',
+        run.flatMap((e) => encodeResponseStream(stream, e)),
+      )
+    },
+  },
+}
+
+describe('what an agent says reaches every face', () => {
+  for (const [name, face] of Object.entries(faces)) {
+    it(name, () => {
+      fc.assert(
+        fc.property(runs, (messages) => {
+          const out = face.stream(events(messages))
+          for (const m of messages) {
+            for (const said of [m.text, m.refusal, m.data, face.reasoning ? m.reasoning : undefined])
+              if (said) expect(out, `${said} in ${name}`).toContain(said)
+          }
+        }),
+        { numRuns: 100 },
+      )
+    })
+  }
+})
