@@ -7,7 +7,10 @@ export const ToolInfo = lazySchema(() =>
   z.object({
     /** The server or agent that owns the tool (a Responses `server_label`, a TrueFoundry MCP server). */
     server: z.string().optional(),
-    /** The client executes the tool and sends the result back; the run pauses until it does. */
+    /**
+     * The client executes the tool and sends the result back; the run pauses until it does. Unset: the agent runs it
+     * (every face reads it so; a client tool says `true`).
+     */
     clientSide: z.boolean().optional(),
     /** A human must approve the call before it runs. */
     approvalRequired: z.boolean().optional(),

@@ -1,6 +1,7 @@
 // Nothing an agent says is lost on the way out: for any run of assistant messages (text, a refusal, reasoning, a data
-// part; each streamed or whole), every face's stream holds every text and refusal (as a refusal, or as text where its
-// loss table says so) and, where its loss table carries reasoning, every reasoning. Each stream is also valid for the
+// part; each streamed or whole, each maybe followed by a tool the agent runs and an artifact), every face's stream
+// holds every text, refusal (as a refusal, or as text where its loss table says so), data and artifact text and, where
+// its loss table carries them, every reasoning and every tool call's name, arguments and result. Each stream is also valid for the
 // face's spec. Markers are distinct words, each streamed as one delta, so "holds" is a plain substring check.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -23,6 +24,10 @@ interface Said {
   refusal?: string
   reasoning?: string
   data?: string
+  /** A tool the agent runs itself, after the message: its name, a word in its arguments, its result. */
+  tool?: { name: string; argument: string; result: string; declared: boolean }
+  /** An artifact after the message, with one text part. */
+  artifact?: string
   streamed: boolean
 }
 
@@ -34,6 +39,13 @@ const said = (i: number): fc.Arbitrary<Said> =>
       refusal: word(`refusal${i}`),
       reasoning: word(`reasoning${i}`),
       data: word(`data${i}`),
+      tool: fc.record({
+        name: word(`tool${i}`),
+        argument: word(`argument${i}`),
+        result: word(`result${i}`),
+        declared: fc.boolean(),
+      }),
+      artifact: word(`artifact${i}`),
       streamed: fc.boolean(),
     },
     { requiredKeys: ['streamed'] },
@@ -65,6 +77,23 @@ function events(messages: Said[]): RunEvent[] {
       ...(m.reasoning ? { reasoning: m.reasoning } : {}),
     }
     out.push(stamp({ type: 'message.completed', message }))
+    if (m.tool) {
+      const callId = `call_${i}`
+      const args = JSON.stringify({ q: m.tool.argument })
+      // Declared as the agent's own, or not said (a backend in code may leave `tool` out): its result says who ran it.
+      const tool = m.tool.declared ? { tool: { server: 'tools', clientSide: false } } : {}
+      if (m.streamed) {
+        out.push(stamp({ type: 'tool.call.started', callId, name: m.tool.name, ...tool }))
+        out.push(stamp({ type: 'tool.call.delta', callId, delta: args }))
+      }
+      out.push(stamp({ type: 'tool.call.completed', callId, name: m.tool.name, arguments: args, ...tool }))
+      out.push(stamp({ type: 'tool.result', callId, output: m.tool.result }))
+    }
+    if (m.artifact) {
+      const artifact = { artifactId: `a${i}`, name: 'notes', parts: [{ type: 'text', text: m.artifact }] }
+      if (m.streamed) out.push(stamp({ type: 'artifact.delta', ...artifact, append: false, lastChunk: false }))
+      out.push(stamp({ type: 'artifact.completed', artifact }))
+    }
   })
   out.push(stamp({ type: 'run.completed' }))
   return out
@@ -73,7 +102,9 @@ function events(messages: Said[]): RunEvent[] {
 interface Face {
   /** The face's whole stream for the run (and, for a face whose stream is snapshots, its last one), as JSON. */
   stream: (run: RunEvent[]) => string
+  /** Its loss table carries reasoning, and tools the agent runs itself. */
   reasoning: boolean
+  tools: boolean
 }
 
 /** Each spec compiled once for the whole suite. */
@@ -87,6 +118,7 @@ const valid = (spec: string, schema: string, out: unknown[]) => {
 const faces: Record<string, Face> = {
   responses: {
     reasoning: true,
+    tools: true,
     stream: (run) => {
       const encoder = createResponses({ responseId: 'resp_1', model: 'demo', createdAt: 0 })
       return valid('responses', 'ResponseStreamEvent', [
@@ -97,6 +129,7 @@ const faces: Record<string, Face> = {
   },
   a2a: {
     reasoning: true,
+    tools: true,
     stream: (run) => {
       const encoder = createA2A({ taskId: 't1', contextId: 'c1' })
       return valid(
@@ -108,6 +141,7 @@ const faces: Record<string, Face> = {
   },
   'acp values': {
     reasoning: false,
+    tools: false,
     stream: (run) => {
       const encoder = createAcp({ runId: 'r1' })
       for (const e of run) encodeAcp(encoder, e)
@@ -116,6 +150,7 @@ const faces: Record<string, Face> = {
   },
   orq: {
     reasoning: true,
+    tools: true,
     stream: (run) => {
       const encoder = createOrq({
         taskId: 't1',
@@ -131,6 +166,7 @@ const faces: Record<string, Face> = {
   },
   'orq /responses': {
     reasoning: true,
+    tools: true,
     stream: (run) => {
       const encoder = createResponseEncoder({ responseId: 'r1', taskId: 't1', workflowRunId: 'w1', model: 'm' })
       return valid('orq', 'ResponseStreamEvent', [
@@ -144,6 +180,7 @@ const faces: Record<string, Face> = {
       `truefoundry turns${deltas ? '' : ' (assembled)'}`,
       {
         reasoning: true,
+        tools: true,
         stream: (run: RunEvent[]) => {
           const turn = createTurnEncoder({
             turnId: 't1',
@@ -165,6 +202,7 @@ const faces: Record<string, Face> = {
   ),
   'truefoundry responses': {
     reasoning: true,
+    tools: true,
     stream: (run) => {
       const stream = createResponseStream({ responseId: 'r1', rootExecution: 'e1', createdAt: 0, agentId: 'demo' })
       return valid(
@@ -183,11 +221,19 @@ describe('what an agent says reaches every face', () => {
         fc.property(runs, (messages) => {
           const out = face.stream(events(messages))
           for (const m of messages) {
-            for (const said of [m.text, m.refusal, m.data, face.reasoning ? m.reasoning : undefined])
+            const tool = face.tools && m.tool ? [m.tool.name, m.tool.argument, m.tool.result] : []
+            for (const said of [
+              m.text,
+              m.refusal,
+              m.data,
+              m.artifact,
+              face.reasoning ? m.reasoning : undefined,
+              ...tool,
+            ])
               if (said) expect(out, `${said} in ${name}`).toContain(said)
           }
         }),
-        { numRuns: 100 },
+        { numRuns: 60 },
       )
     })
   }

@@ -273,13 +273,13 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const call: CallState = { callId: e.callId, name: e.name, arguments: e.arguments, ...(tool ? { tool } : {}) }
     s.calls[e.callId] = call
     // Client tools and calls awaiting approval are asked for at INPUT_REQUIRED; the agent's own tools show as progress.
-    if (tool?.clientSide !== false || tool.approvalRequired) return
+    if (tool?.clientSide === true || tool?.approvalRequired) return
     call.announced = true
     const data = {
       call_id: call.callId,
       name: call.name,
       arguments: call.arguments,
-      ...(tool.server ? { server: tool.server } : {}),
+      ...(tool?.server ? { server: tool.server } : {}),
     }
     out(
       status(s, 'TASK_STATE_WORKING', e.time, {
@@ -288,8 +288,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     )
   },
   'tool.result': (s, e, out) => {
-    const call = s.calls[e.callId]
-    if (call?.tool?.clientSide !== false) return
+    // The client ran its own tool and knows the result; the agent's own (or a call never seen) shows as progress.
+    if (s.calls[e.callId]?.tool?.clientSide === true) return
     const output = typeof e.output === 'string' ? e.output : e.output.map(toA2APart)
     const data = { call_id: e.callId, output, ...(e.isError ? { is_error: true } : {}) }
     out(

@@ -292,7 +292,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'tool.result': (s, e, out) => {
     const call = s.calls[e.callId] ?? rememberCall(s, e.callId, 'tool', { clientSide: false })
     // The client ran its own tool and knows the result; nothing to show.
-    if (call.tool?.clientSide !== false) return
+    if (call.tool?.clientSide === true) return
     call.awaitingApproval = false
     let slot = s.slots[`call:${e.callId}`]
     if (!slot) {
@@ -381,7 +381,7 @@ const interruptItems: Record<InterruptReason, (s: ResponseEncoderState, e: Event
     if (e.callIds.length === 0) interruptCall(s, e, out)
   },
   approval: (s, e, out) => {
-    const serverCalls = e.callIds.map((id) => s.calls[id]).filter((c) => c && c.tool?.clientSide === false)
+    const serverCalls = e.callIds.map((id) => s.calls[id]).filter((c) => c && c.tool?.clientSide !== true)
     if (serverCalls.length === 0 && e.callIds.length === 0) return interruptCall(s, e, out)
     for (const call of serverCalls) {
       if (!call) continue
@@ -459,7 +459,7 @@ function rememberCall(s: ResponseEncoderState, callId: string, name: string, too
   const call: CallState = known ?? { callId, name, arguments: '', tool }
   call.name = name
   call.tool = tool ?? call.tool
-  if (!known) call.awaitingApproval = call.tool?.clientSide === false && call.tool.approvalRequired === true
+  if (!known) call.awaitingApproval = call.tool?.clientSide !== true && call.tool?.approvalRequired === true
   s.calls[callId] = call
   return call
 }
@@ -477,11 +477,11 @@ function openCall(s: ResponseEncoderState, call: CallState, out: Out): Slot {
   const open = s.slots[key]
   if (open) return open
   const index = s.response.output.length
-  if (call.tool?.clientSide === false) {
+  if (call.tool?.clientSide !== true) {
     const item: MCPToolCall = {
       type: 'mcp_call',
       id: itemId('mcp_call', call.callId),
-      server_label: call.tool.server ?? s.serverLabel,
+      server_label: call.tool?.server ?? s.serverLabel,
       name: call.name,
       arguments: '',
       status: 'in_progress',
