@@ -50,10 +50,27 @@ const said = (i: number): fc.Arbitrary<Said> =>
     },
     { requiredKeys: ['streamed'] },
   )
-const runs = fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => said(i))))
+/** How the turn ends: completed, or paused on a client tool, on an approval of the agent's own tool, or a question. */
+type Ending =
+  | { kind: 'completed' }
+  | { kind: 'client_tool' | 'approval'; name: string; argument: string }
+  | { kind: 'input'; question: string }
+const ending: fc.Arbitrary<Ending> = fc.oneof(
+  fc.constant({ kind: 'completed' as const }),
+  fc.record({
+    kind: fc.constantFrom('client_tool' as const, 'approval' as const),
+    name: word('pausetool'),
+    argument: word('pauseargument'),
+  }),
+  fc.record({ kind: fc.constant('input' as const), question: word('question') }),
+)
+const runs = fc.tuple(
+  fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => said(i)))),
+  ending,
+)
 
 /** The run as canonical events: streamed messages open, send one delta per channel, then complete. */
-function events(messages: Said[]): RunEvent[] {
+function events(messages: Said[], end: Ending): RunEvent[] {
   let seq = 0
   const stamp = (e: object) => ({ ...e, runId: 'run_1', seq: ++seq, time: 0 }) as RunEvent
   const out = [stamp({ type: 'run.status', status: 'working' })]
@@ -95,7 +112,20 @@ function events(messages: Said[]): RunEvent[] {
       out.push(stamp({ type: 'artifact.completed', artifact }))
     }
   })
-  out.push(stamp({ type: 'run.completed' }))
+  if (end.kind === 'completed') out.push(stamp({ type: 'run.completed' }))
+  else if (end.kind === 'input') {
+    const message = { id: 'q', role: 'assistant', parts: [{ type: 'text', text: end.question }] }
+    out.push(stamp({ type: 'interrupt', interruptId: 'int_1', reason: 'input', callIds: [], message }))
+    out.push(stamp({ type: 'run.status', status: 'input_required' }))
+  } else {
+    const callId = 'call_paused'
+    const tool = end.kind === 'client_tool' ? { clientSide: true } : { clientSide: false, approvalRequired: true }
+    const args = JSON.stringify({ q: end.argument })
+    out.push(stamp({ type: 'tool.call.started', callId, name: end.name, tool }))
+    out.push(stamp({ type: 'tool.call.completed', callId, name: end.name, arguments: args, tool }))
+    out.push(stamp({ type: 'interrupt', interruptId: 'int_1', reason: end.kind, callIds: [callId] }))
+    out.push(stamp({ type: 'run.status', status: 'input_required' }))
+  }
   return out
 }
 
@@ -218,8 +248,11 @@ describe('what an agent says reaches every face', () => {
   for (const [name, face] of Object.entries(faces)) {
     it(name, () => {
       fc.assert(
-        fc.property(runs, (messages) => {
-          const out = face.stream(events(messages))
+        fc.property(runs, ([messages, end]) => {
+          const out = face.stream(events(messages, end))
+          // What the pause asks for (ACP values: the run's await, not in values).
+          const asked = end.kind === 'input' ? [end.question] : end.kind === 'completed' ? [] : [end.name, end.argument]
+          if (face.tools) for (const said of asked) expect(out, `${said} in ${name}`).toContain(said)
           for (const m of messages) {
             const tool = face.tools && m.tool ? [m.tool.name, m.tool.argument, m.tool.result] : []
             for (const said of [
