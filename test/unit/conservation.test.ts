@@ -1,13 +1,17 @@
 // Nothing an agent says is lost on the way out: for any run of assistant messages (text, a refusal, reasoning, a data
-// part; each streamed or whole, each maybe followed by a tool the agent runs and an artifact), every face's stream
-// holds every text, refusal (as a refusal, or as text where its loss table says so), data and artifact text and, where
-// its loss table carries them, every reasoning and every tool call's name, arguments and result. Each stream is also valid for the
-// face's spec. Markers are distinct words, each streamed as one delta, so "holds" is a plain substring check.
+// part; each streamed or whole, each maybe followed by a tool the agent runs and an artifact) and any ending (completed,
+// or paused on a client tool, an approval or a question), every face's stream holds every text, refusal (as a refusal,
+// or as text where its loss table says so), data and artifact text and, where its loss table carries them, every
+// reasoning, tool call (name, arguments, result) and what the pause asks; each stream is valid for the face's spec. The
+// same stream read back by the upstream client of that dialect keeps all of it. Markers are distinct words, each
+// streamed as one delta, so "holds" is a plain substring check.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { RunEvent } from '../../src/core/index.js'
+import type { AgentEvent, RunEvent } from '../../src/core/index.js'
+import { createDecoder as createA2ADecoder, decode as decodeA2A } from '../../src/dialects/a2a/decode.js'
 import { createEncoder as createA2A, encode as encodeA2A } from '../../src/dialects/a2a/encode.js'
 import { createEncoder as createAcp, encode as encodeAcp, valuesSnapshot } from '../../src/dialects/acp/encode.js'
+import { createDecoder as createOrqDecoder, decode as decodeOrq } from '../../src/dialects/orq/decode.js'
 import { createEncoder as createOrq, encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from '../../src/dialects/orq/response-encode.js'
 import {
@@ -15,8 +19,23 @@ import {
   encode as encodeResponses,
   openResponse,
 } from '../../src/dialects/responses/encode.js'
+import {
+  createDecoder as createResponsesDecoder,
+  decode as decodeResponses,
+} from '../../src/dialects/responses/decode.js'
+import { StreamEventIn } from '../../src/dialects/responses/reading.js'
+import {
+  createResponsesDecoder as createTfResponsesDecoder,
+  decodeResponseEvent,
+} from '../../src/dialects/truefoundry/responses-decode.js'
 import { createResponseStream, encodeResponseStream } from '../../src/dialects/truefoundry/responses-encode.js'
+import { AgentResponseStreamEvent } from '../../src/dialects/truefoundry/responses-wire.js'
+import { createTurnDecoder, decodeTurnEvent } from '../../src/dialects/truefoundry/sessions-decode.js'
 import { createTurnEncoder, encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
+import { TurnStreamingEvent } from '../../src/dialects/truefoundry/sessions-wire.js'
+import { readWire } from '../../src/upstream/index.js'
+import { StreamResponse } from '../../src/dialects/a2a/wire.js'
+import { AgentStreamEvent } from '../../src/dialects/orq/wire.js'
 import { specValidator } from '../helpers/contract.js'
 
 interface Said {
@@ -130,8 +149,8 @@ function events(messages: Said[], end: Ending): RunEvent[] {
 }
 
 interface Face {
-  /** The face's whole stream for the run (and, for a face whose stream is snapshots, its last one), as JSON. */
-  stream: (run: RunEvent[]) => string
+  /** The face's whole stream for the run (for a face whose stream is snapshots, its last one), checked by its spec. */
+  wire: (run: RunEvent[]) => unknown[]
   /** Its loss table carries reasoning, and tools the agent runs itself. */
   reasoning: boolean
   tools: boolean
@@ -142,14 +161,14 @@ const validators = new Map<string, ReturnType<typeof specValidator>>()
 const valid = (spec: string, schema: string, out: unknown[]) => {
   const validator = validators.get(spec) ?? validators.set(spec, specValidator(spec)).get(spec)
   for (const e of out) expect(validator?.errors(schema, e)).toBe('')
-  return JSON.stringify(out)
+  return out
 }
 
 const faces: Record<string, Face> = {
   responses: {
     reasoning: true,
     tools: true,
-    stream: (run) => {
+    wire: (run) => {
       const encoder = createResponses({ responseId: 'resp_1', model: 'demo', createdAt: 0 })
       return valid('responses', 'ResponseStreamEvent', [
         ...openResponse(encoder),
@@ -160,7 +179,7 @@ const faces: Record<string, Face> = {
   a2a: {
     reasoning: true,
     tools: true,
-    stream: (run) => {
+    wire: (run) => {
       const encoder = createA2A({ taskId: 't1', contextId: 'c1' })
       return valid(
         'a2a',
@@ -172,16 +191,16 @@ const faces: Record<string, Face> = {
   'acp values': {
     reasoning: false,
     tools: false,
-    stream: (run) => {
+    wire: (run) => {
       const encoder = createAcp({ runId: 'r1' })
       for (const e of run) encodeAcp(encoder, e)
-      return JSON.stringify(valuesSnapshot(encoder))
+      return [valuesSnapshot(encoder)]
     },
   },
   orq: {
     reasoning: true,
     tools: true,
-    stream: (run) => {
+    wire: (run) => {
       const encoder = createOrq({
         taskId: 't1',
         workflowRunId: 'w1',
@@ -197,7 +216,7 @@ const faces: Record<string, Face> = {
   'orq /responses': {
     reasoning: true,
     tools: true,
-    stream: (run) => {
+    wire: (run) => {
       const encoder = createResponseEncoder({ responseId: 'r1', taskId: 't1', workflowRunId: 'w1', model: 'm' })
       return valid('orq', 'ResponseStreamEvent', [
         ...openAgentResponse(encoder),
@@ -211,7 +230,7 @@ const faces: Record<string, Face> = {
       {
         reasoning: true,
         tools: true,
-        stream: (run: RunEvent[]) => {
+        wire: (run: RunEvent[]) => {
           const turn = createTurnEncoder({
             turnId: 't1',
             previousTurnId: null,
@@ -233,7 +252,7 @@ const faces: Record<string, Face> = {
   'truefoundry responses': {
     reasoning: true,
     tools: true,
-    stream: (run) => {
+    wire: (run) => {
       const stream = createResponseStream({ responseId: 'r1', rootExecution: 'e1', createdAt: 0, agentId: 'demo' })
       return valid(
         'truefoundry-responses',
@@ -244,29 +263,87 @@ const faces: Record<string, Face> = {
   },
 }
 
+/** What every marker of the run is that `face` should hold. */
+function expected(messages: Said[], end: Ending, face: { reasoning: boolean; tools: boolean }): string[] {
+  // What the pause asks for (ACP values: the run's await, not in values).
+  const asked = end.kind === 'input' ? [end.question] : end.kind === 'completed' ? [] : [end.name, end.argument]
+  return [
+    ...(face.tools ? asked : []),
+    ...messages.flatMap((m) => [
+      ...[m.text, m.refusal, m.data, m.artifact, face.reasoning ? m.reasoning : undefined].filter(
+        (x) => x !== undefined,
+      ),
+      ...(face.tools && m.tool ? [m.tool.name, m.tool.argument, m.tool.result] : []),
+    ]),
+  ]
+}
+
 describe('what an agent says reaches every face', () => {
   for (const [name, face] of Object.entries(faces)) {
     it(name, () => {
       fc.assert(
         fc.property(runs, ([messages, end]) => {
-          const out = face.stream(events(messages, end))
-          // What the pause asks for (ACP values: the run's await, not in values).
-          const asked = end.kind === 'input' ? [end.question] : end.kind === 'completed' ? [] : [end.name, end.argument]
-          if (face.tools) for (const said of asked) expect(out, `${said} in ${name}`).toContain(said)
-          for (const m of messages) {
-            const tool = face.tools && m.tool ? [m.tool.name, m.tool.argument, m.tool.result] : []
-            for (const said of [
-              m.text,
-              m.refusal,
-              m.data,
-              m.artifact,
-              face.reasoning ? m.reasoning : undefined,
-              ...tool,
-            ])
-              if (said) expect(out, `${said} in ${name}`).toContain(said)
-          }
+          const out = JSON.stringify(face.wire(events(messages, end)))
+          for (const said of expected(messages, end, face)) expect(out, `${said} in ${name}`).toContain(said)
         }),
-        { numRuns: 60 },
+        { numRuns: 40 },
+      )
+    })
+  }
+})
+
+/** A face's stream read back as the upstream client of its dialect reads it: JSON, the client's reading schema. */
+const json = (wire: unknown[]) => wire.map((w) => JSON.parse(JSON.stringify(w)))
+const clients: Record<string, { face: string; decode: (wire: unknown[]) => AgentEvent[] }> = {
+  responses: {
+    face: 'responses',
+    decode: (wire) => {
+      const decoder = createResponsesDecoder()
+      return json(wire).flatMap((w) => decodeResponses(decoder, readWire('test', StreamEventIn, w, 'event')))
+    },
+  },
+  a2a: {
+    face: 'a2a',
+    decode: (wire) => {
+      const decoder = createA2ADecoder()
+      return json(wire).flatMap((w) => decodeA2A(decoder, readWire('test', StreamResponse, w, 'event')))
+    },
+  },
+  orq: {
+    face: 'orq',
+    decode: (wire) => {
+      const decoder = createOrqDecoder()
+      return json(wire).flatMap((w) => decodeOrq(decoder, readWire('test', AgentStreamEvent, w, 'event')))
+    },
+  },
+  'truefoundry turns': {
+    face: 'truefoundry turns',
+    decode: (wire) => {
+      const decoder = createTurnDecoder()
+      return json(wire).flatMap((w) => decodeTurnEvent(decoder, readWire('test', TurnStreamingEvent, w, 'event')))
+    },
+  },
+  'truefoundry responses': {
+    face: 'truefoundry responses',
+    decode: (wire) => {
+      const decoder = createTfResponsesDecoder()
+      return json(wire).flatMap((w) =>
+        decodeResponseEvent(decoder, readWire('test', AgentResponseStreamEvent, w, 'event')),
+      )
+    },
+  },
+}
+
+describe('…and comes back whole through the upstream client of the same dialect', () => {
+  for (const [name, client] of Object.entries(clients)) {
+    it(name, () => {
+      const face = faces[client.face] as Face
+      fc.assert(
+        fc.property(runs, ([messages, end]) => {
+          const back = JSON.stringify(client.decode(face.wire(events(messages, end))))
+          for (const said of expected(messages, end, face)) expect(back, `${said} back from ${name}`).toContain(said)
+        }),
+        { numRuns: 40 },
       )
     })
   }
