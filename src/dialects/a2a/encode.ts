@@ -41,6 +41,8 @@ export interface TaskEncoderState {
   usage: NonNullable<ExtMetadata['usage']>
   /** The task reached a terminal state. */
   done: boolean
+  /** Artifacts streamed whose last chunk has not gone out yet. */
+  openArtifacts: string[]
 }
 
 export interface TaskEncoderInit {
@@ -64,6 +66,7 @@ export function createEncoder(ids: TaskEncoderInit): TaskEncoderState {
     children: [],
     usage: emptyUsage(),
     done: false,
+    openArtifacts: [],
   }
 }
 
@@ -302,6 +305,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.interrupt = e
   },
   'artifact.delta': (s, e, out) => {
+    s.openArtifacts = s.openArtifacts.filter((id) => id !== e.artifactId)
+    if (!e.lastChunk) s.openArtifacts.push(e.artifactId)
     out({
       artifactUpdate: {
         taskId: s.taskId,
@@ -321,9 +326,18 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     })
   },
   'artifact.completed': (s, e, out) => {
-    const known = s.task.artifacts?.some((a) => a.artifactId === e.artifact.artifactId)
-    if (known) return
     const a = e.artifact
+    const known = s.task.artifacts?.some((k) => k.artifactId === a.artifactId)
+    if (known) {
+      // Streamed: its chunks are out; a last one (empty) tells the client it is whole, if none did.
+      if (!s.openArtifacts.includes(a.artifactId)) return
+      s.openArtifacts = s.openArtifacts.filter((id) => id !== a.artifactId)
+      const last = { artifactId: a.artifactId, parts: [{ text: '' }] }
+      out({
+        artifactUpdate: { taskId: s.taskId, contextId: s.contextId, artifact: last, append: true, lastChunk: true },
+      })
+      return
+    }
     out({
       artifactUpdate: {
         taskId: s.taskId,

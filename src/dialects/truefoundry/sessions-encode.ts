@@ -160,9 +160,21 @@ function whole(m: OpenMessage): ModelMessageEvent {
   }
 }
 
-function open(s: TurnEncoderState, eventId: string, executionId: string | undefined, out: Out): OpenMessage {
-  const known = s.messages.get(eventId)
+/**
+ * The message a canonical id stands for, while it is open. One that already finished and says more is a new model
+ * message with an id of its own (an upstream may send one message in two parts: a Responses reasoning item, then its
+ * message item).
+ */
+function openOf(s: TurnEncoderState, key: string): OpenMessage | undefined {
+  const known = s.messages.get(key)
+  return known && !known.finish ? known : undefined
+}
+const freshEventId = (s: TurnEncoderState, key: string) => (s.messages.has(key) ? `${key}_${s.messages.size}` : key)
+
+function open(s: TurnEncoderState, key: string, executionId: string | undefined, out: Out): OpenMessage {
+  const known = openOf(s, key)
   if (known) return known
+  const eventId = freshEventId(s, key)
   const m: OpenMessage = {
     eventId,
     threadId: threadOf(executionId),
@@ -172,7 +184,7 @@ function open(s: TurnEncoderState, eventId: string, executionId: string | undefi
     refusal: '',
     toolCalls: [],
   }
-  s.messages.set(eventId, m)
+  s.messages.set(key, m)
   if (s.deltas)
     out.push({ type: 'model.message', id: eventId, thread_id: m.threadId, created_at: m.createdAt, content: '' })
   return m
@@ -196,10 +208,10 @@ function finish(s: TurnEncoderState, m: OpenMessage, reason: string, out: Out) {
 
 /** A message that came whole (no start or deltas seen). */
 function wholeMessage(s: TurnEncoderState, message: Message, executionId: string | undefined, out: Out) {
-  const eventId = messageEventId(message.id)
-  const seen = s.messages.get(eventId)
+  const key = messageEventId(message.id)
+  const seen = openOf(s, key)
   const m = seen ?? {
-    eventId,
+    eventId: freshEventId(s, key),
     threadId: threadOf(executionId),
     createdAt: iso(s.now),
     content: '',
@@ -208,7 +220,7 @@ function wholeMessage(s: TurnEncoderState, message: Message, executionId: string
     toolCalls: [],
   }
   if (!seen) {
-    s.messages.set(eventId, m)
+    s.messages.set(key, m)
     m.content = textAndDataOf(message.parts)
     m.reasoning = message.reasoning ?? ''
     m.refusal = message.refusal ?? ''
@@ -249,6 +261,14 @@ const metrics = (u: Usage) =>
         },
       }
     : {}
+
+/**
+ * The turn ends (completed, or paused): a message still open (an artifact whose last chunk never came, say) finishes
+ * now, so an assembled turn still shows it.
+ */
+function finishOpen(s: TurnEncoderState, out: Out) {
+  for (const [key, m] of s.messages) if (key.startsWith('msg_') && !m.finish) finish(s, m, 'stop', out)
+}
 
 function turnDone(s: TurnEncoderState, state: TurnDoneState, out: Out) {
   out.push({ type: 'turn.done', id: nextId(s), state, created_at: iso(s.now), thread_id: null })
@@ -304,6 +324,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'run.created': () => {},
   'run.status': (s, e, out) => {
     if (e.status !== 'input_required') return
+    finishOpen(s, out)
     turnDone(
       s,
       { status: 'done', output: null, required_actions: s.required, completed_at: iso(s.now), ...metrics(s.usage) },
@@ -427,7 +448,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const text = e.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')
     if (!e.append && m.content) {
       // A rewrite: TrueFoundry messages only grow, so the new version is a message of its own.
-      s.messages.delete(m.eventId)
+      s.messages.delete(messageEventId(e.artifactId))
     }
     if (text) {
       m.content += text
@@ -501,6 +522,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
   'upstream.event': () => {},
   'run.completed': (s, e, out) => {
     for (const m of e.output ?? []) if (!s.messages.has(messageEventId(m.id))) wholeMessage(s, m, m.executionId, out)
+    finishOpen(s, out)
     turnDone(
       s,
       { status: 'done', output: s.output ?? null, required_actions: [], completed_at: iso(s.now), ...metrics(s.usage) },
