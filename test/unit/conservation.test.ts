@@ -348,3 +348,24 @@ describe('…and comes back whole through the upstream client of the same dialec
     })
   }
 })
+
+describe('…and through a chain: any upstream dialect behind any face', () => {
+  it('keeps what both dialects carry', () => {
+    const pairs = Object.entries(clients).flatMap(([upstream, client]) =>
+      Object.keys(faces).map((face) => ({ upstream, client, face })),
+    )
+    fc.assert(
+      fc.property(runs, fc.constantFrom(...pairs), ([messages, end], { upstream, client, face }) => {
+        const first = faces[client.face] as Face
+        const last = faces[face] as Face
+        let seq = 0
+        const decoded = client.decode(first.wire(events(messages, end)))
+        const relayed = decoded.map((e) => ({ ...e, runId: 'run_2', seq: ++seq, time: 0 }) as RunEvent)
+        const out = JSON.stringify(last.wire(relayed))
+        const both = { reasoning: first.reasoning && last.reasoning, tools: first.tools && last.tools }
+        for (const said of expected(messages, end, both)) expect(out, `${said}: ${upstream} → ${face}`).toContain(said)
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
