@@ -12,7 +12,7 @@ import { createDecoder as createA2ADecoder, decode as decodeA2A } from '../../sr
 import { createEncoder as createA2A, encode as encodeA2A } from '../../src/dialects/a2a/encode.js'
 import { createEncoder as createAcp, encode as encodeAcp, valuesSnapshot } from '../../src/dialects/acp/encode.js'
 import { createDecoder as createOrqDecoder, decode as decodeOrq } from '../../src/dialects/orq/decode.js'
-import { createEncoder as createOrq, encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
+import { encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from '../../src/dialects/orq/response-encode.js'
 import {
   createEncoder as createResponses,
@@ -31,12 +31,13 @@ import {
 import { createResponseStream, encodeResponseStream } from '../../src/dialects/truefoundry/responses-encode.js'
 import { AgentResponseStreamEvent } from '../../src/dialects/truefoundry/responses-wire.js'
 import { createTurnDecoder, decodeTurnEvent } from '../../src/dialects/truefoundry/sessions-decode.js'
-import { createTurnEncoder, encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
+import { encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
 import { TurnStreamingEvent } from '../../src/dialects/truefoundry/sessions-wire.js'
 import { readWire } from '../../src/upstream/index.js'
 import { StreamResponse } from '../../src/dialects/a2a/wire.js'
 import { AgentStreamEvent } from '../../src/dialects/orq/wire.js'
 import { specValidator } from '../helpers/contract.js'
+import { orqTaskEncoder, tfTurnEncoder } from '../helpers/encoders.js'
 
 interface Said {
   text?: string
@@ -201,15 +202,7 @@ const faces: Record<string, Face> = {
     reasoning: true,
     tools: true,
     wire: (run) => {
-      const encoder = createOrq({
-        taskId: 't1',
-        workflowRunId: 'w1',
-        agentId: 'a1',
-        input: { role: 'user', parts: [{ kind: 'text', text: 'hi' }] },
-        continuation: false,
-        firstIndex: 1,
-        startedAt: 0,
-      })
+      const encoder = orqTaskEncoder()
       return valid('orq', 'AgentStreamEvent', [...openTask(encoder), ...run.flatMap((e) => encodeOrq(encoder, e))])
     },
   },
@@ -231,15 +224,7 @@ const faces: Record<string, Face> = {
         reasoning: true,
         tools: true,
         wire: (run: RunEvent[]) => {
-          const turn = createTurnEncoder({
-            turnId: 't1',
-            previousTurnId: null,
-            input: [],
-            createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
-            startedAt: 0,
-            agentId: 'demo',
-            deltas,
-          })
+          const turn = tfTurnEncoder({ deltas })
           return valid(
             'truefoundry-sessions',
             'TurnStreamingEvent',

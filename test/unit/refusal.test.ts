@@ -8,8 +8,9 @@ import { createDecoder, decode } from '../../src/dialects/responses/decode.js'
 import { createEncoder, encode, openResponse } from '../../src/dialects/responses/encode.js'
 import type { ResponseStreamEvent } from '../../src/dialects/responses/wire.js'
 import { createResponseStream, encodeResponseStream } from '../../src/dialects/truefoundry/responses-encode.js'
-import { createTurnEncoder, encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
+import { encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
 import { specValidator } from '../helpers/contract.js'
+import { tfTurnEncoder } from '../helpers/encoders.js'
 
 let seq = 0
 const stamp = <E extends object>(e: E) => ({ ...e, runId: 'run_1', seq: ++seq, time: 0 }) as unknown as RunEvent
@@ -77,14 +78,7 @@ describe('a refusal', () => {
 
   it('TrueFoundry face: `refusal` on the deltas and on the turn’s output (sessions), and on the fragments (responses)', () => {
     const spec = specValidator('truefoundry-sessions')
-    const turn = createTurnEncoder({
-      turnId: 't1',
-      previousTurnId: null,
-      input: [],
-      createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
-      startedAt: 0,
-      agentId: 'demo',
-    })
+    const turn = tfTurnEncoder()
     const events = refusing.flatMap((e) => encodeTurn(turn, e))
     for (const e of events) expect(spec.errors('TurnStreamingEvent', e)).toBe('')
     const deltas = events.filter((e) => e.type === 'model.message.delta' && 'refusal' in e && e.refusal)
@@ -111,15 +105,7 @@ describe('a refusal', () => {
     ] as RunEvent[]
     const spec = specValidator('truefoundry-sessions')
     for (const deltas of [true, false]) {
-      const turn = createTurnEncoder({
-        turnId: 't1',
-        previousTurnId: null,
-        input: [],
-        createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
-        startedAt: 0,
-        agentId: 'demo',
-        deltas,
-      })
+      const turn = tfTurnEncoder({ deltas })
       const events = whole.flatMap((e) => encodeTurn(turn, e))
       for (const e of events) expect(spec.errors('TurnStreamingEvent', e)).toBe('')
       const done = events.at(-1) as { state: { output: { refusal?: string; content?: string } } }

@@ -5,8 +5,9 @@ import type { RunEvent } from '../../src/core/index.js'
 import { addUsage, emptyUsage } from '../../src/core/index.js'
 import { createDecoder, decode } from '../../src/dialects/orq/decode.js'
 import { createEncoder, encode } from '../../src/dialects/orq/encode.js'
-import { createTurnEncoder, encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
+import { encodeTurn } from '../../src/dialects/truefoundry/sessions-encode.js'
 import { specValidator } from '../helpers/contract.js'
+import { tfTurnEncoder } from '../helpers/encoders.js'
 
 let seq = 0
 const stamp = <E extends object>(e: E) => ({ ...e, runId: 'run_1', seq: ++seq, time: 0 }) as unknown as RunEvent
@@ -32,14 +33,7 @@ describe('cache writes and cost', () => {
   })
 
   it('TrueFoundry face: turn.done metrics carry total_cache_write_tokens and total_cost_in_usd', () => {
-    const turn = createTurnEncoder({
-      turnId: 't1',
-      previousTurnId: null,
-      input: [],
-      createdBy: { subject_id: 'a', subject_type: 'user', subject_slug: 'a' },
-      startedAt: 0,
-      agentId: 'demo',
-    })
+    const turn = tfTurnEncoder()
     const events = [usage, done].flatMap((e) => encodeTurn(turn, e))
     const spec = specValidator('truefoundry-sessions')
     for (const e of events) expect(spec.errors('TurnStreamingEvent', e)).toBe('')

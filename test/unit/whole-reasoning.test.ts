@@ -4,10 +4,11 @@
 // `/responses` also carries a refusal that came whole, as text.)
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/core/index.js'
-import { createEncoder as createOrq, encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
+import { encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from '../../src/dialects/orq/response-encode.js'
 import { createResponseStream, encodeResponseStream } from '../../src/dialects/truefoundry/responses-encode.js'
 import { specValidator } from '../helpers/contract.js'
+import { orqTaskEncoder } from '../helpers/encoders.js'
 
 const REASONING = 'Because the user asked twice.'
 let seq = 0
@@ -28,15 +29,7 @@ const streamed = [
 const count = (text: string) => text.split(REASONING).length - 1
 
 const orq = (events: RunEvent[]) => {
-  const encoder = createOrq({
-    taskId: 't1',
-    workflowRunId: 'w1',
-    agentId: 'a1',
-    input: { role: 'user', parts: [{ kind: 'text', text: 'hi' }] },
-    continuation: false,
-    firstIndex: 1,
-    startedAt: 0,
-  })
+  const encoder = orqTaskEncoder()
   const out = [...openTask(encoder), ...events.flatMap((e) => encodeOrq(encoder, e))]
   for (const e of out) expect(specValidator('orq').errors('AgentStreamEvent', e)).toBe('')
   return out

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/core/index.js'
 import { createEncoder as createA2A, encode as encodeA2A } from '../../src/dialects/a2a/encode.js'
 import { createEncoder as createAcp, encode as encodeAcp, valuesSnapshot } from '../../src/dialects/acp/encode.js'
-import { createEncoder as createOrq, encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
+import { encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
+import { orqTaskEncoder } from '../helpers/encoders.js'
 
 const REFUSAL = 'I decline to answer that.'
 let seq = 0
@@ -37,16 +38,7 @@ describe('a refusal that came whole, where the dialect has no refusal part', () 
   })
 
   it('Orq: the agent message text', () => {
-    const encoder = createOrq({
-      taskId: 't1',
-      workflowRunId: 'w1',
-      agentId: 'a1',
-      input: { role: 'user', parts: [{ kind: 'text', text: 'hi' }] },
-      continuation: false,
-      firstIndex: 1,
-      startedAt: 0,
-      thoughts: 'change',
-    })
+    const encoder = orqTaskEncoder({ thoughts: 'change' })
     const out = [...openTask(encoder), ...whole.flatMap((e) => encodeOrq(encoder, e))]
     expect(JSON.stringify(out)).toContain(REFUSAL)
   })
