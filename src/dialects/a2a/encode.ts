@@ -42,7 +42,7 @@ export interface TaskEncoderState {
   /** The task reached a terminal state. */
   done: boolean
   /** Artifacts streamed whose last chunk has not gone out yet. */
-  openArtifacts: string[]
+  openArtifacts: Set<string>
 }
 
 export interface TaskEncoderInit {
@@ -66,7 +66,7 @@ export function createEncoder(ids: TaskEncoderInit): TaskEncoderState {
     children: [],
     usage: emptyUsage(),
     done: false,
-    openArtifacts: [],
+    openArtifacts: new Set(),
   }
 }
 
@@ -305,8 +305,8 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.interrupt = e
   },
   'artifact.delta': (s, e, out) => {
-    s.openArtifacts = s.openArtifacts.filter((id) => id !== e.artifactId)
-    if (!e.lastChunk) s.openArtifacts.push(e.artifactId)
+    if (e.lastChunk) s.openArtifacts.delete(e.artifactId)
+    else s.openArtifacts.add(e.artifactId)
     out({
       artifactUpdate: {
         taskId: s.taskId,
@@ -330,8 +330,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     const known = s.task.artifacts?.some((k) => k.artifactId === a.artifactId)
     if (known) {
       // Streamed: its chunks are out; a last one (empty) tells the client it is whole, if none did.
-      if (!s.openArtifacts.includes(a.artifactId)) return
-      s.openArtifacts = s.openArtifacts.filter((id) => id !== a.artifactId)
+      if (!s.openArtifacts.delete(a.artifactId)) return
       const last = { artifactId: a.artifactId, parts: [{ text: '' }] }
       out({
         artifactUpdate: { taskId: s.taskId, contextId: s.contextId, artifact: last, append: true, lastChunk: true },
