@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
 import { createDecoder as createA2ADecoder, decode as decodeA2A } from '../../src/dialects/a2a/decode.js'
 import { createEncoder as createA2A, encode as encodeA2A } from '../../src/dialects/a2a/encode.js'
+import { createDecoder as createAcpDecoder, decode as decodeAcp } from '../../src/dialects/acp/decode.js'
 import { createEncoder as createAcp, encode as encodeAcp, valuesSnapshot } from '../../src/dialects/acp/encode.js'
+import { RunOutputStreamData } from '../../src/dialects/acp/wire.js'
 import { createDecoder as createOrqDecoder, decode as decodeOrq } from '../../src/dialects/orq/decode.js'
 import { encode as encodeOrq, openTask } from '../../src/dialects/orq/encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from '../../src/dialects/orq/response-encode.js'
@@ -157,6 +159,9 @@ interface Face {
   tools: boolean
 }
 
+/** ACP run ids are UUIDs. */
+const ACP_RUN = '00000000-0000-4000-8000-000000000001'
+
 /** Each spec compiled once for the whole suite. */
 const validators = new Map<string, ReturnType<typeof specValidator>>()
 const valid = (spec: string, schema: string, out: unknown[]) => {
@@ -193,9 +198,21 @@ const faces: Record<string, Face> = {
     reasoning: false,
     tools: false,
     wire: (run) => {
-      const encoder = createAcp({ runId: 'r1' })
+      const encoder = createAcp({ runId: ACP_RUN })
       for (const e of run) encodeAcp(encoder, e)
-      return [valuesSnapshot(encoder)]
+      return valid('acp', 'RunOutputStreamData', [valuesSnapshot(encoder)])
+    },
+  },
+  'acp custom': {
+    reasoning: true,
+    tools: true,
+    wire: (run) => {
+      const encoder = createAcp({ runId: ACP_RUN, modes: { values: false, custom: true } })
+      return valid(
+        'acp',
+        'RunOutputStreamData',
+        run.flatMap((e) => encodeAcp(encoder, e)),
+      )
     },
   },
   orq: {
@@ -292,6 +309,13 @@ const clients: Record<string, { face: string; decode: (wire: unknown[]) => Agent
     decode: (wire) => {
       const decoder = createA2ADecoder()
       return json(wire).flatMap((w) => decodeA2A(decoder, readWire('test', StreamResponse, w, 'event')))
+    },
+  },
+  'acp custom': {
+    face: 'acp custom',
+    decode: (wire) => {
+      const decoder = createAcpDecoder({ runId: ACP_RUN, output: { messages: '/messages' }, canonical: true })
+      return json(wire).flatMap((w) => decodeAcp(decoder, readWire('test', RunOutputStreamData, w, 'event')))
     },
   },
   orq: {
