@@ -28,6 +28,14 @@ export interface ResponseDecoderState {
   clientCalls: string[]
   approvals: string[]
   done: boolean
+  /**
+   * A reasoning item's message, done and held until the next event: when that event opens the message item of the
+   * same message (`rs_X`, then `msg_X`: how the Responses face sends one message with reasoning), the two are one
+   * canonical message, completed once; anything else lets it go out as it is.
+   */
+  reasoned?: Message
+  /** Messages whose reasoning item came just before their message item: it completes them with that reasoning. */
+  reasoning: Record<string, string>
 }
 
 export const createDecoder = (): ResponseDecoderState => ({
@@ -37,6 +45,7 @@ export const createDecoder = (): ResponseDecoderState => ({
   clientCalls: [],
   approvals: [],
   done: false,
+  reasoning: {},
 })
 
 type Event<T extends StreamEventInType> = Extract<StreamEventIn, { type: T }>
@@ -52,8 +61,9 @@ export function decode(state: ResponseDecoderState, event: StreamEventIn): Agent
     if (event.sequence_number <= state.lastSequence) return []
     state.lastSequence = event.sequence_number
   }
+  const held = heldReasoning(state, event)
   const handle = handlers[event.type] as Handler<typeof event.type>
-  const out = handle(state, event as never)
+  const out = held ? [held, ...handle(state, event as never)] : handle(state, event as never)
   const skipsWorking = event.type === 'response.created' || event.type === 'response.queued'
   if (state.working || skipsWorking) return out
   state.working = true
@@ -61,6 +71,19 @@ export function decode(state: ResponseDecoderState, event: StreamEventIn): Agent
 }
 
 const none = (): AgentEvent[] => []
+
+/** The held reasoning message's completion, unless `event` opens its message item (whose completion then holds it). */
+function heldReasoning(s: ResponseDecoderState, event: StreamEventIn): AgentEvent | undefined {
+  const held = s.reasoned
+  if (!held) return undefined
+  s.reasoned = undefined
+  const item = event.type === 'response.output_item.added' ? event.item : undefined
+  if (item?.type === 'message' && fromItemId('message', item.id) === held.id) {
+    s.reasoning[held.id] = held.reasoning ?? ''
+    return undefined
+  }
+  return { type: 'message.completed', message: held }
+}
 
 const itemRef = (s: ResponseDecoderState, itemId: string) => s.items[itemId]?.ref ?? itemId
 
@@ -190,28 +213,29 @@ const mcpTool = (server: string, approvalRequired: boolean) => ({
 })
 
 const itemDone: { [T in OutputItemIn['type']]: ItemHandler<T> } = {
-  message: (_s, item) => {
+  message: (s, item) => {
     // Text and refusal parts; a part of a type this bridge does not know carries no text.
     const parts: Part[] = (item.content ?? []).map((c) => ({
       type: 'text',
       text: (c.type === 'refusal' ? c.refusal : c.text) ?? '',
     }))
+    const id = fromItemId('message', item.id)
+    const reasoning = s.reasoning[id]
+    delete s.reasoning[id]
     const message: Message = {
-      id: fromItemId('message', item.id),
+      id,
       role: 'assistant',
       parts,
       ...(item.phase === 'commentary' ? { phase: 'commentary' as const } : {}),
+      ...(reasoning ? { reasoning } : {}),
     }
     return [{ type: 'message.completed', message }]
   },
-  reasoning: (_s, item) => {
+  reasoning: (s, item) => {
     const text = (item.content?.length ? item.content : (item.summary ?? [])).map((c) => c.text).join('')
-    return [
-      {
-        type: 'message.completed',
-        message: { id: fromItemId('reasoning', item.id), role: 'assistant', parts: [], reasoning: text },
-      },
-    ]
+    // Held until the next event: the message item of the same message may follow (see `reasoned`).
+    s.reasoned = { id: fromItemId('reasoning', item.id), role: 'assistant', parts: [], reasoning: text }
+    return []
   },
   function_call: (s, item) => {
     s.clientCalls.push(item.call_id)
