@@ -27,6 +27,7 @@ import {
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import { TaskNotCancelableError, TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AgentBackend, AgentEvent } from '../../src/core/index.js'
 import type { RunningBridge } from '../../src/node.js'
 import { demoAgent, startBridge } from '../helpers/bridge.js'
 
@@ -215,10 +216,38 @@ const pushesUntilTerminal = (url: string) =>
 
 // ---- the bridge ----
 
+/** An agent that streams a notes artifact in two chunks, then completes it (the canonical end says it is whole). */
+const notesAgent: AgentBackend = {
+  info: () => ({
+    id: 'notes',
+    name: 'notes',
+    capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
+  }),
+  async *run(): AsyncGenerator<AgentEvent> {
+    yield { type: 'run.status', status: 'working' }
+    const chunk = (text: string, append: boolean): AgentEvent => ({
+      type: 'artifact.delta',
+      artifactId: 'notes',
+      name: 'notes',
+      parts: [{ type: 'text', text }],
+      append,
+      lastChunk: false,
+    })
+    yield chunk('first, ', false)
+    yield chunk('then.', true)
+    const artifact = { artifactId: 'notes', name: 'notes', parts: [{ type: 'text' as const, text: 'first, then.' }] }
+    yield { type: 'artifact.completed', artifact }
+    yield { type: 'run.completed' }
+  },
+}
+
 let bridge: RunningBridge
 
 beforeAll(async () => {
-  bridge = await startBridge({ agents: [demoAgent(0), demoAgent(3, 'slow')], webhooks: { allowInsecure: true } })
+  bridge = await startBridge({
+    agents: [demoAgent(0), demoAgent(3, 'slow'), { id: 'notes', backend: notesAgent }],
+    webhooks: { allowInsecure: true },
+  })
   receiver = createServer((req, res) => {
     let body = ''
     req.setEncoding('utf8')
@@ -331,6 +360,15 @@ describe.each([
       // What was streamed is what the task holds.
       expect(answerOf(await demo.getTask({ tenant: '', id: taskId }, timeout()))).toBe(HELLO)
     })
+  })
+
+  it('sendMessageStream: a streamed artifact ends with a lastChunk update, its chunks adding up to it whole', async () => {
+    const notes = await factoryFor(binding).createFromUrl(`${bridge.url}/a2a/notes/`)
+    const events = await collect(notes.sendMessageStream(request('notes'), timeout()))
+    const updates = events.flatMap(({ payload }) => (payload?.$case === 'artifactUpdate' ? [payload.value] : []))
+    expect(updates.map((u) => u.lastChunk)).toEqual([false, false, true])
+    expect(artifactTexts(events).get('notes')).toBe('first, then.')
+    expectCompletedLast(events)
   })
 
   describe('getTask, listTasks, cancelTask', () => {
