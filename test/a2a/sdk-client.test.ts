@@ -27,9 +27,9 @@ import {
 import { LegacyJsonRpcTransport } from '@a2a-js/sdk/compat/v0_3/client'
 import { TaskNotCancelableError, TaskNotFoundError, UnsupportedOperationError } from '@a2a-js/sdk/errors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AgentBackend, AgentEvent } from '../../src/core/index.js'
+import type { AgentEvent } from '../../src/core/index.js'
 import type { RunningBridge } from '../../src/node.js'
-import { demoAgent, startBridge } from '../helpers/bridge.js'
+import { demoAgent, scriptedAgent, startBridge } from '../helpers/bridge.js'
 
 const EXTENSION = 'urn:dialect-bridge:a2a:v1'
 const MEDIA = {
@@ -217,35 +217,28 @@ const pushesUntilTerminal = (url: string) =>
 // ---- the bridge ----
 
 /** An agent that streams a notes artifact in two chunks, then completes it (the canonical end says it is whole). */
-const notesAgent: AgentBackend = {
-  info: () => ({
-    id: 'notes',
+const notesAgent = scriptedAgent('notes', async function* (): AsyncGenerator<AgentEvent> {
+  yield { type: 'run.status', status: 'working' }
+  const chunk = (text: string, append: boolean): AgentEvent => ({
+    type: 'artifact.delta',
+    artifactId: 'notes',
     name: 'notes',
-    capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
-  }),
-  async *run(): AsyncGenerator<AgentEvent> {
-    yield { type: 'run.status', status: 'working' }
-    const chunk = (text: string, append: boolean): AgentEvent => ({
-      type: 'artifact.delta',
-      artifactId: 'notes',
-      name: 'notes',
-      parts: [{ type: 'text', text }],
-      append,
-      lastChunk: false,
-    })
-    yield chunk('first, ', false)
-    yield chunk('then.', true)
-    const artifact = { artifactId: 'notes', name: 'notes', parts: [{ type: 'text' as const, text: 'first, then.' }] }
-    yield { type: 'artifact.completed', artifact }
-    yield { type: 'run.completed' }
-  },
-}
+    parts: [{ type: 'text', text }],
+    append,
+    lastChunk: false,
+  })
+  yield chunk('first, ', false)
+  yield chunk('then.', true)
+  const artifact = { artifactId: 'notes', name: 'notes', parts: [{ type: 'text' as const, text: 'first, then.' }] }
+  yield { type: 'artifact.completed', artifact }
+  yield { type: 'run.completed' }
+})
 
 let bridge: RunningBridge
 
 beforeAll(async () => {
   bridge = await startBridge({
-    agents: [demoAgent(0), demoAgent(3, 'slow'), { id: 'notes', backend: notesAgent }],
+    agents: [demoAgent(0), demoAgent(3, 'slow'), notesAgent],
     webhooks: { allowInsecure: true },
   })
   receiver = createServer((req, res) => {

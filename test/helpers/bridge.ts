@@ -1,4 +1,5 @@
 import type { AgentEntry } from '../../src/bridge/index.js'
+import type { AgentBackend } from '../../src/core/index.js'
 import { createDemoAgent } from '../../src/demo/index.js'
 import type { RunningBridge, ServeOptions } from '../../src/node.js'
 import { serveBridge } from '../../src/node.js'
@@ -15,3 +16,16 @@ export async function startBridge(
 }
 
 export const demoAgent = (delayMs = 0, id = 'demo'): AgentEntry => ({ id, backend: createDemoAgent({ id, delayMs }) })
+
+/** A backend in code whose runs are `run`: a streaming agent with no threads, interrupts, client tools or push. */
+export const scriptedAgent = (id: string, run: AgentBackend['run']): AgentEntry => ({
+  id,
+  backend: {
+    info: () => ({
+      id,
+      name: id,
+      capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
+    }),
+    run,
+  },
+})

@@ -3,39 +3,32 @@
 // so the events must make sense to it, not only to the bridge.
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AgentBackend, AgentEvent } from '../../src/core/index.js'
+import type { AgentEvent } from '../../src/core/index.js'
 import type { RunningBridge } from '../../src/node.js'
-import { startBridge } from '../helpers/bridge.js'
+import { scriptedAgent, startBridge } from '../helpers/bridge.js'
 
-const wholeAgent: AgentBackend = {
-  info: () => ({
-    id: 'whole',
-    name: 'whole',
-    capabilities: { streaming: true, threads: false, interrupts: false, clientTools: false, push: false },
-  }),
-  async *run(): AsyncGenerator<AgentEvent> {
-    yield { type: 'run.status', status: 'working' }
-    // A tool the agent runs itself, its side left unsaid: it shows with its result.
-    yield { type: 'tool.call.completed', callId: 'c1', name: 'lookup', arguments: '{"q":"policy"}' }
-    yield { type: 'tool.result', callId: 'c1', output: 'policy 7 applies' }
-    yield {
-      type: 'message.completed',
-      message: {
-        id: 'm1',
-        role: 'assistant',
-        parts: [{ type: 'text', text: 'Policy 7 forbids it.' }],
-        refusal: "I can't help with that.",
-      },
-    }
-    yield { type: 'run.completed' }
-  },
-}
+const wholeAgent = scriptedAgent('whole', async function* (): AsyncGenerator<AgentEvent> {
+  yield { type: 'run.status', status: 'working' }
+  // A tool the agent runs itself, its side left unsaid: it shows with its result.
+  yield { type: 'tool.call.completed', callId: 'c1', name: 'lookup', arguments: '{"q":"policy"}' }
+  yield { type: 'tool.result', callId: 'c1', output: 'policy 7 applies' }
+  yield {
+    type: 'message.completed',
+    message: {
+      id: 'm1',
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'Policy 7 forbids it.' }],
+      refusal: "I can't help with that.",
+    },
+  }
+  yield { type: 'run.completed' }
+})
 
 describe('openai SDK: what an agent says whole', () => {
   let bridge: RunningBridge
   let client: OpenAI
   beforeAll(async () => {
-    bridge = await startBridge({ agents: [{ id: 'whole', backend: wholeAgent }] })
+    bridge = await startBridge({ agents: [wholeAgent] })
     client = new OpenAI({ baseURL: `${bridge.url}/v1`, apiKey: 'not-needed', maxRetries: 0 })
   })
   afterAll(() => bridge.close())
