@@ -22,10 +22,12 @@ export function tolerant<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>>
 }
 
 /**
- * Whether a value already reads as itself under a tolerant schema: reading it would give back an equal value (no
- * null to drop, no default to fill in, no field that fails). Most of what a well-behaved server sends does, and then
- * it needs no parse: a zod parse of a tolerant schema costs several microseconds an object when it runs cold, as
- * between the events of a stream it does. `false` says only "parse it" (the parse finds what is wrong, if anything).
+ * Whether a value reads as itself under a tolerant schema once its optional fields that are `null` are made absent
+ * (set to `undefined`, in place: the caller owns the value, just parsed from the wire): reading it would give back an
+ * equal value (no default to fill in, no field that fails). Most of what a server sends does, pydantic's and OpenAI's
+ * explicit nulls included, and then it needs no parse: a zod parse of a tolerant schema costs several microseconds an
+ * object when it runs cold, as between the events of a stream it does. `false` says only "parse it" (the parse finds
+ * what is wrong, if anything; the nulls already made absent read the same to it).
  */
 export function readsAsIs<T>(reading: z.ZodType<T>, value: unknown): value is T {
   return asIs.get(reading)?.(value) ?? false
@@ -34,6 +36,8 @@ export function readsAsIs<T>(reading: z.ZodType<T>, value: unknown): value is T 
 /** A check that a value reads as itself; none for what a tolerant schema may change or that is not checked here. */
 type AsIs = (value: unknown) => boolean
 const asIs = new WeakMap<z.ZodType, AsIs>()
+/** Optional fields as `build` makes them: `null` reads as absent, so an object's check may make it absent in place. */
+const nullIsAbsent = new WeakSet<z.ZodType>()
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
@@ -94,7 +98,9 @@ function build(schema: z.ZodType, optional = false): z.ZodType {
   if (schema instanceof z.ZodOptional) {
     const built = build(schema.unwrap() as z.ZodType, true)
     const check = checkOf(built)
-    return withCheck(orNull(built), check && ((v) => v === undefined || (v !== null && check(v))))
+    const made = withCheck(orNull(built), check && ((v) => v === undefined || (v !== null && check(v))))
+    nullIsAbsent.add(made)
+    return made
   }
   if (schema instanceof z.ZodRecord) {
     // A record of typed values (Orq's `message_difference`) reads its values tolerantly too.
@@ -134,9 +140,18 @@ function build(schema: z.ZodType, optional = false): z.ZodType {
   if (schema instanceof z.ZodObject) {
     const shape: Record<string, z.ZodType> = {}
     for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) shape[key] = build(field)
-    const fields = Object.entries(shape).map(([key, field]) => [key, checkOf(field)] as const)
+    const fields = Object.entries(shape).map(([key, field]) => [key, checkOf(field), nullIsAbsent.has(field)] as const)
     const check = fields.every(([, c]) => c)
-      ? (v: unknown) => isRecord(v) && fields.every(([key, c]) => (c as AsIs)(v[key]))
+      ? (v: unknown) => {
+          if (!isRecord(v)) return false
+          for (const [key, c, absentIfNull] of fields) {
+            const item = v[key]
+            // What reading would give: the field absent.
+            if (item === null && absentIfNull) v[key] = undefined
+            else if (!(c as AsIs)(item)) return false
+          }
+          return true
+        }
       : undefined
     return withCheck(z.looseObject(shape), check)
   }
