@@ -137,6 +137,24 @@ describe('MemoryRunStore runs', () => {
     expect((await store.append('run_2', working)).seq).toBe(1)
   })
 
+  it('the same event object appended twice, to one run and to another, is logged with a stamp of its own each time', async () => {
+    const store = await storeWithRun()
+    await store.createRun(record('run_2'))
+    const same = delta('again')
+    await store.appendMany?.('run_1', [same, same])
+    await store.append('run_2', same)
+    const frozen = Object.freeze(delta('frozen'))
+    await store.append('run_1', frozen)
+    const stamps = (events: RunEvent[]) =>
+      events.map((e) => ({ runId: e.runId, seq: e.seq, delta: 'delta' in e ? e.delta : undefined }))
+    expect(stamps(await collect(store.read('run_1', 0)))).toEqual([
+      { runId: 'run_1', seq: 1, delta: 'again' },
+      { runId: 'run_1', seq: 2, delta: 'again' },
+      { runId: 'run_1', seq: 3, delta: 'frozen' },
+    ])
+    expect(stamps(await collect(store.read('run_2', 0)))).toEqual([{ runId: 'run_2', seq: 1, delta: 'again' }])
+  })
+
   it('folds events into the run state: status, pending interrupt with its calls, usage', async () => {
     const store = await storeWithRun()
     const state = async () => (await store.getRun('run_1'))!.state
