@@ -4,6 +4,41 @@
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/**
+ * Whether an object's own enumerable keys are `keys`, in that order. It allocates nothing (`Object.keys` makes an array
+ * every call): the hot paths ask it of every text delta, to know the event is the shape they write from a template.
+ */
+export function keysAre(o: object, keys: readonly string[]): boolean {
+  let i = 0
+  for (const key in o) {
+    if (key !== keys[i] || !Object.hasOwn(o, key)) return false
+    i += 1
+  }
+  return i === keys.length
+}
+
+/** Whether every own enumerable key of an object is one of `allowed`; allocates nothing, as `keysAre`. */
+export function keysWithin(o: object, allowed: ReadonlySet<string>): boolean {
+  for (const key in o) if (!allowed.has(key) || !Object.hasOwn(o, key)) return false
+  return true
+}
+
+/**
+ * `JSON.stringify` of a string, remembering the last one: an id written into every event of a stream is serialized
+ * once, not per event. One per place it is used (two ids taking turns would never hit).
+ */
+export function jsonStringOnce(): (s: string) => string {
+  let last: string | undefined
+  let text = ''
+  return (s) => {
+    if (s !== last) {
+      last = s
+      text = JSON.stringify(s)
+    }
+    return text
+  }
+}
+
 /** A tool's output as a value: parsed when it is JSON text, else as it is (text stays text). */
 export function jsonOrText(output: unknown): unknown {
   if (typeof output !== 'string') return output

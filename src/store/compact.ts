@@ -3,6 +3,7 @@
 // logged (the same fields in the same order, the same seqs and times), so every face replays and resumes exactly as
 // before, from a fraction of the memory (a delta event costs a few hundred bytes as an object, about twenty here).
 import type { RunEvent } from '../core/index.js'
+import { keysAre, keysWithin } from '../core/index.js'
 
 type Delta = Extract<RunEvent, { type: 'message.delta' }>
 
@@ -49,10 +50,10 @@ class Stretch {
 type Entry = RunEvent | Stretch
 
 const foldable = (e: RunEvent): e is Delta =>
-  e.type === 'message.delta' && typeof e.delta === 'string' && Object.keys(e).every((k) => FOLDABLE.has(k))
+  e.type === 'message.delta' && typeof e.delta === 'string' && keysWithin(e, FOLDABLE)
 
-const sameStretch = (a: Delta, keys: string, b: Delta) =>
-  Object.keys(b).join() === keys && SHARED.every((k) => a[k] === b[k])
+const sameStretch = (a: Delta, keys: readonly string[], b: Delta) =>
+  keysAre(b, keys) && SHARED.every((k) => a[k] === b[k])
 
 /** A sealed log, stretches of deltas folded; read by seq like the array it replaces. */
 export class CompactLog {
@@ -75,7 +76,7 @@ export class CompactLog {
       const first = log[i] as RunEvent
       let end = i + 1
       if (foldable(first)) {
-        const keys = Object.keys(first).join()
+        const keys = Object.keys(first)
         while (end < log.length && foldable(log[end] as RunEvent) && sameStretch(first, keys, log[end] as Delta))
           end += 1
       }

@@ -22,6 +22,13 @@ describe('eventText', () => {
     )
   })
 
+  it('writes a delta with its keys in another order, or with one more, as JSON.stringify does', () => {
+    const base = { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'hi', logprobs: [], sequence_number: 4 }
+    const reordered = { ...base, type: 'response.output_text.delta' } as ResponseStreamEvent
+    const more = { type: 'response.output_text.delta', ...base, obfuscation: 'x' } as ResponseStreamEvent
+    for (const e of [reordered, more]) expect(eventText(e)).toBe(JSON.stringify(e))
+  })
+
   it('writes the deltas the encoder makes as JSON.stringify does, and other events by it', () => {
     const encoder = createEncoder({ responseId: 'resp_1', model: 'm', createdAt: 0 })
     const events: ResponseStreamEvent[] = [...openResponse(encoder)]

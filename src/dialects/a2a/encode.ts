@@ -10,7 +10,16 @@ import type {
   ToolCall,
   ToolInfo,
 } from '../../core/index.js'
-import { addUsage, cloneData, emptyUsage, newId, refusalAsText, textOf } from '../../core/index.js'
+import {
+  addUsage,
+  cloneData,
+  emptyUsage,
+  jsonStringOnce,
+  keysAre,
+  newId,
+  refusalAsText,
+  textOf,
+} from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
 import { toA2AMessage, toA2APart } from './parts.js'
@@ -541,10 +550,14 @@ export function encodeRequest(request: RunRequest, options: SendMessageOptions =
   }
 }
 
-const keysAre = (o: object, keys: readonly string[]) => {
-  const own = Object.keys(o)
-  return own.length === keys.length && own.every((k, i) => k === keys[i])
-}
+/** The keys of a text chunk's objects, in the order the encoder writes them (see `eventText`). */
+const CHUNK_EVENT_KEYS = ['artifactUpdate']
+const CHUNK_UPDATE_KEYS = ['taskId', 'contextId', 'artifact', 'append']
+const CHUNK_ARTIFACT_KEYS = ['artifactId', 'parts']
+const CHUNK_PART_KEYS = ['text']
+const taskIdJson = jsonStringOnce()
+const contextIdJson = jsonStringOnce()
+const artifactIdJson = jsonStringOnce()
 
 /**
  * An event's JSON text, as `JSON.stringify` writes it. A text chunk that continues an answer, most of any stream, is
@@ -552,18 +565,18 @@ const keysAre = (o: object, keys: readonly string[]) => {
  */
 export function eventText(e: unknown): string {
   const update = (e as { artifactUpdate?: Record<string, unknown> } | null)?.artifactUpdate
-  if (update && keysAre(e as object, ['artifactUpdate']) && update.append === true) {
+  if (update && keysAre(e as object, CHUNK_EVENT_KEYS) && update.append === true) {
     const artifact = update.artifact as { artifactId: string; parts: { text?: unknown }[] }
     const part = artifact.parts[0]
     if (
-      keysAre(update, ['taskId', 'contextId', 'artifact', 'append']) &&
-      keysAre(artifact, ['artifactId', 'parts']) &&
+      keysAre(update, CHUNK_UPDATE_KEYS) &&
+      keysAre(artifact, CHUNK_ARTIFACT_KEYS) &&
       artifact.parts.length === 1 &&
       part &&
       typeof part.text === 'string' &&
-      keysAre(part, ['text'])
+      keysAre(part, CHUNK_PART_KEYS)
     ) {
-      return `{"artifactUpdate":{"taskId":${JSON.stringify(update.taskId)},"contextId":${JSON.stringify(update.contextId)},"artifact":{"artifactId":${JSON.stringify(artifact.artifactId)},"parts":[{"text":${JSON.stringify(part.text)}}]},"append":true}}`
+      return `{"artifactUpdate":{"taskId":${taskIdJson(update.taskId as string)},"contextId":${contextIdJson(update.contextId as string)},"artifact":{"artifactId":${artifactIdJson(artifact.artifactId)},"parts":[{"text":${JSON.stringify(part.text)}}]},"append":true}}`
     }
   }
   return JSON.stringify(e)

@@ -13,7 +13,7 @@ import type {
   ToolInfo,
   Usage,
 } from '../../core/index.js'
-import { addUsage, cloneData, emptyUsage, textOf } from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, jsonStringOnce, keysAre, textOf } from '../../core/index.js'
 import { itemId } from './ids.js'
 import type {
   CreateResponse,
@@ -777,13 +777,18 @@ export const modelEntry = (id: string, created = 0): Model => ({
   owned_by: 'dialect-bridge',
 })
 
+/** A text delta's keys, in the order the encoder writes them: the shape `eventText` writes from a template. */
+const TEXT_DELTA_KEYS = ['type', 'item_id', 'output_index', 'content_index', 'delta', 'logprobs', 'sequence_number']
+
+const itemIdJson = jsonStringOnce()
+
 /**
  * An event's JSON text, as `JSON.stringify` writes it. The text delta, most of any stream, is written from a template:
  * only its strings go through the serializer (an event with anything more is serialized whole).
  */
 export function eventText(e: ResponseStreamEvent): string {
-  if (e.type === 'response.output_text.delta' && e.logprobs.length === 0 && Object.keys(e).length === 7) {
-    return `{"type":"response.output_text.delta","item_id":${JSON.stringify(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
+  if (e.type === 'response.output_text.delta' && e.logprobs.length === 0 && keysAre(e, TEXT_DELTA_KEYS)) {
+    return `{"type":"response.output_text.delta","item_id":${itemIdJson(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
   }
   return JSON.stringify(e)
 }
