@@ -178,7 +178,11 @@ function textDelta(state: ResponseEncoderState, slot: Extract<Slot, { kind: 'mes
 
 function collect(state: ResponseEncoderState, body: (out: Out) => void): ResponseStreamEvent[] {
   const events: ResponseStreamEvent[] = []
-  body((e) => events.push({ ...e, sequence_number: state.nextSequence++ } as ResponseStreamEvent))
+  // Every event handed to `out` is a literal made for it: numbered in place (a copy per event costs V8 far more).
+  body((e) => {
+    ;(e as ResponseStreamEvent).sequence_number = state.nextSequence++
+    events.push(e as ResponseStreamEvent)
+  })
   return events
 }
 
@@ -577,9 +581,12 @@ function appendText(_s: ResponseEncoderState, slot: Slot, delta: string, out: Ou
   const part = lastPart(slot)
   if (part.type === 'refusal') return
   part.text += delta
-  const ref = { item_id: slot.item.id, output_index: slot.index, content_index: contentCount(slot) - 1 }
-  if (slot.kind === 'message') out({ type: 'response.output_text.delta', ...ref, delta, logprobs: [] })
-  else out({ type: 'response.reasoning_text.delta', ...ref, delta })
+  const item_id = slot.item.id
+  const output_index = slot.index
+  const content_index = contentCount(slot) - 1
+  if (slot.kind === 'message')
+    out({ type: 'response.output_text.delta', item_id, output_index, content_index, delta, logprobs: [] })
+  else out({ type: 'response.reasoning_text.delta', item_id, output_index, content_index, delta })
 }
 
 /** Output text into a message: after a refusal part it goes on in a text part of its own (not lost in the refusal). */
