@@ -120,9 +120,10 @@ export function applyToTask(task: Task, e: StreamResponse): void {
     const update = e.artifactUpdate
     const artifacts = (task.artifacts ??= [])
     const at = artifacts.findIndex((a) => a.artifactId === update.artifact.artifactId)
-    const incoming = { ...update.artifact, parts: update.artifact.parts.map((p) => ({ ...p })) }
-    if (at < 0) artifacts.push(incoming)
-    else if (!update.append) artifacts[at] = incoming
+    // A chunk that continues an artifact (most of them) is folded in; only a new or replacing one is copied whole.
+    const incoming = () => ({ ...update.artifact, parts: update.artifact.parts.map((p) => ({ ...p })) })
+    if (at < 0) artifacts.push(incoming())
+    else if (!update.append) artifacts[at] = incoming()
     else appendParts(artifacts[at] as Artifact, update.artifact)
   } else if ('message' in e) {
     ;(task.history ??= []).push(e.message)
