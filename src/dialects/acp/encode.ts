@@ -10,7 +10,7 @@ import type {
   RunEventType,
   RunRequest,
 } from '../../core/index.js'
-import { cloneData, isObject, jsonStringOnce, keysAre, refusalAsText, textOf } from '../../core/index.js'
+import { cloneData, isObject, keysAre, refusalAsText, textOf } from '../../core/index.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { InputTemplate } from './template.js'
 import { applyInput } from './template.js'
@@ -133,35 +133,6 @@ function unstamped(event: RunEvent): AgentEvent {
     return { type: event.type, messageId: event.messageId, delta: event.delta, channel: event.channel }
   const { seq: _seq, time: _time, runId: _run, ...canonical } = event
   return canonical
-}
-
-/** The keys of a `custom` update of a text delta, in the order `encode` writes them (see `frameText`). */
-const CUSTOM_KEYS = ['type', 'run_id', 'status', 'update']
-const UPDATE_KEYS = ['event']
-const DELTA_KEYS = ['type', 'messageId', 'delta', 'channel']
-const runIdJson = jsonStringOnce()
-const messageIdJson = jsonStringOnce()
-
-/**
- * A stream frame's JSON text, as `JSON.stringify` writes it. A `custom` update of a text delta, most of a `custom`
- * stream, is written from a template: only its strings go through the serializer (any other shape is serialized whole).
- */
-export function frameText(d: RunOutputStreamData): string {
-  if (d.type === 'custom' && keysAre(d, CUSTOM_KEYS) && isObject(d.update) && keysAre(d.update, UPDATE_KEYS)) {
-    const e = d.update.event as Record<string, unknown> | null
-    if (
-      isObject(e) &&
-      e.type === 'message.delta' &&
-      keysAre(e, DELTA_KEYS) &&
-      typeof e.messageId === 'string' &&
-      typeof e.delta === 'string' &&
-      typeof e.channel === 'string' &&
-      typeof d.run_id === 'string' &&
-      typeof d.status === 'string'
-    )
-      return `{"type":"custom","run_id":${runIdJson(d.run_id)},"status":${JSON.stringify(d.status)},"update":{"event":{"type":"message.delta","messageId":${messageIdJson(e.messageId)},"delta":${JSON.stringify(e.delta)},"channel":${JSON.stringify(e.channel)}}}}`
-  }
-  return JSON.stringify(d)
 }
 
 /** The run's `values` so far, as stream data (a copy: later events do not change it). */

@@ -8,7 +8,7 @@ import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { KEEP_ALIVE_LINE, sseResponse } from '../../stream/index.js'
-import { errcodeOf, frameText } from './encode.js'
+import { errcodeOf } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import { invalid } from './errors.js'
@@ -122,7 +122,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
           let out: SSEMessage[] = []
           let size = 0
           for (const f of batch) {
-            const data = frameText(f.data)
+            const data = JSON.stringify(f.data)
             if (size && size + data.length > WRITE_CHARS) {
               yield out
               out = []
