@@ -533,10 +533,11 @@ class LogReader implements AsyncIterator<RunEvent[]> {
 /**
  * The event as logged. The store takes what it is given (see `RunStore.append`) and stamps that very object: a copy of
  * every event was the costliest line of a fast stream (V8 clones these small objects slowly, and the copy doubled what
- * each scavenge had to move). One already logged (a backend that sends the same object twice) or frozen is copied.
+ * each scavenge had to move). One already logged (a backend that sends the same object twice), frozen or sealed is
+ * copied.
  */
 function stamp(event: AgentEvent, runId: string, seq: number, time: number): RunEvent {
-  if ('seq' in event || Object.isFrozen(event)) return { ...event, runId, seq, time } as RunEvent
+  if ('seq' in event || !Object.isExtensible(event)) return { ...event, runId, seq, time } as RunEvent
   const stamped = event as RunEvent
   stamped.runId = runId
   stamped.seq = seq

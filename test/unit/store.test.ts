@@ -137,7 +137,7 @@ describe('MemoryRunStore runs', () => {
     expect((await store.append('run_2', working)).seq).toBe(1)
   })
 
-  it('the same event object appended twice, to one run and to another, is logged with a stamp of its own each time', async () => {
+  it('the same event object appended twice, to one run and to another, or a frozen or sealed one, is logged with a stamp of its own', async () => {
     const store = await storeWithRun()
     await store.createRun(record('run_2'))
     const same = delta('again')
@@ -145,12 +145,15 @@ describe('MemoryRunStore runs', () => {
     await store.append('run_2', same)
     const frozen = Object.freeze(delta('frozen'))
     await store.append('run_1', frozen)
+    await store.appendMany?.('run_1', [Object.seal(delta('sealed')), Object.preventExtensions(delta('closed'))])
     const stamps = (events: RunEvent[]) =>
       events.map((e) => ({ runId: e.runId, seq: e.seq, delta: 'delta' in e ? e.delta : undefined }))
     expect(stamps(await collect(store.read('run_1', 0)))).toEqual([
       { runId: 'run_1', seq: 1, delta: 'again' },
       { runId: 'run_1', seq: 2, delta: 'again' },
       { runId: 'run_1', seq: 3, delta: 'frozen' },
+      { runId: 'run_1', seq: 4, delta: 'sealed' },
+      { runId: 'run_1', seq: 5, delta: 'closed' },
     ])
     expect(stamps(await collect(store.read('run_2', 0)))).toEqual([{ runId: 'run_2', seq: 1, delta: 'again' }])
   })
