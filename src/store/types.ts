@@ -43,8 +43,8 @@ export interface RunStore {
   /**
    * Stamps the event with run id, seq and time, logs it, folds it into the run's state and wakes readers.
    * A terminal event seals the log; appending to a sealed log throws a `conflict` BridgeError. The store may stamp the
-   * object it is given rather than a copy (the memory store does, unless it cannot take new properties (frozen, sealed) or is already stamped): the caller
-   * hands the event over and does not change it afterwards.
+   * object it is given rather than a copy (the memory store does, unless the object cannot take new properties or is
+   * already stamped): the caller hands the event over and does not change it afterwards.
    */
   append(runId: string, event: AgentEvent): Promise<RunEvent>
   /**
