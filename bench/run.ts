@@ -157,13 +157,17 @@ function upstreamServer() {
     }, PACE_MS)
     res.on('close', () => clearInterval(timer))
   }
+  const idle = new Set<import('node:http').ServerResponse>()
   const server = createServer((req, res) => {
     req.resume()
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       if (req.url?.startsWith('/idle/')) {
+        if (idleOver) return void res.end() // a resume after `endIdle`: an answer that ends at once
         res.write(opening)
-        return // held open until the client closes it
+        idle.add(res)
+        res.on('close', () => idle.delete(res))
+        return // held open until the client closes it, or `endIdle` cuts it
       }
       if (req.url?.startsWith('/paced/')) {
         paced(res)
@@ -174,7 +178,14 @@ function upstreamServer() {
       res.end()
     })
   })
-  return { server, events: wire.length }
+  /** Cuts every idle answer still open: a run the bridge goes on with after its client left (the default) fails and
+   * expires, instead of staying open through the parts measured after. */
+  let idleOver = false
+  const endIdle = () => {
+    idleOver = true
+    for (const res of idle) res.destroy()
+  }
+  return { server, events: wire.length, endIdle }
 }
 
 const listen = (server: ReturnType<typeof createServer>) =>
@@ -617,6 +628,7 @@ async function throughBridge() {
     const heap = (c: typeof proxy | typeof bridge) => async () => (await c.ask<{ heap: number }>({ heap: true })).heap
     if (ONLY.has('heap'))
       await idleHeap({ url: proxyUrl, heap: heap(proxy) }, { url: bridge.first.url, heap: heap(bridge) })
+    upstream.endIdle()
     const cpu = (c: typeof proxy | typeof bridge) => async () => {
       const { cpu: used } = await c.ask<{ cpu: { user: number; system: number } }>({ cpu: true })
       return (used.user + used.system) / 1000
