@@ -1,8 +1,8 @@
 // The template the A2A face writes answer chunks with gives the very text JSON.stringify would.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { RunEvent } from '../../src/core/index.js'
 import { createEncoder, encode, eventText } from '../../src/dialects/a2a/encode.js'
+import { streamedAnswer } from '../helpers/events.js'
 
 describe('eventText', () => {
   it('writes what the encoder makes of a streamed answer as JSON.stringify does', () => {
@@ -12,20 +12,7 @@ describe('eventText', () => {
         fc.string(),
         (deltas, id) => {
           const encoder = createEncoder({ taskId: `task-${id}`, contextId: `ctx "${id}"` })
-          const stamp = (seq: number) => ({ runId: 'r', seq, time: 0 })
-          const events: RunEvent[] = [
-            { type: 'run.status', status: 'working', ...stamp(1) },
-            { type: 'message.started', messageId: `m${id}`, role: 'assistant', ...stamp(2) },
-            ...deltas.map(
-              (delta, i): RunEvent => ({
-                type: 'message.delta',
-                messageId: `m${id}`,
-                delta,
-                channel: 'output',
-                ...stamp(i + 3),
-              }),
-            ),
-          ]
+          const events = streamedAnswer(deltas, `m${id}`)
           const out = events.flatMap((e) => encode(encoder, e))
           expect(out.length).toBeGreaterThan(1)
           for (const e of out) expect(eventText(e)).toBe(JSON.stringify(e))

@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/core/index.js'
 import { createEncoder, encode } from '../../src/dialects/acp/encode.js'
+import { streamedAnswer } from '../helpers/events.js'
 import type { RunOutputStreamData } from '../../src/dialects/acp/wire.js'
 
 const stamp = (seq: number) => ({ runId: 'r', seq, time: 1_700_000_000_000 + seq })
@@ -16,19 +17,10 @@ describe('custom updates', () => {
         fc.string(),
         (deltas, id) => {
           const encoder = createEncoder({ runId: `run "${id}"`, modes: { values: true, custom: true } })
-          const events: RunEvent[] = [
-            { type: 'run.status', status: 'working', ...stamp(1) },
-            { type: 'message.started', messageId: `m${id}`, role: 'assistant', ...stamp(2) },
-            ...deltas.map(
-              (delta, i): RunEvent => ({
-                type: 'message.delta',
-                messageId: `m\n${id}`,
-                delta,
-                channel: i % 2 ? 'output' : 'reasoning',
-                ...stamp(i + 3),
-              }),
-            ),
-          ]
+          const events = streamedAnswer(deltas, `m\n${id}`, {
+            channelOf: (i) => (i % 2 ? 'output' : 'reasoning'),
+            time: (seq) => 1_700_000_000_000 + seq,
+          })
           const updates = events.flatMap((e) => encode(encoder, e)).flatMap((d) => (d.type === 'custom' ? [d] : []))
           expect(updates.map((d) => JSON.stringify(d.update))).toEqual(
             events.map(({ runId: _r, seq: _s, time: _t, ...event }) => JSON.stringify({ event })),
