@@ -121,14 +121,15 @@ export function applyToTask(task: Task, e: StreamResponse): void {
     const artifacts = (task.artifacts ??= [])
     const at = artifacts.findIndex((a) => a.artifactId === update.artifact.artifactId)
     // A chunk that continues an artifact (most of them) is folded in; only a new or replacing one is copied whole.
-    const incoming = () => ({ ...update.artifact, parts: update.artifact.parts.map((p) => ({ ...p })) })
-    if (at < 0) artifacts.push(incoming())
-    else if (!update.append) artifacts[at] = incoming()
+    if (at < 0) artifacts.push(artifactCopy(update.artifact))
+    else if (!update.append) artifacts[at] = artifactCopy(update.artifact)
     else appendParts(artifacts[at] as Artifact, update.artifact)
   } else if ('message' in e) {
     ;(task.history ??= []).push(e.message)
   }
 }
+
+const artifactCopy = (artifact: Artifact): Artifact => ({ ...artifact, parts: artifact.parts.map((p) => ({ ...p })) })
 
 /** Text chunks join the last text part (so a streamed answer reads as one part); other parts are added, as copies. */
 function appendParts(target: Artifact, incoming: Artifact) {
