@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import type { ChunkSource } from './stream/index.js'
 import { withChunkSource } from './stream/index.js'
+import { PENDING } from './stream/poll.js'
 import { headerRecord } from './upstream/http.js'
 
 const DECOMPRESS: Record<string, () => NodeJS.ReadWriteStream> = {
@@ -156,7 +157,13 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
     claimed = true
     // Decoded here, where a character split across two packets is put back together.
     source.setEncoding('utf8')
-    return { read: next as ChunkSource['read'], cancel }
+    const reader = (chunks ??= new ChunkReader(source))
+    return {
+      read: next as ChunkSource['read'],
+      cancel,
+      poll: () => reader.poll() as ReturnType<NonNullable<ChunkSource['poll']>>,
+      wait: (ready) => reader.wait(ready),
+    }
   }
   return withChunkSource(new Response(withChunkSource(stream, take), init), take)
 }
@@ -170,6 +177,8 @@ function toResponse(incoming: IncomingMessage, method: string): Response {
 class ChunkReader {
   #queue: (Buffer | string)[] = []
   #waiting: { resolve: (r: IteratorResult<Buffer | string>) => void; reject: (e: unknown) => void } | undefined
+  /** A polling reader's wait (see `Pollable`): called back once, with no promise. */
+  #ready: (() => void) | undefined
   #ended = false
   #failure: unknown
   readonly #source: Readable
@@ -191,9 +200,21 @@ class ChunkReader {
     })
   }
 
+  /** The chunk there is now, or PENDING; throws the stream's failure. */
+  poll(): IteratorResult<Buffer | string> | typeof PENDING {
+    if (this.#queue.length) return { done: false, value: this.#take() }
+    if (this.#failure !== undefined) throw this.#failure
+    if (this.#ended) return { done: true, value: undefined }
+    return PENDING
+  }
+
+  wait(ready: () => void): void {
+    this.#ready = ready
+  }
+
   /** A read is waiting for the next chunk. */
   get waiting(): boolean {
-    return this.#waiting !== undefined
+    return this.#waiting !== undefined || this.#ready !== undefined
   }
 
   /** Stops reading, leaving the stream paused and whole for whoever takes it next. */
@@ -213,6 +234,11 @@ class ChunkReader {
   }
 
   #settle() {
+    const ready = this.#ready
+    if (ready) {
+      this.#ready = undefined
+      return ready()
+    }
     const waiting = this.#waiting
     if (!waiting) return
     if (this.#queue.length) waiting.resolve({ done: false, value: this.#take() })
@@ -224,7 +250,7 @@ class ChunkReader {
 
   #onData = (chunk: Buffer | string) => {
     this.#queue.push(chunk)
-    if (this.#waiting) this.#settle()
+    if (this.#waiting || this.#ready) this.#settle()
     else this.#source.pause()
   }
 

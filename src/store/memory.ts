@@ -3,6 +3,7 @@ import { applyEvent, BridgeError, cloneData, isTerminal, isTerminalStatus } from
 import { CompactLog } from './compact.js'
 import type { ReadOptions, RunQuery, RunRecord, RunStore } from './types.js'
 import { DONE } from '../stream/done.js'
+import { PENDING, type Pollable } from '../stream/poll.js'
 
 export interface MemoryStoreOptions {
   /** Events kept per run; a reader further behind gets `too_far_behind`. Default 10 000. */
@@ -397,7 +398,7 @@ const WAIT: unique symbol = Symbol('wait')
  * the SSE pump do); a call made while a wait is under way waits for it, so no batch is given twice or skipped, but
  * callers that overlap are not promised a generator's strict call order.
  */
-class LogReader implements AsyncIterator<RunEvent[]> {
+class LogReader implements Pollable<RunEvent[]> {
   #entry: RunEntry | undefined
   readonly #cursor: { next: number }
   /** The seq the last batch handed out ends with: the cursor moves past it when the reader asks for more. */
@@ -405,6 +406,8 @@ class LogReader implements AsyncIterator<RunEvent[]> {
   /** The wait under way: its promise's settlers, and the promise (a `next()` meanwhile queues behind it). */
   #waiting: { resolve: (r: IteratorResult<RunEvent[]>) => void; reject: (e: unknown) => void } | undefined
   #wait: Promise<IteratorResult<RunEvent[]>> | undefined
+  /** A polling reader's wait: called back once, with no promise (see `Pollable`). */
+  #ready: (() => void) | undefined
   /** A wake-up is on its way (see `#wake`). */
   #woken = false
   #finished = false
@@ -440,6 +443,35 @@ class LogReader implements AsyncIterator<RunEvent[]> {
   return(): Promise<IteratorResult<RunEvent[]>> {
     this.#finish()
     return Promise.resolve(DONE)
+  }
+
+  poll(): IteratorResult<RunEvent[]> | typeof PENDING {
+    if (this.#wait) return PENDING
+    if (this.#finished) return DONE
+    let batch: RunEvent[] | undefined | typeof WAIT
+    try {
+      batch = this.#take()
+    } catch (error) {
+      this.#finish()
+      throw error
+    }
+    return batch === WAIT ? PENDING : this.#result(batch)
+  }
+
+  wait(ready: () => void): void {
+    const entry = this.#entry
+    // Not started, over, or something to take already (appended, sealed or aborted since the last poll): the next poll
+    // says what there is.
+    if (
+      !entry ||
+      this.#finished ||
+      entry.sealed ||
+      this.options.signal?.aborted ||
+      entry.record.state.lastSeq >= (this.#taken ? this.#taken + 1 : this.#cursor.next)
+    )
+      return void queueMicrotask(ready)
+    this.#ready = ready
+    entry.waiters.add(this.#wake)
   }
 
   /** The batch after the cursor, `undefined` when the read is over, or WAIT when the reader is to wait for more. */
@@ -484,7 +516,7 @@ class LogReader implements AsyncIterator<RunEvent[]> {
    * The batch is taken in a microtask, once the appends of the producer's step are all in (one wake-up for the lot).
    */
   #wake = () => {
-    if (!this.#waiting || this.#woken) return
+    if ((!this.#waiting && !this.#ready) || this.#woken) return
     this.#woken = true
     this.#entry?.waiters.delete(this.#wake)
     queueMicrotask(this.#settle)
@@ -492,6 +524,12 @@ class LogReader implements AsyncIterator<RunEvent[]> {
 
   #settle = () => {
     this.#woken = false
+    const ready = this.#ready
+    if (ready) {
+      // A polling reader takes the batch itself (nothing to take yet: it waits again).
+      this.#ready = undefined
+      return ready()
+    }
     const waiting = this.#waiting
     if (!waiting) return
     let result: IteratorResult<RunEvent[]>

@@ -1,4 +1,5 @@
 import { DONE } from './done.js'
+import { isPollable, PENDING, type Pollable } from './poll.js'
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -111,9 +112,10 @@ function letGo(source: AsyncIterator<unknown> | undefined) {
 /**
  * One reading of a `passThrough` or a `mapThrough`: a class, so an open stream holds one small object and the handlers
  * its promises are given, not a closure per step and their shared context (a reader is held for as long as its stream
- * is open).
+ * is open). Read with `next()`, a promise per step; polled (see `Pollable`) over a source that can be polled too, a
+ * step is a plain call, its hooks run as they would in `next()`.
  */
-class Through<T, U> implements AsyncIterator<U> {
+class Through<T, U> implements Pollable<U> {
   #source: AsyncIterator<T> | undefined
   #opening: Promise<AsyncIterator<T>> | undefined
   /** Where the reading is: the first item, the source's, the last item, or over. */
@@ -122,6 +124,9 @@ class Through<T, U> implements AsyncIterator<U> {
   #ended = false
   /** Each step needs a `then` (to map, to stop, or to tell `end`); else the source's promise goes on as it is. */
   readonly #wrapped: boolean
+  /** A polling reader's wait on a source that only has `next()` (or is still opening): its outcome, for the poll after. */
+  #stash: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown } | undefined
+  #ready: (() => void) | undefined
 
   constructor(
     private readonly open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>,
@@ -151,8 +156,81 @@ class Through<T, U> implements AsyncIterator<U> {
     }
   }
 
+  poll(): IteratorResult<U> | typeof PENDING {
+    try {
+      switch (this.#at) {
+        case 'first':
+          this.#at = 'source'
+          return { done: false, value: (this.hooks.first as () => U)() }
+        case 'source': {
+          const stash = this.#stash
+          if (stash) {
+            this.#stash = undefined
+            return stash.ok ? this.#settle(stash.result) : this.#fail(stash.error)
+          }
+          const source = this.#source
+          if (!source || !isPollable(source)) return PENDING
+          let result: IteratorResult<T> | typeof PENDING
+          try {
+            result = source.poll()
+          } catch (error) {
+            return this.#fail(error)
+          }
+          return result === PENDING ? PENDING : this.#settle(result)
+        }
+        case 'last':
+          return this.#last()
+        default:
+          return DONE
+      }
+    } catch (error) {
+      this.#at = 'done'
+      throw error
+    }
+  }
+
+  wait(ready: () => void): void {
+    if (this.#at !== 'source' || this.#stash) return void queueMicrotask(ready)
+    const source = this.#source
+    if (source && isPollable(source)) return void source.wait(ready)
+    this.#ready = ready
+    if (!source) {
+      // Opened at the first wait; a failure to open is the next poll's.
+      this.#start().then(this.#opened, this.#stashError)
+      return
+    }
+    let next: Promise<IteratorResult<T>>
+    try {
+      next = source.next()
+    } catch (error) {
+      // Called back later all the same, never within this call.
+      return void queueMicrotask(() => this.#stashError(error))
+    }
+    next.then(this.#stashResult, this.#stashError)
+  }
+
+  #opened = () => this.#wake()
+
+  #stashResult = (result: IteratorResult<T>) => {
+    this.#stash = { ok: true, result }
+    this.#wake()
+  }
+
+  #stashError = (error: unknown) => {
+    this.#stash = { ok: false, error }
+    this.#wake()
+  }
+
+  #wake() {
+    const ready = this.#ready
+    this.#ready = undefined
+    ready?.()
+  }
+
   async return(value?: unknown): Promise<IteratorResult<U>> {
     this.#at = 'done'
+    // A poller waiting on the source's step hears of it now, not once that step settles.
+    this.#wake()
     try {
       // A source that failed to open is over, as a generator that threw is: nothing to return.
       const it = this.#opening && (await this.#opening.catch(() => undefined))
@@ -182,7 +260,7 @@ class Through<T, U> implements AsyncIterator<U> {
     return next.then(this.#settle, this.#fail)
   }
 
-  #settle = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+  #settle = (result: IteratorResult<T>): IteratorResult<U> => {
     // A reading stopped or returned while this step was on its way: what is left of it comes in order.
     if (this.#at !== 'source') return this.#at === 'last' ? this.#last() : DONE
     if (result.done) {

@@ -1,6 +1,7 @@
 import type { ParseError } from 'eventsource-parser'
 import { createParser } from 'eventsource-parser'
 import { DONE } from './done.js'
+import { PENDING, type Pollable, type NextQueue, pollNext } from './poll.js'
 
 /** One server-sent event as read off the wire. */
 export interface SSEEvent {
@@ -68,19 +69,38 @@ export function readSSEBatches(
   return { [Symbol.asyncIterator]: () => new SSEBatches(body, signal, options) }
 }
 
+/** One reading of `readSSEBatches`, to be polled (see `Pollable`). Internal: the upstream decoder reads with it. */
+export function pollSSEBatches(
+  body: ReadableStream<Uint8Array> | Response,
+  signal?: AbortSignal,
+  options: ReadSSEOptions = {},
+): Pollable<SSEEvent[]> {
+  return new SSEBatches(body, signal, options)
+}
+
 /**
- * One reading of `readSSEBatches`: a hand-written iterator, one `then` per network chunk, where an async generator
- * costs a few promises more on every chunk (a paced stream's chunk is one event). The body is claimed at the first
- * `next()`, and let go (canceled: a finished answer's connection is kept) once the reading is over, however it ends.
+ * One reading of `readSSEBatches`: a hand-written iterator that can be polled (see `Pollable`), so a chunk's events
+ * reach a polling reader with no promise at all, and a `next()` reader with one per network chunk (an async generator
+ * costs a few more on every chunk, and a paced stream's chunk is one event). The body is claimed at the first read, and
+ * let go (canceled: a finished answer's connection is kept) once the reading is over, however it ends; the end (or
+ * the failure) is told only once it is let go.
  */
-class SSEBatches implements AsyncIterator<SSEEvent[]> {
+class SSEBatches implements Pollable<SSEEvent[]> {
   #reader: ChunkSource | undefined
   #started = false
-  /** The read under way, until its chunk is handled. */
-  #reading: Promise<IteratorResult<SSEEvent[]>> | undefined
-  /** Over: nothing more is read (the body is let go, or being let go). */
+  /** A `next()` under way: a call made meanwhile waits for it. */
+  readonly #queue: NextQueue<SSEEvent[]> = {}
+  /** Returned: nothing more is read. */
   #over = false
+  /** How the reading ended, told once the body is let go (`#closed`). */
+  #outcome: { failed: false } | { failed: true; error: unknown } | undefined
   #closing: Promise<void> | undefined
+  #closed = false
+  /** A wait on the body is under way: what it brings is handled before anything else. */
+  #inFlight = false
+  /** What a wait on a body without `poll` (a web stream's reader) brought. */
+  #stash: { ok: true; chunk: Chunk } | { ok: false; error: unknown } | undefined
+  #onReady: (() => void) | undefined
   /** The last chunk was the body's end: the reading is over once its events were taken. */
   #ended = false
   #ready: SSEEvent[] = []
@@ -111,32 +131,98 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
   }
 
   next(): Promise<IteratorResult<SSEEvent[]>> {
-    // One read at a time: a call made while a read is under way waits for it (callers that overlap are served one at a
-    // time, not in a generator's strict call order; `for await` and the decoder never overlap).
-    if (this.#reading) return this.#reading.then(this.#again, this.#again)
-    if (this.#over) return this.#close().then(() => DONE)
-    if (!this.#started) {
-      try {
-        this.#start()
-      } catch (error) {
-        return this.#fail(error)
-      }
-      if (this.#over) return this.#close().then(() => DONE)
-    }
-    // What the last chunk left to say, once its events were taken: the reader left, an event too large, the end.
-    if (this.signal?.aborted) return this.#close().then(() => DONE)
-    if (this.#tooLarge) return this.#fail(this.#tooLarge)
-    if (this.#ended) return this.#close().then(() => DONE)
-    this.#reading = (this.#reader as ChunkSource).read().then(this.#onChunk, this.#onReadError)
-    return this.#reading
+    return pollNext(this, this.#queue)
   }
-
-  #again = () => this.next()
 
   async return(): Promise<IteratorResult<SSEEvent[]>> {
     this.#over = true
     await this.#close()
     return DONE
+  }
+
+  poll(): IteratorResult<SSEEvent[]> | typeof PENDING {
+    for (;;) {
+      if (this.#outcome) return this.#told()
+      if (this.#over) {
+        this.#end()
+        continue
+      }
+      if (!this.#started) {
+        try {
+          this.#start()
+        } catch (error) {
+          this.#end(error)
+        }
+        continue
+      }
+      // What the last chunk left to say, once its events were taken: the reader left, an event too large, the end. A
+      // chunk already on its way is handled first.
+      if (!this.#inFlight) {
+        if (this.signal?.aborted || this.#ended) {
+          this.#end()
+          continue
+        }
+        if (this.#tooLarge) {
+          this.#end(this.#tooLarge)
+          continue
+        }
+      }
+      let chunk: Chunk | typeof PENDING
+      try {
+        chunk = this.#pollChunk()
+      } catch (error) {
+        this.#inFlight = false
+        // Returned meanwhile: a read its cancel broke off ends the reading as a return does, not as a failure. A body
+        // cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline is the
+        // reason.
+        if (this.#over) this.#end()
+        else this.#end(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
+        continue
+      }
+      if (chunk === PENDING) return PENDING
+      this.#inFlight = false
+      const batch = this.#onChunk(chunk)
+      if (batch) return { done: false, value: batch }
+    }
+  }
+
+  wait(ready: () => void): void {
+    if (this.#outcome) {
+      void (this.#closing as Promise<void>).then(ready)
+      return
+    }
+    const reader = this.#reader
+    if (!reader || this.#stash) return void queueMicrotask(ready)
+    this.#inFlight = true
+    if (reader.wait) return void reader.wait(ready)
+    this.#onReady = ready
+    reader.read().then(this.#stashChunk, this.#stashError)
+  }
+
+  #stashChunk = (chunk: Chunk) => {
+    this.#stash = { ok: true, chunk }
+    this.#wake()
+  }
+
+  #stashError = (error: unknown) => {
+    this.#stash = { ok: false, error }
+    this.#wake()
+  }
+
+  #wake() {
+    const ready = this.#onReady
+    this.#onReady = undefined
+    ready?.()
+  }
+
+  #pollChunk(): Chunk | typeof PENDING {
+    const reader = this.#reader as ChunkSource
+    if (reader.poll) return reader.poll()
+    const stash = this.#stash
+    if (!stash) return PENDING
+    this.#stash = undefined
+    if (!stash.ok) throw stash.error
+    return stash.chunk
   }
 
   #start() {
@@ -157,10 +243,10 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
     }
   }
 
-  #onChunk = ({ done, value }: { done: boolean; value?: string | Uint8Array }) => {
-    this.#reading = undefined
-    if (this.#over) return DONE // returned meanwhile
-    if (this.#timedOut) return this.#fail(new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0))
+  /** A chunk's events (undefined when it completed none); a failure or the end is the outcome. */
+  #onChunk({ done, value }: Chunk): SSEEvent[] | undefined {
+    if (this.#over) return void this.#end() // returned meanwhile
+    if (this.#timedOut) return void this.#end(new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0))
     if (this.#firstByte !== undefined) {
       clearTimeout(this.#firstByte)
       this.#firstByte = undefined
@@ -172,30 +258,30 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
       )
     } catch (error) {
       // A parse-error callback that throws (or bytes the decoder refuses) ends the reading; the body is let go.
-      return this.#fail(error)
+      return void this.#end(error)
     }
     if (done) this.#ended = true
     const batch = this.#ready
-    if (batch.length === 0) return this.next()
+    if (batch.length === 0) return undefined
     this.#ready = []
-    return { done: false, value: batch }
-  }
-
-  // A body cut by the deadline may end its read with its own error (a socket's "premature close"): the deadline is
-  // the reason.
-  #onReadError = (error: unknown) => {
-    this.#reading = undefined
-    // Returned meanwhile: a read its cancel broke off ends the reading as a return does, not as a failure.
-    if (this.#over) return this.#close().then(() => DONE)
-    return this.#fail(this.#timedOut ? new SSEFirstByteTimeout(this.options.firstByteTimeoutMs ?? 0) : error)
+    return batch
   }
 
   #onAbort = () => void this.#reader?.cancel(this.signal?.reason).catch(() => {})
 
-  #fail(error: unknown): Promise<never> {
-    return this.#close().then(() => {
-      throw error
-    })
+  /** The reading is over (a failure when `arguments` has one): told once the body is let go. */
+  #end(...failure: [error: unknown] | []) {
+    this.#outcome ??= failure.length ? { failed: true, error: failure[0] } : { failed: false }
+    void this.#close()
+  }
+
+  #told(): IteratorResult<SSEEvent[]> | typeof PENDING {
+    if (!this.#closed) return PENDING
+    const outcome = this.#outcome
+    // Told once; any later read is simply over.
+    this.#outcome = { failed: false }
+    if (outcome?.failed) throw outcome.error
+    return DONE
   }
 
   #close(): Promise<void> {
@@ -204,15 +290,22 @@ class SSEBatches implements AsyncIterator<SSEEvent[]> {
       clearTimeout(this.#firstByte)
       this.signal?.removeEventListener('abort', this.#onAbort)
       await this.#reader?.cancel().catch(() => {})
+      this.#closed = true
     })()
     return this.#closing
   }
 }
 
+/** One read of a body: a chunk of bytes, or of text a transport already decoded. */
+type Chunk = { done: boolean; value?: string | Uint8Array }
+
 /** A body's chunks as a reader takes them: bytes, or text a transport already decoded. */
 export interface ChunkSource {
   read(): Promise<{ done: boolean; value?: string | Uint8Array }>
   cancel(reason?: unknown): Promise<void>
+  /** A source that can be polled (see `Pollable`): the chunk ready now, or PENDING; throws what `read()` rejects with. */
+  poll?(): { done: boolean; value?: string | Uint8Array } | typeof PENDING
+  wait?(ready: () => void): void
 }
 
 /** Chunk sources a transport gave a body or its Response (see `withChunkSource`). */

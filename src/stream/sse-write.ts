@@ -1,3 +1,4 @@
+import { isPollable, PENDING, type Pollable } from './poll.js'
 import type { SSEEvent } from './sse-read.js'
 
 export interface SSEMessage extends SSEEvent {
@@ -16,6 +17,14 @@ const encoder = new TextEncoder()
 const singleLine = (name: string, value: string): string => {
   if (value.includes('\n') || value.includes('\r')) throw new TypeError(`SSE ${name} must not contain line breaks`)
   return value
+}
+
+/** A batch's messages as one text (JSON, what every face sends, has no raw line breaks: one step each). */
+function format(chunk: SSEChunk): string {
+  if (!Array.isArray(chunk)) return formatSSE(chunk as SSEMessage)
+  let text = ''
+  for (const message of chunk as readonly SSEMessage[]) text += formatSSE(message)
+  return text
 }
 
 export function formatSSE(message: SSEMessage): string {
@@ -98,6 +107,8 @@ export class SSEPump {
   #finished = false
   #lastWrite = 0
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** Settles `run` when the source is polled (see `#pump`). */
+  #over: (() => void) | undefined
 
   constructor(open: (signal: AbortSignal) => AsyncIterable<SSEChunk>, options: SSEStreamOptions = {}) {
     this.#options = options
@@ -121,6 +132,13 @@ export class SSEPump {
     if (this.#finished) return sink.end()
     this.#lastWrite = Date.now()
     this.#armKeepAlive(this.#options.keepAliveMs ?? 15_000)
+    if (isPollable(this.#iterator)) {
+      const over = new Promise<void>((resolve) => {
+        this.#over = resolve
+      })
+      this.#pump()
+      return over
+    }
     try {
       for (;;) {
         if (!sink.desired()) await sink.ready()
@@ -128,11 +146,7 @@ export class SSEPump {
         const result = await this.#iterator.next()
         if (this.#finished) return // stopped while waiting
         if (result.done || this.#abort.signal.aborted) return this.#end()
-        const value = result.value
-        // JSON (what every face sends) has no raw line breaks, so most messages format in one step.
-        let text = ''
-        if (Array.isArray(value)) for (const message of value as readonly SSEMessage[]) text += formatSSE(message)
-        else text = formatSSE(value as SSEMessage)
+        const text = format(result.value)
         if (text === '') continue // an empty batch, or a source that skips: on to the next
         if (!sink.desired()) {
           await sink.ready()
@@ -141,11 +155,38 @@ export class SSEPump {
         this.#write(text)
       }
     } catch (error) {
-      if (this.#finished) return
-      const last = this.#abort.signal.aborted ? undefined : this.#options.onError?.(error)
-      if (last) this.#write(formatSSE(last))
-      this.#end()
+      this.#fail(error)
     }
+  }
+
+  /**
+   * `run` over a source that can be polled: what is ready goes out at once, then one wait (on the source, or on the
+   * receiver); no promise per batch.
+   */
+  #pump = (): void => {
+    const sink = this.#sink as SSESink
+    const source = this.#iterator as Pollable<SSEChunk>
+    try {
+      for (;;) {
+        if (this.#finished) return
+        // The next batch is taken only once the receiver wants it.
+        if (!sink.desired()) return void sink.ready().then(this.#pump)
+        const result = source.poll()
+        if (result === PENDING) return void source.wait(this.#pump)
+        if (result.done || this.#abort.signal.aborted) return void this.#end()
+        const text = format(result.value)
+        if (text !== '') this.#write(text)
+      }
+    } catch (error) {
+      this.#fail(error)
+    }
+  }
+
+  #fail(error: unknown) {
+    if (this.#finished) return
+    const last = this.#abort.signal.aborted ? undefined : this.#options.onError?.(error)
+    if (last) this.#write(formatSSE(last))
+    this.#end()
   }
 
   /** The receiver went away: the source is aborted and its `finally` runs. */
@@ -179,6 +220,7 @@ export class SSEPump {
     this.#finished = true
     clearTimeout(this.#timer)
     this.#options.signal?.removeEventListener('abort', this.#onOuterAbort)
+    this.#over?.()
   }
 
   #end() {

@@ -1,6 +1,12 @@
 import type { AgentBackend, AgentYield, RunRequest } from '../core/index.js'
 import { isBridgeError } from '../core/index.js'
+import { type UpstreamYield, UpstreamRun } from './delegate.js'
 import { upstreamFailure } from './errors.js'
+
+/** An upstream client before `upstreamBackend`: its run may hand a stream of batches over (see `delegate`). */
+export interface UpstreamClient extends Omit<AgentBackend, 'run'> {
+  run(request: RunRequest, signal: AbortSignal): AsyncIterable<UpstreamYield>
+}
 
 /** What an upstream answers a cancel of a run that is gone or already over (A2A says so with HTTP 200). */
 const MOOT_CODES = new Set<string>(['not_found', 'not_cancelable'])
@@ -11,7 +17,7 @@ const MOOT_STATUSES = new Set([404, 409])
  * (never a bare "The agent failed."), and a cancel the upstream says is moot (the run is gone or already over)
  * is not an error.
  */
-export function upstreamBackend(label: string, client: AgentBackend): AgentBackend {
+export function upstreamBackend(label: string, client: UpstreamClient): AgentBackend {
   return {
     async info() {
       try {
@@ -20,24 +26,21 @@ export function upstreamBackend(label: string, client: AgentBackend): AgentBacke
         throw upstreamFailure(error, label)
       }
     },
-    // The client's own iterator with its failures renamed, not a generator around it: each event passes on as the
-    // client's promise with a catch, instead of another generator step (a few promises and ~300 bytes an event).
+    // The client's own iterator read by an `UpstreamRun` (its failures renamed, what it delegates read directly), not a
+    // generator around it: each batch passes on with no promise of its own.
     run(request: RunRequest, signal: AbortSignal): AsyncIterable<AgentYield> {
       const failed = (error: unknown): never => {
         throw signal.aborted ? error : upstreamFailure(error, label)
       }
       return {
         [Symbol.asyncIterator]() {
-          let events: AsyncIterator<AgentYield>
+          let events: AsyncIterator<UpstreamYield>
           try {
             events = client.run(request, signal)[Symbol.asyncIterator]()
           } catch (error) {
             return failed(error)
           }
-          return {
-            next: () => events.next().catch(failed),
-            return: async (value?: unknown) => (await events.return?.(value).catch(failed)) ?? { done: true, value },
-          }
+          return new UpstreamRun(events, failed)
         },
       }
     },

@@ -4,11 +4,13 @@ import type { z } from 'zod'
 import type { AgentEvent, MapperState } from '../core/index.js'
 import { BridgeError, parseWith } from '../core/index.js'
 import type { SSEEvent } from '../stream/index.js'
-import { readSSE, readSSEBatches, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
+import { readSSE, SSEEventTooLarge, SSEFirstByteTimeout } from '../stream/index.js'
 import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.js'
 import type { Upstream } from './http.js'
 import { readsAsIs, tolerant } from './tolerant.js'
 import { DONE } from '../stream/done.js'
+import { PENDING, type Pollable, type NextQueue, pollNext } from '../stream/poll.js'
+import { pollSSEBatches } from '../stream/sse-read.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
 export const MAX_EVENT_SIZE = 8 * 1024 * 1024
@@ -113,59 +115,133 @@ export function decodeEvents<S extends MapperState, W>(
 ): AsyncIterable<AgentEvent[]> {
   return {
     [Symbol.asyncIterator]: () =>
-      new DecodedBatches(readSSEBatches(res, options.signal, sseOptions(upstream, options)), decoding, (error) =>
+      new DecodedBatches(pollSSEBatches(res, options.signal, sseOptions(upstream, options)), decoding, (error) =>
         readError(error, upstream, options),
       ),
   }
 }
 
 /**
- * One reading of `decodeEvents`: one `then` per network chunk (an async generator costs a few promises more on every
- * chunk, and a paced stream's chunk is one event). Only what the reader throws is the stream's failure (`readError`
- * names it); a throw while decoding is the client's own and goes on as it is.
+ * One reading of `decodeEvents`, which can be polled (see `Pollable`): a chunk's events are read, decoded and handed
+ * on in one call, no promise at all for a polling reader, one per network chunk for a `next()` reader (an async
+ * generator costs a few promises more on every chunk, and a paced stream's chunk is one event). Only what the reader
+ * throws is the stream's failure (`readError` names it); a throw while decoding is the client's own and goes on as it
+ * is, once the stream is let go.
  */
-class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEvent[]> {
-  readonly #batches: AsyncIterator<SSEEvent[]>
+/** A hook's promise on its way, and what it settled to. */
+type Hooked = { settled: boolean; events?: AgentEvent[]; failed?: { error: unknown } }
+
+class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]> {
+  readonly #batches: Pollable<SSEEvent[]>
+  /** Nothing more is read: the stream is let go (or being let go). */
   #over = false
-  /** The step under way (a batch read and decoded), until its events are out. */
-  #stepping: Promise<IteratorResult<AgentEvent[]>> | undefined
+  #letGo: Promise<void> | undefined
+  #letGone = false
+  /** A throw while decoding: told once the stream is let go. */
+  #failure: { error: unknown; told: boolean } | undefined
+  /** A hook's promise under way: the batch's events come out once it settles. */
+  #hooked: Hooked | undefined
+  #onReady: (() => void) | undefined
+  /** A `next()` under way: a call made meanwhile waits for it. */
+  readonly #queue: NextQueue<AgentEvent[]> = {}
 
   constructor(
-    batches: AsyncIterable<SSEEvent[]>,
+    batches: Pollable<SSEEvent[]>,
     private readonly decoding: StreamDecoding<S, W>,
     private readonly readError: (error: unknown) => unknown,
   ) {
-    this.#batches = batches[Symbol.asyncIterator]()
+    this.#batches = batches
   }
 
   next(): Promise<IteratorResult<AgentEvent[]>> {
-    // One step at a time: a call made while a step is under way waits for it, so two batches never decode at once
-    // (callers that overlap are served one at a time, not in a generator's strict call order).
-    if (this.#stepping) return this.#stepping.then(this.#again, this.#again)
-    if (this.#over || this.decoding.state.done) return this.#stop()
-    this.#stepping = this.#batches.next().then(this.#onBatch, this.#onReadError)
-    return this.#stepping
+    return pollNext(this, this.#queue)
   }
 
-  #again = () => this.next()
-
-  return(): Promise<IteratorResult<AgentEvent[]>> {
-    return this.#stop()
+  async return(): Promise<IteratorResult<AgentEvent[]>> {
+    await this.#stop()
+    return DONE
   }
 
-  #onBatch = (
-    result: IteratorResult<SSEEvent[]>,
-  ): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
-    if (result.done || this.#over) {
-      this.#stepping = undefined
-      return DONE
+  poll(): IteratorResult<AgentEvent[]> | typeof PENDING {
+    for (;;) {
+      const failure = this.#failure
+      if (failure) {
+        if (!this.#letGone) return PENDING
+        if (failure.told) return DONE
+        failure.told = true
+        throw failure.error
+      }
+      const hooked = this.#hooked
+      if (hooked) {
+        if (!hooked.settled) return PENDING
+        this.#hooked = undefined
+        if (hooked.failed) this.#decodeFailed(hooked.failed.error)
+        else {
+          const out = this.#out(hooked.events as AgentEvent[])
+          if (out) return out
+        }
+        continue
+      }
+      if (this.#over) return DONE
+      if (this.decoding.state.done) {
+        void this.#stop()
+        return DONE
+      }
+      let result: IteratorResult<SSEEvent[]> | typeof PENDING
+      try {
+        result = this.#batches.poll()
+      } catch (error) {
+        this.#over = true
+        throw this.readError(error)
+      }
+      if (result === PENDING) return PENDING
+      if (result.done || this.#over) {
+        this.#over = true
+        return DONE
+      }
+      let decoded: AgentEvent[] | Promise<AgentEvent[]>
+      try {
+        decoded = this.#decode(result.value, 0, [])
+      } catch (error) {
+        this.#decodeFailed(error)
+        continue
+      }
+      if (!Array.isArray(decoded)) {
+        const pending: Hooked = { settled: false }
+        this.#hooked = pending
+        decoded.then(
+          (events) => {
+            pending.settled = true
+            pending.events = events
+            this.#wake()
+          },
+          (error) => {
+            pending.settled = true
+            pending.failed = { error }
+            this.#wake()
+          },
+        )
+        return PENDING
+      }
+      const out = this.#out(decoded)
+      if (out) return out
     }
-    try {
-      const decoded = this.#decode(result.value, 0, [])
-      return Array.isArray(decoded) ? this.#out(decoded) : decoded.then(this.#out, this.#onDecodeError)
-    } catch (error) {
-      return this.#onDecodeError(error)
+  }
+
+  wait(ready: () => void): void {
+    const waitsHere = this.#failure ? !this.#letGone : this.#hooked ? !this.#hooked.settled : false
+    if (waitsHere) {
+      this.#onReady = ready
+      return
     }
+    if (this.#failure || this.#hooked || this.#over || this.decoding.state.done) return void queueMicrotask(ready)
+    this.#batches.wait(ready)
+  }
+
+  #wake() {
+    const ready = this.#onReady
+    this.#onReady = undefined
+    ready?.()
   }
 
   /** The batch's messages from `from` on, into `out`; a promise only once a hook returned one. */
@@ -190,31 +266,33 @@ class DecodedBatches<S extends MapperState, W> implements AsyncIterator<AgentEve
   }
 
   /** What a batch decoded to goes out; a chunk that completed no event is not a batch, so the next one is read. */
-  #out = (events: AgentEvent[]): IteratorResult<AgentEvent[]> | Promise<IteratorResult<AgentEvent[]>> => {
-    this.#stepping = undefined
+  #out(events: AgentEvent[]): IteratorResult<AgentEvent[]> | undefined {
     if (this.decoding.state.done) void this.#stop()
-    if (events.length) return { done: false, value: events }
-    return this.next()
+    return events.length ? { done: false, value: events } : undefined
   }
 
-  #onReadError = (error: unknown): never => {
-    this.#stepping = undefined
-    this.#over = true
-    throw this.readError(error)
-  }
-
-  #onDecodeError = (error: unknown): Promise<never> => {
-    this.#stepping = undefined
-    return this.#stop().then(() => {
-      throw error
-    })
+  #decodeFailed(error: unknown) {
+    this.#failure = { error, told: false }
+    void this.#stop()
   }
 
   /** Lets the stream go (its body canceled, a finished answer's connection kept). */
-  #stop(): Promise<IteratorResult<AgentEvent[]>> {
-    if (this.#over) return Promise.resolve(DONE)
+  #stop(): Promise<void> {
+    if (this.#letGo) return this.#letGo
+    const over = this.#over
     this.#over = true
-    return this.#batches.return ? this.#batches.return().then(() => DONE) : Promise.resolve(DONE)
+    const gone = () => {
+      this.#letGone = true
+      this.#wake()
+    }
+    // A stream already over (ended, or failed to read) has nothing to let go.
+    this.#letGo = over
+      ? Promise.resolve()
+      : this.#batches.return
+        ? this.#batches.return().then(gone, gone)
+        : Promise.resolve()
+    if (over || !this.#batches.return) this.#letGone = true
+    return this.#letGo
   }
 }
 

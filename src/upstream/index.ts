@@ -1,5 +1,8 @@
 export { lazy } from './connect.js'
+export type { UpstreamClient } from './backend.js'
 export { upstreamBackend } from './backend.js'
+export type { UpstreamYield } from './delegate.js'
+export { Delegate, delegate } from './delegate.js'
 export {
   errorDetail,
   InvalidUpstreamData,

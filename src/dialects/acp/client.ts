@@ -2,7 +2,7 @@
 // deltas, or canonical events from a bridge's custom updates), interrupts and resume, cancel; threads for
 // multi-turn when the agent has them, the conversation re-sent in `input` when it does not.
 import { z } from 'zod'
-import type { AgentBackend, AgentEvent, AgentInfo, AgentYield, InterruptReason, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentEvent, AgentInfo, InterruptReason, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import { sleep } from '../../stream/index.js'
@@ -11,6 +11,7 @@ import {
   createLinks,
   createUpstream,
   decodeEvents,
+  delegate,
   eventJson,
   lazy,
   readWire,
@@ -18,6 +19,8 @@ import {
   type UnknownEvent,
   unknownEvents,
   upstreamBackend,
+  type UpstreamClient,
+  type UpstreamYield,
 } from '../../upstream/index.js'
 import type { AcpDecoderState } from './decode.js'
 import { createDecoder, decode, end, interruptEvents, isKnownData } from './decode.js'
@@ -147,7 +150,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     link: RunLink,
     request: RunRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<AgentYield> {
+  ): AsyncGenerator<UpstreamYield> {
     // Stream data of a type this bridge does not know goes on as `upstream.event` (said once per type).
     const read = (message: SSEEvent): RunOutputStreamData | UnknownEvent | undefined => {
       const raw = eventJson(LABEL, message.data, `event${message.id ? ` ${message.id}` : ''}`)
@@ -167,7 +170,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     }
     try {
       const options = { url: `${base}${path}`, signal, warn: log }
-      yield* decodeEvents(upstream, res, options, { state: decoder, decode, read, hooks: { before: follow } })
+      yield delegate(decodeEvents(upstream, res, options, { state: decoder, decode, read, hooks: { before: follow } }))
     } finally {
       // Where this stream got to (even when the reader stops at the turn's end): a later join asks for what follows.
       if (link.runId) await links.run.put(request.runId, link)
@@ -185,7 +188,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     link: RunLink,
     request: RunRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<AgentYield> {
+  ): AsyncGenerator<UpstreamYield> {
     for (let rejoins = 0; ; rejoins++) {
       try {
         return yield* pump(res, path, decoder, link, request, signal)
@@ -248,7 +251,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
     yield* end(decoder)
   }
 
-  const client: AgentBackend = {
+  const client: UpstreamClient = {
     async info(): Promise<AgentInfo> {
       const up = await connect()
       const d = up.descriptor
@@ -277,7 +280,7 @@ export function createAcpClient(options: AcpClientOptions): AgentBackend {
       }
     },
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
       const up = await connect()
       const previous = request.pending ? await links.run.get(request.runId) : undefined
       const link: RunLink = previous ?? { runId: '' }

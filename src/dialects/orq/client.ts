@@ -1,4 +1,4 @@
-import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import { sleep } from '../../stream/index.js'
@@ -7,14 +7,17 @@ import {
   createLinks,
   createUpstream,
   decodeEvents,
+  delegate,
   eventJson,
   lazy,
   readWire,
-  StreamDropped,
   statusError,
+  StreamDropped,
   type UnknownEvent,
   unknownEvents,
   upstreamBackend,
+  type UpstreamClient,
+  type UpstreamYield,
 } from '../../upstream/index.js'
 import type { OrqDecoderState } from './decode.js'
 import { createDecoder, decode } from './decode.js'
@@ -104,10 +107,10 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
     return readWire(LABEL, AgentStreamEventSchema, raw, `'${type}' event`)
   }
 
-  const client: AgentBackend = {
+  const client: UpstreamClient = {
     info,
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
       if (request.decisions?.length) {
         throw new BridgeError('unsupported', 'Orq agents take no approval decisions through their API.')
       }
@@ -147,11 +150,13 @@ export function createOrqClient(options: OrqClientOptions): AgentBackend {
         }
       }
       try {
-        yield* decodeEvents(
-          upstream,
-          res,
-          { url, signal, warn: log },
-          { state: decoder, decode, read, hooks: { after: link } },
+        yield delegate(
+          decodeEvents(
+            upstream,
+            res,
+            { url, signal, warn: log },
+            { state: decoder, decode, read, hooks: { after: link } },
+          ),
         )
       } catch (error) {
         // Other dialects pick a dropped stream up again; Orq has no way to, so the turn fails here.

@@ -1,5 +1,5 @@
 // An AgentBackend for an upstream agent that speaks the Responses dialect (OpenAI or any compatible server).
-import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import type { UpstreamClientOptions } from '../../upstream/index.js'
@@ -7,10 +7,13 @@ import {
   createLinks,
   createUpstream,
   decodeEvents,
+  delegate,
   eventJson,
   readWire,
   StreamDropped,
   type UnknownEvent,
+  type UpstreamClient,
+  type UpstreamYield,
   unknownEvents,
   upstreamBackend,
 } from '../../upstream/index.js'
@@ -79,10 +82,10 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
     return readDelta(raw) ?? readWire(LABEL, StreamEventIn, raw, `'${(raw as { type: string }).type}' event`)
   }
 
-  const client: AgentBackend = {
+  const client: UpstreamClient = {
     info: () => info,
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
       const previous =
         (request.pending && (await links.run.get(request.runId))) || (await links.context.get(request.contextId))
       const body = encodeRequest(request, {
@@ -111,11 +114,14 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
       for (let resumes = 0; ; resumes++) {
         let dropped: StreamDropped | undefined
         try {
-          yield* decodeEvents(
-            upstream,
-            res,
-            { url, signal, warn: log },
-            { state: decoder, decode, read: (message) => read(decoder, message), hooks: { after: link } },
+          // Read by the bridge itself (see `delegate`): its failure comes back here, as with `yield*`.
+          yield delegate(
+            decodeEvents(
+              upstream,
+              res,
+              { url, signal, warn: log },
+              { state: decoder, decode, read: (message) => read(decoder, message), hooks: { after: link } },
+            ),
           )
         } catch (error) {
           // A stream that broke off (not bad data, not a timeout) is resumed below from the last sequence number.

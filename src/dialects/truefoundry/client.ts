@@ -3,7 +3,7 @@
 // last sequence number read, so nothing is lost or repeated. The agent responses stream: `previous_response_id`
 // chains the turns; it has no resume, so a drop fails the run, naming it.
 import { z } from 'zod'
-import type { AgentBackend, AgentInfo, AgentYield, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentInfo, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
 import type { SSEEvent } from '../../stream/index.js'
 import type { UpstreamClientOptions } from '../../upstream/index.js'
@@ -11,12 +11,15 @@ import {
   createLinks,
   createUpstream,
   decodeEvents,
+  delegate,
   eventJson,
   readWire,
   StreamDropped,
   type UnknownEvent,
   unknownEvents,
   upstreamBackend,
+  type UpstreamClient,
+  type UpstreamYield,
 } from '../../upstream/index.js'
 import { encodeResponsesBody, encodeTurnInput } from './request.js'
 import type { ResponsesDecoderState } from './responses-decode.js'
@@ -116,7 +119,7 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
   const responseTypes = typesOf(AgentResponseStreamEvent)
 
   /** A turn on the session: streamed, and picked up with `subscribe` where a drop cut it. */
-  async function* turn(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+  async function* turn(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
     const callId = answered(request)
     const link =
       (callId && (await sessionCalls.get(callId))) ||
@@ -170,11 +173,13 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     for (;;) {
       let dropped: StreamDropped | undefined
       try {
-        yield* decodeEvents(
-          upstream,
-          res,
-          { url, signal, warn: log },
-          { state: decoder, decode: decodeTurnEvent, read, hooks: { after: remember } },
+        yield delegate(
+          decodeEvents(
+            upstream,
+            res,
+            { url, signal, warn: log },
+            { state: decoder, decode: decodeTurnEvent, read, hooks: { after: remember } },
+          ),
         )
       } catch (error) {
         if (signal.aborted || !(error instanceof StreamDropped)) throw error
@@ -197,7 +202,7 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
   }
 
   /** A response on the agent responses stream, chained by `previous_response_id`. */
-  async function* response(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentYield> {
+  async function* response(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
     const callId = answered(request)
     const link =
       (callId && (await responseCalls.get(callId))) ||
@@ -227,11 +232,13 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     }
     const read = reader<AgentResponseStreamEvent>(AgentResponseStreamEvent, responseTypes)
     try {
-      yield* decodeEvents(
-        upstream,
-        res,
-        { url, signal, warn: log },
-        { state: decoder, decode: decodeResponseEvent, read, hooks: { after: remember } },
+      yield delegate(
+        decodeEvents(
+          upstream,
+          res,
+          { url, signal, warn: log },
+          { state: decoder, decode: decodeResponseEvent, read, hooks: { after: remember } },
+        ),
       )
     } catch (error) {
       // Sessions pick a dropped turn up again; the responses stream has no way to, so the run fails here.
@@ -249,7 +256,7 @@ export function createTrueFoundryClient(options: TrueFoundryClientOptions): Agen
     }
   }
 
-  const client: AgentBackend = {
+  const client: UpstreamClient = {
     info: () => info,
     run: (request, signal) => (surface === 'sessions' ? turn(request, signal) : response(request, signal)),
     async cancel(runId: string) {

@@ -1,0 +1,71 @@
+/**
+ * A reading that can go on without a promise per step. An async iterator's `next()` costs a promise, and a layer
+ * over it one more each (`then`); a live stream's usual batch is one event, so every layer between the run's log and
+ * the client's socket cost a few promises and microtask turns for each event. A reader that can poll takes what is
+ * ready at once, through every layer in one call, and is called back once when more may be ready.
+ *
+ * Internal: the run log's readers (`MemoryRunStore`), `passThrough`/`mapThrough` and the SSE pump speak it; any other
+ * iterator is read with `next()` as before. A reading uses one or the other, never both at once.
+ */
+
+/** What `poll()` gives when nothing is ready yet: call `wait()`, then poll again. */
+export const PENDING: unique symbol = Symbol('pending')
+
+export interface Pollable<T> extends AsyncIterator<T> {
+  /** The next result if it is ready now, else PENDING. Throws what `next()` would reject with. */
+  poll(): IteratorResult<T> | typeof PENDING
+  /**
+   * Calls `ready` once, later (never within this call), when `poll()` may give something: a result, the end, or a
+   * failure. Also once the reading is returned or aborted, so a waiting reader is never left hanging.
+   */
+  wait(ready: () => void): void
+}
+
+export function isPollable<T>(iterator: AsyncIterator<T>): iterator is Pollable<T> {
+  return typeof (iterator as Partial<Pollable<T>>).poll === 'function'
+}
+
+/** Where `pollNext` keeps a reading's `next()` under way, so calls that overlap are served one at a time. */
+export interface NextQueue<T> {
+  pending?: Promise<IteratorResult<T>> | undefined
+}
+
+/**
+ * `next()` of a Pollable: its poll, or one promise for the wait. With a queue, a call made while another waits is
+ * served after it (callers that overlap are served one at a time, not in a generator's strict call order; `for await`
+ * never overlaps).
+ */
+export function pollNext<T>(source: Pollable<T>, queue?: NextQueue<T>): Promise<IteratorResult<T>> {
+  const before = queue?.pending
+  if (before) {
+    const after = () => pollNext(source, queue)
+    return before.then(after, after)
+  }
+  let result: IteratorResult<T> | typeof PENDING
+  try {
+    result = source.poll()
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  if (result !== PENDING) return Promise.resolve(result)
+  let pending: Promise<IteratorResult<T>> | undefined
+  const settled = () => {
+    if (queue && queue.pending === pending) queue.pending = undefined
+  }
+  pending = new Promise((resolve, reject) => {
+    const again = () => {
+      try {
+        const next = source.poll()
+        if (next === PENDING) return void source.wait(again)
+        settled()
+        resolve(next)
+      } catch (error) {
+        settled()
+        reject(error)
+      }
+    }
+    source.wait(again)
+  })
+  if (queue) queue.pending = pending
+  return pending
+}

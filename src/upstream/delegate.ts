@@ -1,0 +1,162 @@
+// How an upstream client's run hands its stream to the bridge without a generator step per batch.
+import type { AgentEvent, AgentYield } from '../core/index.js'
+import { DONE } from '../stream/done.js'
+import { isPollable, PENDING, type Pollable, type NextQueue, pollNext } from '../stream/poll.js'
+
+/**
+ * What a client's run generator yields in place of `yield* batches`: the reader of the run reads the batches itself
+ * (polling them when they can be), and the generator goes on once they end, or gets their failure thrown in where it
+ * yielded them, as `yield*` would. `yield*` costs a generator step, a few promises, for every batch: on a paced stream
+ * for every event.
+ */
+export class Delegate {
+  constructor(readonly batches: AsyncIterable<AgentEvent[]>) {}
+}
+
+/** `yield delegate(batches)` in a client's run: see `Delegate`. */
+export const delegate = (batches: AsyncIterable<AgentEvent[]>): Delegate => new Delegate(batches)
+
+/** What a client's run may yield: events, batches, or a stream of batches for the reader to read (`delegate`). */
+export type UpstreamYield = AgentYield | Delegate
+
+/** A step of the generator (or of a delegate that cannot be polled) on its way, and what it settled to. */
+interface Step {
+  from: 'run' | 'delegate'
+  settled: boolean
+  result?: IteratorResult<UpstreamYield | AgentEvent[]>
+  failed?: { error: unknown }
+}
+
+/**
+ * One reading of a client's run (see `upstreamBackend`): its events as they come, what it delegates read here,
+ * polled (see `Pollable`), so a network chunk's events reach the run's log with no promise on the way; a failure of the
+ * run goes through `failed` (which names the upstream).
+ */
+export class UpstreamRun implements Pollable<AgentYield> {
+  readonly #run: AsyncIterator<UpstreamYield>
+  #delegate: AsyncIterator<AgentEvent[]> | undefined
+  #step: Step | undefined
+  #onReady: (() => void) | undefined
+  #over = false
+  /** A `next()` under way: a call made meanwhile waits for it. */
+  readonly #queue: NextQueue<AgentYield> = {}
+
+  constructor(
+    run: AsyncIterator<UpstreamYield>,
+    private readonly failed: (error: unknown) => never,
+  ) {
+    this.#run = run
+  }
+
+  next(): Promise<IteratorResult<AgentYield>> {
+    return pollNext(this, this.#queue)
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<AgentYield>> {
+    this.#over = true
+    const delegated = this.#delegate
+    this.#delegate = undefined
+    // What was delegated is let go first, as `yield*` returns its inner iterator before the generator's own `finally`.
+    await delegated?.return?.().catch(() => {})
+    return ((await this.#run.return?.(value).catch(this.failed)) as IteratorResult<AgentYield>) ?? { done: true, value }
+  }
+
+  poll(): IteratorResult<AgentYield> | typeof PENDING {
+    for (;;) {
+      if (this.#over) return DONE
+      const step = this.#step
+      if (step) {
+        if (!step.settled) return PENDING
+        this.#step = undefined
+        if (step.from === 'delegate') {
+          if (step.failed) this.#resume(step.failed)
+          else if (step.result?.done) this.#resume()
+          else return step.result as IteratorResult<AgentYield>
+          continue
+        }
+        if (step.failed) {
+          this.#over = true
+          this.failed(step.failed.error)
+        }
+        const result = step.result as IteratorResult<UpstreamYield>
+        if (result.done) {
+          this.#over = true
+          return DONE
+        }
+        if (result.value instanceof Delegate) this.#delegate = result.value.batches[Symbol.asyncIterator]()
+        else return result as IteratorResult<AgentYield>
+        continue
+      }
+      const delegated = this.#delegate
+      if (!delegated) {
+        this.#resume()
+        continue
+      }
+      if (!isPollable(delegated)) {
+        this.#start('delegate', () => delegated.next())
+        continue
+      }
+      let result: IteratorResult<AgentEvent[]> | typeof PENDING
+      try {
+        result = delegated.poll()
+      } catch (error) {
+        this.#resume({ error })
+        continue
+      }
+      if (result === PENDING) return PENDING
+      if (!result.done) return result
+      this.#resume()
+    }
+  }
+
+  wait(ready: () => void): void {
+    const step = this.#step
+    if (step && !step.settled) {
+      this.#onReady = ready
+      return
+    }
+    const delegated = this.#delegate
+    if (!step && !this.#over && delegated && isPollable(delegated)) return void delegated.wait(ready)
+    queueMicrotask(ready)
+  }
+
+  /** The generator goes on: after what it delegated ended, or with its failure thrown in where it yielded it. */
+  #resume(failure?: { error: unknown }) {
+    this.#delegate = undefined
+    const run = this.#run
+    if (!failure) return void this.#start('run', () => run.next())
+    const { error } = failure
+    this.#start('run', () => (run.throw ? run.throw(error) : Promise.reject(error)))
+  }
+
+  #start(from: Step['from'], call: () => Promise<IteratorResult<UpstreamYield | AgentEvent[]>>) {
+    const step: Step = { from, settled: false }
+    this.#step = step
+    let pending: Promise<IteratorResult<UpstreamYield | AgentEvent[]>>
+    try {
+      pending = call()
+    } catch (error) {
+      step.settled = true
+      step.failed = { error }
+      return
+    }
+    pending.then(
+      (result) => {
+        step.settled = true
+        step.result = result
+        this.#wake()
+      },
+      (error) => {
+        step.settled = true
+        step.failed = { error }
+        this.#wake()
+      },
+    )
+  }
+
+  #wake() {
+    const ready = this.#onReady
+    this.#onReady = undefined
+    ready?.()
+  }
+}
