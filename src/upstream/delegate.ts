@@ -83,8 +83,13 @@ export class UpstreamRun implements Pollable<AgentYield> {
           this.#over = true
           return DONE
         }
-        if (result.value instanceof Delegate) this.#delegate = result.value.batches[Symbol.asyncIterator]()
-        else return result as IteratorResult<AgentYield>
+        if (!(result.value instanceof Delegate)) return result as IteratorResult<AgentYield>
+        try {
+          this.#delegate = result.value.batches[Symbol.asyncIterator]()
+        } catch (error) {
+          // As `yield*` of an iterable that cannot be read: the failure is the generator's, where it yielded it.
+          this.#resume({ error })
+        }
         continue
       }
       const delegated = this.#delegate
@@ -144,6 +149,8 @@ export class UpstreamRun implements Pollable<AgentYield> {
       (result) => {
         step.settled = true
         step.result = result
+        // Returned meanwhile: a stream handed over now is let go (its body canceled) rather than left unread.
+        if (this.#over && result.value instanceof Delegate) letGo(result.value)
         this.#wake()
       },
       (error) => {
@@ -158,5 +165,19 @@ export class UpstreamRun implements Pollable<AgentYield> {
     const ready = this.#onReady
     this.#onReady = undefined
     ready?.()
+  }
+}
+
+/**
+ * A stream handed over after the reader left is begun and returned, as `yield*` would (it steps into it before the
+ * return reaches it): an SSE answer's body is canceled, not left open.
+ */
+function letGo(handed: Delegate) {
+  try {
+    const batches = handed.batches[Symbol.asyncIterator]()
+    if (isPollable(batches)) batches.poll()
+    batches.return?.()?.catch(() => {})
+  } catch {
+    // Let go all the same.
   }
 }
