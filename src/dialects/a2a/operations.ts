@@ -2,6 +2,7 @@
 import type { z } from 'zod'
 import type { BridgeError } from '../../core/index.js'
 import { parseWith } from '../../core/index.js'
+import { mapThrough } from '../../stream/index.js'
 import { fromV03PushConfig, fromV03SendParams, toV03Event, toV03Message, toV03PushConfig, toV03Task } from './compat.js'
 import type { A2AVersion } from './errors.js'
 import { a2aError } from './errors.js'
@@ -50,9 +51,7 @@ const op = <P>(schema: z.ZodType<P>, call: (ctx: OperationContext, params: P) =>
 })
 
 const streamed = (source: AsyncIterable<StreamResponse[]>, shape: (e: StreamResponse) => unknown): Streamed => ({
-  stream: (async function* () {
-    for await (const batch of source) yield batch.map(shape)
-  })(),
+  stream: shape === v1 ? source : mapThrough(() => source, { map: (batch) => batch.map(shape) }),
 })
 
 const v1 = (e: StreamResponse) => e

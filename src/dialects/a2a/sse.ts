@@ -1,5 +1,5 @@
 import type { SSEMessage } from '../../stream/index.js'
-import { sseResponse } from '../../stream/index.js'
+import { mapThrough, sseResponse } from '../../stream/index.js'
 
 /** An AbortController that follows `signal` and can also be aborted on its own (when a stream is canceled). */
 export function linkedController(signal: AbortSignal): AbortController {
@@ -20,13 +20,12 @@ export function a2aStream(
   errorFrame: (error: unknown) => string,
   keepAliveMs?: number,
 ): Response {
-  async function* frames(): AsyncGenerator<SSEMessage[]> {
-    try {
-      for await (const batch of source) yield batch.map((e) => ({ data: frame(e) }))
-    } catch (e) {
-      if (!controller.signal.aborted) yield [{ event: 'error', data: errorFrame(e) }]
-    }
-  }
+  // A mapping, not a generator: the SSE pump polls it through to the run's log (see `mapThrough`).
+  const frames = (): AsyncIterable<SSEMessage[]> =>
+    mapThrough(() => source, {
+      map: (batch) => batch.map((e) => ({ data: frame(e) })),
+      failed: (e) => (controller.signal.aborted ? undefined : [{ event: 'error', data: errorFrame(e) }]),
+    })
   return sseResponse(
     (signal) => {
       signal.addEventListener('abort', () => controller.abort(), { once: true })

@@ -5,6 +5,7 @@ import type { Message as CanonicalMessage, PendingInterrupt, RunEvent, RunInput,
 import { isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord } from '../../store/index.js'
 import { foldRun } from '../../store/index.js'
+import { mapThrough } from '../../stream/index.js'
 import type { DecodedUserMessage } from './decode.js'
 import { decodeRequest, ENDS_STREAM } from './decode.js'
 import { createEncoder, encode, taskSnapshot } from './encode.js'
@@ -119,32 +120,37 @@ export class TaskService {
    * The task's events as StreamResponse batches: first the task as it stood at `afterSeq`, then what follows,
    * live, until a terminal state or INPUT_REQUIRED (AUTH_REQUIRED keeps the stream open).
    */
-  async *stream(record: RunRecord, afterSeq: number, signal?: AbortSignal): AsyncGenerator<StreamResponse[]> {
+  stream(record: RunRecord, afterSeq: number, signal?: AbortSignal): AsyncIterable<StreamResponse[]> {
     const encoder = createEncoder({ taskId: record.runId, contextId: record.contextId })
     let sentSnapshot = false
     let last = 0
-    for await (const batch of this.runtime.runs.events(record.runId, 0, { signal })) {
-      const out: StreamResponse[] = []
-      for (const event of batch) {
-        if (!sentSnapshot && event.seq > afterSeq) {
+    let closed = false
+    // A mapping, not a generator: the SSE pump polls it (see `mapThrough`). A batch with nothing to say maps to none.
+    return mapThrough(() => this.runtime.runs.events(record.runId, 0, { signal }), {
+      map: (batch) => {
+        const out: StreamResponse[] = []
+        for (const event of batch) {
+          if (!sentSnapshot && event.seq > afterSeq) {
+            out.push({ task: taskSnapshot(encoder) })
+            sentSnapshot = true
+          }
+          const encoded = encode(encoder, event)
+          last = event.seq
+          if (event.seq <= afterSeq) continue
+          for (const e of encoded) out.push(e)
+          if (closesStream(encoded, event)) {
+            closed = true
+            return out
+          }
+        }
+        if (!sentSnapshot && last >= afterSeq) {
           out.push({ task: taskSnapshot(encoder) })
           sentSnapshot = true
         }
-        const encoded = encode(encoder, event)
-        last = event.seq
-        if (event.seq <= afterSeq) continue
-        out.push(...encoded)
-        if (closesStream(encoded, event)) {
-          yield out
-          return
-        }
-      }
-      if (!sentSnapshot && last >= afterSeq) {
-        out.push({ task: taskSnapshot(encoder) })
-        sentSnapshot = true
-      }
-      if (out.length) yield out
-    }
+        return out
+      },
+      stop: () => closed,
+    })
   }
 
   /**
