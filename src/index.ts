@@ -105,15 +105,18 @@ export type {
   ReadEventsOptions,
   StreamDecoding,
   Upstream,
+  UpstreamClient,
   UpstreamClientOptions,
   UpstreamLimits,
   UpstreamOptions,
+  UpstreamYield,
 } from './upstream/index.js'
 export {
   createLinks,
   createUpstream,
   decodeEach,
   decodeEvents,
+  delegate,
   eventJson,
   InvalidUpstreamData,
   invalidError,
