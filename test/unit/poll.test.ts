@@ -3,40 +3,19 @@
 // (LogReader) and the SSE pump. These tests hold the polled paths to what the `next()` paths give, and to the contract:
 // `ready` is called once, later, never within `wait`; a returned or aborted reading calls back too.
 import { describe, expect, it } from 'vitest'
+import { flush, pollable, settled, waitOnce, within } from '../helpers/poll.js'
 import { BridgeError, initialRunState } from '../../src/core/index.js'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
 import { MemoryRunStore } from '../../src/store/index.js'
 import type { RunRecord } from '../../src/store/index.js'
 import type { MapHooks, SSEChunk, SSEMessage } from '../../src/stream/index.js'
 import { mapThrough, passThrough, sseResponse, sseStream } from '../../src/stream/index.js'
-import { isPollable, PENDING, type Pollable } from '../../src/stream/poll.js'
+import { PENDING, type Pollable } from '../../src/stream/poll.js'
 
 const decoder = new TextDecoder()
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined }
 
 /** Lets every queued microtask and the current macrotask's follow-ups run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
-
-/** Rejects when `promise` has not settled within `ms`, so a hang fails fast. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Whether `promise` has settled once pending work has run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  )
-  await flush()
-  await flush()
-  return done
-}
 
 const record = (runId: string): RunRecord => ({
   runId,
@@ -59,32 +38,6 @@ async function storeWithRun(options: ConstructorParameters<typeof MemoryRunStore
 }
 
 const seqs = (batch: readonly RunEvent[]) => batch.map((e) => e.seq)
-
-/** The iterator of an iterable, which must speak the poll protocol. */
-function pollable<T>(iterable: AsyncIterable<T>): Pollable<T> {
-  const it = iterable[Symbol.asyncIterator]()
-  if (!isPollable(it)) throw new Error('expected a pollable iterator')
-  return it
-}
-
-/**
- * Waits once on a pollable, checking the contract as it goes: `ready` is not called within `wait`, and is called once.
- */
-async function waitOnce(it: Pollable<unknown>): Promise<void> {
-  let calls = 0
-  let resolve!: () => void
-  const woken = new Promise<void>((r) => {
-    resolve = r
-  })
-  it.wait(() => {
-    calls++
-    resolve()
-  })
-  expect(calls, 'ready called within wait').toBe(0)
-  await within(woken, 1000, 'ready')
-  await flush()
-  expect(calls, 'ready called more than once').toBe(1)
-}
 
 /** Reads a pollable to its end with poll() and wait() only. */
 async function pollAll<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -748,7 +701,7 @@ const toMessages = (batch: readonly RunEvent[]): SSEMessage[] =>
 const sse = (e: { seq: number; type: string }) => `event: ${e.type}\nid: ${e.seq}\ndata: {"seq":${e.seq}}\n\n`
 
 async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string | undefined> {
-  const { done, value } = await within(reader.read(), 1000, 'a chunk')
+  const { done, value } = await within(reader.read(), 'a chunk', 1000)
   return done ? undefined : decoder.decode(value)
 }
 
@@ -819,8 +772,8 @@ describe('SSE pump over a pollable source', () => {
         : source
       return new Response(sseStream(open, { keepAliveMs: 0 })).text()
     }
-    const polled = await within(read(false), 1000, 'polled stream')
-    expect(polled).toBe(await within(read(true), 1000, 'next() stream'))
+    const polled = await within(read(false), 'polled stream', 1000)
+    expect(polled).toBe(await within(read(true), 'next() stream', 1000))
     expect(polled).toBe(
       sse({ seq: 1, type: 'run.status' }) +
         sse({ seq: 2, type: 'message.delta' }) +
@@ -875,7 +828,7 @@ describe('SSE pump over a pollable source', () => {
       keepAliveMs: 0,
       onError: (e) => ({ event: 'error', data: (e as BridgeError).code }),
     })
-    expect(await within(res.text(), 1000, 'stream end')).toBe('event: error\ndata: not_found\n\n')
+    expect(await within(res.text(), 'stream end', 1000)).toBe('event: error\ndata: not_found\n\n')
   })
 
   it('cancelling a reader that stopped reading lets the log reader go: returned, end told, the log no longer held', async () => {
@@ -889,7 +842,7 @@ describe('SSE pump over a pollable source', () => {
     // A client that reads no more holds the full log: the producer waits for it.
     const third = store.append('run_1', delta('b'))
     expect(await settled(third)).toBe(false)
-    await within(reader.cancel('gone'), 1000, 'cancel')
+    await within(reader.cancel('gone'), 'cancel', 1000)
     expect(spy.returns).toBe(1)
     expect(spy.ends).toBe(1)
     expect(spy.signal?.aborted).toBe(true)
@@ -907,7 +860,7 @@ describe('SSE pump over a pollable source', () => {
     const reader = sseStream(open, { keepAliveMs: 0 }).getReader()
     const pending = reader.read()
     await flush()
-    await within(reader.cancel(), 1000, 'cancel')
+    await within(reader.cancel(), 'cancel', 1000)
     expect(await pending).toEqual(DONE_RESULT)
     expect(spy.returns).toBe(1)
     expect(spy.ends).toBe(1)

@@ -4,6 +4,7 @@
 // try/catch/finally around the yield sees it), a failure that escapes names the upstream (unless the run was aborted),
 // and a reader that leaves lets go of the delegated stream before the generator's own `finally`.
 import { describe, expect, it } from 'vitest'
+import { byPolling, flush, waitOnce, within } from '../helpers/poll.js'
 import type { AgentEvent, AgentInfo, AgentYield, MapperState, RunRequest } from '../../src/core/index.js'
 import { BridgeError } from '../../src/core/index.js'
 import { isPollable, PENDING, type Pollable, pollNext } from '../../src/stream/poll.js'
@@ -25,18 +26,7 @@ const delta = (text: string): AgentEvent => ({ type: 'message.delta', messageId:
 const started: AgentEvent = { type: 'run.status', status: 'working' }
 const completed: AgentEvent = { type: 'run.completed' }
 
-/** Lets queued microtasks and the current macrotask's follow-ups run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1))
-
-/** Rejects when `promise` has not settled within `ms`, so a hang fails fast. */
-function within<T>(promise: Promise<T>, what: string, ms = 2_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 /** A backend over a client whose run is `run`. */
 const backendOf = (run: (request: RunRequest, signal: AbortSignal) => AsyncIterable<UpstreamYield>) =>
@@ -64,43 +54,6 @@ async function forAwait(
     return { got, error }
   }
   return { got }
-}
-
-/** Waits once on a pollable, holding it to the contract: `ready` comes later (never within `wait`), and only once. */
-async function waitOnce(it: Pollable<unknown>): Promise<void> {
-  let calls = 0
-  let inside = true
-  let early = false
-  await within(
-    new Promise<void>((resolve) => {
-      it.wait(() => {
-        calls++
-        if (inside) early = true
-        resolve()
-      })
-      inside = false
-    }),
-    'wait() to call back',
-  )
-  expect(early).toBe(false)
-  await flush()
-  expect(calls).toBe(1)
-}
-
-/** Everything polling the reading gives; what `poll()` throws too. */
-async function byPolling<T>(it: Pollable<T>): Promise<{ got: T[]; error?: unknown }> {
-  const got: T[] = []
-  for (;;) {
-    let result: IteratorResult<T> | typeof PENDING
-    try {
-      result = it.poll()
-    } catch (error) {
-      return { got, error }
-    }
-    if (result === PENDING) await waitOnce(it)
-    else if (result.done) return { got }
-    else got.push(result.value)
-  }
 }
 
 /** The next value polling gives (waiting as told). */

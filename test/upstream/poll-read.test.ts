@@ -4,6 +4,7 @@
 // end or the failure is told only after that; a deadline for the first byte, a bound on an event's size, and the
 // caller's signal end it too.
 import { describe, expect, it } from 'vitest'
+import { byPolling, flush, settled, waitOnce, within } from '../helpers/poll.js'
 import type { AgentEvent, MapperState } from '../../src/core/index.js'
 import { BridgeError } from '../../src/core/index.js'
 import type { ChunkSource, SSEEvent } from '../../src/stream/index.js'
@@ -22,71 +23,11 @@ import { DEFAULT_LIMITS, decodeEvents } from '../../src/upstream/index.js'
 const encoder = new TextEncoder()
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined }
 
-/** Lets queued microtasks and the current macrotask's follow-ups run. */
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Rejects when `promise` has not settled within `ms`, so a hang fails fast. */
-function within<T>(promise: Promise<T>, what: string, ms = 2_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms}ms: ${what}`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
 
 /** Resolves once `condition` holds (checked every millisecond). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(1)
-}
-
-/** Whether `promise` has settled once pending work has run. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
-  let done = false
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  )
-  await flush()
-  await flush()
-  return done
-}
-
-/** Waits once on a pollable, holding it to the contract: `ready` comes later (never within `wait`), and only once. */
-async function waitOnce(it: Pollable<unknown>): Promise<void> {
-  let calls = 0
-  let inside = true
-  let early = false
-  await within(
-    new Promise<void>((resolve) => {
-      it.wait(() => {
-        calls++
-        if (inside) early = true
-        resolve()
-      })
-      inside = false
-    }),
-    'wait() to call back',
-  )
-  expect(early).toBe(false)
-  await flush()
-  expect(calls).toBe(1)
-}
-
-/** Everything polling gives, and what `poll()` throws. */
-async function byPolling<T>(it: Pollable<T>): Promise<{ got: T[]; error?: unknown }> {
-  const got: T[] = []
-  for (;;) {
-    let result: IteratorResult<T> | typeof PENDING
-    try {
-      result = it.poll()
-    } catch (error) {
-      return { got, error }
-    }
-    if (result === PENDING) await waitOnce(it)
-    else if (result.done) return { got }
-    else got.push(result.value)
-  }
 }
 
 /** Everything a `for await` gives, and what it throws. */
