@@ -1,5 +1,7 @@
 // Canonical events as the run store logs them, for tests that feed a face encoder a whole answer.
 import type { RunEvent } from '../../src/core/index.js'
+import { initialRunState } from '../../src/core/index.js'
+import type { RunRecord } from '../../src/store/index.js'
 
 /**
  * A streamed answer as logged: the run working, the message started, then one delta per text (seqs from 1, run `r`).
@@ -22,3 +24,15 @@ export function streamedAnswer(
     ),
   ]
 }
+
+/** A new run's record for a store (agent `agent`, context `ctx`, created at 0), with `over` on top. */
+export const runRecord = (runId: string, over: Partial<RunRecord> = {}): RunRecord => ({
+  runId,
+  agentId: 'agent',
+  contextId: 'ctx',
+  createdAt: 0,
+  updatedAt: 0,
+  background: false,
+  state: initialRunState(),
+  ...over,
+})

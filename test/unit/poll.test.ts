@@ -3,11 +3,11 @@
 // (LogReader) and the SSE pump. These tests hold the polled paths to what the `next()` paths give, and to the contract:
 // `ready` is called once, later, never within `wait`; a returned or aborted reading calls back too.
 import { describe, expect, it } from 'vitest'
+import { runRecord } from '../helpers/events.js'
 import { flush, pollable, settled, waitOnce, within } from '../helpers/poll.js'
-import { BridgeError, initialRunState } from '../../src/core/index.js'
+import { BridgeError } from '../../src/core/index.js'
 import type { AgentEvent, RunEvent } from '../../src/core/index.js'
 import { MemoryRunStore } from '../../src/store/index.js'
-import type { RunRecord } from '../../src/store/index.js'
 import type { MapHooks, SSEChunk, SSEMessage } from '../../src/stream/index.js'
 import { mapThrough, passThrough, sseResponse, sseStream } from '../../src/stream/index.js'
 import { PENDING, type Pollable } from '../../src/stream/poll.js'
@@ -15,17 +15,7 @@ import { PENDING, type Pollable } from '../../src/stream/poll.js'
 const decoder = new TextDecoder()
 const DONE_RESULT: IteratorReturnResult<undefined> = { done: true, value: undefined }
 
-/** Lets every queued microtask and the current macrotask's follow-ups run. */
-
-const record = (runId: string): RunRecord => ({
-  runId,
-  agentId: 'agent',
-  contextId: 'ctx',
-  createdAt: 0,
-  updatedAt: 0,
-  background: false,
-  state: initialRunState(),
-})
+const record = runRecord
 
 const delta = (text: string): AgentEvent => ({ type: 'message.delta', messageId: 'm1', delta: text, channel: 'output' })
 const working: AgentEvent = { type: 'run.status', status: 'working' }

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { BridgeError, initialRunState } from '../../src/core/index.js'
+import { runRecord } from '../helpers/events.js'
+import { BridgeError } from '../../src/core/index.js'
 import type { AgentEvent, ErrorCode, Message, RunEvent } from '../../src/core/index.js'
 import { MemoryRunStore } from '../../src/store/index.js'
 import type { RunRecord } from '../../src/store/index.js'
 
-const record = (runId: string, over: Partial<RunRecord> = {}): RunRecord => ({
-  runId,
-  agentId: 'agent',
-  contextId: 'ctx',
-  createdAt: 0,
-  updatedAt: 0,
-  background: false,
-  state: initialRunState(),
-  ...over,
-})
+const record = runRecord
 
 const delta = (text: string): AgentEvent => ({ type: 'message.delta', messageId: 'm1', delta: text, channel: 'output' })
 const working: AgentEvent = { type: 'run.status', status: 'working' }

@@ -451,15 +451,19 @@ describe('a reader that leaves while a delegate is read', () => {
     })
   }
 
-  it('return() while a next() waits on a delegated SSE body: the waiting next() is done, the body canceled', async () => {
-    const log: string[] = []
-    const it = reading(async function* () {
+  /** A run that delegates an SSE answer that stays open, telling `log` when the body is canceled and when it ends. */
+  const onOpenBody = (log: string[]) =>
+    reading(async function* () {
       try {
         yield delegate(decodedBatches(sseResponse([], { open: true }, () => log.push('body.cancel'))))
       } finally {
         log.push('generator.finally')
       }
     })
+
+  it('return() while a next() waits on a delegated SSE body: the waiting next() is done, the body canceled', async () => {
+    const log: string[] = []
+    const it = onOpenBody(log)
     const waiting = it.next()
     await tick()
     await tick()
@@ -471,13 +475,7 @@ describe('a reader that leaves while a delegate is read', () => {
 
   it('return() while a poller waits on a delegate: the poller is called back and the reading is done', async () => {
     const log: string[] = []
-    const it = reading(async function* () {
-      try {
-        yield delegate(decodedBatches(sseResponse([], { open: true }, () => log.push('body.cancel'))))
-      } finally {
-        log.push('generator.finally')
-      }
-    })
+    const it = onOpenBody(log)
     let result: IteratorResult<AgentYield> | typeof PENDING = it.poll()
     for (let i = 0; result === PENDING && i < 5; i++) {
       await tick()
