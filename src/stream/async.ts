@@ -1,5 +1,5 @@
 import { DONE } from './done.js'
-import { isPollable, PENDING, type Pollable } from './poll.js'
+import { isPollable, Outcome, PENDING, type Pollable } from './poll.js'
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -124,8 +124,9 @@ class Through<T, U> implements Pollable<U> {
   #ended = false
   /** Each step needs a `then` (to map, to stop, or to tell `end`); else the source's promise goes on as it is. */
   readonly #wrapped: boolean
-  /** A polling reader's wait on a source that only has `next()` (or is still opening): its outcome, for the poll after. */
-  #stash: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown } | undefined
+  /** A polling reader's wait on a source still opening, or on a step of one that only has `next()`. */
+  #opened: Outcome<unknown> | undefined
+  #stepped: Outcome<IteratorResult<T>> | undefined
   #ready: (() => void) | undefined
 
   constructor(
@@ -163,10 +164,17 @@ class Through<T, U> implements Pollable<U> {
           this.#at = 'source'
           return { done: false, value: (this.hooks.first as () => U)() }
         case 'source': {
-          const stash = this.#stash
-          if (stash) {
-            this.#stash = undefined
-            return stash.ok ? this.#settle(stash.result) : this.#fail(stash.error)
+          const opened = this.#opened
+          if (opened) {
+            if (!opened.settled) return PENDING
+            this.#opened = undefined
+            if (opened.failure) return this.#fail(opened.failure.error)
+          }
+          const stepped = this.#stepped
+          if (stepped) {
+            if (!stepped.settled) return PENDING
+            this.#stepped = undefined
+            return stepped.failure ? this.#fail(stepped.failure.error) : this.#settle(stepped.take())
           }
           const source = this.#source
           if (!source || !isPollable(source)) return PENDING
@@ -190,38 +198,19 @@ class Through<T, U> implements Pollable<U> {
   }
 
   wait(ready: () => void): void {
-    if (this.#at !== 'source' || this.#stash) return void queueMicrotask(ready)
+    if (this.#at !== 'source') return void queueMicrotask(ready)
+    const pending = this.#opened ?? this.#stepped
+    if (pending?.settled) return void queueMicrotask(ready)
     const source = this.#source
-    if (source && isPollable(source)) return void source.wait(ready)
+    if (!pending && source && isPollable(source)) return void source.wait(ready)
     this.#ready = ready
-    if (!source) {
-      // Opened at the first wait; a failure to open is the next poll's.
-      this.#start().then(this.#opened, this.#stashError)
-      return
-    }
-    let next: Promise<IteratorResult<T>>
-    try {
-      next = source.next()
-    } catch (error) {
-      // Called back later all the same, never within this call.
-      return void queueMicrotask(() => this.#stashError(error))
-    }
-    next.then(this.#stashResult, this.#stashError)
+    if (pending) return
+    // Opened at the first wait (a failure to open is the next poll's); a source that only has `next()` is stepped.
+    if (!source) this.#opened = new Outcome(() => this.#start(), this.#wake)
+    else this.#stepped = new Outcome(() => source.next(), this.#wake)
   }
 
-  #opened = () => this.#wake()
-
-  #stashResult = (result: IteratorResult<T>) => {
-    this.#stash = { ok: true, result }
-    this.#wake()
-  }
-
-  #stashError = (error: unknown) => {
-    this.#stash = { ok: false, error }
-    this.#wake()
-  }
-
-  #wake() {
+  #wake = () => {
     const ready = this.#ready
     this.#ready = undefined
     ready?.()

@@ -69,3 +69,56 @@ export function pollNext<T>(source: Pollable<T>, queue?: NextQueue<T>): Promise<
   if (queue) queue.pending = pending
   return pending
 }
+
+/**
+ * A promise a polled reader waits on (a step of a source read with `next()`, an opening, a hook): its outcome kept for
+ * the poll after, `wake` told once it settles. A call that throws instead of returning a promise is an outcome failed
+ * at once (`wake` told later all the same, never within the call).
+ */
+export class Outcome<T> {
+  #settled = false
+  #value: T | undefined
+  #failure: { error: unknown } | undefined
+
+  constructor(call: () => PromiseLike<T>, wake: () => void) {
+    let promise: PromiseLike<T>
+    try {
+      promise = call()
+    } catch (error) {
+      this.#fail(error)
+      queueMicrotask(wake)
+      return
+    }
+    promise.then(
+      (value) => {
+        this.#settled = true
+        this.#value = value
+        wake()
+      },
+      (error) => {
+        this.#fail(error)
+        wake()
+      },
+    )
+  }
+
+  get settled(): boolean {
+    return this.#settled
+  }
+
+  /** What it failed with, once settled that way. */
+  get failure(): { error: unknown } | undefined {
+    return this.#failure
+  }
+
+  /** The value it settled to; throws what it failed with. */
+  take(): T {
+    if (this.#failure) throw this.#failure.error
+    return this.#value as T
+  }
+
+  #fail(error: unknown) {
+    this.#settled = true
+    this.#failure = { error }
+  }
+}

@@ -1,7 +1,7 @@
 import type { ParseError } from 'eventsource-parser'
 import { createParser } from 'eventsource-parser'
 import { DONE } from './done.js'
-import { PENDING, type Pollable, type NextQueue, pollNext } from './poll.js'
+import { type NextQueue, Outcome, PENDING, type Pollable, pollNext } from './poll.js'
 
 /** One server-sent event as read off the wire. */
 export interface SSEEvent {
@@ -98,8 +98,8 @@ class SSEBatches implements Pollable<SSEEvent[]> {
   #closed = false
   /** A wait on the body is under way: what it brings is handled before anything else. */
   #inFlight = false
-  /** What a wait on a body without `poll` (a web stream's reader) brought. */
-  #stash: { ok: true; chunk: Chunk } | { ok: false; error: unknown } | undefined
+  /** A wait on a body without `poll` (a web stream's reader): its read, for the poll after. */
+  #read: Outcome<Chunk> | undefined
   #onReady: (() => void) | undefined
   /** The last chunk was the body's end: the reading is over once its events were taken. */
   #ended = false
@@ -192,24 +192,14 @@ class SSEBatches implements Pollable<SSEEvent[]> {
       return
     }
     const reader = this.#reader
-    if (!reader || this.#stash) return void queueMicrotask(ready)
+    if (!reader || this.#read?.settled) return void queueMicrotask(ready)
     this.#inFlight = true
     if (reader.wait) return void reader.wait(ready)
     this.#onReady = ready
-    reader.read().then(this.#stashChunk, this.#stashError)
+    this.#read ??= new Outcome(() => reader.read(), this.#wake)
   }
 
-  #stashChunk = (chunk: Chunk) => {
-    this.#stash = { ok: true, chunk }
-    this.#wake()
-  }
-
-  #stashError = (error: unknown) => {
-    this.#stash = { ok: false, error }
-    this.#wake()
-  }
-
-  #wake() {
+  #wake = () => {
     const ready = this.#onReady
     this.#onReady = undefined
     ready?.()
@@ -218,11 +208,10 @@ class SSEBatches implements Pollable<SSEEvent[]> {
   #pollChunk(): Chunk | typeof PENDING {
     const reader = this.#reader as ChunkSource
     if (reader.poll) return reader.poll()
-    const stash = this.#stash
-    if (!stash) return PENDING
-    this.#stash = undefined
-    if (!stash.ok) throw stash.error
-    return stash.chunk
+    const read = this.#read
+    if (!read?.settled) return PENDING
+    this.#read = undefined
+    return read.take()
   }
 
   #start() {

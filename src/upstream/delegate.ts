@@ -1,7 +1,7 @@
 // How an upstream client's run hands its stream to the bridge without a generator step per batch.
 import type { AgentEvent, AgentYield } from '../core/index.js'
 import { DONE } from '../stream/done.js'
-import { isPollable, PENDING, type Pollable, type NextQueue, pollNext } from '../stream/poll.js'
+import { isPollable, type NextQueue, Outcome, PENDING, type Pollable, pollNext } from '../stream/poll.js'
 
 /**
  * What a client's run generator yields in place of `yield* batches`: the reader of the run reads the batches itself
@@ -22,9 +22,7 @@ export type UpstreamYield = AgentYield | Delegate
 /** A step of the generator (or of a delegate that cannot be polled) on its way, and what it settled to. */
 interface Step {
   from: 'run' | 'delegate'
-  settled: boolean
-  result?: IteratorResult<UpstreamYield | AgentEvent[]>
-  failed?: { error: unknown }
+  outcome: Outcome<IteratorResult<UpstreamYield | AgentEvent[]>>
 }
 
 /**
@@ -66,19 +64,24 @@ export class UpstreamRun implements Pollable<AgentYield> {
       if (this.#over) return DONE
       const step = this.#step
       if (step) {
-        if (!step.settled) return PENDING
+        const { outcome } = step
+        if (!outcome.settled) return PENDING
         this.#step = undefined
+        const failure = outcome.failure
         if (step.from === 'delegate') {
-          if (step.failed) this.#resume(step.failed)
-          else if (step.result?.done) this.#resume()
-          else return step.result as IteratorResult<AgentYield>
+          if (failure) this.#resume(failure)
+          else {
+            const result = outcome.take()
+            if (!result.done) return result as IteratorResult<AgentYield>
+            this.#resume()
+          }
           continue
         }
-        if (step.failed) {
+        if (failure) {
           this.#over = true
-          this.failed(step.failed.error)
+          this.failed(failure.error)
         }
-        const result = step.result as IteratorResult<UpstreamYield>
+        const result = outcome.take() as IteratorResult<UpstreamYield>
         if (result.done) {
           this.#over = true
           return DONE
@@ -116,7 +119,7 @@ export class UpstreamRun implements Pollable<AgentYield> {
 
   wait(ready: () => void): void {
     const step = this.#step
-    if (step && !step.settled) {
+    if (step && !step.outcome.settled) {
       this.#onReady = ready
       return
     }
@@ -135,33 +138,16 @@ export class UpstreamRun implements Pollable<AgentYield> {
   }
 
   #start(from: Step['from'], call: () => Promise<IteratorResult<UpstreamYield | AgentEvent[]>>) {
-    const step: Step = { from, settled: false }
-    this.#step = step
-    let pending: Promise<IteratorResult<UpstreamYield | AgentEvent[]>>
-    try {
-      pending = call()
-    } catch (error) {
-      step.settled = true
-      step.failed = { error }
-      return
-    }
-    pending.then(
-      (result) => {
-        step.settled = true
-        step.result = result
-        // Returned meanwhile: a stream handed over now is let go (its body canceled) rather than left unread.
-        if (this.#over && result.value instanceof Delegate) letGo(result.value)
-        this.#wake()
-      },
-      (error) => {
-        step.settled = true
-        step.failed = { error }
-        this.#wake()
-      },
-    )
+    this.#step = { from, outcome: new Outcome(call, this.#wake) }
   }
 
-  #wake() {
+  #wake = () => {
+    // Returned meanwhile: a stream handed over now is let go (its body canceled) rather than left unread.
+    const outcome = this.#over ? this.#step?.outcome : undefined
+    if (outcome?.settled && !outcome.failure) {
+      const { value } = outcome.take()
+      if (value instanceof Delegate) letGo(value)
+    }
     const ready = this.#onReady
     this.#onReady = undefined
     ready?.()

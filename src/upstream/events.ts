@@ -9,7 +9,7 @@ import { invalidError, parseJson, StreamDropped, timeoutError } from './errors.j
 import type { Upstream } from './http.js'
 import { readsAsIs, tolerant } from './tolerant.js'
 import { DONE } from '../stream/done.js'
-import { PENDING, type Pollable, type NextQueue, pollNext } from '../stream/poll.js'
+import { type NextQueue, Outcome, PENDING, type Pollable, pollNext } from '../stream/poll.js'
 import { pollSSEBatches } from '../stream/sse-read.js'
 
 /** The most characters one upstream event may hold (a whole Response snapshot fits many times over). */
@@ -128,9 +128,6 @@ export function decodeEvents<S extends MapperState, W>(
  * throws is the stream's failure (`readError` names it); a throw while decoding is the client's own and goes on as it
  * is, once the stream is let go.
  */
-/** A hook's promise on its way, and what it settled to. */
-type Hooked = { settled: boolean; events?: AgentEvent[]; failed?: { error: unknown } }
-
 class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]> {
   readonly #batches: Pollable<SSEEvent[]>
   /** Nothing more is read: the stream is let go (or being let go). */
@@ -140,7 +137,7 @@ class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]>
   /** A throw while decoding: told once the stream is let go. */
   #failure: { error: unknown; told: boolean } | undefined
   /** A hook's promise under way: the batch's events come out once it settles. */
-  #hooked: Hooked | undefined
+  #hooked: Outcome<AgentEvent[]> | undefined
   #onReady: (() => void) | undefined
   /** A `next()` under way: a call made meanwhile waits for it. */
   readonly #queue: NextQueue<AgentEvent[]> = {}
@@ -175,9 +172,9 @@ class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]>
       if (hooked) {
         if (!hooked.settled) return PENDING
         this.#hooked = undefined
-        if (hooked.failed) this.#decodeFailed(hooked.failed.error)
+        if (hooked.failure) this.#decodeFailed(hooked.failure.error)
         else {
-          const out = this.#out(hooked.events as AgentEvent[])
+          const out = this.#out(hooked.take())
           if (out) return out
         }
         continue
@@ -207,20 +204,8 @@ class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]>
         continue
       }
       if (!Array.isArray(decoded)) {
-        const pending: Hooked = { settled: false }
-        this.#hooked = pending
-        decoded.then(
-          (events) => {
-            pending.settled = true
-            pending.events = events
-            this.#wake()
-          },
-          (error) => {
-            pending.settled = true
-            pending.failed = { error }
-            this.#wake()
-          },
-        )
+        const hooked = decoded
+        this.#hooked = new Outcome(() => hooked, this.#wake)
         return PENDING
       }
       const out = this.#out(decoded)
@@ -238,7 +223,7 @@ class DecodedBatches<S extends MapperState, W> implements Pollable<AgentEvent[]>
     this.#batches.wait(ready)
   }
 
-  #wake() {
+  #wake = () => {
     const ready = this.#onReady
     this.#onReady = undefined
     ready?.()
