@@ -279,6 +279,25 @@ describe('a chunk source that can be polled (withChunkSource)', () => {
   })
 })
 
+describe('a chunk source that cannot be polled', () => {
+  it('a read() that throws at once fails the reading (the poll after the wait throws it), and the source is canceled', async () => {
+    let canceled = 0
+    const source: ChunkSource = {
+      read: () => {
+        throw new Error('no read')
+      },
+      cancel: async () => {
+        canceled++
+      },
+    }
+    const it = pollSSEBatches(withChunkSource(new Response(new ReadableStream<Uint8Array>()), () => source))
+    const { got, error } = await byPolling(it)
+    expect(got).toEqual([])
+    expect((error as Error).message).toBe('no read')
+    expect(canceled).toBe(1)
+  })
+})
+
 describe('firstByteTimeoutMs', () => {
   it('no chunk in time: polling fails with SSEFirstByteTimeout, and the body is canceled', async () => {
     const { body, cancels } = controlledBody()
