@@ -607,41 +607,32 @@ describe('LogReader polled', () => {
     expect(reader.poll()).toEqual(DONE_RESULT)
   })
 
-  it('return() while waiting calls ready once, and the next poll is done', async () => {
-    const store = await storeWithRun()
-    const reader = pollable(store.read('run_1', 0, { follow: true }))
-    expect(reader.poll()).toBe(PENDING)
-    let woken = 0
-    reader.wait(() => woken++)
-    const returned = reader.return?.()
-    expect(woken).toBe(0)
-    await returned
-    await flush()
-    expect(woken).toBe(1)
-    expect(reader.poll()).toEqual(DONE_RESULT)
-    // An append after it wakes nothing more.
-    await store.append('run_1', working)
-    await flush()
-    expect(woken).toBe(1)
-    expect(reader.poll()).toEqual(DONE_RESULT)
-  })
-
-  it('an abort while waiting calls ready once, and the next poll is done', async () => {
-    const store = await storeWithRun()
-    const abort = new AbortController()
-    const reader = pollable(store.read('run_1', 0, { follow: true, signal: abort.signal }))
-    expect(reader.poll()).toBe(PENDING)
-    let woken = 0
-    reader.wait(() => woken++)
-    abort.abort()
-    expect(woken).toBe(0)
-    await flush()
-    expect(woken).toBe(1)
-    expect(reader.poll()).toEqual(DONE_RESULT)
-    await store.append('run_1', working)
-    await flush()
-    expect(woken).toBe(1)
-  })
+  // What ends a wait: the reader returned, or its signal aborted.
+  const ENDINGS = {
+    'return()': (reader: Pollable<RunEvent[]>) => reader.return?.(),
+    'an abort': (_reader: Pollable<RunEvent[]>, abort: AbortController) => abort.abort(),
+  }
+  for (const [how, end] of Object.entries(ENDINGS)) {
+    it(`${how} while waiting calls ready once, and the next poll is done`, async () => {
+      const store = await storeWithRun()
+      const abort = new AbortController()
+      const reader = pollable(store.read('run_1', 0, { follow: true, signal: abort.signal }))
+      expect(reader.poll()).toBe(PENDING)
+      let woken = 0
+      reader.wait(() => woken++)
+      const ended = end(reader, abort)
+      expect(woken).toBe(0)
+      await ended
+      await flush()
+      expect(woken).toBe(1)
+      expect(reader.poll()).toEqual(DONE_RESULT)
+      // An append after it wakes nothing more.
+      await store.append('run_1', working)
+      await flush()
+      expect(woken).toBe(1)
+      expect(reader.poll()).toEqual(DONE_RESULT)
+    })
+  }
 
   it('throws from poll what next() rejects with: an unknown run, a cursor the bounded log no longer holds', async () => {
     const store = await storeWithRun({ maxEventsPerRun: 2 })
