@@ -20,7 +20,7 @@ import {
 import type { ResponseDecoderState } from './decode.js'
 import { createDecoder, decode, isKnownEvent } from './decode.js'
 import { encodeRequest } from './encode.js'
-import { readDelta, StreamEventIn } from './reading.js'
+import { readDelta, readDeltaData, StreamEventIn } from './reading.js'
 
 export interface ResponsesClientOptions extends UpstreamClientOptions {
   /** The upstream's base URL, ending in `/v1`. */
@@ -70,6 +70,8 @@ export function createResponsesClient(options: ResponsesClientOptions): AgentBac
    */
   function read(decoder: ResponseDecoderState, message: SSEEvent): StreamEventIn | UnknownEvent | undefined {
     if (message.data === '[DONE]') return undefined
+    const delta = readDeltaData(message.data)
+    if (delta) return delta
     const raw = eventJson(LABEL, message.data, `event${message.event ? ` '${message.event}'` : ''}`)
     if (!isKnownEvent(raw)) {
       const { type, sequence_number: seq } = (raw ?? {}) as { type?: unknown; sequence_number?: unknown }

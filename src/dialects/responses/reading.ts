@@ -164,3 +164,33 @@ export function readDelta(raw: unknown): StreamEventIn | undefined {
   if (e.sequence_number !== undefined && !Number.isInteger(e.sequence_number)) return undefined
   return e as StreamEventIn
 }
+
+/**
+ * A delta event's `data` as servers write it: flat, `type` first, the fields in one of the orders seen on the wire
+ * (OpenAI: sequence number second, `logprobs` and `obfuscation` last; this bridge's own face: sequence number last;
+ * aimock: none). One regular expression reads it in about a fifth of `JSON.parse`'s time, and a delta is most of any
+ * stream. Only what the decoder reads of a delta is kept (type, item id, delta, sequence number); any other shape
+ * (escaped ids, logprobs, other fields, another order) is undefined and read the general way.
+ */
+const DELTA_DATA =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a JSON string holds no raw control character; refused, as JSON.parse does.
+  /^\{"type":"(response\.(?:output_text|refusal|reasoning_text|reasoning_summary_text|function_call_arguments|mcp_call_arguments)\.delta)",(?:"sequence_number":(0|[1-9]\d{0,14}),)?"item_id":"([^"\\\x00-\x1f]*)",(?:"output_index":\d{1,9},)?(?:"(?:content|summary)_index":\d{1,9},)?"delta":"((?:[^"\\\x00-\x1f]|\\.)*)"(?:,"logprobs":\[\])?(?:,"obfuscation":"[^"\\\x00-\x1f]*")?(?:,"sequence_number":(0|[1-9]\d{0,14}))?\}$/
+
+export function readDeltaData(data: string): StreamEventIn | undefined {
+  const m = DELTA_DATA.exec(data)
+  if (!m) return undefined
+  const [, type, seqFirst, itemId, escaped = '', seqLast] = m
+  let delta = escaped
+  if (escaped.includes('\\')) {
+    // JSON's own unescaping; a bad escape is left to the general reading, which names the event.
+    try {
+      delta = JSON.parse(`"${escaped}"`) as string
+    } catch {
+      return undefined
+    }
+  }
+  const seq = seqFirst ?? seqLast
+  const event: Record<string, unknown> = { type, item_id: itemId, delta }
+  if (seq !== undefined) event.sequence_number = Number(seq)
+  return event as StreamEventIn
+}
