@@ -19,13 +19,12 @@ const singleLine = (name: string, value: string): string => {
   return value
 }
 
-/** A batch's messages as one text (JSON, what every face sends, has no raw line breaks: one step each). */
-function format(chunk: SSEChunk): string {
-  if (!Array.isArray(chunk)) return formatSSE(chunk as SSEMessage)
-  let text = ''
-  for (const message of chunk as readonly SSEMessage[]) text += formatSSE(message)
-  return text
-}
+/**
+ * At most about this many characters go out in one write: a batch past it (a replay's backlog, large ACP `values`
+ * snapshots) goes out in parts, each when the receiver wants it, never as one string that grows with the batch. A
+ * message is never split: a part holds at least one, whatever its size.
+ */
+export const MAX_WRITE_CHARS = 1 << 20
 
 export function formatSSE(message: SSEMessage): string {
   let out = ''
@@ -76,7 +75,7 @@ export interface SSEStreamOptions {
   onError?: (error: unknown) => SSEMessage | undefined
 }
 
-/** What an SSE source yields: one message, or a batch that goes out as one chunk (one write, not N). */
+/** What an SSE source yields: one message, or a batch that goes out as one write, not N (in parts past MAX_WRITE_CHARS). */
 export type SSEChunk = SSEMessage | readonly SSEMessage[]
 
 /** Where an `SSEPump` writes: a web stream's controller, or a transport's own response (Node's, say). */
@@ -91,9 +90,9 @@ export interface SSESink {
 }
 
 /**
- * Drives an SSE source into a sink: each batch the source yields goes out as one write, the source is asked for more
- * only while the receiver takes it (a slow client only slows its own reader), and a keep-alive goes out after
- * `keepAliveMs` of silence. One timer per idle period, not one per event: on a busy stream it rarely fires. The source
+ * Drives an SSE source into a sink: each batch the source yields goes out as one write (in parts past MAX_WRITE_CHARS),
+ * the source is asked for more only while the receiver takes it (a slow client only slows its own reader), and a
+ * keep-alive goes out after `keepAliveMs` of silence. One timer per idle period, not one per event: on a busy stream it rarely fires. The source
  * gets an AbortSignal that fires when the receiver goes away, even while the source waits for its next event (an
  * async generator's `return()` alone would wait for that event to arrive).
  */
@@ -107,6 +106,9 @@ export class SSEPump {
   #finished = false
   #lastWrite = 0
   #timer: ReturnType<typeof setTimeout> | undefined
+  /** A batch being written in parts (see MAX_WRITE_CHARS), and where its next part starts. */
+  #batch: readonly SSEMessage[] | undefined
+  #at = 0
   /** Settles `run` when the source is polled (see `#pump`). */
   #over: (() => void) | undefined
 
@@ -143,16 +145,14 @@ export class SSEPump {
       for (;;) {
         if (!sink.desired()) await sink.ready()
         if (this.#finished) return
+        if (this.#batch) {
+          this.#writePart()
+          continue
+        }
         const result = await this.#iterator.next()
         if (this.#finished) return // stopped while waiting
         if (result.done || this.#abort.signal.aborted) return this.#end()
-        const text = format(result.value)
-        if (text === '') continue // an empty batch, or a source that skips: on to the next
-        if (!sink.desired()) {
-          await sink.ready()
-          if (this.#finished) return
-        }
-        this.#write(text)
+        this.#take(result.value)
       }
     } catch (error) {
       this.#fail(error)
@@ -169,17 +169,40 @@ export class SSEPump {
     try {
       for (;;) {
         if (this.#finished) return
-        // The next batch is taken only once the receiver wants it.
+        // The next part, or batch, is taken only once the receiver wants it.
         if (!sink.desired()) return void sink.ready().then(this.#pump)
+        if (this.#batch) {
+          this.#writePart()
+          continue
+        }
         const result = source.poll()
         if (result === PENDING) return void source.wait(this.#pump)
         if (result.done || this.#abort.signal.aborted) return void this.#end()
-        const text = format(result.value)
-        if (text !== '') this.#write(text)
+        this.#take(result.value)
       }
     } catch (error) {
       this.#fail(error)
     }
+  }
+
+  #take(chunk: SSEChunk) {
+    this.#batch = Array.isArray(chunk) ? (chunk as readonly SSEMessage[]) : [chunk as SSEMessage]
+    this.#at = 0
+  }
+
+  /** The batch's next part (all of it, usually) as one write; an empty batch writes nothing. */
+  #writePart() {
+    const batch = this.#batch as readonly SSEMessage[]
+    let text = ''
+    let i = this.#at
+    for (; i < batch.length; i++) {
+      const message = formatSSE(batch[i] as SSEMessage)
+      if (text && text.length + message.length > MAX_WRITE_CHARS) break
+      text += message
+    }
+    this.#at = i
+    if (i >= batch.length) this.#batch = undefined
+    if (text !== '') this.#write(text)
   }
 
   #fail(error: unknown) {

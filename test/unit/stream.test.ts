@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { formatSSE, readSSE, SSE_HEADERS, sseResponse, sseStream } from '../../src/stream/index.js'
+import {
+  formatSSE,
+  MAX_WRITE_CHARS,
+  mapThrough,
+  readSSE,
+  SSE_HEADERS,
+  sseResponse,
+  sseStream,
+} from '../../src/stream/index.js'
 import type { SSEEvent, SSEMessage } from '../../src/stream/index.js'
 
 const encoder = new TextEncoder()
@@ -398,6 +406,58 @@ describe('sseStream', () => {
     expect(produced).toBeLessThanOrEqual(3 + 2)
     await reader.cancel()
     expect(finallyRan).toBe(true)
+  })
+
+  // A backlog (a replay, large ACP values snapshots) must not become one string that grows with the batch.
+  describe('a batch past MAX_WRITE_CHARS', () => {
+    const big = (i: number, chars: number): SSEMessage => ({
+      id: String(i),
+      event: 'e',
+      data: `${i}`.padEnd(chars, 'x'),
+    })
+    // Five messages of 0.4 Mi characters, one of 1.5 Mi (alone past the limit), one small.
+    const batch = [0, 1, 2, 3, 4].map((i) => big(i, 400_000)).concat([big(5, 1_500_000), big(6, 10)])
+    const whole = batch.map(formatSSE).join('')
+    const sources = {
+      'an async generator': () =>
+        async function* () {
+          pulls += 1
+          yield batch
+          pulls += 1
+        },
+      'a polled mapping': () => () =>
+        mapThrough(
+          async function* () {
+            pulls += 1
+            yield batch
+            pulls += 1
+          },
+          { map: (b: SSEMessage[]) => b },
+        ),
+    }
+    let pulls = 0
+
+    for (const [name, source] of Object.entries(sources)) {
+      it(`goes out in parts of at most MAX_WRITE_CHARS, whole messages, in order, one per read (${name})`, async () => {
+        pulls = 0
+        const reader = sseStream(source(), { keepAliveMs: 0 }).getReader()
+        const parts: string[] = []
+        for (;;) {
+          const part = await within(readChunk(reader), 2_000, 'the next part')
+          if (part === undefined) break
+          parts.push(part)
+          // The source is asked for nothing more while the batch's parts wait for the reader.
+          if (parts.join('').length < whole.length) expect(pulls).toBe(1)
+        }
+        expect(parts.join('')).toBe(whole)
+        expect(parts.length).toBeGreaterThanOrEqual(4)
+        for (const part of parts) {
+          // Each part is whole messages; only a message longer than the limit makes a longer part, alone.
+          expect(part.endsWith('\n\n')).toBe(true)
+          if (part.length > MAX_WRITE_CHARS) expect(part).toBe(formatSSE(batch[5] as SSEMessage))
+        }
+      })
+    }
   })
 })
 

@@ -7,7 +7,7 @@ import { readJsonBody } from '../../bridge/http.js'
 import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
-import { KEEP_ALIVE_LINE, sseResponse } from '../../stream/index.js'
+import { KEEP_ALIVE_LINE, mapThrough, sseResponse } from '../../stream/index.js'
 import { errcodeOf } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
@@ -31,8 +31,9 @@ export interface AcpFaceOptions {
   valuesIntervalMs?: number
 }
 
-/** At most this many characters of SSE data go out in one write: a backlog is written in parts, never as one string. */
-const WRITE_CHARS = 1 << 20
+/** A batch of frames as SSE messages. */
+const toMessages = (batch: readonly { id: string; data: RunOutputStreamData }[]): SSEMessage[] =>
+  batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -117,23 +118,8 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
   ) => {
     const report = runtime.reporter(c)
     return sseResponse(
-      async function* (signal): AsyncGenerator<SSEMessage[]> {
-        for await (const batch of frames(signal)) {
-          let out: SSEMessage[] = []
-          let size = 0
-          for (const f of batch) {
-            const data = JSON.stringify(f.data)
-            if (size && size + data.length > WRITE_CHARS) {
-              yield out
-              out = []
-              size = 0
-            }
-            out.push({ id: f.id, event: ACP_EVENT, data })
-            size += data.length
-          }
-          if (out.length) yield out
-        }
-      },
+      // A large batch (a backlog, big values snapshots) goes out in parts (the pump's MAX_WRITE_CHARS).
+      (signal) => mapThrough(() => frames(signal), { map: toMessages }),
       // A comment line, not a comment block: the official ACP client (agntcy-acp) takes every blank line for an
       // event and fails on its empty data (see KEEP_ALIVE_COMMENT).
       {
