@@ -3,27 +3,22 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
 import type { RunEvent, RunInput } from '../../core/index.js'
-import { BridgeError, endsTurn, isTerminalStatus, settlesTurn } from '../../core/index.js'
+import { BridgeError, isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord, RunStore } from '../../store/index.js'
 import { foldRunTail } from '../../store/index.js'
-import { raceTimer, TIMER } from '../../stream/index.js'
+import { passThrough } from '../../stream/index.js'
+import type { Pollable } from '../../stream/poll.js'
 import { checkSchema } from './check.js'
 import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
-import { createEncoder, encode, runOutput, takeValues, valuesSize, valuesSnapshot } from './encode.js'
+import { createEncoder, encode, runOutput } from './encode.js'
 import { conflict, invalid, notFound } from './errors.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
+import type { Frame } from './output-stream.js'
+import { RunOutputStream } from './output-stream.js'
 import { GENERIC_TYPE } from './schemas.js'
 import type { AcpThreads } from './threads.js'
-import type {
-  RunCreateStateful,
-  RunCreateStateless,
-  RunOutput,
-  RunOutputStreamData,
-  RunStateful,
-  RunStateless,
-  RunStatus,
-} from './wire.js'
+import type { RunCreateStateful, RunCreateStateless, RunOutput, RunStateful, RunStateless, RunStatus } from './wire.js'
 
 /** What the face keeps per run: how it was created (echoed as `creation`) and whether it is a thread run. */
 export interface RunDoc {
@@ -85,8 +80,6 @@ export const DEFAULT_VALUES_INTERVAL_MS = 100
  * answer's length.
  */
 export const VALUES_CHARS_PER_INTERVAL = 65_536
-
-type Frame = { id: string; data: RunOutputStreamData }
 
 export class AcpRuns {
   constructor(
@@ -219,116 +212,37 @@ export class AcpRuns {
   /**
    * The run's stream from `afterSeq`: with `snapshot`, first the current state (the values so far, or how the run
    * already ended); then each event as it comes, until the run pauses or ends. SSE ids are the run's event seqs.
-   *
-   * `values` snapshots follow a cadence (`valuesIntervalMs`, see `DEFAULT_VALUES_INTERVAL_MS`): while deltas arrive,
-   * at most one per interval, the interval stretched in proportion once the values pass `VALUES_CHARS_PER_INTERVAL`
-   * characters, so the stream carries about that much per interval whatever the answer's length; and always one when a
-   * message or artifact completes, before an interrupt or an error, and at the run's end. A snapshot taken between
-   * events is the next frame of the last event (`N` or `N.k`), so `Last-Event-ID` resumes after it.
+   * `values` snapshots follow a cadence (`valuesIntervalMs`, see `DEFAULT_VALUES_INTERVAL_MS` and `RunOutputStream`).
    */
-  async *stream(
+  stream(
     record: RunRecord,
     afterSeq: number,
     modes: { values: boolean; custom: boolean },
     options: StreamOptions = {},
-  ): AsyncGenerator<{ id: string; data: RunOutputStreamData }[]> {
+  ): AsyncIterable<Frame[]> {
     const { snapshot = false, signal, afterFrame = Number.POSITIVE_INFINITY, startSeq } = options
     const interval = options.valuesIntervalMs ?? DEFAULT_VALUES_INTERVAL_MS
     const coalesce = modes.values && interval > 0
-    const encoder = createEncoder({ runId: toUuid(record.runId), modes, values: coalesce ? 'boundary' : 'change' })
-    let caughtUp = false
     // A new run's values stream says at once which run it is (a client needs the run_id to rejoin or cancel), with the
     // values as they stand when the run starts, before the agent has said anything; a replay from before then too.
     const due = options.fresh || (startSeq !== undefined && afterSeq < startSeq)
-    let announced = !due || startSeq === undefined || !modes.values
-    const announce = (out: Frame[]) => {
-      announced = true
-      out.push({ id: String(startSeq), data: valuesSnapshot(encoder) })
-    }
-    // The cadence: when the last snapshot went out, and how long the next one waits after it.
-    let valuesAt = Number.NEGATIVE_INFINITY
-    let wait = interval
-    const sent = (out: Frame[]) => {
-      if (!coalesce || !out.some((f) => f.data.type === 'values')) return
-      valuesAt = Date.now()
-      wait = interval * Math.max(1, valuesSize(encoder) / VALUES_CHARS_PER_INTERVAL)
-    }
-    // The last event read, and how many frames of it went out: a snapshot taken after it is its next frame.
-    let last = 0
-    let framesOfLast = 0
-    const take = (out: Frame[]) => {
-      const data = takeValues(encoder)
-      if (!data) return
-      out.push({ id: framesOfLast ? `${last}.${framesOfLast}` : String(last), data })
-      framesOfLast += 1
-    }
-    const owed = () => coalesce && caughtUp && encoder.stale === true
-    const events = this.runtime.runs.events(record.runId, 0, { signal })[Symbol.asyncIterator]()
-    let next: Promise<IteratorResult<RunEvent[]>> | undefined
-    try {
-      for (;;) {
-        next ??= events.next()
-        // Values owed wait for the next batch or their time, whichever comes first.
-        const result = owed() ? await raceTimer(next, valuesAt + wait - Date.now()) : await next
-        if (result === TIMER) {
-          const out: Frame[] = []
-          take(out)
-          sent(out)
-          if (out.length) yield out
-          continue
-        }
-        next = undefined
-        if (result.done) return
-        const out: Frame[] = []
-        for (const event of result.value) {
-          if (!announced && event.seq > (startSeq ?? 0)) announce(out)
-          last = event.seq
-          const data = encode(encoder, event)
-          framesOfLast = data.length
-          if (event.seq === afterSeq && afterFrame < data.length - 1) {
-            data.forEach((d, i) => {
-              if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
-            })
-            caughtUp = true
-            continue
-          }
-          if (event.seq <= afterSeq) continue
-          if (!caughtUp) {
-            caughtUp = true
-            if (snapshot && modes.values && encoder.values.messages.length) {
-              out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
-              encoder.stale = false
-            }
-          }
-          data.forEach((d, i) => {
-            out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
-          })
-          if (endsTurn(event)) {
-            yield out
-            return
-          }
-        }
-        if (!announced && last >= (startSeq ?? 0)) announce(out)
-        if (!caughtUp && snapshot && encoder.status !== 'pending') {
-          // Joined a run that had already paused or ended: say how, and close.
-          const output = runOutput(encoder)
-          if (output?.type === 'interrupt')
-            out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
-          else if (output?.type === 'error')
-            out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
-          else if (modes.values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
-          yield out
-          return
-        }
-        // A batch that leaves values owed past their time takes them now, in the same write.
-        if (owed() && Date.now() >= valuesAt + wait) take(out)
-        sent(out)
-        if (out.length) yield out
-      }
-    } finally {
-      // A read still pending ends when the stream's signal aborts; only a settled one is waited for.
-      if (next) void events.return?.(undefined).catch(() => {})
-      else await events.return?.(undefined)
+    const announceAt = due && modes.values ? startSeq : undefined
+    const runs = this.runtime.runs
+    return {
+      [Symbol.asyncIterator]: () =>
+        new RunOutputStream(
+          createEncoder({ runId: toUuid(record.runId), modes, values: coalesce ? 'boundary' : 'change' }),
+          passThrough(() => runs.events(record.runId, 0, { signal }))[Symbol.asyncIterator]() as Pollable<RunEvent[]>,
+          {
+            afterSeq,
+            afterFrame,
+            snapshot,
+            values: modes.values,
+            interval,
+            charsPerInterval: VALUES_CHARS_PER_INTERVAL,
+            announceAt,
+          },
+        ),
     }
   }
 

@@ -1,0 +1,204 @@
+// One reading of a run as ACP stream frames (`RunOutputStream` events): the run's log encoded as it comes, `values`
+// snapshots on their cadence. Polled by the SSE pump (no promise per batch); `next()` for anyone else.
+import type { RunEvent } from '../../core/index.js'
+import { endsTurn } from '../../core/index.js'
+import { DONE } from '../../stream/done.js'
+import { type NextQueue, PENDING, type Pollable, pollNext } from '../../stream/poll.js'
+import type { AcpEncoderState } from './encode.js'
+import { encode, runOutput, takeValues, valuesSize, valuesSnapshot } from './encode.js'
+import type { RunOutputStreamData } from './wire.js'
+
+export type Frame = { id: string; data: RunOutputStreamData }
+
+export interface OutputStreamOptions {
+  /** Frames of events up to this seq are not sent (they were delivered before). */
+  afterSeq: number
+  /** With a Last-Event-ID `N.k`: frames of event N after the k-th were not delivered yet. */
+  afterFrame: number
+  /** First the run's state so far (a join without Last-Event-ID). */
+  snapshot: boolean
+  /** Whether the stream carries `values` snapshots, and whether they are coalesced (see `interval`). */
+  values: boolean
+  /** Coalesced `values`: at most one snapshot per this many milliseconds while deltas arrive; 0 for one per change. */
+  interval: number
+  /** Past this many characters of values, the interval stretches in proportion. */
+  charsPerInterval: number
+  /** Where a values stream opens with a frame naming the run; undefined once said, or when it needs none. */
+  announceAt: number | undefined
+}
+
+/**
+ * The frames of a run's events (the reading `events` of its log), from `afterSeq` on, until the run pauses or ends.
+ *
+ * `values` snapshots follow a cadence: while deltas arrive, at most one per interval, the interval stretched in
+ * proportion once the values pass `charsPerInterval` characters, so the stream carries about that much per interval
+ * whatever the answer's length; and always one when a message or artifact completes, before an interrupt or an error,
+ * and at the run's end. A snapshot taken between events is the next frame of the last event (`N` or `N.k`), so
+ * `Last-Event-ID` resumes after it. Values owed go out with the next batch, or on their own once their time comes.
+ */
+export class RunOutputStream implements Pollable<Frame[]> {
+  readonly #coalesce: boolean
+  #announceAt: number | undefined
+  #caughtUp = false
+  /** When the last snapshot went out, and how long the next one waits after it. */
+  #valuesAt = Number.NEGATIVE_INFINITY
+  #wait: number
+  /** The last event read, and how many frames of it went out: a snapshot taken after it is its next frame. */
+  #last = 0
+  #framesOfLast = 0
+  #over = false
+  #ready: (() => void) | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
+  readonly #queue: NextQueue<Frame[]> = {}
+
+  constructor(
+    private readonly encoder: AcpEncoderState,
+    private readonly events: Pollable<RunEvent[]>,
+    private readonly options: OutputStreamOptions,
+  ) {
+    this.#coalesce = options.values && options.interval > 0
+    this.#announceAt = options.announceAt
+    this.#wait = options.interval
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<Frame[]>> {
+    return pollNext(this, this.#queue)
+  }
+
+  async return(): Promise<IteratorResult<Frame[]>> {
+    this.#finish()
+    this.#wake()
+    return DONE
+  }
+
+  poll(): IteratorResult<Frame[]> | typeof PENDING {
+    for (;;) {
+      if (this.#over) return DONE
+      let out: Frame[]
+      try {
+        const result = this.events.poll()
+        if (result === PENDING) {
+          if (!this.#owed() || Date.now() < this.#valuesAt + this.#wait) return PENDING
+          out = []
+          this.#take(out)
+          this.#sent(out)
+        } else if (result.done) {
+          this.#finish()
+          return DONE
+        } else out = this.#frames(result.value)
+      } catch (error) {
+        // The events failed, or encoding them did: the reading is over, as a generator's that threw.
+        this.#finish()
+        throw error
+      }
+      if (out.length) return { done: false, value: out }
+    }
+  }
+
+  wait(ready: () => void): void {
+    if (this.#over) return void queueMicrotask(ready)
+    this.#ready = ready
+    // Values owed wait for the next batch or their time, whichever comes first.
+    if (this.#owed()) {
+      clearTimeout(this.#timer)
+      this.#timer = setTimeout(this.#wake, Math.max(0, this.#valuesAt + this.#wait - Date.now()))
+    }
+    this.events.wait(this.#wake)
+  }
+
+  #wake = () => {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    const ready = this.#ready
+    this.#ready = undefined
+    ready?.()
+  }
+
+  #owed(): boolean {
+    return this.#coalesce && this.#caughtUp && this.encoder.stale === true
+  }
+
+  /** A batch's frames; the reading ends with it when it ends the turn (or joined a run already over). */
+  #frames(events: readonly RunEvent[]): Frame[] {
+    const { encoder } = this
+    const { afterSeq, afterFrame, snapshot, values } = this.options
+    const out: Frame[] = []
+    for (const event of events) {
+      if (this.#announceAt !== undefined && event.seq > this.#announceAt) this.#announce(out)
+      this.#last = event.seq
+      const data = encode(encoder, event)
+      this.#framesOfLast = data.length
+      if (event.seq === afterSeq && afterFrame < data.length - 1) {
+        data.forEach((d, i) => {
+          if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
+        })
+        this.#caughtUp = true
+        continue
+      }
+      if (event.seq <= afterSeq) continue
+      if (!this.#caughtUp) {
+        this.#caughtUp = true
+        if (snapshot && values && encoder.values.messages.length) {
+          out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
+          encoder.stale = false
+        }
+      }
+      data.forEach((d, i) => {
+        out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
+      })
+      if (endsTurn(event)) {
+        this.#finish()
+        return out
+      }
+    }
+    if (this.#announceAt !== undefined && this.#last >= this.#announceAt) this.#announce(out)
+    if (!this.#caughtUp && snapshot && encoder.status !== 'pending') {
+      // Joined a run that had already paused or ended: say how, and close.
+      const output = runOutput(encoder)
+      if (output?.type === 'interrupt')
+        out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
+      else if (output?.type === 'error') out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
+      else if (values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
+      this.#finish()
+      return out
+    }
+    // A batch that leaves values owed past their time takes them now, in the same write.
+    if (this.#owed() && Date.now() >= this.#valuesAt + this.#wait) this.#take(out)
+    this.#sent(out)
+    return out
+  }
+
+  /** The values as they stand, as a frame naming the run (a client needs its run_id to rejoin or cancel). */
+  #announce(out: Frame[]) {
+    out.push({ id: String(this.#announceAt), data: valuesSnapshot(this.encoder) })
+    this.#announceAt = undefined
+  }
+
+  /** The values owed, as the next frame of the last event. */
+  #take(out: Frame[]) {
+    const data = takeValues(this.encoder)
+    if (!data) return
+    out.push({ id: this.#framesOfLast ? `${this.#last}.${this.#framesOfLast}` : String(this.#last), data })
+    this.#framesOfLast += 1
+  }
+
+  /** A snapshot went out: the next waits an interval, stretched for long values. */
+  #sent(out: Frame[]) {
+    if (!this.#coalesce || !out.some((f) => f.data.type === 'values')) return
+    this.#valuesAt = Date.now()
+    this.#wait = this.options.interval * Math.max(1, valuesSize(this.encoder) / this.options.charsPerInterval)
+  }
+
+  /** Over: the events are let go (a read under way ends with them), the timer cleared. */
+  #finish() {
+    if (this.#over) return
+    this.#over = true
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    void this.events.return?.(undefined)?.catch(() => {})
+  }
+}
