@@ -59,6 +59,49 @@ describe('the A2A client', () => {
     expect(text).toBe(Array.from({ length: 40 }, (_, i) => i + 1).join(' '))
   })
 
+  // A refusal may come as the stream's first message rather than as the call's answer: still a refusal, the message
+  // goes blocking. Once an event was read, the same error fails the run instead.
+  for (const [where, eventsFirst] of [
+    ['as the first message of the stream', 0],
+    ['after an event of the stream', 1],
+  ] as const) {
+    it(`a streamed call refused with -32004 ${where}`, async () => {
+      const upstream = keep(await startBridge({ agents: [demoAgent(2)] }))
+      const methods: string[] = []
+      const refusing: typeof fetch = async (input, init) => {
+        const body = typeof init?.body === 'string' ? init.body : ''
+        const method = /"method":"([^"]+)"/.exec(body)?.[1]
+        if (method) methods.push(method)
+        if (method !== 'SendStreamingMessage') return fetch(input, init)
+        const id = JSON.parse(body).id
+        const working = {
+          jsonrpc: '2.0',
+          id,
+          result: { statusUpdate: { taskId: 't1', contextId: 'c1', status: { state: 'TASK_STATE_WORKING' } } },
+        }
+        const refusal = { jsonrpc: '2.0', id, error: { code: -32004, message: 'Streaming is not supported here' } }
+        const sse = [...(eventsFirst ? [working] : []), refusal].map((m) => `data: ${JSON.stringify(m)}\n\n`).join('')
+        return new Response(sse, { headers: { 'content-type': 'text/event-stream' } })
+      }
+      const bridge = keep(
+        await startBridge({
+          agents: [{ id: 'demo', dialect: 'a2a', url: `${upstream.url}/a2a/demo` }],
+          fetch: refusing,
+        }),
+      )
+      const response = await sdk(bridge).responses.create({ model: 'demo', input: 'count to 3' })
+      if (eventsFirst) {
+        expect(response.status).toBe('failed')
+        expect(response.error?.message).toContain('-32004')
+        expect(methods).not.toContain('SendMessage')
+      } else {
+        expect(response.status).toBe('completed')
+        expect(response.output_text).toBe('1 2 3')
+        expect(methods).toContain('SendMessage')
+      }
+    })
+  }
+
   it('fails the run clearly when the upstream card cannot be read', async () => {
     const bridge = keep(
       await startBridge({ agents: [{ id: 'gone', dialect: 'a2a', url: 'http://127.0.0.1:9/a2a/x' }] }),

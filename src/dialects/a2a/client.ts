@@ -1,21 +1,25 @@
 // An AgentBackend for an upstream A2A agent: reads its card, picks JSON-RPC or HTTP+JSON and v1.0 or v0.3 from
 // `supportedInterfaces`, streams when the card allows (else sends and polls), re-subscribes when a stream drops.
 import type { z } from 'zod'
-import type { AgentBackend, AgentEvent, AgentInfo, ErrorCode, RunRequest } from '../../core/index.js'
+import type { AgentBackend, AgentInfo, ErrorCode, RunRequest } from '../../core/index.js'
 import { BridgeError } from '../../core/index.js'
+import type { SSEEvent } from '../../stream/index.js'
 import { sleep } from '../../stream/index.js'
 import type { Upstream, UpstreamClientOptions } from '../../upstream/index.js'
 import {
   createLinks,
   createUpstream,
   decodeEach,
+  decodeEvents,
+  delegate,
   eventJson,
   InvalidUpstreamData,
   lazy,
-  readEvents,
   readWire,
   StreamDropped,
   statusErrorOf,
+  type UpstreamClient,
+  type UpstreamYield,
   upstreamBackend,
 } from '../../upstream/index.js'
 import { fromV03Card, fromV03Event, fromV03Task, toV03SendParams } from './compat.js'
@@ -43,11 +47,19 @@ export interface A2AClientOptions extends UpstreamClientOptions {
   pollIntervalMs?: number
 }
 
+/**
+ * A streamed call's answer: its SSE stream, with how one of its messages reads as an event (decoded by the bridge as
+ * it comes, see `decodeEvents`), or the one result of an answer that is not a stream.
+ */
+type Answer =
+  | { upstream: Upstream; res: Response; url: string; read: (message: SSEEvent) => StreamResponse }
+  | { result: StreamResponse }
+
 interface Transport {
   version: A2AVersion
   send(request: SendMessageRequest, signal: AbortSignal): Promise<StreamResponse>
-  stream(request: SendMessageRequest, signal: AbortSignal): AsyncIterable<StreamResponse>
-  subscribe(taskId: string, signal: AbortSignal): AsyncIterable<StreamResponse>
+  stream(request: SendMessageRequest, signal: AbortSignal): Promise<Answer>
+  subscribe(taskId: string, signal: AbortSignal): Promise<Answer>
   getTask(taskId: string, signal?: AbortSignal): Promise<Task>
   cancel(taskId: string): Promise<void>
 }
@@ -153,22 +165,17 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       if (body?.error) throw rpcError(body.error, status)
       return body?.result
     }
-    /** A streamed answer's events (or the one result of an answer that is not a stream), as they come. */
-    async function* events(answer: Promise<Response>, signal: AbortSignal): AsyncGenerator<StreamResponse> {
-      const res = await answer
-      if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
-        yield lift(await result(res))
-        return
-      }
-      for await (const message of readEvents(upstream, res, { url, signal, warn: log })) {
-        yield lift(envelope(message.data, 'event'))
-      }
+    /** A streamed answer (or the one result of an answer that is not a stream). */
+    async function answer(called: Promise<Response>): Promise<Answer> {
+      const res = await called
+      if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return { result: lift(await result(res)) }
+      return { upstream, res, url, read: (message) => lift(envelope(message.data, 'event')) }
     }
     return {
       version,
       send: async (request, signal) => lift(await result(await call(names.send, params(request), signal))),
-      stream: (request, signal) => events(call(names.stream, params(request), signal), signal),
-      subscribe: (taskId, signal) => events(call(names.subscribe, { id: taskId }, signal), signal),
+      stream: (request, signal) => answer(call(names.stream, params(request), signal)),
+      subscribe: (taskId, signal) => answer(call(names.subscribe, { id: taskId }, signal)),
       getTask: async (taskId, signal) => {
         const task = await result(await call(names.get, { id: taskId }, signal))
         return version === '1.0' ? wire(TaskSchema, task, 'task') : fromV03Task(wire(V03Task, task, 'task'))
@@ -179,15 +186,17 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 
   function restTransport(upstream: Upstream, base: string): Transport {
     const root = base.replace(/\/+$/, '')
-    async function* events(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<StreamResponse> {
+    /** A streamed answer: its events as they come; an `error` event fails the stream. */
+    async function answer(path: string, body: unknown, signal: AbortSignal): Promise<Answer> {
       const res = await post(path, body, signal)
-      for await (const message of readEvents(upstream, res, { url: `${root}${path}`, signal, warn: log })) {
+      const read = (message: SSEEvent) => {
         const data = eventJson(LABEL, message.data, 'event')
         if (message.event === 'error') {
           throw new BridgeError('upstream_failed', `The upstream ${LABEL}'s stream failed: ${JSON.stringify(data)}`)
         }
-        yield wire(StreamResponseSchema, data, 'event')
+        return wire(StreamResponseSchema, data, 'event')
       }
+      return { upstream, res, url: `${root}${path}`, read }
     }
     const post = (path: string, body: unknown, signal?: AbortSignal) =>
       upstream.fetch(`${root}${path}`, {
@@ -207,31 +216,65 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
         })
         return wire(StreamResponseSchema, answer, 'response')
       },
-      stream: (request, signal) => events('/message:stream', request, signal),
-      subscribe: (taskId, signal) => events(`${task(taskId)}:subscribe`, undefined, signal),
+      stream: (request, signal) => answer('/message:stream', request, signal),
+      subscribe: (taskId, signal) => answer(`${task(taskId)}:subscribe`, undefined, signal),
       getTask: async (taskId, signal) =>
         wire(TaskSchema, await upstream.json(`${root}${task(taskId)}`, signal ? { signal } : {}), 'task'),
       cancel: (taskId) => upstream.send(`${root}${task(taskId)}:cancel`, { method: 'POST', body: '' }),
     }
   }
 
-  /** Feeds upstream events to the decoder, remembering the upstream ids (before their events go out). */
-  function pump(source: AsyncIterable<StreamResponse>, decoder: A2ADecoderState, request: RunRequest) {
+  /** Remembers the upstream ids once an answer names them, before their events go out. */
+  function linker(request: RunRequest) {
     let linked = false
-    return decodeEach(source, decoder, decode, {
-      // A promise only when there is something to write: every other event goes on without one.
-      after: (_event, state) => {
-        if (linked || !state.taskId) return
-        linked = true
-        const { taskId, contextId } = state
-        return links.run
-          .put(request.runId, taskId)
-          .then(() => (contextId ? links.context.put(request.contextId, contextId) : undefined))
-      },
-    })
+    // A promise only when there is something to write: every other event goes on without one.
+    return (_event: StreamResponse, state: A2ADecoderState) => {
+      if (linked || !state.taskId) return
+      linked = true
+      const { taskId, contextId } = state
+      return links.run
+        .put(request.runId, taskId)
+        .then(() => (contextId ? links.context.put(request.contextId, contextId) : undefined))
+    }
   }
 
-  const client: AgentBackend = {
+  /**
+   * An answer's events: a stream is handed to the bridge, which reads and decodes it as it comes (see `delegate`); a
+   * single result is decoded here. `read` is told of the first message read (or of the result).
+   */
+  async function* answerEvents(
+    answer: Answer,
+    decoder: A2ADecoderState,
+    request: RunRequest,
+    signal: AbortSignal,
+    read?: () => void,
+  ): AsyncGenerator<UpstreamYield> {
+    const after = linker(request)
+    if ('result' in answer) {
+      read?.()
+      yield* decodeEach(only(answer.result), decoder, decode, { after })
+      return
+    }
+    yield delegate(
+      decodeEvents(
+        answer.upstream,
+        answer.res,
+        { url: answer.url, signal, warn: log },
+        {
+          state: decoder,
+          decode,
+          read: (message) => {
+            const event = answer.read(message)
+            read?.()
+            return event
+          },
+          hooks: { after },
+        },
+      ),
+    )
+  }
+
+  const client: UpstreamClient = {
     async info(): Promise<AgentInfo> {
       const { card } = await connect()
       const extension = card.capabilities.extensions?.some((e) => e.uri === EXTENSION_URI) ?? false
@@ -260,7 +303,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       }
     },
 
-    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    async *run(request: RunRequest, signal: AbortSignal): AsyncGenerator<UpstreamYield> {
       const { card, transport } = await connect()
       const upstreamTask = request.pending ? await links.run.get(request.runId) : undefined
       const upstreamContext = await links.context.get(request.contextId)
@@ -270,25 +313,20 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
       })
       const decoder = createDecoder(upstreamTask ? { resumes: upstreamTask } : {})
       /** The blocking form: sent to return at once, then the task polled (below) until its turn ends. */
-      const sendOnce = () =>
-        pump(
-          (async function* () {
-            yield await transport.send(
-              { ...message, configuration: { ...message.configuration, returnImmediately: true } },
-              signal,
-            )
-          })(),
-          decoder,
-          request,
-        )
+      const sendOnce = async () => ({
+        result: await transport.send(
+          { ...message, configuration: { ...message.configuration, returnImmediately: true } },
+          signal,
+        ),
+      })
       let streamed = card.capabilities.streaming === true
       if (streamed) {
         let started = false
+        const began = () => {
+          started = true
+        }
         try {
-          for await (const event of pump(transport.stream(message, signal), decoder, request)) {
-            started = true
-            yield event
-          }
+          yield* answerEvents(await transport.stream(message, signal), decoder, request, signal, began)
         } catch (error) {
           if (!started && !signal.aborted && refused(error)) {
             // Some agents stream a new task but not a follow-up (an SDK answers -32004): this call goes blocking.
@@ -309,7 +347,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
           attempt++
         ) {
           try {
-            yield* pump(transport.subscribe(decoder.taskId, signal), decoder, request)
+            yield* answerEvents(await transport.subscribe(decoder.taskId, signal), decoder, request, signal)
           } catch (error) {
             if (signal.aborted || error instanceof InvalidUpstreamData) throw error
             // The agent may not offer re-subscription, or the stream broke again: polling finds how the task ends.
@@ -318,7 +356,7 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
           }
         }
       } else {
-        yield* sendOnce()
+        yield* answerEvents(await sendOnce(), decoder, request, signal)
       }
       // Neither stream nor re-subscription saw the turn end: poll the task until it does.
       while (!decoder.done && !signal.aborted && decoder.taskId) {
@@ -347,6 +385,11 @@ export function createA2AClient(options: A2AClientOptions): AgentBackend {
 const refused = (error: unknown): boolean =>
   error instanceof BridgeError &&
   (error.code === 'unsupported' || [404, 405, 415, 501].includes(error.upstreamStatus ?? 0))
+
+/** One value as an async iterable. */
+async function* only<T>(value: T): AsyncGenerator<T> {
+  yield value
+}
 
 const isReply = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && 'jsonrpc' in body && ('error' in body || 'result' in body)
