@@ -93,6 +93,67 @@ describe('internal errors', () => {
     },
   )
 
+  // The vendor faces end such a stream in their own words too: TrueFoundry's `response.done` and `turn.done` with status
+  // error, Orq's `agents.error` / `response.failed` (then `[DONE]`).
+  it.each([
+    [
+      'TrueFoundry responses',
+      'POST',
+      '/truefoundry/agent/responses',
+      { agent_name: 'odd', input: [{ role: 'user', content: 'go' }] },
+    ],
+    ['TrueFoundry turns', 'TURN', '', { input: [{ type: 'user.message', content: 'go' }] }],
+    [
+      'Orq stream-task',
+      'POST',
+      '/orq/v2/agents/odd/stream-task',
+      { message: { role: 'user', parts: [{ kind: 'text', text: 'go' }] } },
+    ],
+    [
+      'Orq responses',
+      'POST',
+      '/orq/v2/agents/odd/responses',
+      { message: { role: 'user', parts: [{ kind: 'text', text: 'go' }] }, stream: true },
+    ],
+  ] as const)(
+    "%s: a bug mid-stream ends the stream with the face's own error, naming the request id",
+    async (face, how, path, body) => {
+      const app = createBridge({ agents: [{ id: 'odd', backend: unwritable }], log: () => {} })
+      const post = (url: string, json: unknown) =>
+        app.request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(json),
+        })
+      let url: string = path
+      if (how === 'TURN') {
+        const session = (await (await post('/truefoundry/v1/agents/sessions', { agent_name: 'odd' })).json()) as {
+          data: { id: string }
+        }
+        url = `/truefoundry/v1/agents/sessions/${session.data.id}/turns`
+      }
+      const res = await post(url, body)
+      expect(res.status).toBe(200)
+      const id = res.headers.get('x-request-id')
+      const data = (await res.text())
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+      const orq = face.startsWith('Orq')
+      expect(data.at(-1)).toBe(orq ? '[DONE]' : data.at(-1))
+      const last = JSON.parse((orq ? data.at(-2) : data.at(-1)) ?? '{}')
+      expect(JSON.stringify(last)).toContain(`Internal error in the bridge (request ${id}).`)
+      expect(last.type).toBe(
+        {
+          'TrueFoundry responses': 'response.done',
+          'TrueFoundry turns': 'turn.done',
+          'Orq stream-task': 'agents.error',
+          'Orq responses': 'response.failed',
+        }[face],
+      )
+    },
+  )
+
   it('every response carries a request id, errors or not', async () => {
     const { app } = bridge()
     const a = await app.request('/healthz')

@@ -7,7 +7,7 @@ import { readJsonBody } from '../../bridge/http.js'
 import type { AgentInfo } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
-import { sseResponse } from '../../stream/index.js'
+import { mapThrough, sseResponse } from '../../stream/index.js'
 import { modelId, WORKSPACE_ID } from './encode.js'
 import { decodeRequest } from './request.js'
 import type { TaskDoc } from './tasks.js'
@@ -77,15 +77,12 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
   ) => {
     const report = runtime.reporter(c)
     return sseResponse(
-      async function* (signal): AsyncGenerator<SSEMessage[]> {
-        try {
-          for await (const batch of source(signal)) yield batch.map((e) => ({ data: JSON.stringify(e) }))
-        } catch (err) {
-          if (signal.aborted) return
-          yield [{ data: JSON.stringify(failure(report(err))) }]
-        }
-        if (!signal.aborted) yield [{ data: '[DONE]' }]
-      },
+      (signal) =>
+        mapThrough(() => source(signal), {
+          map: (batch) => batch.map((e): SSEMessage => ({ data: JSON.stringify(e) })),
+          failed: (err) => (signal.aborted ? undefined : [{ data: JSON.stringify(failure(report(err))) }]),
+          last: () => (signal.aborted ? undefined : [{ data: '[DONE]' }]),
+        }),
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
   }

@@ -6,7 +6,7 @@ import type { BridgeRuntime } from '../../bridge/face.js'
 import type { PendingInterrupt, RunEvent, RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
 import type { RunStatus } from '../../core/index.js'
-import { raceTimer, TIMER } from '../../stream/index.js'
+import { mapThrough, raceTimer, TIMER } from '../../stream/index.js'
 import type { OrqEncoderState } from './encode.js'
 import { createEncoder, encode, modelId, openTask, pendingCall, takeThought, thoughtSize, usageOf } from './encode.js'
 import type { ResponseEncoderState } from './response-encode.js'
@@ -198,18 +198,21 @@ export class OrqTasks {
   }
 
   /** The `/responses` stream of the turn: deltas as they come. */
-  async *responseStream(doc: TaskDoc, signal: AbortSignal): AsyncGenerator<ResponseStreamEvent[]> {
+  responseStream(doc: TaskDoc, signal: AbortSignal): AsyncIterable<ResponseStreamEvent[]> {
     const encoder = this.responseEncoder(doc)
-    yield openAgentResponse(encoder)
-    for await (const batch of this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })) {
-      const out: ResponseStreamEvent[] = []
-      for (const event of batch) {
-        out.push(...encodeResponse(encoder, event))
-        if (encoder.done) break
-      }
-      if (out.length) yield out
-      if (encoder.done) return
-    }
+    // A mapping the SSE pump polls, no generator step per batch (see `mapThrough`).
+    return mapThrough(() => this.runtime.runs.events(doc.runId, doc.afterSeq, { signal }), {
+      first: () => openAgentResponse(encoder),
+      map: (batch) => {
+        const out: ResponseStreamEvent[] = []
+        for (const event of batch) {
+          out.push(...encodeResponse(encoder, event))
+          if (encoder.done) break
+        }
+        return out
+      },
+      stop: () => encoder.done,
+    })
   }
 
   responseEncoder(doc: TaskDoc): ResponseEncoderState {

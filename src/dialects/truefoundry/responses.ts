@@ -4,6 +4,7 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, isTerminalStatus } from '../../core/index.js'
+import { mapThrough } from '../../stream/index.js'
 import type { DecodedResponsesRequest } from './request.js'
 import { answerPause, RESPONSES_ANSWERS } from './request.js'
 import type { ResponseStreamState } from './responses-encode.js'
@@ -106,18 +107,21 @@ export class TrueFoundryResponses {
     })
   }
 
-  async *stream(doc: TrueFoundryResponseDoc, signal: AbortSignal): AsyncGenerator<AgentResponseStreamEvent[]> {
+  stream(doc: TrueFoundryResponseDoc, signal: AbortSignal): AsyncIterable<AgentResponseStreamEvent[]> {
     const encoder = this.encoder(doc)
-    yield openResponseStream(encoder)
-    for await (const batch of this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })) {
-      const out: AgentResponseStreamEvent[] = []
-      for (const event of batch) {
-        out.push(...encodeResponseStream(encoder, event))
-        if (encoder.done) break
-      }
-      if (out.length) yield out
-      if (encoder.done) return
-    }
+    // A mapping the SSE pump polls, no generator step per batch (see `mapThrough`).
+    return mapThrough(() => this.runtime.runs.events(doc.runId, doc.afterSeq, { signal }), {
+      first: () => openResponseStream(encoder),
+      map: (batch) => {
+        const out: AgentResponseStreamEvent[] = []
+        for (const event of batch) {
+          out.push(...encodeResponseStream(encoder, event))
+          if (encoder.done) break
+        }
+        return out
+      },
+      stop: () => encoder.done,
+    })
   }
 
   /** Cancels the response's run; one that is not running is a 412, as TrueFoundry answers. */

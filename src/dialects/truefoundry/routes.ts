@@ -9,7 +9,7 @@ import { isJsonType, notJson, parseRequestJson, readJsonBody } from '../../bridg
 import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
-import { sseResponse } from '../../stream/index.js'
+import { mapThrough, sseResponse } from '../../stream/index.js'
 import { tolerant } from '../../upstream/index.js'
 import { decodeResponsesRequest, decodeTurnRequest } from './request.js'
 import { TrueFoundryResponses } from './responses.js'
@@ -103,25 +103,26 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
     const sessions = sessionsOf(c)
     const report = runtime.reporter(c)
     return sseResponse(
-      async function* (signal): AsyncGenerator<SSEMessage[]> {
+      (signal) => {
         let last = after
-        try {
-          for await (const batch of sessions.stream(turn, signal, after)) {
+        return mapThrough(() => sessions.stream(turn, signal, after), {
+          map: (batch) => {
             last = batch.at(-1)?.[0] ?? last
-            yield batch.map(([seq, event]) => ({ id: String(seq), data: JSON.stringify(event) }))
-          }
-        } catch (err) {
-          if (signal.aborted) return
-          const e = report(err)
-          const done: TurnStreamingEvent = {
-            type: 'turn.done',
-            id: `${turn.id}.error`,
-            state: { status: 'error', message: e.message, completed_at: new Date().toISOString() },
-            created_at: new Date().toISOString(),
-            thread_id: null,
-          }
-          yield [{ id: String(last + 1), data: JSON.stringify(done) }]
-        }
+            return batch.map(([seq, event]): SSEMessage => ({ id: String(seq), data: JSON.stringify(event) }))
+          },
+          failed: (err) => {
+            if (signal.aborted) return undefined
+            const e = report(err)
+            const done: TurnStreamingEvent = {
+              type: 'turn.done',
+              id: `${turn.id}.error`,
+              state: { status: 'error', message: e.message, completed_at: new Date().toISOString() },
+              created_at: new Date().toISOString(),
+              thread_id: null,
+            }
+            return [{ id: String(last + 1), data: JSON.stringify(done) }]
+          },
+        })
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )
@@ -253,24 +254,25 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
   ) => {
     const report = runtime.reporter(c)
     return sseResponse(
-      async function* (signal): AsyncGenerator<SSEMessage[]> {
+      (signal) => {
         let last = 0
-        try {
-          for await (const batch of source(signal)) {
+        return mapThrough(() => source(signal), {
+          map: (batch) => {
             last = batch.at(-1)?.sequence_id ?? last
-            yield batch.map((event) => ({ data: JSON.stringify(event) }))
-          }
-        } catch (err) {
-          if (signal.aborted) return
-          const e = report(err)
-          const done: AgentResponseStreamEvent = {
-            type: 'response.done',
-            status: 'error',
-            message: e.message,
-            sequence_id: last + 1,
-          }
-          yield [{ data: JSON.stringify(done) }]
-        }
+            return batch.map((event): SSEMessage => ({ data: JSON.stringify(event) }))
+          },
+          failed: (err) => {
+            if (signal.aborted) return undefined
+            const e = report(err)
+            const done: AgentResponseStreamEvent = {
+              type: 'response.done',
+              status: 'error',
+              message: e.message,
+              sequence_id: last + 1,
+            }
+            return [{ data: JSON.stringify(done) }]
+          },
+        })
       },
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },
     )

@@ -5,7 +5,7 @@
 import type { BridgeRuntime } from '../../bridge/face.js'
 import type { RunEvent, RunInput, RunStatus, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
-import { serialByKey } from '../../stream/index.js'
+import { mapThrough, serialByKey } from '../../stream/index.js'
 import type { DecodedTurnInput } from './request.js'
 import { answerPause, TURN_ANSWERS } from './request.js'
 import type { TurnEncoderState } from './sessions-encode.js'
@@ -199,7 +199,7 @@ export class TrueFoundrySessions {
    * The turn's stream with each event's sequence number (1 = `turn.created`): the log replayed, then live until
    * `turn.done`. Events up to `after` are skipped (a subscribe resuming).
    */
-  async *stream(turn: TurnDoc, signal: AbortSignal, after = 0): AsyncGenerator<[number, TurnStreamingEvent][]> {
+  stream(turn: TurnDoc, signal: AbortSignal, after = 0): AsyncIterable<[number, TurnStreamingEvent][]> {
     const encoder = this.encoder(turn)
     let seq = 1
     const fresh = (events: TurnStreamingEvent[]) => {
@@ -210,18 +210,19 @@ export class TrueFoundrySessions {
       }
       return out
     }
-    const first = fresh([openTurn(encoder)])
-    if (first.length) yield first
-    for await (const batch of this.runtime.runs.events(turn.runId, turn.afterSeq, { signal })) {
-      const out: TurnStreamingEvent[] = []
-      for (const event of batch) {
-        out.push(...encodeTurn(encoder, event))
-        if (encoder.done) break
-      }
-      const numbered = fresh(out)
-      if (numbered.length) yield numbered
-      if (encoder.done) return
-    }
+    // A mapping the SSE pump polls, no generator step per batch (see `mapThrough`).
+    return mapThrough(() => this.runtime.runs.events(turn.runId, turn.afterSeq, { signal }), {
+      first: () => fresh([openTurn(encoder)]),
+      map: (batch) => {
+        const out: TurnStreamingEvent[] = []
+        for (const event of batch) {
+          out.push(...encodeTurn(encoder, event))
+          if (encoder.done) break
+        }
+        return fresh(out)
+      },
+      stop: () => encoder.done,
+    })
   }
 
   /** The turn folded as it stands (assembled: whole messages, no deltas), or once it settles with `wait`. */
