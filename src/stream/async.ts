@@ -21,23 +21,6 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal 
   return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined))
 }
 
-/** What `raceTimer` resolves to when the time ran out first. */
-export const TIMER: unique symbol = Symbol('timer')
-
-/** The promise's result, or TIMER once `ms` have passed first (at once when `ms` ≤ 0). */
-export async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMER> {
-  if (ms <= 0) return TIMER
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const elapsed = new Promise<typeof TIMER>((resolve) => {
-    timer = setTimeout(() => resolve(TIMER), ms)
-  })
-  try {
-    return await Promise.race([promise, elapsed])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 /**
  * A queue per key: tasks given the same key run one after another (each starts once the one before it settled,
  * whatever its outcome); tasks of other keys do not wait.

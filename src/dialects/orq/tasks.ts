@@ -6,12 +6,14 @@ import type { BridgeRuntime } from '../../bridge/face.js'
 import type { PendingInterrupt, RunEvent, RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
 import type { RunStatus } from '../../core/index.js'
-import { mapThrough, raceTimer, TIMER } from '../../stream/index.js'
+import { mapThrough, passThrough } from '../../stream/index.js'
+import type { Pollable } from '../../stream/poll.js'
 import type { OrqEncoderState } from './encode.js'
-import { createEncoder, encode, modelId, openTask, pendingCall, takeThought, thoughtSize, usageOf } from './encode.js'
+import { createEncoder, encode, modelId, pendingCall, thoughtSize, usageOf } from './encode.js'
 import type { ResponseEncoderState } from './response-encode.js'
 import { createResponseEncoder, encodeResponse, openAgentResponse } from './response-encode.js'
 import type { DecodedOrqRequest } from './request.js'
+import { TaskStream } from './task-stream.js'
 import type {
   AgentResponse,
   AgentResponseState,
@@ -149,51 +151,22 @@ export class OrqTasks {
    * The turn's task stream, live: the opening events, then each canonical batch encoded. Thoughts the deltas owe go
    * out at most once per interval (stretched for long messages), and always at a boundary and the turn's end.
    */
-  async *stream(
+  stream(
     doc: TaskDoc,
     signal: AbortSignal,
     timeoutSeconds = DEFAULT_STREAM_TIMEOUT_SECONDS,
-  ): AsyncGenerator<AgentStreamEvent[]> {
+  ): AsyncIterable<AgentStreamEvent[]> {
     const interval = this.thoughtIntervalMs
-    const encoder = this.encoder(doc, interval > 0 ? 'boundary' : 'change')
-    yield openTask(encoder)
-    let thoughtAt = Date.now()
-    // Orq ends a stream that outlives `stream_timeout_seconds` with `agents.timeout`; the turn itself goes on.
-    const deadline = Date.now() + timeoutSeconds * 1000
-    const owed = () => {
-      const due = encoder.changed.size ? thoughtAt + interval * stretch(encoder) : Number.POSITIVE_INFINITY
-      return Math.min(due, deadline) - Date.now()
-    }
-    const events = this.runtime.runs.events(doc.runId, doc.afterSeq, { signal })[Symbol.asyncIterator]()
-    let next: Promise<IteratorResult<RunEvent[]>> | undefined
-    try {
-      for (;;) {
-        next ??= events.next()
-        const result = await raceTimer(next, owed())
-        if (result === TIMER) {
-          if (Date.now() >= deadline) {
-            const message = `The stream timed out after ${timeoutSeconds} seconds (stream_timeout_seconds).`
-            yield [{ type: 'agents.timeout', timestamp: new Date().toISOString(), data: { message } }]
-            return
-          }
-          const due = takeThought(encoder)
-          thoughtAt = Date.now()
-          if (due) yield [due]
-          continue
-        }
-        next = undefined
-        if (result.done) return
-        const out: AgentStreamEvent[] = []
-        for (const event of result.value) {
-          out.push(...encode(encoder, event))
-          if (encoder.done) break
-        }
-        if (out.some((e) => e.type === 'event.agents.thought')) thoughtAt = Date.now()
-        if (out.length) yield out
-        if (encoder.done) return
-      }
-    } finally {
-      await events.return?.(undefined)
+    const runs = this.runtime.runs
+    return {
+      [Symbol.asyncIterator]: () =>
+        new TaskStream(
+          this.encoder(doc, interval > 0 ? 'boundary' : 'change'),
+          passThrough(() => runs.events(doc.runId, doc.afterSeq, { signal }))[Symbol.asyncIterator]() as Pollable<
+            RunEvent[]
+          >,
+          { interval, stretch, timeoutSeconds },
+        ),
     }
   }
 
