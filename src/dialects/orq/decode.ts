@@ -225,29 +225,39 @@ const handlers: { [T in AgentStreamEvent['type']]: Handler<T> } = {
     }
     const entries = Object.entries(e.data.message_difference).sort(([a], [b]) => Number(a) - Number(b))
     let lastRoot: SeenMessage | undefined
+    // A root message the thought names that has nothing to show yet (no text, no parts).
+    let unopened: string | undefined
     for (const [, message] of entries) {
       if (message.role !== 'agent') continue
       seeMessage(s, message.messageId, message.parts, message.agent_id, raw, out)
       const seen = s.messages.get(message.messageId)
       if (seen && !seen.executionId) lastRoot = seen
+      else if (!seen && !executionOf(s, message.agent_id)) unopened = message.messageId
     }
-    // Reasoning comes with the model's choice, a snapshot too.
+    // Reasoning and a refusal (the model declining, on its own channel) come with the model's choice, snapshots too.
     const reasoning = e.data.choice?.message.reasoning
-    const holder = lastRoot ?? [...s.messages.values()].reverse().find((m) => m.open && !m.executionId)
-    if (reasoning && holder?.open && reasoning.startsWith(holder.reasoning) && reasoning !== holder.reasoning) {
-      const delta = reasoning.slice(holder.reasoning.length)
-      holder.reasoning = reasoning
-      out.push({ type: 'message.delta', messageId: holder.id, delta, channel: 'reasoning' })
-    }
-    // So does a refusal: the model declining, on its own channel.
     const refusal = e.data.choice?.message.refusal
+    const holder = lastRoot ?? [...s.messages.values()].reverse().find((m) => m.open && !m.executionId)
     let target = holder?.open ? holder : undefined
-    if (refusal && !target) {
-      // A refusal with no text message to hold it: a message of its own.
-      const id = newId()
-      target = { id, text: '', reasoning: '', refusal: '', parts: [], open: true }
-      s.messages.set(id, target)
-      out.push({ type: 'message.started', messageId: id, role: 'assistant' })
+    if (!target && (refusal || (reasoning && unopened))) {
+      // With no text message to hold them: a message of their own, under the id of the message the thought names (its
+      // text, when it comes, goes on in the same message), else a new one. A message of reasoning alone is whole.
+      const orqId = unopened ?? newId()
+      target = {
+        id: s.messages.has(orqId) ? newId() : orqId,
+        text: '',
+        reasoning: '',
+        refusal: '',
+        parts: [],
+        open: true,
+      }
+      s.messages.set(orqId, target)
+      out.push({ type: 'message.started', messageId: target.id, role: 'assistant' })
+    }
+    if (reasoning && target && reasoning.startsWith(target.reasoning) && reasoning !== target.reasoning) {
+      const delta = reasoning.slice(target.reasoning.length)
+      target.reasoning = reasoning
+      out.push({ type: 'message.delta', messageId: target.id, delta, channel: 'reasoning' })
     }
     if (refusal && target && refusal.startsWith(target.refusal) && refusal !== target.refusal) {
       const delta = refusal.slice(target.refusal.length)
