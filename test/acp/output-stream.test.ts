@@ -122,25 +122,6 @@ describe('RunOutputStream', () => {
     expect(events.poll()).toEqual({ done: true, value: undefined })
   })
 
-  it('a return wakes a waiting poller even when its events never call back', async () => {
-    let returned = false
-    const silent: Pollable<RunEvent[]> = {
-      poll: () => PENDING,
-      wait: () => {},
-      next: () => new Promise(() => {}),
-      return: async () => {
-        returned = true
-        return { done: true, value: undefined }
-      },
-    }
-    const stream = new RunOutputStream(createEncoder({ runId: 'run_1' }), silent, options())
-    expect(stream.poll()).toBe(PENDING)
-    const woken = new Promise<void>((resolve) => stream.wait(resolve))
-    await stream.return()
-    await within(woken, 'the waiting poller to be called back')
-    expect(returned).toBe(true)
-  })
-
   it('fails as its events fail, and is over after', async () => {
     const boom = new Error('the log broke')
     const failing: Pollable<RunEvent[]> = {

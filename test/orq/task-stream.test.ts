@@ -1,14 +1,14 @@
 // Orq's task stream (TaskStream) as the SSE pump reads it, by polling: the same events as `next()`, a thought owed sent
-// on its own once its time is up (a timer wakes the poller, no event needed), `agents.timeout` once the stream outlives
-// its timeout with nothing more read, and a return that wakes a waiting poller.
+// on its own once its time is up (a timer wakes the poller, no event needed), and `agents.timeout` once the stream
+// outlives its timeout with nothing more read (the reading's own machinery: test/unit/timed.test.ts).
 import { describe, expect, it } from 'vitest'
-import type { AgentEvent, RunEvent } from '../../src/core/index.js'
+import type { AgentEvent } from '../../src/core/index.js'
 import { createEncoder } from '../../src/dialects/orq/encode.js'
 import type { TaskStreamOptions } from '../../src/dialects/orq/task-stream.js'
 import { TaskStream } from '../../src/dialects/orq/task-stream.js'
 import type { AgentStreamEvent } from '../../src/dialects/orq/wire.js'
 import { MemoryRunStore } from '../../src/store/index.js'
-import { PENDING, type Pollable } from '../../src/stream/poll.js'
+import { PENDING } from '../../src/stream/poll.js'
 import { runRecord } from '../helpers/events.js'
 import { byPolling, pollable, waitOnce, within } from '../helpers/poll.js'
 
@@ -95,26 +95,5 @@ describe('TaskStream', () => {
     expect(error).toBeUndefined()
     expect(types(got).at(-1)).toBe('agents.timeout')
     expect(events.poll()).toEqual({ done: true, value: undefined })
-  })
-
-  it('a return wakes a waiting poller even when its events never call back', async () => {
-    let returned = false
-    const silent: Pollable<RunEvent[]> = {
-      poll: () => PENDING,
-      wait: () => {},
-      next: () => new Promise(() => {}),
-      return: async () => {
-        returned = true
-        return { done: true, value: undefined }
-      },
-    }
-    const stream = new TaskStream(encoder(), silent, options())
-    expect(stream.poll()).not.toBe(PENDING) // the opening
-    expect(stream.poll()).toBe(PENDING)
-    const woken = new Promise<void>((resolve) => stream.wait(resolve))
-    await stream.return()
-    await within(woken, 'the waiting poller to be called back')
-    expect(returned).toBe(true)
-    expect(stream.poll()).toEqual({ done: true, value: undefined })
   })
 })

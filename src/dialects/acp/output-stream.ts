@@ -2,8 +2,8 @@
 // snapshots on their cadence. Polled by the SSE pump (no promise per batch); `next()` for anyone else.
 import type { RunEvent } from '../../core/index.js'
 import { endsTurn } from '../../core/index.js'
-import { DONE } from '../../stream/done.js'
-import { type NextQueue, PENDING, type Pollable, pollNext } from '../../stream/poll.js'
+import type { Pollable } from '../../stream/poll.js'
+import { TimedMapping } from '../../stream/timed.js'
 import type { AcpEncoderState } from './encode.js'
 import { encode, runOutput, takeValues, valuesSize, valuesSnapshot } from './encode.js'
 import type { RunOutputStreamData } from './wire.js'
@@ -36,7 +36,7 @@ export interface OutputStreamOptions {
  * and at the run's end. A snapshot taken between events is the next frame of the last event (`N` or `N.k`), so
  * `Last-Event-ID` resumes after it. Values owed go out with the next batch, or on their own once their time comes.
  */
-export class RunOutputStream implements Pollable<Frame[]> {
+export class RunOutputStream extends TimedMapping<RunEvent[], Frame> {
   readonly #coalesce: boolean
   #announceAt: number | undefined
   #caughtUp = false
@@ -46,76 +46,31 @@ export class RunOutputStream implements Pollable<Frame[]> {
   /** The last event read, and how many frames of it went out: a snapshot taken after it is its next frame. */
   #last = 0
   #framesOfLast = 0
-  #over = false
-  #ready: (() => void) | undefined
-  #timer: ReturnType<typeof setTimeout> | undefined
-  readonly #queue: NextQueue<Frame[]> = {}
 
   constructor(
     private readonly encoder: AcpEncoderState,
-    private readonly events: Pollable<RunEvent[]>,
+    events: Pollable<RunEvent[]>,
     private readonly options: OutputStreamOptions,
   ) {
+    super(events)
     this.#coalesce = options.values && options.interval > 0
     this.#announceAt = options.announceAt
     this.#wait = options.interval
   }
 
-  [Symbol.asyncIterator](): this {
-    return this
+  protected dueIn(): number {
+    return this.#owed() ? this.#valuesAt + this.#wait - Date.now() : Number.POSITIVE_INFINITY
   }
 
-  next(): Promise<IteratorResult<Frame[]>> {
-    return pollNext(this, this.#queue)
+  protected onTime(): Frame[] {
+    const out: Frame[] = []
+    this.#take(out)
+    this.#sent(out)
+    return out
   }
 
-  async return(): Promise<IteratorResult<Frame[]>> {
-    this.#finish()
-    this.#wake()
-    return DONE
-  }
-
-  poll(): IteratorResult<Frame[]> | typeof PENDING {
-    for (;;) {
-      if (this.#over) return DONE
-      let out: Frame[]
-      try {
-        const result = this.events.poll()
-        if (result === PENDING) {
-          if (!this.#owed() || Date.now() < this.#valuesAt + this.#wait) return PENDING
-          out = []
-          this.#take(out)
-          this.#sent(out)
-        } else if (result.done) {
-          this.#finish()
-          return DONE
-        } else out = this.#frames(result.value)
-      } catch (error) {
-        // The events failed, or encoding them did: the reading is over, as a generator's that threw.
-        this.#finish()
-        throw error
-      }
-      if (out.length) return { done: false, value: out }
-    }
-  }
-
-  wait(ready: () => void): void {
-    if (this.#over) return void queueMicrotask(ready)
-    this.#ready = ready
-    // Values owed wait for the next batch or their time, whichever comes first.
-    if (this.#owed()) {
-      clearTimeout(this.#timer)
-      this.#timer = setTimeout(this.#wake, Math.max(0, this.#valuesAt + this.#wait - Date.now()))
-    }
-    this.events.wait(this.#wake)
-  }
-
-  #wake = () => {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    const ready = this.#ready
-    this.#ready = undefined
-    ready?.()
+  protected map(events: RunEvent[]): Frame[] {
+    return this.#frames(events)
   }
 
   #owed(): boolean {
@@ -151,7 +106,7 @@ export class RunOutputStream implements Pollable<Frame[]> {
         out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
       })
       if (endsTurn(event)) {
-        this.#finish()
+        this.finish()
         return out
       }
     }
@@ -163,7 +118,7 @@ export class RunOutputStream implements Pollable<Frame[]> {
         out.push({ id: String(afterSeq), data: { ...output, run_id: encoder.runId, status: encoder.status } })
       else if (output?.type === 'error') out.push({ id: String(afterSeq), data: { ...output, status: encoder.status } })
       else if (values) out.push({ id: String(afterSeq), data: valuesSnapshot(encoder) })
-      this.#finish()
+      this.finish()
       return out
     }
     // A batch that leaves values owed past their time takes them now, in the same write.
@@ -191,14 +146,5 @@ export class RunOutputStream implements Pollable<Frame[]> {
     if (!this.#coalesce || !out.some((f) => f.data.type === 'values')) return
     this.#valuesAt = Date.now()
     this.#wait = this.options.interval * Math.max(1, valuesSize(this.encoder) / this.options.charsPerInterval)
-  }
-
-  /** Over: the events are let go (a read under way ends with them), the timer cleared. */
-  #finish() {
-    if (this.#over) return
-    this.#over = true
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    void this.events.return?.(undefined)?.catch(() => {})
   }
 }

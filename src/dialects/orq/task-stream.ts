@@ -2,8 +2,8 @@
 // thoughts on their cadence, and `agents.timeout` once `stream_timeout_seconds` pass. Polled by the SSE pump (no
 // promise per batch); `next()` for anyone else.
 import type { RunEvent } from '../../core/index.js'
-import { DONE } from '../../stream/done.js'
-import { type NextQueue, PENDING, type Pollable, pollNext } from '../../stream/poll.js'
+import type { Pollable } from '../../stream/poll.js'
+import { TimedMapping } from '../../stream/timed.js'
 import type { OrqEncoderState } from './encode.js'
 import { encode, openTask, takeThought } from './encode.js'
 import type { AgentStreamEvent } from './wire.js'
@@ -22,106 +22,25 @@ export interface TaskStreamOptions {
  * Thoughts the deltas owe go out at most once per interval, and always at a boundary and at the turn's end: with the
  * next batch, or on their own once their time comes (a timer its `wait` arms).
  */
-export class TaskStream implements Pollable<AgentStreamEvent[]> {
-  #opened = false
+export class TaskStream extends TimedMapping<RunEvent[], AgentStreamEvent> {
   #thoughtAt = Date.now()
   readonly #deadline: number
-  #over = false
-  #ready: (() => void) | undefined
-  #timer: ReturnType<typeof setTimeout> | undefined
-  readonly #queue: NextQueue<AgentStreamEvent[]> = {}
 
   constructor(
     private readonly encoder: OrqEncoderState,
-    private readonly events: Pollable<RunEvent[]>,
+    events: Pollable<RunEvent[]>,
     private readonly options: TaskStreamOptions,
   ) {
+    super(events)
     this.#deadline = Date.now() + options.timeoutSeconds * 1000
   }
 
-  [Symbol.asyncIterator](): this {
-    return this
-  }
-
-  next(): Promise<IteratorResult<AgentStreamEvent[]>> {
-    return pollNext(this, this.#queue)
-  }
-
-  async return(): Promise<IteratorResult<AgentStreamEvent[]>> {
-    this.#finish()
-    this.#wake()
-    return DONE
-  }
-
-  poll(): IteratorResult<AgentStreamEvent[]> | typeof PENDING {
-    if (this.#over) return DONE
-    if (!this.#opened) {
-      this.#opened = true
-      return { done: false, value: openTask(this.encoder) }
-    }
-    for (;;) {
-      let result: IteratorResult<RunEvent[]> | typeof PENDING
-      try {
-        result = this.events.poll()
-      } catch (error) {
-        this.#finish()
-        throw error
-      }
-      if (result === PENDING) {
-        if (this.#dueIn() > 0) return PENDING
-        if (Date.now() >= this.#deadline) {
-          this.#finish()
-          const message = `The stream timed out after ${this.options.timeoutSeconds} seconds (stream_timeout_seconds).`
-          return {
-            done: false,
-            value: [{ type: 'agents.timeout', timestamp: new Date().toISOString(), data: { message } }],
-          }
-        }
-        const due = takeThought(this.encoder)
-        this.#thoughtAt = Date.now()
-        if (due) return { done: false, value: [due] }
-        continue
-      }
-      if (result.done) {
-        this.#finish()
-        return DONE
-      }
-      const out: AgentStreamEvent[] = []
-      try {
-        for (const event of result.value) {
-          out.push(...encode(this.encoder, event))
-          if (this.encoder.done) break
-        }
-      } catch (error) {
-        this.#finish()
-        throw error
-      }
-      if (out.some((e) => e.type === 'event.agents.thought')) this.#thoughtAt = Date.now()
-      if (this.encoder.done) this.#finish()
-      if (out.length) return { done: false, value: out }
-      if (this.#over) return DONE
-    }
-  }
-
-  wait(ready: () => void): void {
-    if (this.#over || !this.#opened) return void queueMicrotask(ready)
-    this.#ready = ready
-    // The next batch, a thought owed, or the stream's deadline: whichever comes first.
-    clearTimeout(this.#timer)
-    this.#timer = setTimeout(this.#wake, Math.max(0, this.#dueIn()))
-    this.events.wait(this.#wake)
-  }
-
-  #wake = () => {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    const ready = this.#ready
-    this.#ready = undefined
-    ready?.()
+  protected override first(): AgentStreamEvent[] {
+    return openTask(this.encoder)
   }
 
   /** Milliseconds until a thought is owed or the stream times out, whichever is sooner. */
-  #dueIn(): number {
+  protected dueIn(): number {
     const { encoder, options } = this
     const thought = encoder.changed.size
       ? this.#thoughtAt + options.interval * options.stretch(encoder)
@@ -129,12 +48,25 @@ export class TaskStream implements Pollable<AgentStreamEvent[]> {
     return Math.min(thought, this.#deadline) - Date.now()
   }
 
-  /** Over: the events are let go (a read under way ends with them), the timer cleared. */
-  #finish() {
-    if (this.#over) return
-    this.#over = true
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    void this.events.return?.(undefined)?.catch(() => {})
+  protected onTime(): AgentStreamEvent[] {
+    if (Date.now() >= this.#deadline) {
+      this.finish()
+      const message = `The stream timed out after ${this.options.timeoutSeconds} seconds (stream_timeout_seconds).`
+      return [{ type: 'agents.timeout', timestamp: new Date().toISOString(), data: { message } }]
+    }
+    const due = takeThought(this.encoder)
+    this.#thoughtAt = Date.now()
+    return due ? [due] : []
+  }
+
+  protected map(batch: RunEvent[]): AgentStreamEvent[] {
+    const out: AgentStreamEvent[] = []
+    for (const event of batch) {
+      out.push(...encode(this.encoder, event))
+      if (this.encoder.done) break
+    }
+    if (out.some((e) => e.type === 'event.agents.thought')) this.#thoughtAt = Date.now()
+    if (this.encoder.done) this.finish()
+    return out
   }
 }
