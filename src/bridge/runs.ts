@@ -10,6 +10,7 @@ import {
   toBridgeError,
 } from '../core/index.js'
 import { anySignal, passThrough, sleep } from '../stream/index.js'
+import { pollEach } from '../stream/poll.js'
 import type { RunRecord, RunStore } from '../store/index.js'
 import type { AgentRegistry } from './registry.js'
 
@@ -273,8 +274,16 @@ export class RunManager implements RunService {
     // the turn began.
     let working = request.resume !== undefined
     try {
-      for await (const yielded of backend.run(request, producer.controller.signal)) {
-        if (producer.controller.signal.aborted) break
+      // The turn's messages as they were logged; true once the turn ended (the backend is let go).
+      const logged = (events: RunEvent[]) => {
+        for (const e of events) {
+          if (e.type === 'message.completed' && remembered(e.message, e.executionId)) turn.push(e.message)
+        }
+        return ended
+      }
+      // Stepped as the backend yields, with no promise per step when it can be polled (an upstream client's run).
+      await pollEach(backend.run(request, producer.controller.signal), (yielded) => {
+        if (producer.controller.signal.aborted) return true
         // What came together is logged together: readers then wake once for the lot.
         const batch: AgentEvent[] = []
         for (const event of isAgentEvent(yielded) ? [yielded] : yielded) {
@@ -290,12 +299,8 @@ export class RunManager implements RunService {
           }
         }
         const appended = this.#appendAll(runId, batch)
-        for (const logged of Array.isArray(appended) ? appended : await appended) {
-          if (logged.type === 'message.completed' && remembered(logged.message, logged.executionId))
-            turn.push(logged.message)
-        }
-        if (ended) break
-      }
+        return Array.isArray(appended) ? logged(appended) : appended.then(logged)
+      })
       if (!ended && !producer.controller.signal.aborted) await this.#endTurn(runId)
     } catch (error) {
       if (!producer.canceling) {

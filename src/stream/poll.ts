@@ -122,3 +122,62 @@ export class Outcome<T> {
     this.#failure = { error }
   }
 }
+
+/**
+ * `for await (const value of source) { if (step(value)) break }`, without a promise per value when the source can be
+ * polled: what is ready is stepped through at once, then one callback to wait. `step` may return a promise (the loop
+ * goes on once it settles). As `for await` does, a stop (`step` says true) or a throw in `step` returns the source (a
+ * throw is rethrown once it is returned), and a source that fails is not returned.
+ */
+export function pollEach<T>(source: AsyncIterable<T>, step: (value: T) => boolean | Promise<boolean>): Promise<void> {
+  const it = source[Symbol.asyncIterator]()
+  if (!isPollable(it)) {
+    return (async () => {
+      for await (const value of { [Symbol.asyncIterator]: () => it }) {
+        const stepped = step(value)
+        if (stepped === true || (stepped !== false && (await stepped))) break
+      }
+    })()
+  }
+  return new Promise((resolve, reject) => {
+    const close = (error?: { error: unknown }) => {
+      let returned: Promise<unknown> | undefined
+      try {
+        returned = Promise.resolve(it.return?.())
+      } catch (e) {
+        returned = Promise.reject(e)
+      }
+      returned.then(
+        () => (error ? reject(error.error) : resolve()),
+        (e: unknown) => reject(error ? error.error : e),
+      )
+    }
+    const pump = (): void => {
+      for (;;) {
+        let result: IteratorResult<T> | typeof PENDING
+        try {
+          result = it.poll()
+        } catch (error) {
+          return void reject(error)
+        }
+        if (result === PENDING) return void it.wait(pump)
+        if (result.done) return void resolve()
+        let stepped: boolean | Promise<boolean>
+        try {
+          stepped = step(result.value)
+        } catch (error) {
+          return void close({ error })
+        }
+        if (stepped === true) return void close()
+        if (stepped !== false) {
+          stepped.then(
+            (stop) => (stop ? close() : pump()),
+            (error: unknown) => close({ error }),
+          )
+          return
+        }
+      }
+    }
+    pump()
+  })
+}

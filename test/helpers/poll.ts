@@ -71,3 +71,49 @@ export async function byPolling<T>(it: Pollable<T>): Promise<{ got: T[]; error?:
   }
   throw new Error('poll never ended')
 }
+
+/** A source the test feeds by hand; it calls a waiting reader back when fed, ended or failed. */
+export function handFed<T = string>() {
+  const queue: T[] = []
+  let ended = false
+  let failure: Error | undefined
+  let ready: (() => void) | undefined
+  let returned = 0
+  const wake = () => {
+    const r = ready
+    ready = undefined
+    if (r) queueMicrotask(r)
+  }
+  const source: Pollable<T> = {
+    // What was fed comes first, then the failure or the end.
+    poll: () => {
+      if (queue.length) return { done: false, value: queue.shift() as T }
+      if (failure) throw failure
+      return ended ? { done: true, value: undefined } : PENDING
+    },
+    wait: (r) => {
+      ready = r
+    },
+    next: () => Promise.reject(new Error('polled only')),
+    return: async () => {
+      returned += 1
+      return { done: true, value: undefined }
+    },
+  }
+  return {
+    source,
+    feed: (value: T) => {
+      queue.push(value)
+      wake()
+    },
+    end: () => {
+      ended = true
+      wake()
+    },
+    fail: (error: Error) => {
+      failure = error
+      wake()
+    },
+    returned: () => returned,
+  }
+}

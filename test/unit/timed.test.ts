@@ -4,53 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { PENDING, type Pollable } from '../../src/stream/poll.js'
 import { TimedMapping } from '../../src/stream/timed.js'
-import { byPolling, flush, waitOnce, within } from '../helpers/poll.js'
-
-/** A source the test feeds by hand; it calls a waiting reader back when fed, ended or failed. */
-function handFed() {
-  const queue: string[][] = []
-  let ended = false
-  let failure: Error | undefined
-  let ready: (() => void) | undefined
-  let returned = 0
-  const wake = () => {
-    const r = ready
-    ready = undefined
-    if (r) queueMicrotask(r)
-  }
-  const source: Pollable<string[]> = {
-    poll: () => {
-      if (failure) throw failure
-      const batch = queue.shift()
-      if (batch) return { done: false, value: batch }
-      return ended ? { done: true, value: undefined } : PENDING
-    },
-    wait: (r) => {
-      ready = r
-    },
-    next: () => Promise.reject(new Error('polled only')),
-    return: async () => {
-      returned += 1
-      return { done: true, value: undefined }
-    },
-  }
-  return {
-    source,
-    feed: (...batch: string[]) => {
-      queue.push(batch)
-      wake()
-    },
-    end: () => {
-      ended = true
-      wake()
-    },
-    fail: (error: Error) => {
-      failure = error
-      wake()
-    },
-    returned: () => returned,
-  }
-}
+import { byPolling, flush, handFed, waitOnce, within } from '../helpers/poll.js'
 
 /** Upper-cases each item; owes a `tick` `owedInMs` after the last batch, while `owing`; stops after `stop`. */
 class Shout extends TimedMapping<string[], string> {
@@ -82,11 +36,11 @@ class Shout extends TimedMapping<string[], string> {
 
 describe('TimedMapping', () => {
   it('gives the first batch, then each batch mapped, skipping empty ones, until the source ends', async () => {
-    const fed = handFed()
+    const fed = handFed<string[]>()
     const reading = new Shout(fed.source, 10_000)
-    fed.feed('a', 'b')
-    fed.feed('')
-    fed.feed('c')
+    fed.feed(['a', 'b'])
+    fed.feed([''])
+    fed.feed(['c'])
     fed.end()
     const { got, error } = await byPolling(reading)
     expect(error).toBeUndefined()
@@ -95,10 +49,10 @@ describe('TimedMapping', () => {
   })
 
   it('what is owed goes out on its own once its time comes: the timer wakes a waiting reader', async () => {
-    const fed = handFed()
+    const fed = handFed<string[]>()
     const reading = new Shout(fed.source, 40)
     expect(reading.poll()).toEqual({ done: false, value: ['hello'] })
-    fed.feed('a')
+    fed.feed(['a'])
     expect(reading.poll()).toEqual({ done: false, value: ['A'] })
     expect(reading.poll()).toBe(PENDING)
     const started = performance.now()
@@ -108,24 +62,24 @@ describe('TimedMapping', () => {
     // Nothing owed now: the next wait is the source's alone.
     expect(reading.poll()).toBe(PENDING)
     const waiting = new Promise<void>((resolve) => reading.wait(resolve))
-    fed.feed('b')
+    fed.feed(['b'])
     await within(waiting, 'the source to wake the reader')
     expect(reading.poll()).toEqual({ done: false, value: ['B'] })
     await reading.return()
   })
 
   it('a mapping that finishes gives its last batch, then is done, the source let go', async () => {
-    const fed = handFed()
+    const fed = handFed<string[]>()
     const reading = new Shout(fed.source, 10_000)
-    fed.feed('a', 'stop')
-    fed.feed('never')
+    fed.feed(['a', 'stop'])
+    fed.feed(['never'])
     const { got } = await byPolling(reading)
     expect(got).toEqual([['hello'], ['A', 'STOP']])
     expect(fed.returned()).toBe(1)
   })
 
   it('a return wakes a waiting reader even when the source never calls back, and lets the source go', async () => {
-    const fed = handFed()
+    const fed = handFed<string[]>()
     const reading = new Shout(fed.source, 10_000)
     reading.poll()
     expect(reading.poll()).toBe(PENDING)
@@ -138,14 +92,14 @@ describe('TimedMapping', () => {
 
   it('fails as its source fails, then is done; next() rejects the same way', async () => {
     const boom = new Error('the source broke')
-    const fed = handFed()
+    const fed = handFed<string[]>()
     const reading = new Shout(fed.source, 10_000)
     reading.poll()
     fed.fail(boom)
     await flush()
     expect(() => reading.poll()).toThrow(boom)
     expect(reading.poll()).toEqual({ done: true, value: undefined })
-    const other = handFed()
+    const other = handFed<string[]>()
     const read = new Shout(other.source, 10_000)
     await read.next()
     other.fail(boom)
