@@ -54,6 +54,14 @@ export function passThrough<T>(
   return { [Symbol.asyncIterator]: () => new Through<T, T>(open, end ? { end } : {}) }
 }
 
+/**
+ * One reading of `passThrough(open)` as a `Pollable`, for a reader that polls its source itself (the ACP and Orq
+ * cadence readings): the source is polled through when it can be, read with `next()` otherwise.
+ */
+export function pollThrough<T>(open: () => AsyncIterable<T> | Promise<AsyncIterable<T>>): Pollable<T> {
+  return new Through<T, T>(open, {})
+}
+
 /** What `mapThrough` does around a source's items: an async generator's shape, as a table. */
 export interface MapHooks<T, U> {
   /** Goes out before anything of the source (which opens only after it was taken). */

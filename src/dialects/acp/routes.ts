@@ -12,6 +12,7 @@ import { errcodeOf } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import { invalid } from './errors.js'
+import type { Frame } from './output-stream.js'
 import type { RunDoc } from './runs.js'
 import { AcpRuns, modesOf } from './runs.js'
 import { AcpThreads } from './threads.js'
@@ -32,7 +33,7 @@ export interface AcpFaceOptions {
 }
 
 /** A batch of frames as SSE messages. */
-const toMessages = (batch: readonly { id: string; data: RunOutputStreamData }[]): SSEMessage[] =>
+const toMessages = (batch: readonly Frame[]): SSEMessage[] =>
   batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
@@ -111,11 +112,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
    * An ACP event stream. A stream that cannot go on (the run's log no longer holds what it needs, a snapshot too large
    * to write, a bug) ends with an `error` event naming the run, never silently.
    */
-  const stream = (
-    c: Context<BridgeEnv>,
-    runId: string,
-    frames: (signal: AbortSignal) => AsyncIterable<{ id: string; data: RunOutputStreamData }[]>,
-  ) => {
+  const stream = (c: Context<BridgeEnv>, runId: string, frames: (signal: AbortSignal) => AsyncIterable<Frame[]>) => {
     const report = runtime.reporter(c)
     return sseResponse(
       // A large batch (a backlog, big values snapshots) goes out in parts (the pump's MAX_WRITE_CHARS).

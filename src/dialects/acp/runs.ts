@@ -2,12 +2,11 @@
 // on a thread (see threads.ts), streamed, waited for, resumed, canceled and searched.
 import type { BridgeRuntime } from '../../bridge/face.js'
 import { checkWebhookUrl } from '../../bridge/webhooks.js'
-import type { RunEvent, RunInput } from '../../core/index.js'
+import type { RunInput } from '../../core/index.js'
 import { BridgeError, isTerminalStatus, settlesTurn } from '../../core/index.js'
 import type { RunRecord, RunStore } from '../../store/index.js'
 import { foldRunTail } from '../../store/index.js'
-import { passThrough } from '../../stream/index.js'
-import type { Pollable } from '../../stream/poll.js'
+import { pollThrough } from '../../stream/index.js'
 import { checkSchema } from './check.js'
 import { decodeRequest, decodeResume } from './decode.js'
 import type { AcpEncoderState } from './encode.js'
@@ -232,7 +231,7 @@ export class AcpRuns {
       [Symbol.asyncIterator]: () =>
         new RunOutputStream(
           createEncoder({ runId: toUuid(record.runId), modes, values: coalesce ? 'boundary' : 'change' }),
-          passThrough(() => runs.events(record.runId, 0, { signal }))[Symbol.asyncIterator]() as Pollable<RunEvent[]>,
+          pollThrough(() => runs.events(record.runId, 0, { signal })),
           {
             afterSeq,
             afterFrame,

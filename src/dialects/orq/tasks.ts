@@ -3,11 +3,10 @@
 // continuation answers them, to the same run resumed. A small document per task says which run and which slice of
 // its log the latest turn is.
 import type { BridgeRuntime } from '../../bridge/face.js'
-import type { PendingInterrupt, RunEvent, RunInput, ToolCall } from '../../core/index.js'
+import type { PendingInterrupt, RunInput, ToolCall } from '../../core/index.js'
 import { BridgeError, newId, settlesTurn } from '../../core/index.js'
 import type { RunStatus } from '../../core/index.js'
-import { mapThrough, passThrough } from '../../stream/index.js'
-import type { Pollable } from '../../stream/poll.js'
+import { mapThrough, pollThrough } from '../../stream/index.js'
 import type { OrqEncoderState } from './encode.js'
 import { createEncoder, encode, modelId, pendingCall, thoughtSize, usageOf } from './encode.js'
 import type { ResponseEncoderState } from './response-encode.js'
@@ -162,9 +161,7 @@ export class OrqTasks {
       [Symbol.asyncIterator]: () =>
         new TaskStream(
           this.encoder(doc, interval > 0 ? 'boundary' : 'change'),
-          passThrough(() => runs.events(doc.runId, doc.afterSeq, { signal }))[Symbol.asyncIterator]() as Pollable<
-            RunEvent[]
-          >,
+          pollThrough(() => runs.events(doc.runId, doc.afterSeq, { signal })),
           { interval, stretch, timeoutSeconds },
         ),
     }
