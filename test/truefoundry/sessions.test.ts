@@ -3,7 +3,7 @@
 // subscribe resume, and the errors. Every streamed event is checked against `TurnStreamingEvent` of
 // specs/truefoundry-sessions.yaml as it arrives.
 import { createBridge } from '../../src/bridge/index.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningBridge } from '../../src/node.js'
 import { demoAgent, startBridge } from '../helpers/bridge.js'
 import { checkTurnEvent, expectError, expectSessionsSchema, SAYS, until } from './helpers.js'
@@ -15,7 +15,9 @@ let client: StrictSessionsClient
 let base: string
 
 beforeAll(async () => {
-  bridge = await startBridge({ agents: [demoAgent(0), demoAgent(30, 'slow'), demoAgent(0, 'other')] })
+  bridge = await startBridge({
+    agents: [demoAgent(0), demoAgent(30, 'slow'), demoAgent(0, 'other'), demoAgent(0, 'same-ms')],
+  })
   base = `${bridge.url}/truefoundry`
   client = new StrictSessionsClient(base, checkTurnEvent)
 })
@@ -324,6 +326,22 @@ describe('sessions', () => {
     await expectError(client.call('GET', '/v1/agents/sessions?agent_name=nope'), 404)
     await expectError(client.call('GET', '/v1/agents/sessions?agent_name=other&limit=101'), 400)
     await expectError(client.call('GET', '/v1/agents/sessions?agent_name=other&order=sideways'), 400)
+  })
+
+  it('sessions created in the same millisecond list in the order they were created', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+    try {
+      const ids = [await newSession('same-ms'), await newSession('same-ms'), await newSession('same-ms')]
+      // A turn rewrites the first session's document: where the store keeps it must not change the order.
+      expectAnswered(await client.say(ids[0]!, 'hello'), SAYS.hello)
+      type Page = { data: { id: string }[] }
+      const desc = await client.call<Page>('GET', '/v1/agents/sessions?agent_name=same-ms')
+      expect(desc.data.map((s) => s.id)).toEqual([...ids].reverse())
+      const asc = await client.call<Page>('GET', '/v1/agents/sessions?agent_name=same-ms&order=asc')
+      expect(asc.data.map((s) => s.id)).toEqual(ids)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('unknown agents and sessions are 404; a session body without agent_name is 400', async () => {

@@ -146,9 +146,8 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
     // TrueFoundry's window: the 30 minutes before `end_timestamp` (default now), unless `start_timestamp` says.
     const end = time('end_timestamp') ?? Date.now()
     const start = time('start_timestamp') ?? end - 30 * 60_000
-    const sessions = (await sessionsOf(c).list(name))
-      .filter((s) => s.createdAt >= start && s.createdAt <= end)
-      .sort((a, b) => (order === 'asc' ? a.createdAt - b.createdAt : b.createdAt - a.createdAt))
+    const sessions = (await sessionsOf(c).list(name)).filter((s) => s.createdAt >= start && s.createdAt <= end)
+    if (order === 'desc') sessions.reverse()
     const { data, pagination } = page(sessions, c, 10, 100)
     return c.json({ data: data.map((s) => sessionsOf(c).session(s)), pagination: { ...pagination, order } })
   })

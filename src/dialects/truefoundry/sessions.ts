@@ -17,6 +17,8 @@ export interface SessionDoc {
   agentId: string
   createdBy: Subject
   createdAt: number
+  /** Orders sessions created in the same millisecond (this process's count; absent on older documents). */
+  seq?: number
   updatedAt: number
   /** The session's turns, oldest first. */
   turns: string[]
@@ -51,6 +53,8 @@ const iso = (ms: number) => new Date(ms).toISOString()
 /** Turns of one session start one at a time (in this process), so two at once chain rather than run side by side. */
 const oneAtATime = serialByKey()
 
+let created = 0
+
 export class TrueFoundrySessions {
   constructor(private readonly runtime: BridgeRuntime) {}
 
@@ -60,7 +64,15 @@ export class TrueFoundrySessions {
 
   async create(agentId: string, createdBy: Subject): Promise<SessionDoc> {
     const now = Date.now()
-    const doc: SessionDoc = { id: `${newId()}.g`, agentId, createdBy, createdAt: now, updatedAt: now, turns: [] }
+    const doc: SessionDoc = {
+      id: `${newId()}.g`,
+      agentId,
+      createdBy,
+      createdAt: now,
+      seq: ++created,
+      updatedAt: now,
+      turns: [],
+    }
     await this.runtime.store.putDoc(SESSIONS, doc.id, doc)
     return doc
   }
@@ -71,10 +83,12 @@ export class TrueFoundrySessions {
     return doc
   }
 
-  /** This principal's sessions of an agent. */
+  /** This principal's sessions of an agent, oldest first (the store lists in no particular order). */
   async list(agentId: string): Promise<SessionDoc[]> {
     const all = await this.runtime.store.listDocs<SessionDoc>(SESSIONS)
-    return all.filter((s) => s.agentId === agentId)
+    return all
+      .filter((s) => s.agentId === agentId)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.seq ?? 0) - (b.seq ?? 0))
   }
 
   session(doc: SessionDoc): Session {
