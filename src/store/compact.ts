@@ -9,8 +9,6 @@ type Delta = Extract<RunEvent, { type: 'message.delta' }>
 
 /** The fields a foldable delta may have: nothing else (an `ext`, say) is kept per delta. */
 const FOLDABLE = new Set(['type', 'messageId', 'delta', 'channel', 'executionId', 'runId', 'seq', 'time'])
-/** The fields every delta of a stretch shares. */
-const SHARED = ['messageId', 'channel', 'executionId', 'runId'] as const
 
 /** Stretches shorter than this stay as they are. */
 const MIN_STRETCH = 8
@@ -52,8 +50,18 @@ type Entry = RunEvent | Stretch
 const foldable = (e: RunEvent): e is Delta =>
   e.type === 'message.delta' && typeof e.delta === 'string' && keysWithin(e, FOLDABLE)
 
-const sameStretch = (a: Delta, keys: readonly string[], b: Delta) =>
-  keysAre(b, keys) && SHARED.every((k) => a[k] === b[k])
+/**
+ * Whether `b` goes in the stretch `a` starts (`a` foldable, `keys` its keys): the cheap comparisons first, the key
+ * order last; the same keys as a foldable delta make `b` foldable too.
+ */
+const sameStretch = (a: Delta, keys: readonly string[], b: RunEvent): b is Delta =>
+  b.type === 'message.delta' &&
+  typeof b.delta === 'string' &&
+  b.messageId === a.messageId &&
+  b.channel === a.channel &&
+  b.executionId === a.executionId &&
+  b.runId === a.runId &&
+  keysAre(b, keys)
 
 /** A sealed log, stretches of deltas folded; read by seq like the array it replaces. */
 export class CompactLog {
@@ -77,25 +85,24 @@ export class CompactLog {
       let end = i + 1
       if (foldable(first)) {
         const keys = Object.keys(first)
-        while (end < log.length && foldable(log[end] as RunEvent) && sameStretch(first, keys, log[end] as Delta))
-          end += 1
+        while (end < log.length && sameStretch(first, keys, log[end] as RunEvent)) end += 1
       }
       if (end - i < MIN_STRETCH) {
         for (let k = i; k < end; k++) entries.push(log[k] as RunEvent)
       } else {
-        const deltas = log.slice(i, end) as Delta[]
-        const ends = new Uint32Array(deltas.length)
-        const times = new Float64Array(deltas.length)
+        const ends = new Uint32Array(end - i)
+        const times = new Float64Array(end - i)
+        const texts: string[] = []
         let at = 0
-        deltas.forEach((d, k) => {
+        for (let k = i; k < end; k++) {
+          const d = log[k] as Delta
+          texts.push(d.delta)
           at += d.delta.length
-          ends[k] = at
-          times[k] = d.time
-        })
+          ends[k - i] = at
+          times[k - i] = d.time
+        }
         const template = { ...(first as Delta), delta: '' }
-        entries.push(
-          new Stretch(template, Object.keys(first), first.seq, deltas.map((d) => d.delta).join(''), ends, times),
-        )
+        entries.push(new Stretch(template, Object.keys(first), first.seq, texts.join(''), ends, times))
         folded = true
       }
       i = end
