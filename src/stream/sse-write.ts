@@ -3,6 +3,11 @@ import type { SSEEvent } from './sse-read.js'
 
 export interface SSEMessage extends SSEEvent {
   retry?: number
+  /**
+   * `data` is JSON as `JSON.stringify` writes it, which never holds a raw line break: it goes out as one `data:` line
+   * without being searched for one (a search would first copy a string built from pieces into one).
+   */
+  json?: boolean
 }
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -33,7 +38,7 @@ export function formatSSE(message: SSEMessage): string {
   if (message.retry !== undefined) out += `retry: ${message.retry}\n`
   // JSON (what every face sends) has no raw line breaks: one data line, without splitting.
   const { data } = message
-  if (!data.includes('\n') && !data.includes('\r')) return `${out}data: ${data}\n\n`
+  if (message.json || (!data.includes('\n') && !data.includes('\r'))) return `${out}data: ${data}\n\n`
   for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }
@@ -193,16 +198,19 @@ export class SSEPump {
   /** The batch's next part (all of it, usually) as one write; an empty batch writes nothing. */
   #writePart() {
     const batch = this.#batch as readonly SSEMessage[]
-    let text = ''
+    // Joined once: the text is built flat, not as a chain of concatenations the write would have to copy into one.
+    const texts: string[] = []
+    let length = 0
     let i = this.#at
     for (; i < batch.length; i++) {
       const message = formatSSE(batch[i] as SSEMessage)
-      if (text && text.length + message.length > MAX_WRITE_CHARS) break
-      text += message
+      if (length && length + message.length > MAX_WRITE_CHARS) break
+      texts.push(message)
+      length += message.length
     }
     this.#at = i
     if (i >= batch.length) this.#batch = undefined
-    if (text !== '') this.#write(text)
+    if (length) this.#write(texts.length === 1 ? (texts[0] as string) : texts.join(''))
   }
 
   #fail(error: unknown) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import {
   formatSSE,
   MAX_WRITE_CHARS,
@@ -98,6 +99,17 @@ describe('formatSSE', () => {
     expect(() => formatSSE({ event: 'a\rb', data: 'x' })).toThrow(TypeError)
     expect(() => formatSSE({ id: '1\n', data: 'x' })).toThrow(TypeError)
     expect(() => formatSSE({ id: '1\r\n2', data: 'x' })).toThrow(TypeError)
+  })
+
+  it('writes JSON data (json: true) unsearched, as the search would have: JSON.stringify leaves no raw line break', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string(), (value, text) => {
+        for (const data of [JSON.stringify(value), JSON.stringify(text)])
+          expect(formatSSE({ event: 'e', data, json: true })).toBe(formatSSE({ event: 'e', data }))
+      }),
+    )
+    // The flag covers the data only: event and id are still checked.
+    expect(() => formatSSE({ event: 'a\ndata: injected', data: '{}', json: true })).toThrow(TypeError)
   })
 
   it('round-trips through readSSE', async () => {

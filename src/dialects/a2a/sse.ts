@@ -23,8 +23,8 @@ export function a2aStream(
   // A mapping, not a generator: the SSE pump polls it through to the run's log (see `mapThrough`).
   const frames = (): AsyncIterable<SSEMessage[]> =>
     mapThrough(() => source, {
-      map: (batch) => batch.map((e) => ({ data: frame(e) })),
-      failed: (e) => (controller.signal.aborted ? undefined : [{ event: 'error', data: errorFrame(e) }]),
+      map: (batch) => batch.map((e) => ({ data: frame(e), json: true })),
+      failed: (e) => (controller.signal.aborted ? undefined : [{ event: 'error', data: errorFrame(e), json: true }]),
     })
   return sseResponse(
     (signal) => {

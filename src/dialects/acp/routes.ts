@@ -34,7 +34,7 @@ export interface AcpFaceOptions {
 
 /** A batch of frames as SSE messages. */
 const toMessages = (batch: readonly Frame[]): SSEMessage[] =>
-  batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data) }))
+  batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data), json: true }))
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -123,7 +123,7 @@ export function acpFace(runtime: BridgeRuntime, options: AcpFaceOptions = {}): F
         signal: c.req.raw.signal,
         keepAliveMs: options.keepAliveMs,
         keepAlive: KEEP_ALIVE_LINE,
-        onError: (error) => ({ event: ACP_EVENT, data: JSON.stringify(streamError(runId, report(error))) }),
+        onError: (error) => ({ event: ACP_EVENT, data: JSON.stringify(streamError(runId, report(error))), json: true }),
       },
     )
   }

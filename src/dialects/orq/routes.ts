@@ -79,8 +79,8 @@ export function orqFace(runtime: BridgeRuntime, options: FaceOptions = {}): Face
     return sseResponse(
       (signal) =>
         mapThrough(() => source(signal), {
-          map: (batch) => batch.map((e): SSEMessage => ({ data: JSON.stringify(e) })),
-          failed: (err) => (signal.aborted ? undefined : [{ data: JSON.stringify(failure(report(err))) }]),
+          map: (batch) => batch.map((e): SSEMessage => ({ data: JSON.stringify(e), json: true })),
+          failed: (err) => (signal.aborted ? undefined : [{ data: JSON.stringify(failure(report(err))), json: true }]),
           last: () => (signal.aborted ? undefined : [{ data: '[DONE]' }]),
         }),
       { signal: c.req.raw.signal, keepAliveMs: options.keepAliveMs },

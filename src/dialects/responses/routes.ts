@@ -80,7 +80,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     return mapThrough(() => responses.events(doc, signal, startingAfter), {
       map: (batch) => {
         last = batch.at(-1)?.sequence_number ?? last
-        return batch.map((event) => ({ event: event.type, data: eventText(event) }))
+        return batch.map((event) => ({ event: event.type, data: eventText(event), json: true }))
       },
       failed: (err) => {
         if (signal.aborted) return undefined
@@ -92,7 +92,7 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
           param: e.param ?? null,
           sequence_number: last + 1,
         }
-        return [{ event: 'error', data: JSON.stringify(error) }]
+        return [{ event: 'error', data: JSON.stringify(error), json: true }]
       },
       last: () => (sendDone && !signal.aborted ? [{ data: '[DONE]' }] : undefined),
     })

@@ -108,7 +108,9 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
         return mapThrough(() => sessions.stream(turn, signal, after), {
           map: (batch) => {
             last = batch.at(-1)?.[0] ?? last
-            return batch.map(([seq, event]): SSEMessage => ({ id: String(seq), data: JSON.stringify(event) }))
+            return batch.map(
+              ([seq, event]): SSEMessage => ({ id: String(seq), data: JSON.stringify(event), json: true }),
+            )
           },
           failed: (err) => {
             if (signal.aborted) return undefined
@@ -120,7 +122,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
               created_at: new Date().toISOString(),
               thread_id: null,
             }
-            return [{ id: String(last + 1), data: JSON.stringify(done) }]
+            return [{ id: String(last + 1), data: JSON.stringify(done), json: true }]
           },
         })
       },
@@ -258,7 +260,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
         return mapThrough(() => source(signal), {
           map: (batch) => {
             last = batch.at(-1)?.sequence_id ?? last
-            return batch.map((event): SSEMessage => ({ data: JSON.stringify(event) }))
+            return batch.map((event): SSEMessage => ({ data: JSON.stringify(event), json: true }))
           },
           failed: (err) => {
             if (signal.aborted) return undefined
@@ -269,7 +271,7 @@ export function trueFoundryFace(runtime: BridgeRuntime, options: FaceOptions = {
               message: e.message,
               sequence_id: last + 1,
             }
-            return [{ data: JSON.stringify(done) }]
+            return [{ data: JSON.stringify(done), json: true }]
           },
         })
       },
