@@ -4,23 +4,32 @@
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+// `for…in` gives an object's own keys first, then those it inherits: when the last key it gave is the object's own,
+// every key before it is too, so one `Object.hasOwn` answers for all of them.
+
 /**
  * Whether an object's own enumerable keys are `keys`, in that order. It allocates nothing (`Object.keys` makes an array
  * every call): the hot paths ask it of every text delta, to know the event is the shape they write from a template.
  */
 export function keysAre(o: object, keys: readonly string[]): boolean {
   let i = 0
+  let last: string | undefined
   for (const key in o) {
-    if (key !== keys[i] || !Object.hasOwn(o, key)) return false
+    if (key !== keys[i]) return false
+    last = key
     i += 1
   }
-  return i === keys.length
+  return i === keys.length && (last === undefined || Object.hasOwn(o, last))
 }
 
 /** Whether every own enumerable key of an object is one of `allowed`; allocates nothing, as `keysAre`. */
 export function keysWithin(o: object, allowed: ReadonlySet<string>): boolean {
-  for (const key in o) if (!allowed.has(key) || !Object.hasOwn(o, key)) return false
-  return true
+  let last: string | undefined
+  for (const key in o) {
+    if (!allowed.has(key)) return false
+    last = key
+  }
+  return last === undefined || Object.hasOwn(o, last)
 }
 
 /**

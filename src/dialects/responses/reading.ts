@@ -176,10 +176,32 @@ const DELTA_DATA =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: a JSON string holds no raw control character; refused, as JSON.parse does.
   /^\{"type":"(response\.(?:output_text|refusal|reasoning_text|reasoning_summary_text|function_call_arguments|mcp_call_arguments)\.delta)",(?:"sequence_number":(0|[1-9]\d{0,14}),)?"item_id":"([^"\\\x00-\x1f]*)",(?:"output_index":\d{1,9},)?(?:"(?:content|summary)_index":\d{1,9},)?"delta":"((?:[^"\\\x00-\x1f]|\\.)*)"(?:,"logprobs":\[\])?(?:,"obfuscation":"[^"\\\x00-\x1f]*")?(?:,"sequence_number":(0|[1-9]\d{0,14}))?\}$/
 
+/**
+ * The delta types by length (each has its own): a type read off the wire becomes the name the decoder's table is keyed
+ * by without being looked up in V8's string table, as a fresh string used as a key is, on every event.
+ */
+const DELTA_TYPE_BY_LENGTH: readonly (StreamEventInType | undefined)[] = (() => {
+  const byLength: (StreamEventInType | undefined)[] = []
+  for (const type of DELTA_TYPES) {
+    if (byLength[type.length]) throw new Error(`Two delta types of length ${type.length}`)
+    byLength[type.length] = type as StreamEventInType
+  }
+  return byLength
+})()
+
+/** The item id the last delta named: the next one, most often the same, is handed on as that very string (see above). */
+let lastItemId = ''
+
 export function readDeltaData(data: string): StreamEventIn | undefined {
   const m = DELTA_DATA.exec(data)
   if (!m) return undefined
-  const [, type, seqFirst, itemId, escaped = '', seqLast] = m
+  const [, read = '', seqFirst, readItemId = '', escaped = '', seqLast] = m
+  const type = DELTA_TYPE_BY_LENGTH[read.length]
+  // The expression admits the delta types only; a type it were to admit without a row here goes the general way.
+  if (type !== read) return undefined
+  let itemId = readItemId
+  if (itemId === lastItemId) itemId = lastItemId
+  else lastItemId = itemId
   let delta = escaped
   if (escaped.includes('\\')) {
     // JSON's own unescaping; a bad escape is left to the general reading, which names the event.
