@@ -288,8 +288,9 @@ export class RunManager implements RunService {
         const batch: AgentEvent[] = []
         for (const event of isAgentEvent(yielded) ? [yielded] : yielded) {
           // The bridge owns run.created; a backend's own is ignored.
-          if (event.type === 'run.created') continue
-          const opens = event.type === 'run.status' && event.status === 'working' && !event.message
+          const type = event.type
+          if (type === 'run.created') continue
+          const opens = type === 'run.status' && event.status === 'working' && !event.message
           if (!working && !opens && !isTerminal(event)) batch.push({ type: 'run.status', status: 'working' })
           working = true
           batch.push(event)

@@ -302,11 +302,21 @@ export type EventOf<T extends RunEventType, E extends AgentEvent = RunEvent> = E
 export const TERMINAL_EVENTS = ['run.completed', 'run.failed', 'run.canceled'] as const
 export type TerminalEvent = EventOf<(typeof TERMINAL_EVENTS)[number], AgentEvent>
 
-export const isTerminal = (e: AgentEvent): e is TerminalEvent => (TERMINAL_EVENTS as readonly string[]).includes(e.type)
+/**
+ * Whether an event of this type ends the run. Asked of every event on its way into the log, so spelled out (three
+ * comparisons, not a call to Array.prototype.includes) and asked of a type read once: reading `type` off events of
+ * every shape is a slow generic load each time.
+ */
+export const isTerminalType = (type: string): type is TerminalEvent['type'] =>
+  type === 'run.completed' || type === 'run.failed' || type === 'run.canceled'
+
+export const isTerminal = (e: AgentEvent): e is TerminalEvent => isTerminalType(e.type)
 
 /** A turn ends when the run finishes or pauses for input; `auth_required` alone keeps the turn open. */
-export const endsTurn = (e: AgentEvent): boolean =>
-  isTerminal(e) || (e.type === 'run.status' && e.status === 'input_required')
+export const endsTurn = (e: AgentEvent): boolean => {
+  const type = e.type
+  return isTerminalType(type) || (type === 'run.status' && (e as { status?: string }).status === 'input_required')
+}
 
 /** The turn ended or waits on the client (input or auth): a blocking call can answer now. */
 export const settlesTurn = (e: AgentEvent): boolean =>

@@ -113,8 +113,9 @@ const reducers: { [T in AgentEvent['type']]?: Reducer<T> } = {
 }
 
 /** Folds one logged event into the run state (in place; no I/O, deterministic). */
-export function applyEvent(state: RunState, event: AgentEvent, seq: number): RunState {
-  const reduce = reducers[event.type] as Reducer<typeof event.type> | undefined
+export function applyEvent(state: RunState, event: AgentEvent, seq: number, type = event.type): RunState {
+  // A text delta, most of any log, changes nothing here: no look-up in the table for it.
+  const reduce = type === 'message.delta' ? undefined : (reducers[type] as Reducer<typeof type> | undefined)
   reduce?.(state, event as never)
   state.lastSeq = seq
   return state

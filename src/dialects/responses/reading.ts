@@ -174,7 +174,7 @@ export function readDelta(raw: unknown): StreamEventIn | undefined {
  */
 const DELTA_DATA =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: a JSON string holds no raw control character; refused, as JSON.parse does.
-  /^\{"type":"(response\.(?:output_text|refusal|reasoning_text|reasoning_summary_text|function_call_arguments|mcp_call_arguments)\.delta)",(?:"sequence_number":(0|[1-9]\d{0,14}),)?"item_id":"([^"\\\x00-\x1f]*)",(?:"output_index":\d{1,9},)?(?:"(?:content|summary)_index":\d{1,9},)?"delta":"((?:[^"\\\x00-\x1f]|\\.)*)"(?:,"logprobs":\[\])?(?:,"obfuscation":"[^"\\\x00-\x1f]*")?(?:,"sequence_number":(0|[1-9]\d{0,14}))?\}$/
+  /^\{"type":"(response\.(?:output_text|refusal|reasoning_text|reasoning_summary_text|function_call_arguments|mcp_call_arguments)\.delta)",(?:"sequence_number":(0|[1-9]\d{0,14}),)?"item_id":"([^"\\\x00-\x1f]*)",(?:"output_index":\d{1,9},)?(?:"(?:content|summary)_index":\d{1,9},)?"delta":"([^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*)"(?:,"logprobs":\[\])?(?:,"obfuscation":"[^"\\\x00-\x1f]*")?(?:,"sequence_number":(0|[1-9]\d{0,14}))?\}$/
 
 /**
  * The delta types by length (each has its own): a type read off the wire becomes the name the decoder's table is keyed
