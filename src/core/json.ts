@@ -32,22 +32,6 @@ export function keysWithin(o: object, allowed: ReadonlySet<string>): boolean {
   return last === undefined || Object.hasOwn(o, last)
 }
 
-/**
- * `JSON.stringify` of a string, remembering the last one: an id written into every event of a stream is serialized
- * once, not per event. One per place it is used (two ids taking turns would never hit).
- */
-export function jsonStringOnce(): (s: string) => string {
-  let last: string | undefined
-  let text = ''
-  return (s) => {
-    if (s !== last) {
-      last = s
-      text = JSON.stringify(s)
-    }
-    return text
-  }
-}
-
 /** A tool's output as a value: parsed when it is JSON text, else as it is (text stays text). */
 export function jsonOrText(output: unknown): unknown {
   if (typeof output !== 'string') return output

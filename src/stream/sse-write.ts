@@ -31,14 +31,31 @@ const singleLine = (name: string, value: string): string => {
  */
 export const MAX_WRITE_CHARS = 1 << 20
 
+/**
+ * The last event name written and what goes before a data line under it: a stream's names come in runs (a delta after
+ * a delta), so each is checked and its lines built once per run, not once per event.
+ */
+let lastEvent: string | undefined
+let lastEventPrefix = 'data: '
+const dataPrefix = (event: string | undefined): string => {
+  if (event !== lastEvent) {
+    lastEventPrefix = event === undefined ? 'data: ' : `event: ${singleLine('event', event)}\ndata: `
+    lastEvent = event
+  }
+  return lastEventPrefix
+}
+
 export function formatSSE(message: SSEMessage): string {
+  // JSON (what every face sends) has no raw line breaks: one data line, without splitting.
+  const { data } = message
+  const oneLine = message.json || (!data.includes('\n') && !data.includes('\r'))
+  if (oneLine && message.id === undefined && message.retry === undefined)
+    return `${dataPrefix(message.event)}${data}\n\n`
   let out = ''
   if (message.event !== undefined) out += `event: ${singleLine('event', message.event)}\n`
   if (message.id !== undefined) out += `id: ${singleLine('id', message.id)}\n`
   if (message.retry !== undefined) out += `retry: ${message.retry}\n`
-  // JSON (what every face sends) has no raw line breaks: one data line, without splitting.
-  const { data } = message
-  if (message.json || (!data.includes('\n') && !data.includes('\r'))) return `${out}data: ${data}\n\n`
+  if (oneLine) return `${out}data: ${data}\n\n`
   for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return `${out}\n`
 }

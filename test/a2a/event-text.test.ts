@@ -21,6 +21,25 @@ describe('eventText', () => {
     )
   })
 
+  it('writes chunks of tasks, contexts and artifacts taking turns as JSON.stringify does', () => {
+    const chunk = (taskId: string, contextId: string, artifactId: string, n: number) => ({
+      artifactUpdate: { taskId, contextId, artifact: { artifactId, parts: [{ text: `x${n}` }] }, append: true },
+    })
+    // Each next chunk differs from the one before in one id only (or none).
+    const ids = [
+      ['t1', 'c1', 'a1'],
+      ['t1', 'c1', 'a1'],
+      ['t2', 'c1', 'a1'],
+      ['t2', 'c"2"', 'a1'],
+      ['t2', 'c"2"', 'a2'],
+      ['t1', 'c"2"', 'a2'],
+      ['t1', 'c1', 'a2'],
+      ['t1', 'c1', 'a1'],
+    ] as const
+    const events = [...ids, ...ids].map(([t, c, a], n) => chunk(t, c, a, n))
+    for (const e of events) expect(eventText(e)).toBe(JSON.stringify(e))
+  })
+
   it('leaves other shapes to JSON.stringify', () => {
     for (const e of [
       { artifactUpdate: { taskId: 't', contextId: 'c', artifact: { artifactId: 'a', parts: [{ text: 'x' }] } } },

@@ -22,6 +22,21 @@ describe('eventText', () => {
     )
   })
 
+  it('writes deltas of items and parts taking turns as JSON.stringify does (what it remembers of the last one)', () => {
+    const events: ResponseStreamEvent[] = []
+    for (let n = 0; n < 24; n++)
+      events.push({
+        type: 'response.output_text.delta',
+        item_id: ['msg_a', 'msg_b', 'msg_"c"'][Math.floor(n / 4) % 3] as string,
+        output_index: Math.floor(n / 2) % 2,
+        content_index: n % 3 === 0 ? 1 : 0,
+        delta: `d${n}`,
+        logprobs: [],
+        sequence_number: n,
+      } as ResponseStreamEvent)
+    for (const e of [...events, ...events.reverse()]) expect(eventText(e)).toBe(JSON.stringify(e))
+  })
+
   it('writes a delta with its keys in another order, or with one more, as JSON.stringify does', () => {
     const base = { item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'hi', logprobs: [], sequence_number: 4 }
     const reordered = { ...base, type: 'response.output_text.delta' } as ResponseStreamEvent

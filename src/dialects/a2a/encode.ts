@@ -10,16 +10,7 @@ import type {
   ToolCall,
   ToolInfo,
 } from '../../core/index.js'
-import {
-  addUsage,
-  cloneData,
-  emptyUsage,
-  jsonStringOnce,
-  keysAre,
-  newId,
-  refusalAsText,
-  textOf,
-} from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, keysAre, newId, refusalAsText, textOf } from '../../core/index.js'
 import type { ExtMetadata } from './ext.js'
 import { EXTENSION_URI, MEDIA, withExt } from './ext.js'
 import { toA2AMessage, toA2APart } from './parts.js'
@@ -562,9 +553,11 @@ const CHUNK_EVENT_KEYS = ['artifactUpdate']
 const CHUNK_UPDATE_KEYS = ['taskId', 'contextId', 'artifact', 'append']
 const CHUNK_ARTIFACT_KEYS = ['artifactId', 'parts']
 const CHUNK_PART_KEYS = ['text']
-const taskIdJson = jsonStringOnce()
-const contextIdJson = jsonStringOnce()
-const artifactIdJson = jsonStringOnce()
+/** The template's text up to the chunk's text, for the last task, context and artifact written. */
+let prefixTask: unknown
+let prefixContext: unknown
+let prefixArtifact: unknown
+let chunkPrefix = ''
 
 /**
  * An event's JSON text, as `JSON.stringify` writes it. A text chunk that continues an answer, most of any stream, is
@@ -581,9 +574,22 @@ export function eventText(e: unknown): string {
       artifact.parts.length === 1 &&
       part &&
       typeof part.text === 'string' &&
+      typeof update.taskId === 'string' &&
+      typeof update.contextId === 'string' &&
+      typeof artifact.artifactId === 'string' &&
       keysAre(part, CHUNK_PART_KEYS)
     ) {
-      return `{"artifactUpdate":{"taskId":${taskIdJson(update.taskId as string)},"contextId":${contextIdJson(update.contextId as string)},"artifact":{"artifactId":${artifactIdJson(artifact.artifactId)},"parts":[{"text":${JSON.stringify(part.text)}}]},"append":true}}`
+      if (
+        update.taskId !== prefixTask ||
+        update.contextId !== prefixContext ||
+        artifact.artifactId !== prefixArtifact
+      ) {
+        chunkPrefix = `{"artifactUpdate":{"taskId":${JSON.stringify(update.taskId)},"contextId":${JSON.stringify(update.contextId)},"artifact":{"artifactId":${JSON.stringify(artifact.artifactId)},"parts":[{"text":`
+        prefixTask = update.taskId
+        prefixContext = update.contextId
+        prefixArtifact = artifact.artifactId
+      }
+      return `${chunkPrefix}${JSON.stringify(part.text)}}]},"append":true}}`
     }
   }
   return JSON.stringify(e)

@@ -13,7 +13,7 @@ import type {
   ToolInfo,
   Usage,
 } from '../../core/index.js'
-import { addUsage, cloneData, emptyUsage, jsonStringOnce, keysAre, textOf } from '../../core/index.js'
+import { addUsage, cloneData, emptyUsage, keysAre, textOf } from '../../core/index.js'
 import { itemId } from './ids.js'
 import type {
   CreateResponse,
@@ -787,7 +787,11 @@ export const modelEntry = (id: string, created = 0): Model => ({
 /** A text delta's keys, in the order the encoder writes them: the shape `eventText` writes from a template. */
 const TEXT_DELTA_KEYS = ['type', 'item_id', 'output_index', 'content_index', 'delta', 'logprobs', 'sequence_number']
 
-const itemIdJson = jsonStringOnce()
+/** The template's text up to the delta, for the last item and indexes written: the same for every delta of a part. */
+let prefixItem: string | undefined
+let prefixOutput = -1
+let prefixContent = -1
+let deltaPrefix = ''
 
 /**
  * An event's JSON text, as `JSON.stringify` writes it. The text delta, most of any stream, is written from a template:
@@ -795,7 +799,13 @@ const itemIdJson = jsonStringOnce()
  */
 export function eventText(e: ResponseStreamEvent): string {
   if (e.type === 'response.output_text.delta' && e.logprobs.length === 0 && keysAre(e, TEXT_DELTA_KEYS)) {
-    return `{"type":"response.output_text.delta","item_id":${itemIdJson(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
+    if (e.item_id !== prefixItem || e.output_index !== prefixOutput || e.content_index !== prefixContent) {
+      deltaPrefix = `{"type":"response.output_text.delta","item_id":${JSON.stringify(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":`
+      prefixItem = e.item_id
+      prefixOutput = e.output_index
+      prefixContent = e.content_index
+    }
+    return `${deltaPrefix}${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
   }
   return JSON.stringify(e)
 }
