@@ -57,15 +57,20 @@ type Handler<T extends StreamEventInType> = (s: ResponseDecoderState, e: Event<T
  */
 export function decode(state: ResponseDecoderState, event: StreamEventIn): AgentEvent[] {
   if (state.done) return []
-  if (typeof event.sequence_number === 'number') {
-    if (event.sequence_number <= state.lastSequence) return []
-    state.lastSequence = event.sequence_number
+  // Each field read once: events of every shape pass here, and each read of one is a slow generic load.
+  const seq = event.sequence_number
+  if (typeof seq === 'number') {
+    if (seq <= state.lastSequence) return []
+    state.lastSequence = seq
   }
-  const held = heldReasoning(state, event)
-  const handle = handlers[event.type] as Handler<typeof event.type>
+  const type = event.type
+  const held = state.reasoned ? heldReasoning(state, event) : undefined
+  // The text delta's row named outright: found without a generic look-up by name.
+  const handle = (
+    type === 'response.output_text.delta' ? handlers['response.output_text.delta'] : handlers[type]
+  ) as Handler<typeof type>
   const out = held ? [held, ...handle(state, event as never)] : handle(state, event as never)
-  const skipsWorking = event.type === 'response.created' || event.type === 'response.queued'
-  if (state.working || skipsWorking) return out
+  if (state.working || type === 'response.created' || type === 'response.queued') return out
   state.working = true
   return [{ type: 'run.status', status: 'working' }, ...out]
 }

@@ -797,15 +797,16 @@ let deltaPrefix = ''
  * An event's JSON text, as `JSON.stringify` writes it. The text delta, most of any stream, is written from a template:
  * only its strings go through the serializer (an event with anything more is serialized whole).
  */
-export function eventText(e: ResponseStreamEvent): string {
-  if (e.type === 'response.output_text.delta' && e.logprobs.length === 0 && keysAre(e, TEXT_DELTA_KEYS)) {
-    if (e.item_id !== prefixItem || e.output_index !== prefixOutput || e.content_index !== prefixContent) {
-      deltaPrefix = `{"type":"response.output_text.delta","item_id":${JSON.stringify(e.item_id)},"output_index":${e.output_index},"content_index":${e.content_index},"delta":`
-      prefixItem = e.item_id
-      prefixOutput = e.output_index
-      prefixContent = e.content_index
+export function eventText(e: ResponseStreamEvent, type = e.type): string {
+  const d = e as Extract<ResponseStreamEvent, { type: 'response.output_text.delta' }>
+  if (type === 'response.output_text.delta' && d.logprobs.length === 0 && keysAre(d, TEXT_DELTA_KEYS)) {
+    if (d.item_id !== prefixItem || d.output_index !== prefixOutput || d.content_index !== prefixContent) {
+      deltaPrefix = `{"type":"response.output_text.delta","item_id":${JSON.stringify(d.item_id)},"output_index":${d.output_index},"content_index":${d.content_index},"delta":`
+      prefixItem = d.item_id
+      prefixOutput = d.output_index
+      prefixContent = d.content_index
     }
-    return `${deltaPrefix}${JSON.stringify(e.delta)},"logprobs":[],"sequence_number":${e.sequence_number}}`
+    return `${deltaPrefix}${JSON.stringify(d.delta)},"logprobs":[],"sequence_number":${d.sequence_number}}`
   }
   return JSON.stringify(e)
 }

@@ -80,7 +80,10 @@ export function responsesFace(runtime: BridgeRuntime, options: ResponsesFaceOpti
     return mapThrough(() => responses.events(doc, signal, startingAfter), {
       map: (batch) => {
         last = batch.at(-1)?.sequence_number ?? last
-        return batch.map((event) => ({ event: event.type, data: eventText(event), json: true }))
+        return batch.map((event) => {
+          const type = event.type
+          return { event: type, data: eventText(event, type), json: true }
+        })
       },
       failed: (err) => {
         if (signal.aborted) return undefined
