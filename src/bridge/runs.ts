@@ -4,8 +4,8 @@ import {
   endsTurn,
   initialRunState,
   isAgentEvent,
-  isTerminal,
   isTerminalStatus,
+  isTerminalType,
   newId,
   toBridgeError,
 } from '../core/index.js'
@@ -291,7 +291,7 @@ export class RunManager implements RunService {
           const type = event.type
           if (type === 'run.created') continue
           const opens = type === 'run.status' && event.status === 'working' && !event.message
-          if (!working && !opens && !isTerminal(event)) batch.push({ type: 'run.status', status: 'working' })
+          if (!working && !opens && !isTerminalType(type)) batch.push({ type: 'run.status', status: 'working' })
           working = true
           batch.push(event)
           if (endsTurn(event)) {
