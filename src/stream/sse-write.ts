@@ -44,13 +44,35 @@ const dataPrefix = (event: string | undefined): string => {
   }
   return lastEventPrefix
 }
+/** The same for what goes before an id line. */
+let lastIdEvent: string | undefined
+let lastIdPrefix = 'id: '
+const idPrefix = (event: string | undefined): string => {
+  if (event !== lastIdEvent) {
+    lastIdPrefix = event === undefined ? 'id: ' : `event: ${singleLine('event', event)}\nid: `
+    lastIdEvent = event
+  }
+  return lastIdPrefix
+}
+
+/** Whether an id is all digits and dots (the ids faces write: `12`, `12.1`), which need no search for line breaks. */
+const plainId = (id: string): boolean => {
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    if ((c < 48 || c > 57) && c !== 46) return false
+  }
+  return true
+}
 
 export function formatSSE(message: SSEMessage): string {
   // JSON (what every face sends) has no raw line breaks: one data line, without splitting.
-  const { data } = message
+  const { data, id } = message
   const oneLine = message.json || (!data.includes('\n') && !data.includes('\r'))
-  if (oneLine && message.id === undefined && message.retry === undefined)
-    return `${dataPrefix(message.event)}${data}\n\n`
+  if (oneLine && message.retry === undefined) {
+    if (id === undefined) return `${dataPrefix(message.event)}${data}\n\n`
+    // A stream whose events carry ids (ACP): the event line, then the id, then the data.
+    if (plainId(id)) return `${idPrefix(message.event)}${id}\ndata: ${data}\n\n`
+  }
   let out = ''
   if (message.event !== undefined) out += `event: ${singleLine('event', message.event)}\n`
   if (message.id !== undefined) out += `id: ${singleLine('id', message.id)}\n`
@@ -74,8 +96,8 @@ export function formatSSE(message: SSEMessage): string {
  * `KEEP_ALIVE_LINE`, a comment line with no blank line after it, is for the ACP face. The official ACP client
  * (agntcy-acp, `server_side_events.py`) dispatches every blank line as an event and parses its data as a
  * `StreamEventPayload`, so a comment block reaches it as an empty event and a ValueError ends its stream. A comment
- * line alone ends no event: it becomes a comment in the next event block (`: keep-alive`, `id: 3`, `event:
- * agent_event`, `data: …`, blank line), which every parser skips. The reference ACP server (workflow-srv) writes a
+ * line alone ends no event: it becomes a comment in the next event block (`: keep-alive`, `event: agent_event`,
+ * `id: 3`, `data: …`, blank line), which every parser skips. The reference ACP server (workflow-srv) writes a
  * bare `:` with no line end, which that client glues to the next line, losing that event's `id:`; a whole line keeps
  * it.
  */

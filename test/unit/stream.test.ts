@@ -112,6 +112,30 @@ describe('formatSSE', () => {
     expect(() => formatSSE({ event: 'a\ndata: injected', data: '{}', json: true })).toThrow(TypeError)
   })
 
+  it('writes events with ids (as ACP streams do) field by field, whatever the id, event or order of them', () => {
+    const fields = (m: SSEMessage) =>
+      `${m.event === undefined ? '' : `event: ${m.event}\n`}${m.id === undefined ? '' : `id: ${m.id}\n`}data: ${m.data}\n\n`
+    const event = fc.option(fc.constantFrom('agent_event', 'delta', 'e'), { nil: undefined })
+    const id = fc.oneof(
+      fc.nat().map(String),
+      fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}.${b}`),
+      fc.string(),
+    )
+    fc.assert(
+      fc.property(fc.array(fc.record({ event, id, data: fc.jsonValue().map((v) => JSON.stringify(v)) })), (ms) => {
+        for (const m of ms) {
+          const message = { ...m, json: true }
+          if (/[\r\n]/.test(m.id)) expect(() => formatSSE(message)).toThrow(TypeError)
+          else expect(formatSSE(message)).toBe(fields(message))
+        }
+      }),
+    )
+    // Digits and dots pass unsearched; anything else is still checked for line breaks.
+    expect(formatSSE({ event: 'e', id: '12.3', data: '{}', json: true })).toBe('event: e\nid: 12.3\ndata: {}\n\n')
+    expect(() => formatSSE({ event: 'e', id: '12\n3', data: '{}', json: true })).toThrow(TypeError)
+    expect(() => formatSSE({ event: 'e', id: '1.\r', data: '{}', json: true })).toThrow(TypeError)
+  })
+
   it('round-trips through readSSE', async () => {
     const messages: SSEMessage[] = [
       { event: 'delta', id: '1', data: 'first' },
