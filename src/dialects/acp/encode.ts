@@ -107,17 +107,25 @@ export function createEncoder({
   }
 }
 
-type Out = (data: RunOutputStreamData) => void
+/** Where a handler puts the stream data an event makes. */
+type Out = RunOutputStreamData[]
 type Handler<T extends RunEventType> = (s: AcpEncoderState, e: EventOf<T>, out: Out) => void
 
 /** Encodes one canonical event: `custom` (the event itself) when asked for, plus what the event does to `values`. */
 export function encode(state: AcpEncoderState, event: RunEvent): RunOutputStreamData[] {
   const out: RunOutputStreamData[] = []
-  const push: Out = (d) => out.push(d)
   const handle = handlers[event.type] as Handler<typeof event.type>
-  handle(state, event as never, push)
-  if (state.modes.custom)
-    out.unshift({ type: 'custom', run_id: state.runId, status: state.status, update: { event: unstamped(event) } })
+  handle(state, event as never, out)
+  if (!state.modes.custom) return out
+  // The update goes first, with the status the event left.
+  const update: RunOutputStreamData = {
+    type: 'custom',
+    run_id: state.runId,
+    status: state.status,
+    update: { event: unstamped(event) },
+  }
+  if (out.length === 0) out.push(update)
+  else out.unshift(update)
   return out
 }
 
@@ -133,6 +141,56 @@ function unstamped(event: RunEvent): AgentEvent {
     return { type: event.type, messageId: event.messageId, delta: event.delta, channel: event.channel }
   const { seq: _seq, time: _time, runId: _run, ...canonical } = event
   return canonical
+}
+
+/** The keys of a `custom` frame carrying a text delta, in the order `encode` writes them (see `frameText`). */
+const CUSTOM_KEYS = ['type', 'run_id', 'status', 'update']
+const UPDATE_KEYS = ['event']
+const DELTA_KEYS = ['type', 'messageId', 'delta', 'channel']
+/** The template's text around the delta, for the last run, status, message and channel written. */
+let prefixRun: unknown
+let prefixStatus: unknown
+let prefixMessage: unknown
+let prefixChannel: unknown
+let deltaPrefix = ''
+let deltaSuffix = ''
+
+/**
+ * Stream data's JSON text, as `JSON.stringify` writes it. A `custom` frame carrying a text delta, most of a custom
+ * stream, is written from a template: only the delta goes through the serializer (any other shape is serialized
+ * whole).
+ */
+export function frameText(data: RunOutputStreamData): string {
+  if (data.type === 'custom' && keysAre(data, CUSTOM_KEYS)) {
+    const update = data.update as { event?: Record<string, unknown> }
+    const event = update.event
+    if (
+      event?.type === 'message.delta' &&
+      keysAre(update, UPDATE_KEYS) &&
+      keysAre(event, DELTA_KEYS) &&
+      typeof event.delta === 'string' &&
+      typeof event.messageId === 'string' &&
+      typeof event.channel === 'string' &&
+      typeof data.run_id === 'string' &&
+      typeof data.status === 'string'
+    ) {
+      if (
+        data.run_id !== prefixRun ||
+        data.status !== prefixStatus ||
+        event.messageId !== prefixMessage ||
+        event.channel !== prefixChannel
+      ) {
+        deltaPrefix = `{"type":"custom","run_id":${JSON.stringify(data.run_id)},"status":${JSON.stringify(data.status)},"update":{"event":{"type":"message.delta","messageId":${JSON.stringify(event.messageId)},"delta":`
+        deltaSuffix = `,"channel":${JSON.stringify(event.channel)}}}}`
+        prefixRun = data.run_id
+        prefixStatus = data.status
+        prefixMessage = event.messageId
+        prefixChannel = event.channel
+      }
+      return `${deltaPrefix}${JSON.stringify(event.delta)}${deltaSuffix}`
+    }
+  }
+  return JSON.stringify(data)
 }
 
 /** The run's `values` so far, as stream data (a copy: later events do not change it). */
@@ -152,7 +210,7 @@ const values = (s: AcpEncoderState, out: Out) => {
 /** A snapshot now, whatever the mode (a boundary, the run's end). */
 const emitValues = (s: AcpEncoderState, out: Out) => {
   s.stale = false
-  if (s.modes.values) out(valuesSnapshot(s))
+  if (s.modes.values) out.push(valuesSnapshot(s))
 }
 
 /** A boundary: the snapshot the values owe since a delta changed them, if any. */
@@ -253,7 +311,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.done = true
     flushValues(s, out)
     if (s.interrupt)
-      out({
+      out.push({
         type: 'interrupt',
         run_id: s.runId,
         status: 'interrupted',
@@ -358,7 +416,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.status = e.error.code === 'timeout' ? 'timeout' : 'error'
     s.done = true
     s.error = { errcode: ERRCODE_OF[e.error.code] ?? ERRCODE.agent, description: e.error.message }
-    out({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
+    out.push({ type: 'error', run_id: s.runId, status: s.status, ...s.error })
   },
   'run.canceled': (s, e, out) => {
     flushValues(s, out)
@@ -366,7 +424,7 @@ const handlers: { [T in RunEventType]: Handler<T> } = {
     s.status = 'error'
     s.done = true
     s.error = { errcode: ERRCODE.canceled, description: `canceled${e.reason ? `: ${e.reason}` : ''}` }
-    out({ type: 'error', run_id: s.runId, status: 'error', ...s.error })
+    out.push({ type: 'error', run_id: s.runId, status: 'error', ...s.error })
   },
 }
 

@@ -83,18 +83,19 @@ export class RunOutputStream extends TimedMapping<RunEvent[], Frame> {
     const { afterSeq, afterFrame, snapshot, values } = this.options
     const out: Frame[] = []
     for (const event of events) {
-      if (this.#announceAt !== undefined && event.seq > this.#announceAt) this.#announce(out)
-      this.#last = event.seq
+      // Read once: events of every shape pass here, and each read of theirs is a slow generic load.
+      const { seq } = event
+      if (this.#announceAt !== undefined && seq > this.#announceAt) this.#announce(out)
+      this.#last = seq
       const data = encode(encoder, event)
       this.#framesOfLast = data.length
-      if (event.seq === afterSeq && afterFrame < data.length - 1) {
-        data.forEach((d, i) => {
-          if (i > afterFrame) out.push({ id: `${event.seq}.${i}`, data: d })
-        })
+      if (seq === afterSeq && afterFrame < data.length - 1) {
+        for (let i = afterFrame + 1; i < data.length; i++)
+          out.push({ id: `${seq}.${i}`, data: data[i] as RunOutputStreamData })
         this.#caughtUp = true
         continue
       }
-      if (event.seq <= afterSeq) continue
+      if (seq <= afterSeq) continue
       if (!this.#caughtUp) {
         this.#caughtUp = true
         if (snapshot && values && encoder.values.messages.length) {
@@ -102,9 +103,9 @@ export class RunOutputStream extends TimedMapping<RunEvent[], Frame> {
           encoder.stale = false
         }
       }
-      data.forEach((d, i) => {
-        out.push({ id: i ? `${event.seq}.${i}` : String(event.seq), data: d })
-      })
+      const id = String(seq)
+      for (let i = 0; i < data.length; i++)
+        out.push({ id: i ? `${id}.${i}` : id, data: data[i] as RunOutputStreamData })
       if (endsTurn(event)) {
         this.finish()
         return out

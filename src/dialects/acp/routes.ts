@@ -8,7 +8,7 @@ import type { ErrorCode } from '../../core/index.js'
 import { BridgeError, HTTP_STATUS, parseWith } from '../../core/index.js'
 import type { SSEMessage } from '../../stream/index.js'
 import { KEEP_ALIVE_LINE, mapThrough, sseResponse } from '../../stream/index.js'
-import { errcodeOf } from './encode.js'
+import { errcodeOf, frameText } from './encode.js'
 import { agentUuid, fromUuid, toUuid } from './ids.js'
 import { agentObject, descriptor } from './schemas.js'
 import { invalid } from './errors.js'
@@ -34,7 +34,7 @@ export interface AcpFaceOptions {
 
 /** A batch of frames as SSE messages. */
 const toMessages = (batch: readonly Frame[]): SSEMessage[] =>
-  batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: JSON.stringify(f.data), json: true }))
+  batch.map((f) => ({ id: f.id, event: ACP_EVENT, data: frameText(f.data), json: true }))
 
 /** ACP answers validation failures with 422 and conflicts with 409. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
